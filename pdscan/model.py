@@ -1,0 +1,202 @@
+"""The data that flows one way through pdscan: source -> batch -> column stats -> finding -> report.
+
+Everything here is plain data (dataclasses), so that a later distributed engine can ship it between processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+# Column kinds a connector can report. The detector treats every column as strings, but the kind is evidence:
+# an integer column is never a person's name, a binary column is never scanned.
+COLUMN_KINDS = ("string", "integer", "float", "boolean", "datetime", "json", "binary", "other")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where something was found, as precise as the source allows.
+
+    Files use ``file`` (and ``sheet`` for workbooks); databases use ``schema`` and ``table``.
+    ``column`` is the column name, or for JSON the dotted field path (``address.city``, ``contacts[].email``).
+    """
+
+    file: str | None = None
+    sheet: str | None = None
+    schema: str | None = None
+    table: str | None = None
+    column: str | None = None
+
+    def with_column(self, column: str) -> Location:
+        return Location(self.file, self.sheet, self.schema, self.table, column)
+
+    def container(self) -> Location:
+        """The same location without the column: the table or sheet the column lives in."""
+        return Location(self.file, self.sheet, self.schema, self.table, None)
+
+    def to_dict(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    def display(self, with_column: bool = True) -> str:
+        if self.file is not None:
+            text = self.file
+        else:
+            text = ".".join(p for p in (self.schema, self.table) if p)
+        if self.sheet:
+            text += f" [{self.sheet}]"
+        if with_column and self.column is not None:
+            text += f" :: {self.column}"
+        return text
+
+    def sort_key(self) -> tuple[str, ...]:
+        return tuple(v or "" for v in (self.file, self.schema, self.table, self.sheet, self.column))
+
+
+@dataclass
+class Column:
+    """One column of a batch. ``values`` is an Arrow string array (nulls allowed).
+
+    A column may hold more values than the batch has rows: a JSON array field is exploded into one value per element.
+    """
+
+    name: str
+    values: pa.Array
+    kind: str = "string"
+
+
+@dataclass
+class Batch:
+    """A batch of columns read from one table, sheet or file. The detector core is a pure function of one batch."""
+
+    columns: list[Column]
+    num_rows: int
+
+
+@dataclass
+class TableInfo:
+    """Coverage of one scanned table/sheet/file: how many rows were read and how they were chosen."""
+
+    source: str
+    location: Location
+    rows_scanned: int = 0
+    columns: int = 0
+    truncated: bool = False  # True when the table has more rows than were scanned (sampling)
+    sampling: str = "all rows"
+    estimated_rows: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source": self.source,
+            "location": self.location.to_dict(),
+            "rows_scanned": self.rows_scanned,
+            "columns": self.columns,
+            "truncated": self.truncated,
+            "sampling": self.sampling,
+        }
+        if self.estimated_rows is not None:
+            out["estimated_rows"] = self.estimated_rows
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+
+@dataclass
+class ScanErrorEntry:
+    """A source, file, sheet or table that could not be (fully) scanned. ``reason`` is one line, free of data."""
+
+    source: str
+    reason: str
+    location: Location | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "reason": self.reason}
+        if self.location is not None:
+            out["location"] = self.location.to_dict()
+        return out
+
+    def one_line(self) -> str:
+        where = self.location.display() if self.location else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Finding:
+    """One entity found in one location (column), with its evidence."""
+
+    source: str
+    location: Location
+    entity: str
+    rules: list[str]
+    confidence: str
+    score: float
+    match_count: int
+    values_scanned: int
+    rows_scanned: int
+    reasons: list[str]
+    samples: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "location": self.location.to_dict(),
+            "entity": self.entity,
+            "rules": list(self.rules),
+            "confidence": self.confidence,
+            "score": round(self.score, 3),
+            "match_count": self.match_count,
+            "values_scanned": self.values_scanned,
+            "rows_scanned": self.rows_scanned,
+            "reasons": list(self.reasons),
+            "samples": list(self.samples),
+        }
+
+
+@dataclass
+class SourceSummary:
+    """What one source given by the user turned into."""
+
+    source: str
+    kind: str  # "file", "directory", "database"
+    tables: int = 0
+    ignored_files: int = 0  # files of unsupported types inside a directory
+    errors: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+CONFIDENCE_LEVELS = ("low", "medium", "high")
+
+
+@dataclass
+class ScanResult:
+    """Everything one scan produced. Reporters render this; nothing else."""
+
+    tool: dict[str, str]
+    started_at: str
+    finished_at: str
+    options: dict[str, Any]
+    sources: list[SourceSummary] = field(default_factory=list)
+    tables: list[TableInfo] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ScanErrorEntry] = field(default_factory=list)
+    interrupted: bool = False
+
+    SCHEMA_VERSION = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.SCHEMA_VERSION,
+            "tool": dict(self.tool),
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "interrupted": self.interrupted,
+            "options": dict(self.options),
+            "sources": [s.to_dict() for s in self.sources],
+            "tables": [t.to_dict() for t in self.tables],
+            "findings": [f.to_dict() for f in self.findings],
+            "errors": [e.to_dict() for e in self.errors],
+        }

@@ -1,0 +1,87 @@
+"""The connector interface, shared by files and databases (ankane/pdscan style: list tables, fetch a sample).
+
+A :class:`Source` is what the user named on the command line (a file, a folder, a database URL). It yields
+:class:`Table` objects (a CSV file, an Excel sheet, a JSON record list, a database table) or error entries for
+parts it could not open. A table yields :class:`~pdscan.model.Batch` objects of at most ``chunk_rows`` rows, and stops
+after ``limit`` rows when sampling; it fills in its :class:`~pdscan.model.TableInfo` as it reads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from pdscan.model import Batch, Location, ScanErrorEntry, TableInfo
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How much to read. ``limit`` None means every row (``--full``)."""
+
+    limit: int | None = 10_000
+    chunk_rows: int = 50_000
+
+
+class Table(ABC):
+    """One table-like unit of a source. Reading errors raise :class:`~pdscan.errors.SourceError`."""
+
+    def __init__(self, source: str, location: Location) -> None:
+        self.source = source
+        self.location = location
+        self.info = TableInfo(source=source, location=location)
+
+    @abstractmethod
+    def batches(self, options: ReadOptions) -> Iterator[Batch]:
+        """Yield batches, updating ``self.info`` (rows_scanned, truncated, sampling, notes) as rows are read."""
+
+
+class Source(ABC):
+    """What the user named: one file, a folder or a database."""
+
+    kind: str = "file"
+
+    def __init__(self, name: str) -> None:
+        self.name = name  # for display: never holds a password
+        self.ignored_files = 0
+
+    @abstractmethod
+    def tables(self) -> Iterator[Table | ScanErrorEntry]:
+        """Yield every table of the source, or an error entry for each part that cannot be opened."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most sources hold nothing open
+        """Release connections or temporary files."""
+
+
+@dataclass
+class FileRef:
+    """A file to scan, on disk or inside an archive.
+
+    ``name`` is what reports show (``exports/a.zip!crm.csv``); ``ext`` is the lower-case format suffix with any
+    ``.gz`` removed; ``open`` returns a fresh binary stream each call (decompressed); ``path`` is set when the bytes
+    are a plain file on disk, so readers that need random access can use it directly.
+    """
+
+    name: str
+    ext: str
+    open: Callable[[], BinaryIO]
+    path: Path | None = None
+    size: int | None = None
+    temp_files: list[Path] = field(default_factory=list)
+
+    @contextlib.contextmanager
+    def local_path(self) -> Iterator[Path]:
+        """A seekable file on disk with these bytes: the file itself, or a temporary copy (memory stays bounded)."""
+        if self.path is not None:
+            yield self.path
+            return
+        with tempfile.NamedTemporaryFile(prefix="pdscan-", suffix=self.ext) as tmp:
+            with self.open() as src:
+                shutil.copyfileobj(src, tmp, length=1 << 20)
+            tmp.flush()
+            yield Path(tmp.name)
