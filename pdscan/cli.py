@@ -1,0 +1,211 @@
+"""The ``pdscan`` command: a thin click layer over the library.
+
+Typed library errors (:class:`~pdscan.errors.PdscanError`) become click errors here, at the edge. Exit codes:
+0 nothing at or above ``--fail-on``, 1 findings at or above it, 2 usage or runtime error (including an
+interrupted scan and a scan where no source could be read at all).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from pdscan import __version__
+from pdscan.errors import PdscanError
+from pdscan.findings import at_least
+from pdscan.model import CONFIDENCE_LEVELS, ScanErrorEntry, ScanResult
+from pdscan.reporters import REPORTERS, render
+from pdscan.rules import load_rules
+from pdscan.scan import Progress, ScanOptions, scan
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class PdscanClickError(click.ClickException):
+    """A library error shown as ``Error: ...`` with exit code 2."""
+
+    exit_code = EXIT_ERROR
+
+
+def _split_list(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="pdscan")
+def main() -> None:
+    """pdscan finds personal data (emails, phone numbers, HETUs, Y-tunnus, IBANs...) in files and databases.
+
+    \b
+    Example:
+      pdscan scan sample_data/
+    """
+
+
+@main.command("scan")
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "-f", "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+    help="Output format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the report to FILE instead of standard output.")
+@click.option("--sample-size", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Rows scanned per table, sheet or file (the first rows of files).")
+@click.option("--full", is_flag=True, help="Scan every row instead of a sample.")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="In folders, scan only files matching GLOB (repeatable), e.g. --include '*.csv'.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files matching GLOB (repeatable).")
+@click.option("--only", multiple=True, callback=_split_list, metavar="ENTITY,...",
+              help="Look only for these entities, e.g. --only EMAIL_ADDRESS,PHONE_NUMBER.")
+@click.option("--except", "except_", multiple=True, callback=_split_list, metavar="ENTITY,...",
+              help="Do not look for these entities.")
+@click.option("--min-confidence", type=click.Choice(CONFIDENCE_LEVELS), default="low", show_default=True,
+              help="Report only findings at or above this confidence.")
+@click.option("--fail-on", type=click.Choice(["never", *CONFIDENCE_LEVELS]), default="never", show_default=True,
+              help="Exit with 1 when a finding has at least this confidence (for CI and cron).")
+@click.option("--show-data", is_flag=True,
+              help="Show raw sample values instead of masked ones. They are other people's personal data.")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              metavar="DIR", help="Add the YAML rules in DIR (a rule with an existing id replaces it).")
+@click.option("--chunk-rows", type=click.IntRange(min=100), default=50_000, show_default=True,
+              help="Rows read at a time: bounds memory on big files and tables.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no error lines on standard error.")
+def scan_command(
+    sources: tuple[str, ...],
+    fmt: str,
+    output: Path | None,
+    sample_size: int,
+    full: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    only: tuple[str, ...],
+    except_: tuple[str, ...],
+    min_confidence: str,
+    fail_on: str,
+    show_data: bool,
+    rules_dirs: tuple[Path, ...],
+    chunk_rows: int,
+    quiet: bool,
+) -> None:
+    """Scan files, folders and databases for personal data.
+
+    A SOURCE is a file (CSV, TSV, TXT, Excel, ODS, JSON, JSON Lines, Parquet, also .gz and .zip), a folder
+    (scanned recursively) or a SQLAlchemy database URL.
+
+    \b
+    Examples:
+      pdscan scan sample_data/
+      pdscan scan exports/ --include '*.csv' --format json --output scan.json
+      pdscan scan asiakkaat.xlsx --only FI_PERSONAL_IDENTITY_CODE,IBAN_CODE --fail-on medium
+      pdscan scan sqlite:///crm.sqlite --full
+    """
+    options = ScanOptions(
+        sample_size=sample_size, full=full, chunk_rows=chunk_rows, include=include, exclude=exclude,
+        only=only, except_=except_, min_confidence=min_confidence, show_data=show_data, rules_dirs=rules_dirs,
+    )
+    try:
+        with _progress(quiet) as progress:
+            result = scan(sources, options, progress=progress)
+        _write_report(result, fmt, output)
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    sys.exit(_exit_code(result, fail_on))
+
+
+@main.group("rules")
+def rules_group() -> None:
+    """Inspect the detection rules.
+
+    \b
+    Example:
+      pdscan rules list
+    """
+
+
+@rules_group.command("list")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
+              metavar="DIR", help="Also load the YAML rules in DIR.")
+def rules_list(rules_dirs: tuple[Path, ...]) -> None:
+    """List the rules: id, entity, validator and description.
+
+    \b
+    Example:
+      pdscan rules list --rules my_rules/
+    """
+    try:
+        rules = load_rules(rules_dirs)
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    click.echo(f"{len(rules)} rules (rules version {rules.version})")
+    for rule in rules:
+        validator = rule.validator or "-"
+        click.echo(f"{rule.id:<20} {rule.entity:<28} {validator:<16} {rule.description}")
+
+
+def _exit_code(result: ScanResult, fail_on: str) -> int:
+    if result.interrupted:
+        return EXIT_ERROR
+    if result.errors and not result.tables:
+        return EXIT_ERROR  # nothing could be read at all: not a clean scan
+    if fail_on != "never" and any(at_least(f.confidence, fail_on) for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _print_error(entry: ScanErrorEntry) -> None:
+    click.echo(f"pdscan: skipped {entry.one_line()}", err=True)
+
+
+def _write_report(result: ScanResult, fmt: str, output: Path | None) -> None:
+    if result.interrupted:
+        click.echo("pdscan: interrupted; reporting what was scanned so far", err=True)
+    if output is None:
+        render(result, fmt, sys.stdout)
+        return
+    # Write next to the target and rename, so an interrupted run never leaves half a report behind.
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            render(result, fmt, stream)
+        os.replace(tmp, output)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Progress]:
+    """A rich progress bar on standard error when it is a terminal; plain error lines (or silence) otherwise."""
+    if quiet:
+        yield Progress()
+        return
+    if not sys.stderr.isatty():
+        yield Progress(error=_print_error)
+        return
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+    from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Bar(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
+              TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    task = bar.add_task("scanning", total=None)
+    callbacks = Progress(
+        table_started=lambda table: bar.update(task, description=table.location.display(False) or table.source),
+        rows_read=lambda rows: bar.advance(task, rows),
+        error=lambda entry: bar.console.print(f"pdscan: skipped {entry.one_line()}", markup=False, highlight=False),
+    )
+    with bar:
+        yield callbacks
+
+
+if __name__ == "__main__":
+    main()

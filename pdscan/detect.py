@@ -1,0 +1,290 @@
+"""The detector core: a pure function of one batch of columns that returns mergeable per-column statistics.
+
+``detect_batch(batch, rules, options)`` looks at every column of a batch once per rule with whole-column Arrow
+kernels (RE2 regular expressions over the distinct values); Python only touches the candidates a pattern found
+and that need a checksum validator or an overlap check. The result is a dict of :class:`ColumnStats` whose
+``merge`` is associative, so batches, chunks or partitions can be scanned anywhere and merged in order.
+Turning statistics into findings (scores, confidence, reasons) happens after the merge, in :mod:`pdscan.findings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pdscan.masking import MASKERS
+from pdscan.model import Batch, Column
+from pdscan.rules import Rule, RuleSet
+from pdscan.validators import VALIDATORS, Outcome
+
+# Column kinds the value channel never looks at.
+_UNSCANNED_KINDS = frozenset({"binary"})
+
+
+@dataclass(frozen=True)
+class DetectOptions:
+    max_samples: int = 3
+    show_data: bool = False  # keep raw samples instead of masked ones (only for --show-data)
+
+
+@dataclass
+class RuleStats:
+    """What one rule saw in one column. Counts are of values (cells), not of distinct values."""
+
+    match_count: int = 0  # values with at least one accepted match
+    full_match_count: int = 0  # values that are entirely one match (a column of emails, not text mentioning one)
+    confirmed: int = 0  # values whose match a validator confirmed
+    rejected: int = 0  # values that had the pattern's shape but every candidate failed its validator
+    details: dict[str, int] = field(default_factory=dict)  # validator labels, e.g. temporary identity code
+    samples: tuple[str, ...] = ()  # masked unless DetectOptions.show_data
+
+    def merge(self, other: RuleStats, max_samples: int) -> RuleStats:
+        details = dict(self.details)
+        for key, count in other.details.items():
+            details[key] = details.get(key, 0) + count
+        return RuleStats(
+            match_count=self.match_count + other.match_count,
+            full_match_count=self.full_match_count + other.full_match_count,
+            confirmed=self.confirmed + other.confirmed,
+            rejected=self.rejected + other.rejected,
+            details=details,
+            samples=_merge_samples(self.samples, other.samples, max_samples),
+        )
+
+
+@dataclass
+class ColumnStats:
+    name: str
+    kind: str
+    rows: int = 0  # rows of the batches this column was seen in
+    values: int = 0  # non-empty values looked at
+    rules: dict[str, RuleStats] = field(default_factory=dict)
+
+    def merge(self, other: ColumnStats, max_samples: int) -> ColumnStats:
+        rules = dict(self.rules)
+        for rule_id, stats in other.rules.items():
+            mine = rules.get(rule_id)
+            rules[rule_id] = stats if mine is None else mine.merge(stats, max_samples)
+        # A column that is text in one batch and numeric in another is text: the wider kind wins.
+        kind = self.kind if self.kind == other.kind else "string"
+        return ColumnStats(self.name, kind, self.rows + other.rows, self.values + other.values, rules)
+
+
+def merge_stats(
+    left: Mapping[str, ColumnStats], right: Mapping[str, ColumnStats], max_samples: int
+) -> dict[str, ColumnStats]:
+    """Merge two results of :func:`detect_batch`. Associative; keeps the left operand's column order first."""
+    out = dict(left)
+    for name, stats in right.items():
+        mine = out.get(name)
+        out[name] = stats if mine is None else mine.merge(stats, max_samples)
+    return out
+
+
+def _merge_samples(left: tuple[str, ...], right: tuple[str, ...], limit: int) -> tuple[str, ...]:
+    # Ordered union truncated to a prefix: associative, so merge order (not grouping) decides the samples.
+    if len(left) >= limit:
+        return left[:limit]
+    seen = set(left)
+    merged = list(left)
+    for sample in right:
+        if sample not in seen:
+            merged.append(sample)
+            seen.add(sample)
+            if len(merged) == limit:
+                break
+    return tuple(merged)
+
+
+def detect_batch(batch: Batch, rules: RuleSet, options: DetectOptions) -> dict[str, ColumnStats]:
+    """Run every value rule over every column of ``batch``. Pure: same input, same output, no I/O."""
+    return {col.name: _detect_column(col, batch.num_rows, rules, options) for col in batch.columns}
+
+
+def _detect_column(column: Column, num_rows: int, rules: RuleSet, options: DetectOptions) -> ColumnStats:
+    stats = ColumnStats(column.name, column.kind, rows=num_rows)
+    if column.kind in _UNSCANNED_KINDS:
+        return stats
+    values = column.values
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    trimmed = pc.utf8_trim_whitespace(values)
+    present = pc.and_(pc.is_valid(trimmed), pc.not_equal(trimmed, ""))
+    kept = pc.filter(trimmed, present)
+    stats.values = len(kept)
+    if stats.values == 0:
+        return stats
+    # Rules run on distinct values only: exports repeat values a lot (cities, statuses, the same customer).
+    counted = pc.value_counts(kept)
+    distinct: pa.Array = counted.field("values")
+    counts = counted.field("counts").to_numpy(zero_copy_only=False)
+    claims = _Claims(distinct)
+    for rule in rules:
+        if rule.pattern is None:
+            continue
+        index = _candidates(rule, distinct)
+        if index.size == 0:
+            continue
+        if rule.validator is None and not claims.any_claimed(index):
+            rule_stats = _apply_pattern_rule(rule, distinct, index, counts, claims, options)
+        else:
+            rule_stats = _apply_validated_rule(rule, distinct, index, counts, claims, options)
+        if rule_stats is not None:
+            stats.rules[rule.id] = rule_stats
+    return stats
+
+
+class _Claims:
+    """Character spans of distinct values that higher-priority rules accepted, so lower ones do not reuse them.
+
+    Rules accepted by the column pass alone record only which values they hold; their spans are computed the
+    first time a lower-priority rule has a candidate in the same value (rare: an email that also looks like a
+    phone number), so the common case costs no Python per value.
+    """
+
+    def __init__(self, distinct: pa.Array) -> None:
+        self._distinct = distinct
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._lazy: list[tuple[Rule, set[int]]] = []
+
+    def any_claimed(self, index: np.ndarray) -> bool:
+        if not self._spans and not self._lazy:
+            return False
+        wanted = set(index.tolist())
+        return bool(wanted & self._spans.keys()) or any(wanted & held for _, held in self._lazy)
+
+    def add(self, i: int, spans: list[tuple[int, int]]) -> None:
+        self._spans.setdefault(i, []).extend(spans)
+
+    def add_lazy(self, rule: Rule, index: np.ndarray) -> None:
+        self._lazy.append((rule, set(index.tolist())))
+
+    def spans(self, i: int, text: str) -> list[tuple[int, int]]:
+        for rule, held in self._lazy:
+            if i in held:
+                held.discard(i)
+                assert rule.pattern is not None
+                group = _value_group(rule)
+                self.add(i, [m.span(group) for m in rule.pattern.finditer(text)])
+        return self._spans.get(i, [])
+
+
+def _value_group(rule: Rule) -> int | str:
+    assert rule.pattern is not None
+    return "v" if "v" in rule.pattern.groupindex else 0
+
+
+def _apply_pattern_rule(
+    rule: Rule,
+    distinct: pa.Array,
+    index: np.ndarray,
+    counts: np.ndarray,
+    claims: _Claims,
+    options: DetectOptions,
+) -> RuleStats:
+    """A rule without a validator, where no other rule claimed these values: counted by column kernels only."""
+    assert rule.pattern is not None and rule.pattern_text is not None
+    subset = distinct.take(pa.array(index))
+    full = pc.match_substring_regex(subset, pattern=f"^(?:{rule.pattern_text})$", ignore_case=rule.ignore_case)
+    full_mask = full.to_numpy(zero_copy_only=False)
+    claims.add_lazy(rule, index)
+    group = _value_group(rule)
+    masker = MASKERS[rule.mask]
+    samples: list[str] = []
+    for text in subset.slice(0, options.max_samples * 2).to_pylist():
+        match = rule.pattern.search(text)
+        if match is None:
+            continue
+        sample = match.group(group) if options.show_data else masker(match.group(group))
+        if sample not in samples:
+            samples.append(sample)
+        if len(samples) == options.max_samples:
+            break
+    return RuleStats(
+        match_count=int(counts[index].sum()),
+        full_match_count=int(counts[index][full_mask].sum()),
+        samples=tuple(samples),
+    )
+
+
+def _candidates(rule: Rule, distinct: pa.Array) -> np.ndarray:
+    """Indices of the distinct values in which the rule's pattern occurs, by Arrow kernels over the column."""
+    assert rule.pattern_text is not None
+    index = np.arange(len(distinct))
+    subset = distinct
+    if rule.prefilter is not None:
+        keep = pc.match_substring(distinct, rule.prefilter, ignore_case=rule.ignore_case)
+        mask = keep.to_numpy(zero_copy_only=False)
+        index = index[mask]
+        if index.size == 0:
+            return index
+        subset = pc.filter(distinct, keep)
+    hits = pc.match_substring_regex(subset, pattern=rule.pattern_text, ignore_case=rule.ignore_case)
+    return index[hits.to_numpy(zero_copy_only=False)]
+
+
+def _apply_validated_rule(
+    rule: Rule,
+    distinct: pa.Array,
+    index: np.ndarray,
+    counts: np.ndarray,
+    claims: _Claims,
+    options: DetectOptions,
+) -> RuleStats | None:
+    """A rule whose candidates need a validator or an overlap check: Python sees each candidate value once."""
+    assert rule.pattern is not None
+    texts: list[str] = distinct.take(pa.array(index)).to_pylist()
+    validate = VALIDATORS[rule.validator] if rule.validator else None
+    masker = MASKERS[rule.mask]
+    group = _value_group(rule)
+    result = RuleStats()
+    samples: list[str] = []
+    details: dict[str, int] = {}
+    # Python from here on sees only the values the column pass selected, each distinct value once.
+    for i, text in zip(index.tolist(), texts, strict=True):
+        claimed = claims.spans(i, text)
+        accepted: list[tuple[int, int]] = []
+        any_rejected = False
+        any_confirmed = False
+        first_value: str | None = None
+        for match in rule.pattern.finditer(text):
+            start, end = match.span(group)
+            if any(start < c_end and c_start < end for c_start, c_end in claimed):
+                continue  # a higher-priority rule already owns these characters (a HETU is not a phone)
+            value = match.group(group)
+            if validate is not None:
+                verdict = validate(value)
+                if verdict.outcome is Outcome.REJECT:
+                    any_rejected = True
+                    continue
+                if verdict.outcome is Outcome.CONFIRM:
+                    any_confirmed = True
+                if verdict.detail:
+                    details[verdict.detail] = details.get(verdict.detail, 0) + int(counts[i])
+            accepted.append((start, end))
+            if first_value is None:
+                first_value = value
+        weight = int(counts[i])
+        if not accepted:
+            if any_rejected:
+                result.rejected += weight
+            continue
+        result.match_count += weight
+        if any_confirmed:
+            result.confirmed += weight
+        if len(accepted) == 1 and accepted[0] == (0, len(text)):
+            result.full_match_count += weight
+        claims.add(i, accepted)
+        if first_value is not None and len(samples) < options.max_samples:
+            sample = first_value if options.show_data else masker(first_value)
+            if sample not in samples:
+                samples.append(sample)
+    if result.match_count == 0 and result.rejected == 0:
+        return None
+    result.details = details
+    result.samples = tuple(samples)
+    return result

@@ -1,0 +1,149 @@
+"""From merged column statistics to findings: a score, a confidence level and the reasons behind them.
+
+Evidence comes through two channels (ankane/pdscan style, with the checksum outcome on top):
+- values: the share of values that match and validate. Each accepted value is evidence with the rule's
+  per-value precision, lowered when many values had the shape but failed the checksum;
+- the column name: a vocabulary word of the rule raises the score, an exclusion word lowers it.
+A column can be a finding by its name alone (an empty ``email`` column still tells where emails are kept): such
+findings are always low confidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pdscan.detect import ColumnStats, RuleStats
+from pdscan.model import CONFIDENCE_LEVELS, Finding, Location
+from pdscan.rules import Rule, RuleSet
+from pdscan.validators import VALIDATOR_LABELS
+
+# Score thresholds of the confidence levels; below LOW nothing is reported.
+THRESHOLDS = {"high": 0.85, "medium": 0.6, "low": 0.3}
+NAME_WEIGHT = 0.6  # how much a matching column name alone is worth
+EXCLUDED_FACTOR = 0.4  # a column named like a non-personal thing (laskunumero) keeps 40 % of its value score
+NAME_ONLY_SCORE = 0.4  # a column that only its name points to: low confidence
+_MAX_EVIDENCE = 5  # beyond five accepted values, more of them add nothing to the certainty
+
+
+@dataclass(frozen=True)
+class NameEvidence:
+    positive: str | None  # the vocabulary phrase found in the column name
+    negative: str | None  # the exclusion phrase found
+
+    @property
+    def supports(self) -> bool:
+        return self.positive is not None and self.negative is None
+
+
+def name_evidence(rule: Rule, column: str) -> NameEvidence:
+    return NameEvidence(rule.names.match(column), rule.exclude.match(column))
+
+
+def confidence_of(score: float) -> str | None:
+    for level in reversed(CONFIDENCE_LEVELS):
+        if score >= THRESHOLDS[level]:
+            return level
+    return None
+
+
+def at_least(confidence: str, minimum: str) -> bool:
+    return CONFIDENCE_LEVELS.index(confidence) >= CONFIDENCE_LEVELS.index(minimum)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    rule: Rule
+    score: float
+    match_count: int
+    reasons: list[str]
+    samples: tuple[str, ...]
+
+
+def column_findings(
+    source: str, location: Location, stats: ColumnStats, rules: RuleSet, min_confidence: str = "low"
+) -> list[Finding]:
+    """The findings of one column: at most one per entity, the best-scoring rule's evidence first."""
+    best: dict[str, list[_Scored]] = {}
+    for rule in rules:
+        scored = _score(rule, stats)
+        if scored is not None:
+            best.setdefault(rule.entity, []).append(scored)
+    findings = []
+    for entity, candidates in best.items():
+        candidates.sort(key=lambda s: -s.score)
+        top = candidates[0]
+        confidence = confidence_of(top.score)
+        if confidence is None or not at_least(confidence, min_confidence):
+            continue
+        findings.append(
+            Finding(
+                source=source,
+                location=location.with_column(stats.name),
+                entity=entity,
+                rules=[c.rule.id for c in candidates],
+                confidence=confidence,
+                score=top.score,
+                match_count=top.match_count,
+                values_scanned=stats.values,
+                rows_scanned=stats.rows,
+                reasons=top.reasons,
+                samples=list(top.samples),
+            )
+        )
+    return sorted(findings, key=lambda f: -f.score)
+
+
+def _score(rule: Rule, stats: ColumnStats) -> _Scored | None:
+    names = name_evidence(rule, stats.name)
+    seen = stats.rules.get(rule.id)
+    reasons: list[str] = []
+    if seen is None or seen.match_count == 0:
+        if not names.supports or stats.kind == "binary":
+            return None
+        reasons.append(f"column name: '{stats.name}' suggests {rule.description.lower()} ('{names.positive}')")
+        if stats.values == 0:
+            reasons.append("no values to check: the column is empty in the rows scanned")
+        elif rule.pattern is not None:
+            reasons.append(f"no value matched the {rule.description.lower()} pattern ({stats.values} values checked)")
+        return _Scored(rule, NAME_ONLY_SCORE, 0, reasons, ())
+
+    if rule.weak and not names.supports:
+        return None  # weak shapes count only next to a column name that backs them
+    value_score = _value_score(rule, seen)
+    reasons.extend(_value_reasons(rule, seen, stats.values))
+    score = value_score
+    if names.supports:
+        score = 1 - (1 - value_score) * (1 - NAME_WEIGHT)
+        reasons.append(f"column name: '{stats.name}' matches '{names.positive}'")
+    elif names.negative is not None:
+        score = value_score * EXCLUDED_FACTOR
+        reasons.append(f"column name: '{stats.name}' looks non-personal ('{names.negative}'), score lowered")
+    return _Scored(rule, score, seen.match_count, reasons, seen.samples)
+
+
+def _value_score(rule: Rule, seen: RuleStats) -> float:
+    precision = rule.precision
+    checked = seen.confirmed + seen.rejected
+    if rule.validator is not None and checked:
+        # Many shape-alikes failing the checksum mean the ones that pass may pass by chance (1 in 11 for mod 11).
+        precision *= seen.confirmed / checked
+    evidence = min(seen.match_count, _MAX_EVIDENCE)
+    return float(1 - (1 - precision) ** evidence)
+
+
+def _value_reasons(rule: Rule, seen: RuleStats, values: int) -> list[str]:
+    share = seen.match_count / values if values else 0.0
+    what = rule.description.lower()
+    reasons = [f"value pattern: {seen.match_count} of {values} values ({share:.0%}) contain a {what}"]
+    embedded = seen.match_count - seen.full_match_count
+    if embedded:
+        reasons.append(f"{embedded} of them inside longer text")
+    if rule.validator is not None:
+        label = VALIDATOR_LABELS.get(rule.validator, rule.validator)
+        text = f"checksum: {label}: {seen.confirmed} confirmed"
+        if seen.rejected:
+            text += f", {seen.rejected} look-alikes rejected"
+        reasons.append(text)
+    for detail, count in sorted(seen.details.items()):
+        reasons.append(f"{count} {detail}")
+    return reasons

@@ -1,0 +1,248 @@
+"""Rules are data: one YAML file per rule in ``rules/`` (shipped inside the wheel as ``pdscan/rules``).
+
+A rule says which entity it finds, how a value looks (an RE2-compatible regular expression, an optional cheap
+literal prefilter, an optional checksum validator), which column names are evidence for or against it, how its
+samples are masked, and carries its own ``match`` / ``no_match`` examples that one parametrised test checks.
+Adding a rule touches only its file (and the changelog).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+
+from pdscan.colnames import Vocabulary
+from pdscan.errors import RuleError, UsageError
+from pdscan.masking import MASKERS
+from pdscan.validators import VALIDATORS
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_TOP_KEYS = {"id", "entity", "description", "priority", "value", "column", "mask", "examples"}
+_VALUE_KEYS = {"pattern", "prefilter", "ignore_case", "validator", "precision", "weak"}
+_COLUMN_KEYS = {"names", "exclude"}
+_EXAMPLE_KEYS = {"match", "no_match", "column_match", "column_no_match"}
+
+
+@dataclass(frozen=True)
+class Examples:
+    match: tuple[str, ...] = ()
+    no_match: tuple[str, ...] = ()
+    column_match: tuple[str, ...] = ()
+    column_no_match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    entity: str
+    description: str
+    path: str
+    priority: int = 50
+    # Value channel. ``pattern`` uses the ASCII flag so that Python's re and Arrow's RE2 agree on \b, \d and \w.
+    # A group named ``v`` marks the value inside any boundary context the pattern needs.
+    pattern: re.Pattern[str] | None = None
+    pattern_text: str | None = None
+    prefilter: str | None = None
+    ignore_case: bool = False
+    validator: str | None = None
+    precision: float = 0.9
+    weak: bool = False  # value matches count only with column-name evidence
+    # Column-name channel.
+    names: Vocabulary = field(default_factory=lambda: Vocabulary(()))
+    exclude: Vocabulary = field(default_factory=lambda: Vocabulary(()))
+    mask: str = "generic"
+    examples: Examples = field(default_factory=Examples)
+
+    @property
+    def has_value_channel(self) -> bool:
+        return self.pattern is not None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    version: str  # content hash of the rule files, so a report says exactly which rules ran
+
+    def __iter__(self) -> Any:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    @property
+    def entities(self) -> list[str]:
+        return sorted({r.entity for r in self.rules})
+
+    def select(self, only: Iterable[str] = (), exclude: Iterable[str] = ()) -> RuleSet:
+        """Keep the rules whose entity is in ``only`` (all when empty) and not in ``exclude``."""
+        only_set = {e.strip().upper() for e in only if e.strip()}
+        exclude_set = {e.strip().upper() for e in exclude if e.strip()}
+        unknown = (only_set | exclude_set) - set(self.entities)
+        if unknown:
+            raise UsageError(
+                f"unknown entity {', '.join(sorted(unknown))}; known entities: {', '.join(self.entities)}"
+            )
+        kept = tuple(
+            r for r in self.rules if (not only_set or r.entity in only_set) and r.entity not in exclude_set
+        )
+        return RuleSet(kept, self.version)
+
+
+def builtin_rules_dir() -> Path:
+    """The rules shipped with pdscan: inside the installed package, or the source tree's top-level rules/."""
+    packaged = resources.files("pdscan") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
+    """Load the built-in rules, then each extra directory; a rule with an existing id replaces it."""
+    by_id: dict[str, Rule] = {}
+    digest = hashlib.sha256()
+    for directory in (builtin_rules_dir(), *extra_dirs):
+        if not directory.is_dir():
+            raise UsageError(f"{directory}: rules directory not found")
+        for path in sorted(directory.glob("*.y*ml")):
+            text = path.read_text(encoding="utf-8")
+            digest.update(path.name.encode() + b"\0" + text.encode())
+            rule = parse_rule(text, str(path))
+            by_id[rule.id] = rule
+    if not by_id:
+        raise UsageError(f"{builtin_rules_dir()}: no rules found (is the rules/ directory installed?)")
+    ordered = sorted(by_id.values(), key=lambda r: (-r.priority, r.id))
+    return RuleSet(tuple(ordered), digest.hexdigest()[:12])
+
+
+def parse_rule(text: str, path: str) -> Rule:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "document"
+        raise RuleError(path, where, "invalid YAML") from exc
+    if not isinstance(data, dict):
+        raise RuleError(path, "(top level)", "a rule is a mapping of fields")
+    _no_unknown_keys(path, "", data, _TOP_KEYS)
+
+    rule_id = _required_str(path, data, "id")
+    if not _ID.match(rule_id):
+        raise RuleError(path, "id", "lower-case letters, digits, '_', '-' and '.' only")
+    entity = _required_str(path, data, "entity")
+    if not _ENTITY.match(entity):
+        raise RuleError(path, "entity", "an upper-case presidio-style name such as EMAIL_ADDRESS")
+    description = _required_str(path, data, "description")
+    priority = data.get("priority", 50)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise RuleError(path, "priority", "an integer")
+
+    value = data.get("value") or {}
+    column = data.get("column") or {}
+    if not isinstance(value, dict):
+        raise RuleError(path, "value", "a mapping")
+    if not isinstance(column, dict):
+        raise RuleError(path, "column", "a mapping")
+    _no_unknown_keys(path, "value.", value, _VALUE_KEYS)
+    _no_unknown_keys(path, "column.", column, _COLUMN_KEYS)
+
+    pattern_text = value.get("pattern")
+    ignore_case = bool(value.get("ignore_case", False))
+    pattern = _compile(path, pattern_text, ignore_case) if pattern_text is not None else None
+    prefilter = value.get("prefilter")
+    if prefilter is not None and (not isinstance(prefilter, str) or not prefilter):
+        raise RuleError(path, "value.prefilter", "a non-empty literal string that every match contains")
+    validator = value.get("validator")
+    if validator is not None and validator not in VALIDATORS:
+        raise RuleError(path, "value.validator", f"unknown validator '{validator}'; known: {sorted(VALIDATORS)}")
+    precision = value.get("precision", 0.9)
+    if not isinstance(precision, (int, float)) or not 0 < precision < 1:
+        raise RuleError(path, "value.precision", "a number between 0 and 1 (exclusive)")
+    if pattern is None and (validator or prefilter):
+        raise RuleError(path, "value.pattern", "required when a validator or prefilter is given")
+
+    names = _str_list(path, column, "names", "column.")
+    exclude = _str_list(path, column, "exclude", "column.")
+    if pattern is None and not names:
+        raise RuleError(path, "value.pattern", "a rule needs a value pattern or column names (or both)")
+
+    mask = data.get("mask", "generic")
+    if mask not in MASKERS:
+        raise RuleError(path, "mask", f"unknown masker '{mask}'; known: {sorted(MASKERS)}")
+
+    examples_data = data.get("examples") or {}
+    if not isinstance(examples_data, dict):
+        raise RuleError(path, "examples", "a mapping")
+    _no_unknown_keys(path, "examples.", examples_data, _EXAMPLE_KEYS)
+    examples = Examples(**{k: tuple(_str_list(path, examples_data, k, "examples.")) for k in _EXAMPLE_KEYS})
+    if pattern is not None and not (examples.match and examples.no_match):
+        raise RuleError(path, "examples", "a value rule needs 'match' and 'no_match' examples")
+    if names and not examples.column_match:
+        raise RuleError(path, "examples.column_match", "column names need at least one example")
+
+    return Rule(
+        id=rule_id,
+        entity=entity,
+        description=description,
+        path=path,
+        priority=priority,
+        pattern=pattern,
+        pattern_text=pattern_text,
+        prefilter=prefilter,
+        ignore_case=ignore_case,
+        validator=validator,
+        precision=float(precision),
+        weak=bool(value.get("weak", False)),
+        names=Vocabulary.of(names),
+        exclude=Vocabulary.of(exclude),
+        mask=mask,
+        examples=examples,
+    )
+
+
+def _compile(path: str, text: Any, ignore_case: bool) -> re.Pattern[str]:
+    if not isinstance(text, str) or not text:
+        raise RuleError(path, "value.pattern", "a non-empty regular expression")
+    flags = re.ASCII | (re.IGNORECASE if ignore_case else 0)
+    try:
+        compiled = re.compile(text, flags)
+    except re.error as exc:
+        raise RuleError(path, "value.pattern", f"invalid regular expression: {exc}") from exc
+    # The column pass runs the same pattern through Arrow's RE2 engine: reject what RE2 cannot run
+    # (look-arounds, back-references) now rather than mid-scan.
+    try:
+        pc.match_substring_regex(pa.array([""], pa.string()), pattern=text, ignore_case=ignore_case)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise RuleError(path, "value.pattern", f"not RE2-compatible: {str(exc).splitlines()[0]}") from exc
+    if "v" in compiled.groupindex and compiled.groupindex["v"] < 1:
+        raise RuleError(path, "value.pattern", "group 'v' is malformed")
+    return compiled
+
+
+def _required_str(path: str, data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError(path, key, "required, a non-empty string")
+    return value.strip()
+
+
+def _str_list(path: str, data: dict[str, Any], key: str, prefix: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise RuleError(path, prefix + key, "a list of strings")
+    return [str(v) for v in value]
+
+
+def _no_unknown_keys(path: str, prefix: str, data: dict[str, Any], allowed: set[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            raise RuleError(path, prefix + str(key), f"unknown field; allowed: {', '.join(sorted(allowed))}")

@@ -1,0 +1,142 @@
+"""Checksum and format validators, in the spirit of presidio's ``validate_result``.
+
+A validator looks at one candidate string that a rule's pattern extracted and says CONFIRM (the check digit or
+number plan proves it), REJECT (it has the shape but cannot be one) or UNKNOWN (no check possible). Validators run on
+pattern candidates only, never on every cell, so they may be plain Python.
+
+Every validator is registered once, in :data:`VALIDATORS`; rules name them in their ``value.validator`` field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import phonenumbers
+from stdnum import iban as stdnum_iban
+from stdnum import luhn as stdnum_luhn
+from stdnum.exceptions import ValidationError
+from stdnum.fi import ytunnus as stdnum_ytunnus
+
+
+class Outcome(enum.Enum):
+    CONFIRM = "confirm"
+    REJECT = "reject"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    outcome: Outcome
+    # A short label for the report's reasons, e.g. "temporary identity code". Never contains the value.
+    detail: str | None = None
+
+
+CONFIRM = Verdict(Outcome.CONFIRM)
+REJECT = Verdict(Outcome.REJECT)
+
+# --- HETU (henkilötunnus) ---------------------------------------------------------------------------------
+# Source: Digital and Population Data Services Agency (DVV), "Henkilötunnus" and the 2023 reform (laki
+# väestötietojärjestelmästä 661/2009 as amended 1.1.2023): DDMMYY + century sign + individual number NNN +
+# check character. Check character = "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(DDMMYYNNN) % 31].
+# Century signs: '+' 1800s; '-' and Y X W V U 1900s; 'A' and B C D E F 2000s (the new signs from 2023).
+# Individual numbers 002-899 are issued; 900-999 are temporary codes used e.g. by hospitals.
+_HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+_HETU_CENTURY = {"+": 1800, "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000}
+_HETU_CENTURY.update(dict.fromkeys("-YXWVU", 1900))
+
+
+def fi_hetu(candidate: str) -> Verdict:
+    value = candidate.strip().upper()
+    if len(value) != 11:
+        return REJECT
+    date_part, sign, individual, check = value[:6], value[6], value[7:10], value[10]
+    if not (date_part.isdigit() and individual.isdigit()) or sign not in _HETU_CENTURY:
+        return REJECT
+    try:
+        dt.date(_HETU_CENTURY[sign] + int(date_part[4:6]), int(date_part[2:4]), int(date_part[0:2]))
+    except ValueError:
+        return REJECT  # the date must exist in its century (presidio's recognizer misses this)
+    number = int(individual)
+    if number < 2:
+        return REJECT
+    if _HETU_CHECK[int(date_part + individual) % 31] != check:
+        return REJECT
+    if number >= 900:
+        return Verdict(Outcome.CONFIRM, "temporary identity code (900-999)")
+    return CONFIRM
+
+
+# --- Y-tunnus (Finnish business ID) ----------------------------------------------------------------------
+# Source: Finnish Tax Administration / PRH, "Y-tunnuksen tarkistusmerkki": 7 digits weighted 7,9,10,5,8,4,2,
+# mod 11; implemented by python-stdnum's stdnum.fi.ytunnus. The VAT form is FI + the 8 digits; the older
+# 6-digit form is padded with a leading zero.
+def fi_business_id(candidate: str) -> Verdict:
+    value = candidate.strip().upper().replace(" ", "")
+    if value.startswith("FI"):
+        value = value[2:]
+    value = value.replace("-", "")
+    if len(value) == 7:
+        value = "0" + value
+    if len(value) != 8 or not value.isdigit():
+        return REJECT
+    try:
+        stdnum_ytunnus.validate(value)
+    except ValidationError:
+        return REJECT
+    return CONFIRM
+
+
+# --- IBAN -------------------------------------------------------------------------------------------------
+# Source: ISO 13616-1, mod-97-10 check digits (ISO 7064) and per-country BBAN formats; python-stdnum's
+# stdnum.iban implements both.
+def iban(candidate: str) -> Verdict:
+    try:
+        stdnum_iban.validate(candidate)
+    except ValidationError:
+        return REJECT
+    return CONFIRM
+
+
+# --- Payment card numbers ---------------------------------------------------------------------------------
+# Source: ISO/IEC 7812-1 Luhn check digit, via python-stdnum's stdnum.luhn.
+def luhn(candidate: str) -> Verdict:
+    digits = "".join(ch for ch in candidate if ch.isdigit())
+    if not 13 <= len(digits) <= 19:
+        return REJECT
+    return CONFIRM if stdnum_luhn.is_valid(digits) else REJECT
+
+
+# --- Phone numbers ----------------------------------------------------------------------------------------
+# Source: Google's libphonenumber metadata (the ``phonenumbers`` package), default region FI. The rule's pattern
+# has already limited candidates to phone-shaped strings: phonenumbers.parse() alone accepts dates and ids.
+def phone_number(candidate: str) -> Verdict:
+    try:
+        number = phonenumbers.parse(candidate, "FI")
+    except phonenumbers.NumberParseException:
+        return REJECT
+    if not phonenumbers.is_valid_number(number):
+        return REJECT
+    if number.country_code != 358:
+        return Verdict(Outcome.CONFIRM, "international number")
+    return CONFIRM
+
+
+VALIDATORS: dict[str, Callable[[str], Verdict]] = {
+    "fi_hetu": fi_hetu,
+    "fi_business_id": fi_business_id,
+    "iban": iban,
+    "luhn": luhn,
+    "phone_number": phone_number,
+}
+
+# How each validator is described in a finding's reasons.
+VALIDATOR_LABELS: dict[str, str] = {
+    "fi_hetu": "HETU check character (mod 31) and date",
+    "fi_business_id": "Y-tunnus check digit (mod 11)",
+    "iban": "IBAN check digits (mod 97)",
+    "luhn": "Luhn check digit",
+    "phone_number": "valid number in the libphonenumber plan",
+}

@@ -1,0 +1,126 @@
+"""The detector core: a pure function of one batch, with an associative merge of its statistics."""
+
+from __future__ import annotations
+
+import random
+
+import pyarrow as pa
+
+from pdscan.detect import ColumnStats, DetectOptions, detect_batch, merge_stats
+from pdscan.findings import column_findings
+from pdscan.model import Batch, Column, Location
+from pdscan.rules import load_rules
+
+RULES = load_rules()
+OPTIONS = DetectOptions(max_samples=3)
+
+
+def _batch(**columns: list[str | None]) -> Batch:
+    rows = max(len(v) for v in columns.values())
+    return Batch([Column(name, pa.array(values, pa.string())) for name, values in columns.items()], rows)
+
+
+def _values(n: int, seed: int) -> list[str | None]:
+    rng = random.Random(seed)
+    pool = ["matti@example.fi", "040 123 4567", "131052-308T", "FI21 1234 5600 0007 85", "Helsinki", None, "", "x"]
+    return [rng.choice(pool) for _ in range(n)]
+
+
+def test_counts_are_per_value_with_repeats_and_blanks() -> None:
+    stats = detect_batch(_batch(c=["a@b.fi", "a@b.fi", " a@b.fi ", None, "", "  ", "text"]), RULES, OPTIONS)["c"]
+    assert stats.rows == 7
+    assert stats.values == 4  # blanks and nulls are not values
+    email = stats.rules["email"]
+    assert email.match_count == 3
+    assert email.full_match_count == 3
+    assert email.samples == ("a***@b.fi",)
+
+
+def test_show_data_keeps_raw_samples_only_when_asked() -> None:
+    raw = detect_batch(_batch(c=["matti@example.fi"]), RULES, DetectOptions(show_data=True))["c"]
+    masked = detect_batch(_batch(c=["matti@example.fi"]), RULES, OPTIONS)["c"]
+    assert raw.rules["email"].samples == ("matti@example.fi",)
+    assert masked.rules["email"].samples == ("m***@example.fi",)
+
+
+def test_higher_priority_rule_owns_its_characters() -> None:
+    # A valid HETU is not also a phone number, and a Y-tunnus is not a phone number.
+    stats = detect_batch(_batch(c=["131052-308T", "0737546-2"]), RULES, OPTIONS)["c"]
+    assert stats.rules["fi-hetu"].match_count == 1
+    assert stats.rules["fi-business-id"].match_count == 1
+    assert "phone" not in stats.rules
+
+
+def test_checksum_failures_are_counted_as_rejected() -> None:
+    stats = detect_batch(_batch(c=["131052-308X", "131052-308T"]), RULES, OPTIONS)["c"]
+    hetu = stats.rules["fi-hetu"]
+    assert (hetu.match_count, hetu.confirmed, hetu.rejected) == (1, 1, 1)
+
+
+def test_text_mentions_are_matches_but_not_full_matches() -> None:
+    stats = detect_batch(_batch(c=["Soita 040 123 4567 huomenna", "0401234567"]), RULES, OPTIONS)["c"]
+    phone = stats.rules["phone"]
+    assert (phone.match_count, phone.full_match_count) == (2, 1)
+
+
+def test_binary_columns_are_not_scanned() -> None:
+    batch = Batch([Column("blob", pa.array(["matti@example.fi"]), kind="binary")], 1)
+    assert detect_batch(batch, RULES, OPTIONS)["blob"].rules == {}
+
+
+def _as_tuple(stats: dict[str, ColumnStats]) -> dict[str, object]:
+    return {
+        name: (s.rows, s.values, {k: (v.match_count, v.full_match_count, v.confirmed, v.rejected, v.samples)
+                                   for k, v in sorted(s.rules.items())})
+        for name, s in stats.items()
+    }
+
+
+def test_merge_is_associative_and_equals_one_big_batch() -> None:
+    values = _values(3000, seed=7)
+    parts = [values[i : i + 700] for i in range(0, len(values), 700)]
+    results = [detect_batch(_batch(c=p), RULES, OPTIONS) for p in parts]
+    left = results[0]
+    for r in results[1:]:
+        left = merge_stats(left, r, 3)
+    right = results[-1]
+    for r in reversed(results[:-1]):
+        right = merge_stats(r, right, 3)
+    whole = detect_batch(_batch(c=values), RULES, OPTIONS)
+    assert _as_tuple(left) == _as_tuple(right)
+    counts = {k: v[:4] for k, v in _as_tuple(whole)["c"][2].items()}  # type: ignore[index]
+    assert {k: v[:4] for k, v in _as_tuple(left)["c"][2].items()} == counts  # type: ignore[index]
+
+
+def test_detect_is_pure() -> None:
+    batch = _batch(c=_values(500, seed=3))
+    assert _as_tuple(detect_batch(batch, RULES, OPTIONS)) == _as_tuple(detect_batch(batch, RULES, OPTIONS))
+
+
+def _finding(column: str, values: list[str | None]) -> list[tuple[str, str]]:
+    stats = detect_batch(_batch(**{column: values}), RULES, OPTIONS)[column]
+    return [(f.entity, f.confidence) for f in column_findings("src", Location(file="f.csv"), stats, RULES)]
+
+
+def test_confidence_from_values_and_name() -> None:
+    emails = [f"user{i}@example.fi" for i in range(50)]
+    assert _finding("Sähköposti", emails) == [("EMAIL_ADDRESS", "high")]
+    assert _finding("x", ["040 123 4567"]) == [("PHONE_NUMBER", "medium")]
+    assert _finding("puhelin", ["040 123 4567"]) == [("PHONE_NUMBER", "high")]
+    # A column named like a phone column with no phone numbers in it is a low-confidence hint.
+    assert _finding("puhelin", ["ei ole", "-"]) == [("PHONE_NUMBER", "low")]
+    assert _finding("email", [None, None]) == [("EMAIL_ADDRESS", "low")]
+    # Nothing personal, nothing reported.
+    assert _finding("tuotenimi", ["Kahvinkeitin", "Vedenkeitin"]) == []
+
+
+def test_many_checksum_failures_lower_the_confidence() -> None:
+    # 30 HETU-shaped values of which one passes by chance: not a HETU column.
+    shaped = [f"{d:02d}0190-{n:03d}A" for d, n in zip(range(1, 31), range(100, 130), strict=True)]
+    stats = detect_batch(_batch(c=[*shaped, "131052-308T"]), RULES, OPTIONS)["c"]
+    findings = column_findings("src", Location(file="f.csv"), stats, RULES)
+    hetu = [f for f in findings if f.entity == "FI_PERSONAL_IDENTITY_CODE"]
+    assert stats.rules["fi-hetu"].rejected >= 29
+    assert not hetu or hetu[0].confidence == "low"
+    if hetu:
+        assert any("look-alikes rejected" in r for r in hetu[0].reasons)

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import pytest
+
+from pdscan.masking import mask_account, mask_business_id, mask_email, mask_generic, mask_hetu, mask_phone
+from pdscan.validators import Outcome, fi_business_id, fi_hetu, iban, luhn, phone_number
+
+
+@pytest.mark.parametrize(
+    ("value", "outcome", "detail"),
+    [
+        ("131052-308T", Outcome.CONFIRM, None),
+        ("010594Y9021", Outcome.CONFIRM, "temporary identity code (900-999)"),  # 2023 sign Y, temporary number
+        ("150307B123V", Outcome.CONFIRM, None),  # 2023 sign B: born 2007
+        ("311299+1236", Outcome.CONFIRM, None),  # born 1899
+        ("131052-308X", Outcome.REJECT, None),  # wrong check character
+        ("290201A998H", Outcome.REJECT, None),  # 29 Feb 2001 does not exist
+        ("290200A998H", Outcome.CONFIRM, "temporary identity code (900-999)"),  # 2000 was a leap year
+        ("131052-001T", Outcome.REJECT, None),  # individual numbers start at 002
+        ("131052G308T", Outcome.REJECT, None),  # G is not a century sign
+    ],
+)
+def test_hetu(value: str, outcome: Outcome, detail: str | None) -> None:
+    verdict = fi_hetu(value)
+    assert verdict.outcome is outcome
+    assert verdict.detail == detail
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("2077474-0", True), ("2077474-1", False), ("FI20774740", True), ("123456-2", True), ("12-3", False)],
+)
+def test_business_id(value: str, ok: bool) -> None:
+    assert (fi_business_id(value).outcome is Outcome.CONFIRM) is ok
+
+
+def test_iban_and_luhn() -> None:
+    assert iban("FI21 1234 5600 0007 85").outcome is Outcome.CONFIRM
+    assert iban("FI21 1234 5600 0007 86").outcome is Outcome.REJECT
+    assert luhn("4111 1111 1111 1111").outcome is Outcome.CONFIRM
+    assert luhn("4111 1111 1111 1112").outcome is Outcome.REJECT
+
+
+def test_phone_numbers() -> None:
+    assert phone_number("040 123 4567").outcome is Outcome.CONFIRM
+    assert phone_number("+44 20 7946 0958").detail == "international number"
+    assert phone_number("040 12").outcome is Outcome.REJECT
+
+
+@pytest.mark.parametrize(
+    ("masker", "value", "masked"),
+    [
+        (mask_email, "matti.meikalainen@gmail.com", "m***@gmail.com"),
+        (mask_phone, "0401234567", "0401***67"),
+        (mask_phone, "+358 40 1234567", "+358 4***67"),
+        (mask_hetu, "131052-308T", "131052-***T"),
+        (mask_business_id, "2077474-0", "207***4-0"),
+        (mask_account, "FI21 1234 5600 0007 85", "FI21***85"),
+        (mask_account, "4111 1111 1111 1111", "***1111"),
+        (mask_generic, "Mannerheimintie 12", "M***2"),
+        (mask_generic, "ab", "***"),
+    ],
+)
+def test_masks_hide_the_identifying_part(masker: object, value: str, masked: str) -> None:
+    assert masker(value) == masked  # type: ignore[operator]
