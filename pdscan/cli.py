@@ -51,31 +51,84 @@ def main() -> None:
 @main.command("scan")
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
-    "-f", "--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
     help="Output format.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--sample-size", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Rows scanned per table, sheet or file (the first rows of files).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--sample-size",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Rows scanned per table, sheet or file (the first rows of files).",
+)
 @click.option("--full", is_flag=True, help="Scan every row instead of a sample.")
-@click.option("--include", multiple=True, metavar="GLOB",
-              help="In folders, scan only files matching GLOB (repeatable), e.g. --include '*.csv'.")
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="In folders, scan only files matching GLOB (repeatable), e.g. --include '*.csv'.",
+)
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files matching GLOB (repeatable).")
-@click.option("--only", multiple=True, callback=_split_list, metavar="ENTITY,...",
-              help="Look only for these entities, e.g. --only EMAIL_ADDRESS,PHONE_NUMBER.")
-@click.option("--except", "except_", multiple=True, callback=_split_list, metavar="ENTITY,...",
-              help="Do not look for these entities.")
-@click.option("--min-confidence", type=click.Choice(CONFIDENCE_LEVELS), default="low", show_default=True,
-              help="Report only findings at or above this confidence.")
-@click.option("--fail-on", type=click.Choice(["never", *CONFIDENCE_LEVELS]), default="never", show_default=True,
-              help="Exit with 1 when a finding has at least this confidence (for CI and cron).")
-@click.option("--show-data", is_flag=True,
-              help="Show raw sample values instead of masked ones. They are other people's personal data.")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-              metavar="DIR", help="Add the YAML rules in DIR (a rule with an existing id replaces it).")
-@click.option("--chunk-rows", type=click.IntRange(min=100), default=50_000, show_default=True,
-              help="Rows read at a time: bounds memory on big files and tables.")
+@click.option(
+    "--only",
+    multiple=True,
+    callback=_split_list,
+    metavar="ENTITY,...",
+    help="Look only for these entities, e.g. --only EMAIL_ADDRESS,PHONE_NUMBER.",
+)
+@click.option(
+    "--except",
+    "except_",
+    multiple=True,
+    callback=_split_list,
+    metavar="ENTITY,...",
+    help="Do not look for these entities.",
+)
+@click.option(
+    "--min-confidence",
+    type=click.Choice(CONFIDENCE_LEVELS),
+    default="low",
+    show_default=True,
+    help="Report only findings at or above this confidence.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["never", *CONFIDENCE_LEVELS]),
+    default="never",
+    show_default=True,
+    help="Exit with 1 when a finding has at least this confidence (for CI and cron).",
+)
+@click.option(
+    "--show-data",
+    is_flag=True,
+    help="Show raw sample values instead of masked ones. They are other people's personal data.",
+)
+@click.option(
+    "--rules",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="DIR",
+    help="Add the YAML rules in DIR (a rule with an existing id replaces it).",
+)
+@click.option(
+    "--chunk-rows",
+    type=click.IntRange(min=100),
+    default=50_000,
+    show_default=True,
+    help="Rows read at a time: bounds memory on big files and tables.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no error lines on standard error.")
 def scan_command(
     sources: tuple[str, ...],
@@ -107,8 +160,16 @@ def scan_command(
       pdscan scan sqlite:///crm.sqlite --full
     """
     options = ScanOptions(
-        sample_size=sample_size, full=full, chunk_rows=chunk_rows, include=include, exclude=exclude,
-        only=only, except_=except_, min_confidence=min_confidence, show_data=show_data, rules_dirs=rules_dirs,
+        sample_size=sample_size,
+        full=full,
+        chunk_rows=chunk_rows,
+        include=include,
+        exclude=exclude,
+        only=only,
+        except_=except_,
+        min_confidence=min_confidence,
+        show_data=show_data,
+        rules_dirs=rules_dirs,
     )
     try:
         with _progress(quiet) as progress:
@@ -130,8 +191,14 @@ def rules_group() -> None:
 
 
 @rules_group.command("list")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path),
-              metavar="DIR", help="Also load the YAML rules in DIR.")
+@click.option(
+    "--rules",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="DIR",
+    help="Also load the YAML rules in DIR.",
+)
 def rules_list(rules_dirs: tuple[Path, ...]) -> None:
     """List the rules: id, entity, validator and description.
 
@@ -195,8 +262,14 @@ def _progress(quiet: bool) -> Iterator[Progress]:
     from rich.progress import Progress as Bar
     from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    bar = Bar(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
-              TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    bar = Bar(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
     task = bar.add_task("scanning", total=None)
     callbacks = Progress(
         table_started=lambda table: bar.update(task, description=table.location.display(False) or table.source),

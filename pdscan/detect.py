@@ -129,6 +129,7 @@ def _detect_column(column: Column, num_rows: int, rules: RuleSet, options: Detec
         index = _candidates(rule, distinct)
         if index.size == 0:
             continue
+        rule_stats: RuleStats | None
         if rule.validator is None and not claims.any_claimed(index):
             rule_stats = _apply_pattern_rule(rule, distinct, index, counts, claims, options)
         else:
@@ -219,12 +220,12 @@ def _candidates(rule: Rule, distinct: pa.Array) -> np.ndarray:
     if rule.prefilter is not None:
         keep = pc.match_substring(distinct, rule.prefilter, ignore_case=rule.ignore_case)
         mask = keep.to_numpy(zero_copy_only=False)
-        index = index[mask]
+        index = np.asarray(index[mask])
         if index.size == 0:
             return index
         subset = pc.filter(distinct, keep)
     hits = pc.match_substring_regex(subset, pattern=rule.pattern_text, ignore_case=rule.ignore_case)
-    return index[hits.to_numpy(zero_copy_only=False)]
+    return np.asarray(index[hits.to_numpy(zero_copy_only=False)])
 
 
 def _apply_validated_rule(

@@ -100,11 +100,11 @@ def _score(rule: Rule, stats: ColumnStats) -> _Scored | None:
     if seen is None or seen.match_count == 0:
         if not names.supports or stats.kind == "binary":
             return None
-        reasons.append(f"column name: '{stats.name}' suggests {rule.description.lower()} ('{names.positive}')")
+        reasons.append(f"column name '{stats.name}' matches '{names.positive}' (name only)")
         if stats.values == 0:
             reasons.append("no values to check: the column is empty in the rows scanned")
         elif rule.pattern is not None:
-            reasons.append(f"no value matched the {rule.description.lower()} pattern ({stats.values} values checked)")
+            reasons.append(f"values: none of {stats.values} match")
         return _Scored(rule, NAME_ONLY_SCORE, 0, reasons, ())
 
     if rule.weak and not names.supports:
@@ -114,10 +114,10 @@ def _score(rule: Rule, stats: ColumnStats) -> _Scored | None:
     score = value_score
     if names.supports:
         score = 1 - (1 - value_score) * (1 - NAME_WEIGHT)
-        reasons.append(f"column name: '{stats.name}' matches '{names.positive}'")
+        reasons.append(f"column name '{stats.name}' matches '{names.positive}'")
     elif names.negative is not None:
         score = value_score * EXCLUDED_FACTOR
-        reasons.append(f"column name: '{stats.name}' looks non-personal ('{names.negative}'), score lowered")
+        reasons.append(f"column name '{stats.name}' looks non-personal ('{names.negative}'): score lowered")
     return _Scored(rule, score, seen.match_count, reasons, seen.samples)
 
 
@@ -133,14 +133,13 @@ def _value_score(rule: Rule, seen: RuleStats) -> float:
 
 def _value_reasons(rule: Rule, seen: RuleStats, values: int) -> list[str]:
     share = seen.match_count / values if values else 0.0
-    what = rule.description.lower()
-    reasons = [f"value pattern: {seen.match_count} of {values} values ({share:.0%}) contain a {what}"]
+    reasons = [f"values: {seen.match_count} of {values} ({share:.0%}) match rule '{rule.id}'"]
     embedded = seen.match_count - seen.full_match_count
     if embedded:
-        reasons.append(f"{embedded} of them inside longer text")
+        reasons.append(f"{embedded} inside longer text")
     if rule.validator is not None:
         label = VALIDATOR_LABELS.get(rule.validator, rule.validator)
-        text = f"checksum: {label}: {seen.confirmed} confirmed"
+        text = f"{label}: {seen.confirmed} confirmed"
         if seen.rejected:
             text += f", {seen.rejected} look-alikes rejected"
         reasons.append(text)

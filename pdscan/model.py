@@ -40,10 +40,7 @@ class Location:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     def display(self, with_column: bool = True) -> str:
-        if self.file is not None:
-            text = self.file
-        else:
-            text = ".".join(p for p in (self.schema, self.table) if p)
+        text = self.file if self.file is not None else ".".join(p for p in (self.schema, self.table) if p)
         if self.sheet:
             text += f" [{self.sheet}]"
         if with_column and self.column is not None:

@@ -89,12 +89,8 @@ class RuleSet:
         exclude_set = {e.strip().upper() for e in exclude if e.strip()}
         unknown = (only_set | exclude_set) - set(self.entities)
         if unknown:
-            raise UsageError(
-                f"unknown entity {', '.join(sorted(unknown))}; known entities: {', '.join(self.entities)}"
-            )
-        kept = tuple(
-            r for r in self.rules if (not only_set or r.entity in only_set) and r.entity not in exclude_set
-        )
+            raise UsageError(f"unknown entity {', '.join(sorted(unknown))}; known entities: {', '.join(self.entities)}")
+        kept = tuple(r for r in self.rules if (not only_set or r.entity in only_set) and r.entity not in exclude_set)
         return RuleSet(kept, self.version)
 
 

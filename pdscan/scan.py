@@ -19,7 +19,7 @@ from pdscan.findings import column_findings
 from pdscan.model import Finding, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
 from pdscan.rules import RuleSet, load_rules
 from pdscan.sources import open_source
-from pdscan.sources.base import ReadOptions, Source, Table
+from pdscan.sources.base import ReadOptions, Table
 
 
 @dataclass(frozen=True)

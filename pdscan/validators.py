@@ -134,9 +134,9 @@ VALIDATORS: dict[str, Callable[[str], Verdict]] = {
 
 # How each validator is described in a finding's reasons.
 VALIDATOR_LABELS: dict[str, str] = {
-    "fi_hetu": "HETU check character (mod 31) and date",
-    "fi_business_id": "Y-tunnus check digit (mod 11)",
-    "iban": "IBAN check digits (mod 97)",
-    "luhn": "Luhn check digit",
-    "phone_number": "valid number in the libphonenumber plan",
+    "fi_hetu": "checksum mod 31 + date",
+    "fi_business_id": "checksum mod 11",
+    "iban": "checksum mod 97",
+    "luhn": "Luhn checksum",
+    "phone_number": "libphonenumber plan",
 }

@@ -22,7 +22,16 @@ def _batch(**columns: list[str | None]) -> Batch:
 
 def _values(n: int, seed: int) -> list[str | None]:
     rng = random.Random(seed)
-    pool = ["matti@example.fi", "040 123 4567", "131052-308T", "FI21 1234 5600 0007 85", "Helsinki", None, "", "x"]
+    pool = [
+        "matti@example.fi",
+        "040 123 4567",
+        "131052-308T",
+        "FI21 1234 5600 0007 85",
+        "Helsinki",
+        None,
+        "",
+        "x",
+    ]
     return [rng.choice(pool) for _ in range(n)]
 
 
@@ -70,8 +79,14 @@ def test_binary_columns_are_not_scanned() -> None:
 
 def _as_tuple(stats: dict[str, ColumnStats]) -> dict[str, object]:
     return {
-        name: (s.rows, s.values, {k: (v.match_count, v.full_match_count, v.confirmed, v.rejected, v.samples)
-                                   for k, v in sorted(s.rules.items())})
+        name: (
+            s.rows,
+            s.values,
+            {
+                k: (v.match_count, v.full_match_count, v.confirmed, v.rejected, v.samples)
+                for k, v in sorted(s.rules.items())
+            },
+        )
         for name, s in stats.items()
     }
 

@@ -50,9 +50,13 @@ def test_rule_column_name_examples(rule_id: str, column: str, expected: bool) ->
 
 
 def test_builtin_rules_cover_the_issue_entities() -> None:
-    assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "FI_BUSINESS_ID", "FI_PERSONAL_IDENTITY_CODE", "IBAN_CODE"} <= set(
-        RULES.entities
-    )
+    assert {
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "FI_BUSINESS_ID",
+        "FI_PERSONAL_IDENTITY_CODE",
+        "IBAN_CODE",
+    } <= set(RULES.entities)
     assert builtin_rules_dir().is_dir()
 
 

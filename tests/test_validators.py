@@ -10,7 +10,11 @@ from pdscan.validators import Outcome, fi_business_id, fi_hetu, iban, luhn, phon
     ("value", "outcome", "detail"),
     [
         ("131052-308T", Outcome.CONFIRM, None),
-        ("010594Y9021", Outcome.CONFIRM, "temporary identity code (900-999)"),  # 2023 sign Y, temporary number
+        (
+            "010594Y9021",
+            Outcome.CONFIRM,
+            "temporary identity code (900-999)",
+        ),  # 2023 sign Y, temporary number
         ("150307B123V", Outcome.CONFIRM, None),  # 2023 sign B: born 2007
         ("311299+1236", Outcome.CONFIRM, None),  # born 1899
         ("131052-308X", Outcome.REJECT, None),  # wrong check character

@@ -71,7 +71,7 @@ class DatabaseSource(Source):
         try:
             inspector = sa.inspect(self.engine)
             schemas = [s for s in inspector.get_schema_names() if s not in ("information_schema", "pg_catalog")]
-            default = inspector.default_schema_name
+            default: str | None = inspector.default_schema_name
             listed: list[tuple[str | None, str]] = []
             for schema in schemas:
                 name_schema = None if schema == default else schema
@@ -79,8 +79,8 @@ class DatabaseSource(Source):
                     listed.append((name_schema, table))
         except SQLAlchemyError as exc:
             raise SourceError(self.name, _one_line(exc)) from exc
-        for schema, table in listed:
-            yield DatabaseTable(self, schema, table)
+        for table_schema, table_name in listed:
+            yield DatabaseTable(self, table_schema, table_name)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -93,8 +93,12 @@ class DatabaseTable(Table):
 
     def batches(self, options: ReadOptions) -> Iterator[Batch]:
         try:
-            table = sa.Table(self.location.table or "", sa.MetaData(), schema=self.location.schema,
-                             autoload_with=self._db.engine)
+            table = sa.Table(
+                self.location.table or "",
+                sa.MetaData(),
+                schema=self.location.schema,
+                autoload_with=self._db.engine,
+            )
         except SQLAlchemyError as exc:
             raise SourceError(self.source, _one_line(exc), self.location.display()) from exc
         columns = [c for c in table.columns if _kind(c.type) != "binary"]

@@ -1,0 +1,125 @@
+"""``--format text``: the report a person reads in a terminal, one rich table per source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from pdscan.model import ScanResult
+
+_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+_PLAIN_WIDTH = 160  # fixed width when not writing to a terminal, so files and pipes get stable output
+
+
+def render(result: ScanResult, stream: TextIO) -> None:
+    tty = stream.isatty()
+    console = Console(
+        file=stream,
+        width=None if tty else _PLAIN_WIDTH,
+        force_terminal=tty,
+        no_color=not tty,
+        highlight=False,
+        soft_wrap=False,
+    )
+    tool = result.tool
+    console.print(
+        Text(f"pdscan {tool.get('version', '')}  ·  {_duration(result)}  ·  {_sampling(result)}", style="bold")
+    )
+    if result.interrupted:
+        console.print(
+            Text(
+                "Scan interrupted: results below cover only what was scanned before the interruption.", style="bold red"
+            )
+        )
+
+    by_source: dict[str, list[int]] = {}
+    for i, finding in enumerate(result.findings):
+        by_source.setdefault(finding.source, []).append(i)
+    for summary in result.sources:
+        indexes = by_source.get(summary.source, [])
+        if not indexes:
+            continue
+        table = Table(
+            title=summary.source, title_justify="left", box=box.SIMPLE_HEAD, show_lines=False, title_style="bold"
+        )
+        for name, kwargs in (
+            ("Location", {"overflow": "fold", "max_width": 46}),
+            ("Column", {"overflow": "fold", "max_width": 28}),
+            ("Entity", {}),
+            ("Confidence", {}),
+            ("Matches", {"justify": "right"}),
+            ("Samples", {"overflow": "fold", "max_width": 40}),
+            ("Reasons", {"overflow": "fold", "ratio": 1}),
+        ):
+            table.add_column(name, **kwargs)
+        previous = None
+        for i in indexes:
+            f = result.findings[i]
+            container = f.location.display(with_column=False)
+            table.add_row(
+                container if container != previous else "",
+                f.location.column or "",
+                f.entity,
+                Text(f.confidence, style=_STYLE.get(f.confidence, "")),
+                f"{f.match_count}/{f.values_scanned} ({f.rows_scanned} rows)",
+                ", ".join(f.samples[:3]),
+                "; ".join(f.reasons),
+            )
+            previous = container
+        console.print(table)
+
+    if not result.findings:
+        console.print(f"No personal data found in {len(result.tables)} tables.")
+
+    rows = sum(t.rows_scanned for t in result.tables)
+    sampled = sum(1 for t in result.tables if t.truncated)
+    coverage = f"Coverage: {len(result.tables)} tables scanned across {len(result.sources)} sources, {rows:,} rows"
+    if sampled:
+        coverage += f"; {sampled} sampled (more rows than scanned)"
+    ignored = sum(s.ignored_files for s in result.sources)
+    if ignored:
+        coverage += f"; {ignored} files of unsupported types ignored"
+    console.print(coverage)
+
+    if result.errors:
+        console.print(Text(f"Not scanned ({len(result.errors)}):", style="bold"))
+        for entry in result.errors:
+            console.print(Text(f"  {entry.one_line()}"))
+
+    console.print(Text(_summary(result), style="bold"))
+
+
+def _summary(result: ScanResult) -> str:
+    if not result.findings:
+        return "0 findings"
+    levels = Counter(f.confidence for f in result.findings)
+    entities = Counter(f.entity for f in result.findings)
+    columns = {(f.source, f.location) for f in result.findings}
+    tables = {(f.source, f.location.container()) for f in result.findings}
+    level_text = ", ".join(f"{lvl} {levels[lvl]}" for lvl in ("high", "medium", "low") if levels[lvl])
+    entity_text = ", ".join(f"{name} {count}" for name, count in sorted(entities.items()))
+    return (
+        f"{len(result.findings)} findings ({level_text}) in {len(columns)} columns of {len(tables)} tables: "
+        f"{entity_text}"
+    )
+
+
+def _sampling(result: ScanResult) -> str:
+    if result.options.get("full"):
+        return "full scan: every row"
+    size = result.options.get("sample_size", 10_000)
+    return f"sampled: at most {size} rows per table (use --full to scan every row)"
+
+
+def _duration(result: ScanResult) -> str:
+    try:
+        seconds = dt.datetime.fromisoformat(result.finished_at) - dt.datetime.fromisoformat(result.started_at)
+    except ValueError:
+        return result.started_at
+    return f"{result.started_at}, {seconds.total_seconds():.0f} s"

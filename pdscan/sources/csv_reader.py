@@ -1,0 +1,200 @@
+"""Delimited text (CSV, TSV, TXT): encoding found, delimiter sniffed, header found, read in chunks by Arrow.
+
+Every value stays text (``00100`` stays ``00100``). Rows with the wrong number of fields are skipped and counted
+in a note, never shown. Memory stays bounded: Arrow's streaming reader holds one block at a time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.csv as pv
+
+from pdscan.errors import SourceError
+from pdscan.model import Batch, Column, Location
+from pdscan.sources.base import FileRef, ReadOptions, Table
+from pdscan.sources.textio import SNIFF_BYTES, Utf8Stream, detect_encoding
+
+DELIMITERS = (";", ",", "\t", "|")  # ';' first: the Finnish Excel default
+_SNIFF_LINES = 50
+_BYTES_PER_ROW = 256  # to turn --chunk-rows into Arrow's block size in bytes
+_NUMERIC = re.compile(r"^[\d\s+\-.,:/]+$")
+_ARROW_SAFE = re.compile(r"Expected \d+ columns?, got \d+")
+
+
+def tables(ref: FileRef, source: str) -> Iterator[Table]:
+    yield CsvTable(ref, source)
+
+
+class CsvTable(Table):
+    def __init__(self, ref: FileRef, source: str) -> None:
+        super().__init__(source, Location(file=ref.name))
+        self.ref = ref
+
+    def _fail(self, reason: str) -> SourceError:
+        return SourceError(self.source, reason, self.ref.name)
+
+    def batches(self, options: ReadOptions) -> Iterator[Batch]:
+        with self.ref.open() as raw:
+            head = raw.read(SNIFF_BYTES)
+        if not head:
+            raise self._fail("empty file")
+        encoding = detect_encoding(head)
+        if not encoding.startswith("utf-16") and b"\x00" in head[:8192]:
+            raise self._fail("binary file, not delimited text")
+        text = head.decode(encoding if encoding != "utf-8" else "utf-8", errors="replace")
+        if encoding == "utf-8-sig":
+            text = text.lstrip("\ufeff")
+        lines = text.splitlines()[:_SNIFF_LINES]
+        if len(head) == SNIFF_BYTES and len(lines) > 1:
+            lines = lines[:-1]  # the last line of a cut sample is incomplete
+        if encoding not in ("utf-8",):
+            self.info.notes.append(f"encoding {encoding}")
+        delimiter = sniff_delimiter(lines, prefer_tab=self.ref.ext in (".tsv", ".tab"))
+        if delimiter is None:
+            yield from self._text_lines(encoding, options)
+        else:
+            yield from self._delimited(encoding, delimiter, text, options)
+
+    def _delimited(self, encoding: str, delimiter: str, text: str, options: ReadOptions) -> Iterator[Batch]:
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        first = next(reader, [])
+        header_lines = reader.line_num
+        if looks_like_data(first):
+            names = [f"column_{i + 1}" for i in range(len(first))]
+            skip = 0
+            self.info.notes.append("no header row: columns are numbered")
+        else:
+            names = unique_names(first)
+            skip = header_lines
+        self.info.columns = len(names)
+        self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
+        bad_rows = 0
+
+        def skip_bad_row(_row: object) -> str:
+            nonlocal bad_rows
+            bad_rows += 1
+            return "skip"
+
+        stream = Utf8Stream(self.ref.open(), encoding)
+        try:
+            arrow_reader = pv.open_csv(
+                stream,
+                read_options=pv.ReadOptions(
+                    column_names=names,
+                    skip_rows=skip,
+                    block_size=max(1 << 20, min(64 << 20, options.chunk_rows * _BYTES_PER_ROW)),
+                    use_threads=False,
+                ),
+                parse_options=pv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip_bad_row
+                ),
+                convert_options=pv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            for record_batch in arrow_reader:
+                done = False
+                rows = record_batch.num_rows
+                if options.limit is not None and self.info.rows_scanned + rows >= options.limit:
+                    keep = options.limit - self.info.rows_scanned
+                    if rows > keep:
+                        self.info.truncated = True
+                    record_batch = record_batch.slice(0, keep)
+                    done = True
+                self.info.rows_scanned += record_batch.num_rows
+                if record_batch.num_rows:
+                    yield Batch([Column(n, record_batch.column(i)) for i, n in enumerate(names)], record_batch.num_rows)
+                if done:
+                    if not self.info.truncated:
+                        self.info.truncated = any(b.num_rows for b in _take_one(arrow_reader))
+                    break
+        except pa.ArrowInvalid as exc:
+            message = _ARROW_SAFE.search(str(exc))
+            raise self._fail("malformed delimited text" + (f" ({message.group(0)})" if message else "")) from exc
+        except UnicodeDecodeError as exc:
+            raise self._fail(f"cannot decode as {encoding}") from exc
+        finally:
+            stream.close()
+            if stream.fallback_at is not None:
+                self.info.notes.append(f"invalid UTF-8 after byte {stream.fallback_at}; rest decoded as cp1252")
+            if bad_rows:
+                self.info.notes.append(f"{bad_rows} rows with a wrong number of fields skipped")
+
+    def _text_lines(self, encoding: str, options: ReadOptions) -> Iterator[Batch]:
+        """A file without a delimiter: each line is one value of a column named ``text``."""
+        self.info.columns = 1
+        self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
+        self.info.notes.append("no delimiter found: read as lines of text")
+        stream = io.BufferedReader(Utf8Stream(self.ref.open(), encoding))
+        with io.TextIOWrapper(stream, encoding="utf-8", newline=None) as lines:
+            chunk: list[str] = []
+            for line in lines:
+                if options.limit is not None and self.info.rows_scanned + len(chunk) >= options.limit:
+                    self.info.truncated = True
+                    break
+                chunk.append(line.rstrip("\r\n"))
+                if len(chunk) >= options.chunk_rows:
+                    self.info.rows_scanned += len(chunk)
+                    yield Batch([Column("text", pa.array(chunk, pa.string()))], len(chunk))
+                    chunk = []
+            if chunk:
+                self.info.rows_scanned += len(chunk)
+                yield Batch([Column("text", pa.array(chunk, pa.string()))], len(chunk))
+
+
+def _take_one(reader: pv.CSVStreamingReader) -> Iterator[pa.RecordBatch]:
+    for batch in reader:
+        yield batch
+        return
+
+
+def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str | None:
+    """The delimiter giving the most consistent field count above one across the sample lines, or None."""
+    lines = [line for line in lines if line.strip()]
+    if not lines:
+        return None
+    order = ("\t", ";", ",", "|") if prefer_tab else DELIMITERS
+    best: tuple[float, int, int] | None = None
+    chosen: str | None = None
+    for rank, delimiter in enumerate(order):
+        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        mode = max(set(counts), key=counts.count)
+        if mode < 2:
+            continue
+        consistency = counts.count(mode) / len(counts)
+        score = (consistency, min(mode, 2), -rank)
+        if best is None or score > best:
+            best, chosen = score, delimiter
+    if best is None or best[0] < 0.5:
+        return None
+    return chosen
+
+
+def looks_like_data(row: list[str]) -> bool:
+    """A first row that holds an email or only numbers is data, not a header."""
+    cells = [c.strip() for c in row if c.strip()]
+    if not cells:
+        return False
+    return any("@" in c for c in cells) or all(_NUMERIC.match(c) for c in cells)
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Header names made usable: blanks become ``column_N``, repeats get ``.1``, ``.2``..."""
+    seen: dict[str, int] = {}
+    names = []
+    for i, raw in enumerate(header):
+        name = raw.strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        names.append(name)
+    return names

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_DATA = REPO / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE_DATA
+
+
+@pytest.fixture(scope="session")
+def expected() -> dict[str, Any]:
+    """Ground truth of the sample data, written by sample_data/generate.py next to the data."""
+    data: dict[str, Any] = json.loads((SAMPLE_DATA / "EXPECTED.json").read_text(encoding="utf-8"))
+    return data

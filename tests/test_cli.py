@@ -1,0 +1,271 @@
+"""End to end: the CLI on the sample data, through click's CliRunner and through the installed console script."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from pdscan import detect
+from pdscan.cli import main
+
+FINDING_KEYS = {
+    "source",
+    "location",
+    "entity",
+    "rules",
+    "confidence",
+    "score",
+    "match_count",
+    "values_scanned",
+    "rows_scanned",
+    "reasons",
+    "samples",
+}
+TOP_KEYS = {
+    "schema_version",
+    "tool",
+    "started_at",
+    "finished_at",
+    "interrupted",
+    "options",
+    "sources",
+    "tables",
+    "findings",
+    "errors",
+}
+# Entities whose detectors ship with this release; the rest of EXPECTED.json's "personal_later" comes later.
+VALUE_ENTITIES = {"EMAIL_ADDRESS", "PHONE_NUMBER", "FI_BUSINESS_ID", "FI_PERSONAL_IDENTITY_CODE", "IBAN_CODE"}
+
+
+def run(*args: str) -> click.testing.Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _key(finding: dict[str, Any]) -> str:
+    loc = finding["location"]
+    base = Path(loc["file"]).name
+    if loc.get("sheet"):
+        base += "!" + loc["sheet"]
+    return base
+
+
+def _by_column(report: dict[str, Any]) -> dict[tuple[str, str], set[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    for f in report["findings"]:
+        out.setdefault((_key(f), f["location"]["column"]), set()).add(f["entity"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_dir: Path) -> dict[str, Any]:
+    result = run("scan", str(sample_dir), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def test_json_structure_is_the_documented_schema(sample_report: dict[str, Any]) -> None:
+    assert set(sample_report) == TOP_KEYS
+    assert sample_report["schema_version"] == 1
+    assert sample_report["tool"]["name"] == "pdscan"
+    assert sample_report["errors"] == []
+    assert sample_report["interrupted"] is False
+    assert sample_report["findings"], "the sample data has personal data"
+    for finding in sample_report["findings"]:
+        assert set(finding) == FINDING_KEYS
+        assert finding["confidence"] in {"low", "medium", "high"}
+        assert 0 < finding["score"] <= 1
+        assert finding["reasons"]
+        assert {"file", "column"} <= set(finding["location"])
+    for table in sample_report["tables"]:
+        assert table["rows_scanned"] > 0
+        assert table["sampling"]
+
+
+def test_every_personal_column_of_the_sample_data_is_found(
+    sample_report: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    found = _by_column(sample_report)
+    for where, truth in expected.items():
+        for column, entities in truth.get("personal", {}).items():
+            wanted = set(entities) & VALUE_ENTITIES
+            if wanted:
+                assert wanted <= found.get((where, column), set()), f"{where} :: {column} should hold {wanted}"
+
+
+def test_no_finding_on_non_personal_columns(sample_report: dict[str, Any], expected: dict[str, Any]) -> None:
+    found = _by_column(sample_report)
+    for where, truth in expected.items():
+        for column in truth.get("not_personal", []):
+            assert (where, column) not in found, f"false positive {found.get((where, column))} on {where}::{column}"
+        for column, entities in truth.get("personal", {}).items():
+            extra = found.get((where, column), set()) - set(entities)
+            assert not extra, f"unexpected {extra} on {where}::{column}"
+
+
+def test_file_without_personal_data_is_scanned_and_clean(sample_report: dict[str, Any]) -> None:
+    scanned = {Path(t["location"]["file"]).name for t in sample_report["tables"]}
+    assert "tuotteet.csv" in scanned
+    assert not [f for f in sample_report["findings"] if Path(f["location"]["file"]).name == "tuotteet.csv"]
+
+
+def _raw_emails(sample_dir: Path) -> list[str]:
+    with (sample_dir / "crm_contacts.csv").open(encoding="utf-8", newline="") as fh:
+        return [row["email"] for row in csv.DictReader(fh) if row["email"]]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "ndjson", "csv"])
+def test_raw_values_never_appear_without_show_data(sample_dir: Path, fmt: str) -> None:
+    out = run("scan", str(sample_dir), "--format", fmt).stdout
+    leaked = [e for e in _raw_emails(sample_dir) if e in out]
+    assert not leaked, f"{len(leaked)} raw emails in the {fmt} output"
+    assert "@" in out  # masked samples keep the domain, so the report is still informative
+
+
+def test_show_data_shows_raw_samples(sample_dir: Path) -> None:
+    out = run("scan", str(sample_dir / "crm_contacts.csv"), "--format", "json", "--show-data").stdout
+    assert any(e in out for e in _raw_emails(sample_dir))
+
+
+def test_text_report_is_readable(sample_dir: Path) -> None:
+    out = run("scan", str(sample_dir)).stdout
+    assert "EMAIL_ADDRESS" in out
+    assert "FI_PERSONAL_IDENTITY_CODE" in out
+    assert "crm_contacts.csv" in out
+    assert "10000 rows" in out  # the sampling is stated
+
+
+def test_ndjson_and_csv_formats(sample_dir: Path, sample_report: dict[str, Any]) -> None:
+    lines = run("scan", str(sample_dir), "--format", "ndjson").stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records[0]["record"] == "scan"
+    assert sum(r["record"] == "finding" for r in records) == len(sample_report["findings"])
+    rows = list(csv.DictReader(io.StringIO(run("scan", str(sample_dir), "--format", "csv").stdout)))
+    assert len(rows) == len(sample_report["findings"])
+    assert {r["entity"] for r in rows} == {f["entity"] for f in sample_report["findings"]}
+
+
+def test_output_file(sample_dir: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "scan.json"
+    result = run("scan", str(sample_dir / "crm_contacts.csv"), "--format", "json", "--output", str(target))
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
+    assert [p.name for p in target.parent.iterdir()] == ["scan.json"]  # no temporary file left behind
+
+
+def test_filters(sample_dir: Path) -> None:
+    only = json.loads(run("scan", str(sample_dir), "-f", "json", "--only", "EMAIL_ADDRESS").stdout)
+    assert {f["entity"] for f in only["findings"]} == {"EMAIL_ADDRESS"}
+    without = json.loads(run("scan", str(sample_dir), "-f", "json", "--except", "EMAIL_ADDRESS,PHONE_NUMBER").stdout)
+    assert not {f["entity"] for f in without["findings"]} & {"EMAIL_ADDRESS", "PHONE_NUMBER"}
+    high = json.loads(run("scan", str(sample_dir), "-f", "json", "--min-confidence", "high").stdout)
+    assert high["findings"] and {f["confidence"] for f in high["findings"]} == {"high"}
+
+
+def test_sample_size_and_full(sample_dir: Path) -> None:
+    small = json.loads(run("scan", str(sample_dir / "crm_contacts.csv"), "-f", "json", "--sample-size", "10").stdout)
+    assert [t["rows_scanned"] for t in small["tables"]] == [10]
+    assert small["tables"][0]["truncated"] is True
+    full = json.loads(run("scan", str(sample_dir / "crm_contacts.csv"), "-f", "json", "--full").stdout)
+    assert full["tables"][0]["rows_scanned"] > 10
+    assert full["tables"][0]["truncated"] is False
+
+
+def test_exit_codes(sample_dir: Path, tmp_path: Path) -> None:
+    assert run("scan", str(sample_dir), "-q").exit_code == 0
+    assert run("scan", str(sample_dir), "-q", "--fail-on", "high").exit_code == 1
+    assert run("scan", str(sample_dir / "tuotteet.csv"), "-q", "--fail-on", "low").exit_code == 0
+    missing = run("scan", str(tmp_path / "nope.csv"), "-f", "json")
+    assert missing.exit_code == 2
+    assert "no such file or directory" in missing.stderr
+    assert run("scan", str(sample_dir), "--only", "NOPE").exit_code == 2
+    assert run("scan", str(sample_dir), "--format", "xml").exit_code == 2
+    assert run("scan").exit_code == 2
+
+
+def test_bad_inputs_are_listed_and_the_scan_goes_on(sample_dir: Path, tmp_path: Path) -> None:
+    shutil.copy(sample_dir / "crm_contacts.csv", tmp_path / "good.csv")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    (tmp_path / "binary.csv").write_bytes(bytes(range(256)) * 10)
+    (tmp_path / "bad.zip").write_bytes(b"PK\x05\x06 truncated")
+    with zipfile.ZipFile(tmp_path / "ok.zip", "w") as zf:
+        zf.write(sample_dir / "crm_contacts.csv", "inner/crm.csv")
+    result = run("scan", str(tmp_path), "-f", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    failed = {Path(e["location"]["file"]).name for e in report["errors"]}
+    assert failed == {"empty.csv", "broken.xlsx", "binary.csv", "bad.zip"}
+    for entry in report["errors"]:
+        assert "\n" not in entry["reason"] and entry["reason"]
+    assert len(result.stderr.strip().splitlines()) == 4  # one line per skipped file
+    files = {f["location"]["file"] for f in report["findings"]}
+    assert str(tmp_path / "good.csv") in files
+    assert str(tmp_path / "ok.zip") + "!inner/crm.csv" in files
+
+
+def test_interrupt_reports_what_was_scanned(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = detect.detect_batch
+    calls = {"n": 0}
+
+    def interrupt_on_second_table(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("pdscan.scan.detect_batch", interrupt_on_second_table)
+    result = run("scan", str(sample_dir), "-f", "json")
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert report["interrupted"] is True
+    assert report["findings"]  # the first table's findings are kept
+    assert "interrupted" in result.stderr
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    def walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
+        found = [(path, command)]
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                found.extend(walk(sub, [*path, name]))
+        return found
+
+    for path, _command in walk(main, []):
+        result = run(*path, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout, f"'pdscan {' '.join(path)}' --help has no example"
+
+
+def test_rules_list() -> None:
+    out = run("rules", "list").stdout
+    for rule_id in ("email", "phone", "fi-hetu", "fi-business-id", "iban"):
+        assert rule_id in out
+
+
+def test_installed_console_script(sample_dir: Path) -> None:
+    script = shutil.which("pdscan", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the pdscan console script is not installed in this environment")
+    proc = subprocess.run(
+        [script, "scan", str(sample_dir), "--format", "json"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert {f["entity"] for f in report["findings"]} >= {
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "FI_PERSONAL_IDENTITY_CODE",
+    }
