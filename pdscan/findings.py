@@ -22,6 +22,8 @@ THRESHOLDS = {"high": 0.85, "medium": 0.6, "low": 0.3}
 NAME_WEIGHT = 0.6  # how much a matching column name alone is worth
 EXCLUDED_FACTOR = 0.4  # a column named like a non-personal thing (laskunumero) keeps 40 % of its value score
 NAME_ONLY_SCORE = 0.4  # a column that only its name points to: low confidence
+# With this many values checked and none matching, the values contradict the column name: no finding.
+NAME_CONTRADICTED_AT = 10
 _MAX_EVIDENCE = 5  # beyond five accepted values, more of them add nothing to the certainty
 
 
@@ -100,11 +102,13 @@ def _score(rule: Rule, stats: ColumnStats) -> _Scored | None:
     if seen is None or seen.match_count == 0:
         if not names.supports or stats.kind == "binary":
             return None
-        reasons.append(f"column name '{stats.name}' matches '{names.positive}' (name only)")
+        if rule.pattern is not None and stats.values >= NAME_CONTRADICTED_AT:
+            return None
+        reasons.append(f"name '{stats.name}' ~ {names.positive} (name only)")
         if stats.values == 0:
             reasons.append("no values to check: the column is empty in the rows scanned")
         elif rule.pattern is not None:
-            reasons.append(f"values: none of {stats.values} match")
+            reasons.append(f"0/{stats.values} values match")
         return _Scored(rule, NAME_ONLY_SCORE, 0, reasons, ())
 
     if rule.weak and not names.supports:
@@ -114,10 +118,10 @@ def _score(rule: Rule, stats: ColumnStats) -> _Scored | None:
     score = value_score
     if names.supports:
         score = 1 - (1 - value_score) * (1 - NAME_WEIGHT)
-        reasons.append(f"column name '{stats.name}' matches '{names.positive}'")
+        reasons.append(f"name '{stats.name}' ~ {names.positive}")
     elif names.negative is not None:
         score = value_score * EXCLUDED_FACTOR
-        reasons.append(f"column name '{stats.name}' looks non-personal ('{names.negative}'): score lowered")
+        reasons.append(f"name '{stats.name}' ~ {names.negative}, not personal: score lowered")
     return _Scored(rule, score, seen.match_count, reasons, seen.samples)
 
 
@@ -133,13 +137,13 @@ def _value_score(rule: Rule, seen: RuleStats) -> float:
 
 def _value_reasons(rule: Rule, seen: RuleStats, values: int) -> list[str]:
     share = seen.match_count / values if values else 0.0
-    reasons = [f"values: {seen.match_count} of {values} ({share:.0%}) match rule '{rule.id}'"]
+    reasons = [f"{seen.match_count}/{values} values match {rule.id} ({share:.0%})"]
     embedded = seen.match_count - seen.full_match_count
     if embedded:
         reasons.append(f"{embedded} inside longer text")
     if rule.validator is not None:
         label = VALIDATOR_LABELS.get(rule.validator, rule.validator)
-        text = f"{label}: {seen.confirmed} confirmed"
+        text = f"{label}: {seen.confirmed} ok"
         if seen.rejected:
             text += f", {seen.rejected} look-alikes rejected"
         reasons.append(text)

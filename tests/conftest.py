@@ -17,6 +17,6 @@ def sample_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def expected() -> dict[str, Any]:
-    """Ground truth of the sample data, written by sample_data/generate.py next to the data."""
-    data: dict[str, Any] = json.loads((SAMPLE_DATA / "EXPECTED.json").read_text(encoding="utf-8"))
+    """Ground truth of the sample data, written by sample_data/generate.py."""
+    data: dict[str, Any] = json.loads((REPO / "tests" / "sample_expected.json").read_text(encoding="utf-8"))
     return data

@@ -49,25 +49,30 @@ def render(result: ScanResult, stream: TextIO) -> None:
             title=summary.source, title_justify="left", box=box.SIMPLE_HEAD, show_lines=False, title_style="bold"
         )
         for name, kwargs in (
-            ("Location", {"overflow": "fold", "max_width": 46}),
-            ("Column", {"overflow": "fold", "max_width": 28}),
-            ("Entity", {}),
-            ("Confidence", {}),
-            ("Matches", {"justify": "right"}),
-            ("Samples", {"overflow": "fold", "max_width": 40}),
-            ("Reasons", {"overflow": "fold", "ratio": 1}),
+            ("Location", {"overflow": "fold", "max_width": 40}),
+            ("Column", {"overflow": "fold", "max_width": 24}),
+            ("Entity", {"no_wrap": True}),
+            ("Confidence", {"no_wrap": True}),
+            ("Matches", {"justify": "right", "no_wrap": True}),
+            ("Rows", {"justify": "right", "no_wrap": True}),
+            ("Samples", {"overflow": "fold", "max_width": 36}),
+            ("Reasons", {"overflow": "fold", "max_width": 60}),
         ):
             table.add_column(name, **kwargs)
         previous = None
         for i in indexes:
             f = result.findings[i]
             container = f.location.display(with_column=False)
+            if summary.kind == "directory" and container.startswith(summary.source):
+                # The table's title already names the folder: show the path inside it.
+                container = container[len(summary.source) :].lstrip("/") or container
             table.add_row(
                 container if container != previous else "",
                 f.location.column or "",
                 f.entity,
                 Text(f.confidence, style=_STYLE.get(f.confidence, "")),
-                f"{f.match_count}/{f.values_scanned} ({f.rows_scanned} rows)",
+                f"{f.match_count}/{f.values_scanned}",
+                f"{f.rows_scanned:,}",
                 ", ".join(f.samples[:3]),
                 "; ".join(f.reasons),
             )

@@ -1,0 +1,290 @@
+"""Recreate the synthetic sample data of pdscan: a small data estate of a Finnish B2B company, Esimerkki Oy.
+
+Everything is generated (Faker ``fi_FI`` and a fixed seed): no real person is in these files. Identifiers are
+valid by their check digits so that pdscan's validators confirm them. Run ``python sample_data/generate.py``;
+the output is the same on every run. tests/sample_expected.json is the ground truth the tests assert.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+from faker import Faker
+from openpyxl import Workbook
+
+HERE = Path(__file__).resolve().parent
+SEED = 20261124
+FIXED = dt.datetime(2024, 6, 1, 12, 0, 0)
+
+_HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+_SIGNS_1900 = "-YXWVU"
+_SIGNS_2000 = "ABCDEF"
+
+
+def hetu(rng: random.Random, born: dt.date) -> str:
+    """A HETU with a valid check character; some use the century signs introduced in 2023."""
+    digits = born.strftime("%d%m%y")
+    number = f"{rng.randint(2, 899):03d}"
+    if born.year < 2000:
+        sign = "-" if rng.random() < 0.8 else rng.choice(_SIGNS_1900[1:])
+    else:
+        sign = "A" if rng.random() < 0.6 else rng.choice(_SIGNS_2000[1:])
+    return digits + sign + number + _HETU_CHECK[int(digits + number) % 31]
+
+
+def ytunnus(rng: random.Random) -> str:
+    """A Y-tunnus: 7 digits and the mod-11 check digit (weights 7, 9, 10, 5, 8, 4, 2)."""
+    while True:
+        body = f"{rng.randint(100000, 3299999):07d}"
+        remainder = sum(int(d) * w for d, w in zip(body, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
+        if remainder == 1:
+            continue  # no valid check digit exists for this body
+        return f"{body}-{0 if remainder == 0 else 11 - remainder}"
+
+
+def iban_fi(rng: random.Random, spaced: bool) -> str:
+    """A Finnish IBAN with ISO 13616 mod-97 check digits."""
+    bban = rng.choice(["1", "4", "5", "8"]) + "".join(str(rng.randint(0, 9)) for _ in range(13))
+    numeric = "".join(str(int(c, 36)) for c in bban + "FI00")
+    check = 98 - int(numeric) % 97
+    code = f"FI{check:02d}{bban}"
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4)) if spaced else code
+
+
+def phone(rng: random.Random, style: int | None = None) -> str:
+    prefix = rng.choice(["40", "41", "44", "45", "50"])
+    a, b = rng.randint(100, 999), rng.randint(1000, 9999)
+    style = rng.randint(0, 3) if style is None else style
+    return [f"0{prefix} {a} {b}", f"0{prefix}{a}{b}", f"+358 {prefix} {a}{b}", f"0{prefix}-{a} {b}"][style]
+
+
+def ean13(rng: random.Random) -> str:
+    body = "64" + "".join(str(rng.randint(0, 9)) for _ in range(10))
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def ascii_local(text: str) -> str:
+    table = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"})
+    return "".join(ch for ch in text.lower().translate(table) if ch.isalnum() or ch in ".-")
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[Any]], encoding: str, delimiter: str, eol: str) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=eol)
+    writer.writerow(header)
+    writer.writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+
+
+def newsletter(fake: Faker, rng: random.Random) -> None:
+    header = ["Etunimi", "Sukunimi", "Sähköposti", "Puhelin", "Postinumero", "Postitoimipaikka", "Tilattu", "Kieli"]
+    rows = []
+    for _ in range(180):
+        first, last = fake.first_name(), fake.last_name()
+        day = dt.date(2022, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
+        rows.append(
+            [
+                first,
+                last,
+                f"{ascii_local(first)}.{ascii_local(last)}@{rng.choice(['example.fi', 'example.com', 'posti.example'])}",
+                phone(rng) if rng.random() < 0.85 else "",
+                fake.postcode(),
+                fake.city(),
+                f"{day.day}.{day.month}.{day.year}",
+                rng.choice(["fi", "fi", "fi", "sv"]),
+            ]
+        )
+    write_csv(HERE / "newsletter_tilaajat.csv", header, rows, "cp1252", ";", "\r\n")
+
+
+def crm(fake: Faker, rng: random.Random) -> None:
+    header = ["contact_id", "first_name", "last_name", "email", "phone", "company", "business_id", "title",
+              "created_at", "notes"]
+    plain_notes = ["Kiinnostunut laajennuksesta", "Soita takaisin Q3", "Tarjous lähetetty", "Ei tarvetta nyt",
+                   "Demo pidetty 12.3.", "Sopimus uusitaan vuodenvaihteessa", ""]
+    rows = []
+    for i in range(240):
+        first, last = fake.first_name(), fake.last_name()
+        created = FIXED - dt.timedelta(days=rng.randint(0, 1500), minutes=rng.randint(0, 1440))
+        note = rng.choice(plain_notes)
+        if rng.random() < 0.1:
+            deputy = fake.first_name()
+            note = f"Varahenkilö {deputy}: {ascii_local(deputy)}@example.fi, puh {phone(rng, 0)}"
+        rows.append(
+            [
+                f"C-{100 + i:06d}",
+                first,
+                last,
+                f"{ascii_local(first)}.{ascii_local(last)}@{ascii_local(fake.last_name())}.example.com",
+                phone(rng, 2),
+                fake.company(),
+                ytunnus(rng),
+                rng.choice(["Toimitusjohtaja", "Talousjohtaja", "Hankintapäällikkö", "IT-päällikkö", "CTO"]),
+                created.isoformat(timespec="seconds"),
+                note,
+            ]
+        )
+    write_csv(HERE / "crm_contacts.csv", header, rows, "utf-8", ",", "\n")
+
+
+def workbook(fake: Faker, rng: random.Random) -> None:
+    wb = Workbook()
+    wb.properties.creator = "Esimerkki Oy"
+    wb.properties.created = FIXED
+    wb.properties.modified = FIXED
+    customers = wb.active
+    assert customers is not None
+    customers.title = "Asiakkaat"
+    customers.append(["Asiakasrekisteri 2024 – Esimerkki Oy"])
+    customers.append([])
+    customers.append(["Asiakasnumero", "Nimi", "Henkilötunnus", "Tilinumero", "Puhelinnumero", "Katuosoite",
+                      "Postinumero", "Kaupunki", "Asiakkaaksi", "Saldo"])
+    numbers = []
+    for i in range(150):
+        born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randint(0, 65 * 365))
+        number = 100200 + i * 7
+        numbers.append(number)
+        street = f"{fake.street_name()} {rng.randint(1, 80)}"
+        if rng.random() < 0.5:
+            street += f" {rng.choice('ABCDEF')} {rng.randint(1, 40)}"
+        customers.append([
+            number,
+            f"{fake.first_name()} {fake.last_name()}",
+            hetu(rng, born),
+            iban_fi(rng, spaced=rng.random() < 0.5),
+            phone(rng),
+            street,
+            fake.postcode(),
+            fake.city(),
+            dt.datetime(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3400)),
+            round(rng.uniform(-200, 5000), 2),
+        ])
+    orders = wb.create_sheet("Tilaukset")
+    orders.append(["Tilaukset 2024"])
+    orders.append(["Tilausnumero", "Asiakasnumero", "Tuote", "Määrä", "Hinta", "Tilauspäivä", "Viitenumero"])
+    products = ["Kahvinkeitin", "Vedenkeitin", "Leivänpaahdin", "Sauvasekoitin", "Tehosekoitin", "Mikroaaltouuni"]
+    for i in range(200):
+        base = f"{rng.randint(1000, 99999)}"
+        weights = (7, 3, 1)
+        check = (10 - sum(int(d) * weights[j % 3] for j, d in enumerate(reversed(base))) % 10) % 10
+        orders.append([
+            2024000100 + i,
+            rng.choice(numbers),
+            rng.choice(products),
+            rng.randint(1, 12),
+            round(rng.uniform(9.9, 399), 2),
+            dt.datetime(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 300)),
+            base + str(check),
+        ])
+    wb.save(HERE / "asiakasrekisteri.xlsx")
+
+
+def webform(fake: Faker, rng: random.Random) -> None:
+    lines = []
+    for i in range(160):
+        name = f"{fake.first_name()} {fake.last_name()}"
+        message = rng.choice(["Haluaisin demon ensi viikolla.", "Pyydän tarjousta 20 lisenssistä.",
+                              "Toimiiko integraatio Netvisoriin?", "Voitteko soittaa?"])
+        if rng.random() < 0.15:
+            message += f" Numeroni on {phone(rng, 0)}."
+        ip = fake.ipv4_public() if rng.random() < 0.8 else fake.ipv6()
+        record = {
+            "ts": (FIXED - dt.timedelta(minutes=37 * i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "form": rng.choice(["contact", "demo"]),
+            "client": {"ip": ip, "user_agent": rng.choice(["Mozilla/5.0 (Windows NT 10.0)", "Mozilla/5.0 (Macintosh)"])},
+            "fields": {
+                "name": name,
+                "email": f"{ascii_local(name.replace(' ', '.'))}@example.fi",
+                "phone": phone(rng) if rng.random() < 0.7 else None,
+                "company": fake.company(),
+                "message": message,
+            },
+            "consent": rng.random() < 0.9,
+            "tags": ["web", rng.choice(["fi", "sv", "en"])],
+        }
+        lines.append(json.dumps(record, ensure_ascii=False))
+    (HERE / "webform_log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def products(rng: random.Random) -> None:
+    header = ["sku", "ean", "tuotenimi", "kategoria", "hinta", "varastossa", "paivitetty", "kuvaus"]
+    names = ["Kahvinkeitin Aroma", "Vedenkeitin Kuohu", "Leivänpaahdin Rapea", "Sauvasekoitin Pyörre",
+             "Tehosekoitin Myrsky", "Mikroaaltouuni Lämpö", "Pölynimuri Tuuli", "Silitysrauta Sileä"]
+    rows = []
+    for i in range(120):
+        name = rng.choice(names)
+        rows.append([
+            f"ESM-{rng.randint(1000, 9999)}-{rng.choice('ABCDEFG')}",
+            ean13(rng),
+            name,
+            rng.choice(["Keittiö", "Koti", "Siivous"]),
+            f"{rng.randint(9, 299)}.{rng.choice(['00', '50', '90', '95'])}",
+            rng.randint(0, 500),
+            (dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 300))).isoformat(),
+            f"{name.split()[0]}, teho {rng.choice([800, 1000, 1200, 2000])} W, takuu {rng.choice([1, 2, 3])} v",
+        ])
+    write_csv(HERE / "tuotteet.csv", header, rows, "utf-8", ",", "\n")
+
+
+EXPECTED: dict[str, dict[str, Any]] = {
+    "newsletter_tilaajat.csv": {
+        "personal": {"Sähköposti": ["EMAIL_ADDRESS"], "Puhelin": ["PHONE_NUMBER"]},
+        "personal_later": {"Etunimi": ["PERSON"], "Sukunimi": ["PERSON"], "Postinumero": ["FI_POSTAL_CODE"],
+                           "Postitoimipaikka": ["LOCATION"]},
+        "not_personal": ["Tilattu", "Kieli"],
+    },
+    "crm_contacts.csv": {
+        "personal": {"email": ["EMAIL_ADDRESS"], "phone": ["PHONE_NUMBER"], "business_id": ["FI_BUSINESS_ID"],
+                     "notes": ["EMAIL_ADDRESS", "PHONE_NUMBER"]},
+        "personal_later": {"first_name": ["PERSON"], "last_name": ["PERSON"]},
+        "not_personal": ["contact_id", "company", "title", "created_at"],
+    },
+    "asiakasrekisteri.xlsx!Asiakkaat": {
+        "personal": {"Henkilötunnus": ["FI_PERSONAL_IDENTITY_CODE"], "Tilinumero": ["IBAN_CODE"],
+                     "Puhelinnumero": ["PHONE_NUMBER"]},
+        "personal_later": {"Nimi": ["PERSON"], "Katuosoite": ["STREET_ADDRESS"], "Postinumero": ["FI_POSTAL_CODE"],
+                           "Kaupunki": ["LOCATION"], "Asiakasnumero": ["CUSTOMER_NUMBER"]},
+        "not_personal": ["Asiakkaaksi", "Saldo"],
+    },
+    "asiakasrekisteri.xlsx!Tilaukset": {
+        "personal": {},
+        "personal_later": {"Asiakasnumero": ["CUSTOMER_NUMBER"]},
+        "not_personal": ["Tilausnumero", "Tuote", "Määrä", "Hinta", "Tilauspäivä", "Viitenumero"],
+    },
+    "webform_log.jsonl": {
+        "personal": {"fields.email": ["EMAIL_ADDRESS"], "fields.phone": ["PHONE_NUMBER"],
+                     "fields.message": ["PHONE_NUMBER"]},
+        "personal_later": {"fields.name": ["PERSON"], "client.ip": ["IP_ADDRESS"]},
+        "not_personal": ["ts", "form", "client.user_agent", "fields.company", "consent", "tags[]"],
+    },
+    "tuotteet.csv": {
+        "personal": {},
+        "personal_later": {},
+        "not_personal": ["sku", "ean", "tuotenimi", "kategoria", "hinta", "varastossa", "paivitetty", "kuvaus"],
+    },
+}
+
+
+def main() -> None:
+    fake = Faker("fi_FI")
+    Faker.seed(SEED)
+    rng = random.Random(SEED)
+    newsletter(fake, rng)
+    crm(fake, rng)
+    workbook(fake, rng)
+    webform(fake, rng)
+    products(rng)
+    # The ground truth lives with the tests, not here: pdscan scans every file of sample_data/.
+    text = json.dumps(EXPECTED, indent=2, ensure_ascii=False) + "\n"
+    (HERE.parent / "tests" / "sample_expected.json").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
