@@ -12,6 +12,8 @@ import datetime as dt
 import io
 import json
 import random
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +85,10 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]], encoding: st
     path.write_bytes(buffer.getvalue().encode(encoding))
 
 
+DOMAINS = ["example.fi", "example.com", "posti.example"]
+AGENTS = ["Mozilla/5.0 (Windows NT 10.0)", "Mozilla/5.0 (Macintosh)"]
+
+
 def newsletter(fake: Faker, rng: random.Random) -> None:
     header = ["Etunimi", "Sukunimi", "Sähköposti", "Puhelin", "Postinumero", "Postitoimipaikka", "Tilattu", "Kieli"]
     rows = []
@@ -93,7 +99,7 @@ def newsletter(fake: Faker, rng: random.Random) -> None:
             [
                 first,
                 last,
-                f"{ascii_local(first)}.{ascii_local(last)}@{rng.choice(['example.fi', 'example.com', 'posti.example'])}",
+                f"{ascii_local(first)}.{ascii_local(last)}@{rng.choice(DOMAINS)}",
                 phone(rng) if rng.random() < 0.85 else "",
                 fake.postcode(),
                 fake.city(),
@@ -105,10 +111,27 @@ def newsletter(fake: Faker, rng: random.Random) -> None:
 
 
 def crm(fake: Faker, rng: random.Random) -> None:
-    header = ["contact_id", "first_name", "last_name", "email", "phone", "company", "business_id", "title",
-              "created_at", "notes"]
-    plain_notes = ["Kiinnostunut laajennuksesta", "Soita takaisin Q3", "Tarjous lähetetty", "Ei tarvetta nyt",
-                   "Demo pidetty 12.3.", "Sopimus uusitaan vuodenvaihteessa", ""]
+    header = [
+        "contact_id",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "company",
+        "business_id",
+        "title",
+        "created_at",
+        "notes",
+    ]
+    plain_notes = [
+        "Kiinnostunut laajennuksesta",
+        "Soita takaisin Q3",
+        "Tarjous lähetetty",
+        "Ei tarvetta nyt",
+        "Demo pidetty 12.3.",
+        "Sopimus uusitaan vuodenvaihteessa",
+        "",
+    ]
     rows = []
     for i in range(240):
         first, last = fake.first_name(), fake.last_name()
@@ -144,8 +167,20 @@ def workbook(fake: Faker, rng: random.Random) -> None:
     customers.title = "Asiakkaat"
     customers.append(["Asiakasrekisteri 2024 – Esimerkki Oy"])
     customers.append([])
-    customers.append(["Asiakasnumero", "Nimi", "Henkilötunnus", "Tilinumero", "Puhelinnumero", "Katuosoite",
-                      "Postinumero", "Kaupunki", "Asiakkaaksi", "Saldo"])
+    customers.append(
+        [
+            "Asiakasnumero",
+            "Nimi",
+            "Henkilötunnus",
+            "Tilinumero",
+            "Puhelinnumero",
+            "Katuosoite",
+            "Postinumero",
+            "Kaupunki",
+            "Asiakkaaksi",
+            "Saldo",
+        ]
+    )
     numbers = []
     for i in range(150):
         born = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randint(0, 65 * 365))
@@ -154,18 +189,20 @@ def workbook(fake: Faker, rng: random.Random) -> None:
         street = f"{fake.street_name()} {rng.randint(1, 80)}"
         if rng.random() < 0.5:
             street += f" {rng.choice('ABCDEF')} {rng.randint(1, 40)}"
-        customers.append([
-            number,
-            f"{fake.first_name()} {fake.last_name()}",
-            hetu(rng, born),
-            iban_fi(rng, spaced=rng.random() < 0.5),
-            phone(rng),
-            street,
-            fake.postcode(),
-            fake.city(),
-            dt.datetime(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3400)),
-            round(rng.uniform(-200, 5000), 2),
-        ])
+        customers.append(
+            [
+                number,
+                f"{fake.first_name()} {fake.last_name()}",
+                hetu(rng, born),
+                iban_fi(rng, spaced=rng.random() < 0.5),
+                phone(rng),
+                street,
+                fake.postcode(),
+                fake.city(),
+                dt.datetime(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3400)),
+                round(rng.uniform(-200, 5000), 2),
+            ]
+        )
     orders = wb.create_sheet("Tilaukset")
     orders.append(["Tilaukset 2024"])
     orders.append(["Tilausnumero", "Asiakasnumero", "Tuote", "Määrä", "Hinta", "Tilauspäivä", "Viitenumero"])
@@ -174,31 +211,56 @@ def workbook(fake: Faker, rng: random.Random) -> None:
         base = f"{rng.randint(1000, 99999)}"
         weights = (7, 3, 1)
         check = (10 - sum(int(d) * weights[j % 3] for j, d in enumerate(reversed(base))) % 10) % 10
-        orders.append([
-            2024000100 + i,
-            rng.choice(numbers),
-            rng.choice(products),
-            rng.randint(1, 12),
-            round(rng.uniform(9.9, 399), 2),
-            dt.datetime(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 300)),
-            base + str(check),
-        ])
-    wb.save(HERE / "asiakasrekisteri.xlsx")
+        orders.append(
+            [
+                2024000100 + i,
+                rng.choice(numbers),
+                rng.choice(products),
+                rng.randint(1, 12),
+                round(rng.uniform(9.9, 399), 2),
+                dt.datetime(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 300)),
+                base + str(check),
+            ]
+        )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    (HERE / "asiakasrekisteri.xlsx").write_bytes(stable_zip(buffer.getvalue()))
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The workbook with fixed timestamps: openpyxl stamps the save time into docProps/core.xml and every zip entry."""
+    out = io.BytesIO()
+    stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), body)
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, body)
+    return out.getvalue()
 
 
 def webform(fake: Faker, rng: random.Random) -> None:
     lines = []
     for i in range(160):
         name = f"{fake.first_name()} {fake.last_name()}"
-        message = rng.choice(["Haluaisin demon ensi viikolla.", "Pyydän tarjousta 20 lisenssistä.",
-                              "Toimiiko integraatio Netvisoriin?", "Voitteko soittaa?"])
+        message = rng.choice(
+            [
+                "Haluaisin demon ensi viikolla.",
+                "Pyydän tarjousta 20 lisenssistä.",
+                "Toimiiko integraatio Netvisoriin?",
+                "Voitteko soittaa?",
+            ]
+        )
         if rng.random() < 0.15:
             message += f" Numeroni on {phone(rng, 0)}."
         ip = fake.ipv4_public() if rng.random() < 0.8 else fake.ipv6()
         record = {
             "ts": (FIXED - dt.timedelta(minutes=37 * i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "form": rng.choice(["contact", "demo"]),
-            "client": {"ip": ip, "user_agent": rng.choice(["Mozilla/5.0 (Windows NT 10.0)", "Mozilla/5.0 (Macintosh)"])},
+            "client": {"ip": ip, "user_agent": rng.choice(AGENTS)},
             "fields": {
                 "name": name,
                 "email": f"{ascii_local(name.replace(' ', '.'))}@example.fi",
@@ -215,42 +277,68 @@ def webform(fake: Faker, rng: random.Random) -> None:
 
 def products(rng: random.Random) -> None:
     header = ["sku", "ean", "tuotenimi", "kategoria", "hinta", "varastossa", "paivitetty", "kuvaus"]
-    names = ["Kahvinkeitin Aroma", "Vedenkeitin Kuohu", "Leivänpaahdin Rapea", "Sauvasekoitin Pyörre",
-             "Tehosekoitin Myrsky", "Mikroaaltouuni Lämpö", "Pölynimuri Tuuli", "Silitysrauta Sileä"]
+    names = [
+        "Kahvinkeitin Aroma",
+        "Vedenkeitin Kuohu",
+        "Leivänpaahdin Rapea",
+        "Sauvasekoitin Pyörre",
+        "Tehosekoitin Myrsky",
+        "Mikroaaltouuni Lämpö",
+        "Pölynimuri Tuuli",
+        "Silitysrauta Sileä",
+    ]
     rows = []
-    for i in range(120):
+    for _ in range(120):
         name = rng.choice(names)
-        rows.append([
-            f"ESM-{rng.randint(1000, 9999)}-{rng.choice('ABCDEFG')}",
-            ean13(rng),
-            name,
-            rng.choice(["Keittiö", "Koti", "Siivous"]),
-            f"{rng.randint(9, 299)}.{rng.choice(['00', '50', '90', '95'])}",
-            rng.randint(0, 500),
-            (dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 300))).isoformat(),
-            f"{name.split()[0]}, teho {rng.choice([800, 1000, 1200, 2000])} W, takuu {rng.choice([1, 2, 3])} v",
-        ])
+        rows.append(
+            [
+                f"ESM-{rng.randint(1000, 9999)}-{rng.choice('ABCDEFG')}",
+                ean13(rng),
+                name,
+                rng.choice(["Keittiö", "Koti", "Siivous"]),
+                f"{rng.randint(9, 299)}.{rng.choice(['00', '50', '90', '95'])}",
+                rng.randint(0, 500),
+                (dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 300))).isoformat(),
+                f"{name.split()[0]}, teho {rng.choice([800, 1000, 1200, 2000])} W, takuu {rng.choice([1, 2, 3])} v",
+            ]
+        )
     write_csv(HERE / "tuotteet.csv", header, rows, "utf-8", ",", "\n")
 
 
 EXPECTED: dict[str, dict[str, Any]] = {
     "newsletter_tilaajat.csv": {
         "personal": {"Sähköposti": ["EMAIL_ADDRESS"], "Puhelin": ["PHONE_NUMBER"]},
-        "personal_later": {"Etunimi": ["PERSON"], "Sukunimi": ["PERSON"], "Postinumero": ["FI_POSTAL_CODE"],
-                           "Postitoimipaikka": ["LOCATION"]},
+        "personal_later": {
+            "Etunimi": ["PERSON"],
+            "Sukunimi": ["PERSON"],
+            "Postinumero": ["FI_POSTAL_CODE"],
+            "Postitoimipaikka": ["LOCATION"],
+        },
         "not_personal": ["Tilattu", "Kieli"],
     },
     "crm_contacts.csv": {
-        "personal": {"email": ["EMAIL_ADDRESS"], "phone": ["PHONE_NUMBER"], "business_id": ["FI_BUSINESS_ID"],
-                     "notes": ["EMAIL_ADDRESS", "PHONE_NUMBER"]},
+        "personal": {
+            "email": ["EMAIL_ADDRESS"],
+            "phone": ["PHONE_NUMBER"],
+            "business_id": ["FI_BUSINESS_ID"],
+            "notes": ["EMAIL_ADDRESS", "PHONE_NUMBER"],
+        },
         "personal_later": {"first_name": ["PERSON"], "last_name": ["PERSON"]},
         "not_personal": ["contact_id", "company", "title", "created_at"],
     },
     "asiakasrekisteri.xlsx!Asiakkaat": {
-        "personal": {"Henkilötunnus": ["FI_PERSONAL_IDENTITY_CODE"], "Tilinumero": ["IBAN_CODE"],
-                     "Puhelinnumero": ["PHONE_NUMBER"]},
-        "personal_later": {"Nimi": ["PERSON"], "Katuosoite": ["STREET_ADDRESS"], "Postinumero": ["FI_POSTAL_CODE"],
-                           "Kaupunki": ["LOCATION"], "Asiakasnumero": ["CUSTOMER_NUMBER"]},
+        "personal": {
+            "Henkilötunnus": ["FI_PERSONAL_IDENTITY_CODE"],
+            "Tilinumero": ["IBAN_CODE"],
+            "Puhelinnumero": ["PHONE_NUMBER"],
+        },
+        "personal_later": {
+            "Nimi": ["PERSON"],
+            "Katuosoite": ["STREET_ADDRESS"],
+            "Postinumero": ["FI_POSTAL_CODE"],
+            "Kaupunki": ["LOCATION"],
+            "Asiakasnumero": ["CUSTOMER_NUMBER"],
+        },
         "not_personal": ["Asiakkaaksi", "Saldo"],
     },
     "asiakasrekisteri.xlsx!Tilaukset": {
@@ -259,8 +347,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "not_personal": ["Tilausnumero", "Tuote", "Määrä", "Hinta", "Tilauspäivä", "Viitenumero"],
     },
     "webform_log.jsonl": {
-        "personal": {"fields.email": ["EMAIL_ADDRESS"], "fields.phone": ["PHONE_NUMBER"],
-                     "fields.message": ["PHONE_NUMBER"]},
+        "personal": {
+            "fields.email": ["EMAIL_ADDRESS"],
+            "fields.phone": ["PHONE_NUMBER"],
+            "fields.message": ["PHONE_NUMBER"],
+        },
         "personal_later": {"fields.name": ["PERSON"], "client.ip": ["IP_ADDRESS"]},
         "not_personal": ["ts", "form", "client.user_agent", "fields.company", "consent", "tags[]"],
     },

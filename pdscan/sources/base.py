@@ -9,15 +9,41 @@ after ``limit`` rows when sampling; it fills in its :class:`~pdscan.model.TableI
 from __future__ import annotations
 
 import contextlib
+import gzip
 import shutil
 import tempfile
+import zipfile
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from pdscan.errors import SourceError
 from pdscan.model import Batch, Location, ScanErrorEntry, TableInfo
+
+# Errors that reading any file can raise, whatever its format; each becomes a one-line reason.
+IO_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line reason for a read error, never echoing file contents."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file or directory"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory"
+    if isinstance(exc, gzip.BadGzipFile | zlib.error) or (isinstance(exc, EOFError) and "gzip" in str(exc).lower()):
+        return "corrupt gzip data"
+    if isinstance(exc, EOFError):
+        return "unexpected end of file (truncated)"
+    if isinstance(exc, zipfile.BadZipFile):
+        return "corrupt zip archive"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
 @dataclass(frozen=True)
@@ -36,9 +62,19 @@ class Table(ABC):
         self.location = location
         self.info = TableInfo(source=source, location=location)
 
-    @abstractmethod
     def batches(self, options: ReadOptions) -> Iterator[Batch]:
-        """Yield batches, updating ``self.info`` (rows_scanned, truncated, sampling, notes) as rows are read."""
+        """Yield batches, updating ``self.info`` (rows_scanned, truncated, sampling, notes) as rows are read.
+
+        Raises SourceError, with a one-line reason, for anything that stops the reading.
+        """
+        try:
+            yield from self.read(options)
+        except IO_ERRORS as exc:
+            raise SourceError(self.source, describe(exc), self.location.display()) from exc
+
+    @abstractmethod
+    def read(self, options: ReadOptions) -> Iterator[Batch]:
+        """The reader's own work: yield batches; may raise SourceError or the I/O errors in IO_ERRORS."""
 
 
 class Source(ABC):

@@ -38,15 +38,15 @@ class CsvTable(Table):
     def _fail(self, reason: str) -> SourceError:
         return SourceError(self.source, reason, self.ref.name)
 
-    def batches(self, options: ReadOptions) -> Iterator[Batch]:
+    def read(self, options: ReadOptions) -> Iterator[Batch]:
         with self.ref.open() as raw:
             head = raw.read(SNIFF_BYTES)
         if not head:
             raise self._fail("empty file")
-        encoding = detect_encoding(head)
+        encoding = detect_encoding(head, complete=len(head) < SNIFF_BYTES)
         if not encoding.startswith("utf-16") and b"\x00" in head[:8192]:
             raise self._fail("binary file, not delimited text")
-        text = head.decode(encoding if encoding != "utf-8" else "utf-8", errors="replace")
+        text = head.decode(encoding, errors="replace")
         if encoding == "utf-8-sig":
             text = text.lstrip("\ufeff")
         lines = text.splitlines()[:_SNIFF_LINES]
@@ -55,6 +55,8 @@ class CsvTable(Table):
         if encoding not in ("utf-8",):
             self.info.notes.append(f"encoding {encoding}")
         delimiter = sniff_delimiter(lines, prefer_tab=self.ref.ext in (".tsv", ".tab"))
+        if delimiter is None and self.ref.ext != ".txt":
+            delimiter = ","  # a .csv without a delimiter is a one-column table (an email list), header first
         if delimiter is None:
             yield from self._text_lines(encoding, options)
         else:

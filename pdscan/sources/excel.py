@@ -45,7 +45,7 @@ class SheetTable(Table):
         super().__init__(source, Location(file=ref.name, sheet=sheet))
         self.workbook = workbook
 
-    def batches(self, options: ReadOptions) -> Iterator[Batch]:
+    def read(self, options: ReadOptions) -> Iterator[Batch]:
         try:
             sheet = self.workbook.get_sheet_by_name(self.location.sheet or "")
             rows = sheet.iter_rows()

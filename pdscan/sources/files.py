@@ -11,7 +11,6 @@ import fnmatch
 import gzip
 import os
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -19,7 +18,7 @@ from typing import BinaryIO
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry
 from pdscan.sources import csv_reader, excel, json_reader, parquet
-from pdscan.sources.base import FileRef, Source, Table
+from pdscan.sources.base import IO_ERRORS, FileRef, Source, Table, describe
 
 Reader = Callable[[FileRef, str], Iterator[Table]]
 
@@ -32,28 +31,6 @@ READERS: dict[str, Reader] = {
 }
 ARCHIVE = ".zip"
 COMPRESSED = ".gz"
-
-# Errors that reading a file can raise, whatever its format; each becomes a one-line reason.
-IO_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
-
-
-def describe(exc: BaseException) -> str:
-    """A one-line reason for a read error, never echoing file contents."""
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    if isinstance(exc, FileNotFoundError):
-        return "no such file or directory"
-    if isinstance(exc, IsADirectoryError):
-        return "is a directory"
-    if isinstance(exc, gzip.BadGzipFile | zlib.error) or (isinstance(exc, EOFError) and "gzip" in str(exc).lower()):
-        return "corrupt gzip data"
-    if isinstance(exc, EOFError):
-        return "unexpected end of file (truncated)"
-    if isinstance(exc, zipfile.BadZipFile):
-        return "corrupt zip archive"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
 def supported(name: str) -> bool:

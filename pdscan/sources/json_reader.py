@@ -84,7 +84,7 @@ class _RecordTable(Table):
     def _records(self) -> Iterator[Any]:
         raise NotImplementedError
 
-    def batches(self, options: ReadOptions) -> Iterator[Batch]:
+    def read(self, options: ReadOptions) -> Iterator[Batch]:
         self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} records"
         order: dict[str, None] = {}
         chunk: list[Any] = []

@@ -52,14 +52,14 @@ class ParquetTable(Table):
         super().__init__(source, Location(file=ref.name))
         self.ref = ref
 
-    def batches(self, options: ReadOptions) -> Iterator[Batch]:
+    def read(self, options: ReadOptions) -> Iterator[Batch]:
+        skipped: list[str] = []
         with self.ref.local_path() as path:
             try:
                 parquet = pq.ParquetFile(path)
                 total = parquet.metadata.num_rows
                 self.info.estimated_rows = total
                 self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
-                skipped: list[str] = []
                 for record_batch in parquet.iter_batches(batch_size=options.chunk_rows):
                     if options.limit is not None:
                         keep = options.limit - self.info.rows_scanned
@@ -92,6 +92,4 @@ def _as_text(array: pa.Array) -> pa.Array:
         return array
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
-    if pa.types.is_timestamp(array.type) or pa.types.is_date(array.type):
-        return pc.strftime(array, format="%Y-%m-%dT%H:%M:%S" if pa.types.is_timestamp(array.type) else "%Y-%m-%d")
-    return pc.cast(array, pa.string())
+    return pc.cast(array, pa.string())  # timestamps become "2024-01-02 03:04:05", ISO 8601 with a space

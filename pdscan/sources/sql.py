@@ -91,7 +91,7 @@ class DatabaseTable(Table):
         super().__init__(source.name, Location(schema=schema, table=table))
         self._db = source
 
-    def batches(self, options: ReadOptions) -> Iterator[Batch]:
+    def read(self, options: ReadOptions) -> Iterator[Batch]:
         try:
             table = sa.Table(
                 self.location.table or "",

@@ -20,14 +20,15 @@ SNIFF_BYTES = 1 << 20
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
 
-def detect_encoding(head: bytes) -> str:
+def detect_encoding(head: bytes, complete: bool = False) -> str:
+    """The encoding of a file from its first bytes; ``complete`` says the sample is the whole file."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
         # final=False: a multi-byte character cut at the end of the sample is not an error.
-        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=False)
+        codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=complete)
         return "utf-8"
     except UnicodeDecodeError:
         pass
