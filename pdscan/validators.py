@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -112,7 +113,60 @@ def luhn(candidate: str) -> Verdict:
 # --- Phone numbers ----------------------------------------------------------------------------------------
 # Source: Google's libphonenumber metadata (the ``phonenumbers`` package), default region FI. The rule's pattern
 # has already limited candidates to phone-shaped strings: phonenumbers.parse() alone accepts dates and ids.
+# Finnish numbers, by far the most common here, are checked against the same metadata directly (a number is
+# valid when its national significant number fits the general description and one number type, as
+# PhoneNumberUtil.isValidNumberForRegion does): parse() costs some 30 microseconds a value, this one 2.
+_FI_TYPES = (
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "personal_number",
+    "voip",
+    "pager",
+    "uan",
+    "voicemail",
+)
+
+
+_Desc = tuple[re.Pattern[str], frozenset[int]]
+
+
+def _compile_region(region: str) -> tuple[re.Pattern[str], list[_Desc]]:
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    assert metadata is not None and metadata.general_desc is not None
+    descs = []
+    for name in _FI_TYPES:
+        desc = getattr(metadata, name)
+        if desc is not None and desc.national_number_pattern:
+            descs.append((re.compile(desc.national_number_pattern), frozenset(desc.possible_length or ())))
+    return re.compile(metadata.general_desc.national_number_pattern or "(?!)"), descs
+
+
+# +358 is shared by Finland and the Åland Islands (AX, numbers 018...): valid in either region is valid.
+_REGIONS_358 = [_compile_region(r) for r in phonenumbers.region_codes_for_country_code(358)]
+_NON_DIGITS = re.compile(r"[^0-9+]")
+
+
+def _finnish_nsn(candidate: str) -> str | None:
+    """The national significant number of a Finnish number, or None when the candidate is not Finnish."""
+    compact = _NON_DIGITS.sub("", candidate.replace("(0)", ""))
+    for prefix in ("+358", "00358"):
+        if compact.startswith(prefix):
+            return compact[len(prefix) :]
+    if compact.startswith("0") and not compact.startswith("00"):
+        return compact[1:]
+    return None
+
+
 def phone_number(candidate: str) -> Verdict:
+    nsn = _finnish_nsn(candidate)
+    if nsn is not None:
+        for general, descs in _REGIONS_358:
+            if general.fullmatch(nsn) and any(len(nsn) in lengths and p.fullmatch(nsn) for p, lengths in descs):
+                return CONFIRM
+        return REJECT
     try:
         number = phonenumbers.parse(candidate, "FI")
     except phonenumbers.NumberParseException:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -258,6 +259,8 @@ def test_rules_list() -> None:
 def test_installed_console_script(sample_dir: Path) -> None:
     script = shutil.which("pdscan", path=str(Path(sys.executable).parent))
     if script is None:
+        if os.environ.get("PDSCAN_EXPECT_INSTALLED") == "1":
+            pytest.fail("CI installed pdscan, but its console script is missing")
         pytest.skip("the pdscan console script is not installed in this environment")
     proc = subprocess.run(
         [script, "scan", str(sample_dir), "--format", "json"], capture_output=True, text=True, check=False

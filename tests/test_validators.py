@@ -67,3 +67,19 @@ def test_phone_numbers() -> None:
 )
 def test_masks_hide_the_identifying_part(masker: object, value: str, masked: str) -> None:
     assert masker(value) == masked  # type: ignore[operator]
+
+
+def test_finnish_fast_path_agrees_with_libphonenumber() -> None:
+    # The validator checks +358 numbers against libphonenumber's metadata itself (15x faster than parse()):
+    # it must say exactly what phonenumbers.is_valid_number says, Åland (018...) included.
+    import random
+
+    import phonenumbers
+
+    rng = random.Random(358)
+    prefixes = ["0", "+358 ", "00358", "+358 (0)", "018", "040", "050", "09"]
+    for _ in range(20_000):
+        digits = "".join(str(rng.randint(0, 9)) for _ in range(rng.randint(3, 11)))
+        number = rng.choice(prefixes) + str(rng.randint(1, 9)) + digits
+        expected = phonenumbers.is_valid_number(phonenumbers.parse(number, "FI"))
+        assert (phone_number(number).outcome is Outcome.CONFIRM) is expected, number
