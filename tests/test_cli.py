@@ -272,3 +272,36 @@ def test_installed_console_script(sample_dir: Path) -> None:
         "PHONE_NUMBER",
         "FI_PERSONAL_IDENTITY_CODE",
     }
+
+
+def test_sqlite_url_is_scanned_read_only(tmp_path: Path) -> None:
+    import hashlib
+    import sqlite3
+
+    db = tmp_path / "crm.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("create table contacts (id integer primary key, sahkoposti text, puhelin text, kuva blob)")
+        conn.executemany(
+            "insert into contacts (sahkoposti, puhelin, kuva) values (?, ?, ?)",
+            [(f"asiakas{i}@example.fi", f"040 123 {4500 + i}", b"\x00") for i in range(30)],
+        )
+    conn.close()
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    report = json.loads(run("scan", f"sqlite:///{db}", "-f", "json").stdout)
+    assert {(f["location"]["table"], f["location"]["column"], f["entity"]) for f in report["findings"]} == {
+        ("contacts", "sahkoposti", "EMAIL_ADDRESS"),
+        ("contacts", "puhelin", "PHONE_NUMBER"),
+    }
+    assert report["tables"][0]["notes"] == ["skipped binary columns: kuva"]
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_database_errors_are_one_line_and_hide_passwords(tmp_path: Path) -> None:
+    missing = run("scan", f"sqlite:///{tmp_path / 'none.db'}", "-f", "json")
+    assert missing.exit_code == 2
+    assert "no such file or directory" in missing.stderr
+    assert not (tmp_path / "none.db").exists()  # SQLite must not create it
+    result = run("scan", "nosuchdialect://user:s3cret@db.example/x", "-f", "json")
+    assert result.exit_code == 2
+    assert "s3cret" not in result.stdout + result.stderr
+    assert "user:***@" in result.stdout

@@ -8,6 +8,7 @@ sample size. Passwords never leave this module: the source is always named by th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -31,6 +32,16 @@ def mask_url(url: URL | str) -> str:
         scheme = str(url).split("://", 1)[0]
         return f"{scheme}://***"
     return parsed.render_as_string(hide_password=True)
+
+
+def _read_only_sqlite(url: URL, name: str) -> URL:
+    """SQLite files open read-only, and a missing file is an error: SQLite would silently create an empty one."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or "mode=" in str(url):
+        return url
+    path = Path(url.database or "")
+    if not path.is_file():
+        raise SourceError(name, "no such file or directory")
+    return url.set(database=f"file:{path.resolve()}?mode=ro", query={**url.query, "uri": "true"})
 
 
 def _kind(column_type: Any) -> str:
@@ -60,6 +71,7 @@ class DatabaseSource(Source):
             parsed = make_url(url)
         except ArgumentError as exc:
             raise SourceError(mask_url(url), "not a valid database URL") from exc
+        parsed = _read_only_sqlite(parsed, self.name)
         try:
             self.engine: Engine = sa.create_engine(parsed)
         except (NoSuchModuleError, ModuleNotFoundError) as exc:
