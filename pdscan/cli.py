@@ -37,6 +37,17 @@ def _split_list(_ctx: click.Context, _param: click.Parameter, values: tuple[str,
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
+# Shared by every command that loads rules.
+RULES_OPTION = click.option(
+    "--rules",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="DIR",
+    help="Also load the YAML rules in DIR (a rule with an existing id replaces the built-in one).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="pdscan")
 def main() -> None:
@@ -114,14 +125,7 @@ def main() -> None:
     is_flag=True,
     help="Show raw sample values instead of masked ones. They are other people's personal data.",
 )
-@click.option(
-    "--rules",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    metavar="DIR",
-    help="Add the YAML rules in DIR (a rule with an existing id replaces it).",
-)
+@RULES_OPTION
 @click.option(
     "--chunk-rows",
     type=click.IntRange(min=100),
@@ -191,14 +195,7 @@ def rules_group() -> None:
 
 
 @rules_group.command("list")
-@click.option(
-    "--rules",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    metavar="DIR",
-    help="Also load the YAML rules in DIR.",
-)
+@RULES_OPTION
 def rules_list(rules_dirs: tuple[Path, ...]) -> None:
     """List the rules: id, entity, validator and description.
 
