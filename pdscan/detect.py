@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pdscan.masking import MASKERS
+from pdscan.matchers import MATCHERS, MatcherResult
 from pdscan.model import Batch, Column
 from pdscan.rules import Rule, RuleSet
 from pdscan.validators import VALIDATORS, Outcome
@@ -124,6 +125,13 @@ def _detect_column(column: Column, num_rows: int, rules: RuleSet, options: Detec
     counts = counted.field("counts").to_numpy(zero_copy_only=False)
     claims = _Claims(distinct)
     for rule in rules:
+        if column.kind not in rule.kinds:
+            continue  # an integer column is never a person's name, whatever its header says
+        if rule.matcher is not None:
+            matched = _apply_matcher_rule(rule, distinct, counts, claims, options)
+            if matched is not None:
+                stats.rules[rule.id] = matched
+            continue
         if rule.pattern is None:
             continue
         index = _candidates(rule, distinct)
@@ -151,6 +159,7 @@ class _Claims:
         self._distinct = distinct
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._lazy: list[tuple[Rule, set[int]]] = []
+        self.whole = np.zeros(len(distinct), dtype=bool)  # values that one accepted match covers entirely
 
     def any_claimed(self, index: np.ndarray) -> bool:
         if not self._spans and not self._lazy:
@@ -193,6 +202,7 @@ def _apply_pattern_rule(
     full = pc.match_substring_regex(subset, pattern=f"^(?:{rule.pattern_text})$", ignore_case=rule.ignore_case)
     full_mask = full.to_numpy(zero_copy_only=False)
     claims.add_lazy(rule, index)
+    claims.whole[index[full_mask]] = True
     group = _value_group(rule)
     masker = MASKERS[rule.mask]
     samples: list[str] = []
@@ -209,6 +219,32 @@ def _apply_pattern_rule(
         match_count=int(counts[index].sum()),
         full_match_count=int(counts[index][full_mask].sum()),
         samples=tuple(samples),
+    )
+
+
+def _apply_matcher_rule(
+    rule: Rule, distinct: pa.Array, counts: np.ndarray, claims: _Claims, options: DetectOptions
+) -> RuleStats | None:
+    """A registered matcher, on the values no higher-priority rule has taken whole (an address is not a name)."""
+    assert rule.matcher is not None
+    free = np.flatnonzero(~claims.whole)
+    if free.size == 0:
+        return None
+    subset = distinct if free.size == len(distinct) else distinct.take(pa.array(free))
+    result = MATCHERS[rule.matcher](subset, options.max_samples)
+    if result.index.size == 0:
+        return None
+    result = MatcherResult(free[result.index], result.full, result.found)
+    masker = MASKERS[rule.mask]
+    samples: list[str] = []
+    for text in result.found:
+        sample = text if options.show_data else masker(text)
+        if sample not in samples:
+            samples.append(sample)
+    return RuleStats(
+        match_count=int(counts[result.index].sum()),
+        full_match_count=int(counts[result.index][result.full].sum()),
+        samples=tuple(samples[: options.max_samples]),
     )
 
 
@@ -279,6 +315,7 @@ def _apply_validated_rule(
             result.confirmed += weight
         if len(accepted) == 1 and accepted[0] == (0, len(text)):
             result.full_match_count += weight
+            claims.whole[i] = True
         claims.add(i, accepted)
         if first_value is not None and len(samples) < options.max_samples:
             sample = first_value if options.show_data else masker(first_value)

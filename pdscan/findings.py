@@ -10,6 +10,7 @@ findings are always low confidence.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pdscan.detect import ColumnStats, RuleStats
@@ -20,7 +21,9 @@ from pdscan.validators import VALIDATOR_LABELS
 # Score thresholds of the confidence levels; below LOW nothing is reported.
 THRESHOLDS = {"high": 0.85, "medium": 0.6, "low": 0.3}
 NAME_WEIGHT = 0.6  # how much a matching column name alone is worth
-EXCLUDED_FACTOR = 0.4  # a column named like a non-personal thing (laskunumero) keeps 40 % of its value score
+# A column named like a non-personal thing (laskunumero) keeps a finding only when most of its values pass a
+# checksum, and then with 40 % of its value score.
+EXCLUDED_FACTOR = 0.4
 NAME_ONLY_SCORE = 0.4  # a column that only its name points to: low confidence
 # With this many values checked and none matching, the values contradict the column name: no finding.
 NAME_CONTRADICTED_AT = 10
@@ -62,12 +65,22 @@ class _Scored:
 
 
 def column_findings(
-    source: str, location: Location, stats: ColumnStats, rules: RuleSet, min_confidence: str = "low"
+    source: str,
+    location: Location,
+    stats: ColumnStats,
+    rules: RuleSet,
+    min_confidence: str = "low",
+    table_columns: Sequence[str] = (),
 ) -> list[Finding]:
-    """The findings of one column: at most one per entity, the best-scoring rule's evidence first."""
+    """The findings of one column: at most one per entity, the best-scoring rule's evidence first.
+
+    ``table_columns`` are the names of the other columns of the same table: context for weak rules.
+    """
     best: dict[str, list[_Scored]] = {}
     for rule in rules:
-        scored = _score(rule, stats)
+        if stats.kind not in rule.kinds:
+            continue
+        scored = _score(rule, stats, _table_context(rule, stats.name, table_columns))
         if scored is not None:
             best.setdefault(rule.entity, []).append(scored)
     findings = []
@@ -95,31 +108,43 @@ def column_findings(
     return sorted(findings, key=lambda f: -f.score)
 
 
-def _score(rule: Rule, stats: ColumnStats) -> _Scored | None:
+def _table_context(rule: Rule, column: str, table_columns: Sequence[str]) -> str | None:
+    """The name of another column of the table that gives a weak rule its context (a town next to a postal code)."""
+    if not rule.context_columns.phrases:
+        return None
+    return next((c for c in table_columns if c != column and rule.context_columns.match(c)), None)
+
+
+def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Scored | None:
     names = name_evidence(rule, stats.name)
     seen = stats.rules.get(rule.id)
     reasons: list[str] = []
     if seen is None or seen.match_count == 0:
         if not names.supports or stats.kind == "binary":
             return None
-        if rule.pattern is not None and stats.values >= NAME_CONTRADICTED_AT:
+        if rule.has_value_channel and stats.values >= NAME_CONTRADICTED_AT:
             return None
         reasons.append(f"name '{stats.name}' ~ {names.positive} (name only)")
         if stats.values == 0:
             reasons.append("no values to check: the column is empty in the rows scanned")
-        elif rule.pattern is not None:
+        elif rule.has_value_channel:
             reasons.append(f"0/{stats.values} values match")
         return _Scored(rule, NAME_ONLY_SCORE, 0, reasons, ())
 
-    if rule.weak and not names.supports:
-        return None  # weak shapes count only next to a column name that backs them
+    backed = names.supports or (context_column is not None and names.negative is None)
+    if rule.weak and not backed:
+        return None  # weak shapes count only with a column name or a table context that backs them
     value_score = _value_score(rule, seen)
     reasons.extend(_value_reasons(rule, seen, stats.values))
+    if rule.weak and context_column is not None and not names.supports:
+        reasons.append(f"context: column '{context_column}' in the same table")
     score = value_score
     if names.supports:
         score = 1 - (1 - value_score) * (1 - NAME_WEIGHT)
         reasons.append(f"name '{stats.name}' ~ {names.positive}")
     elif names.negative is not None:
+        if rule.validator is None or seen.confirmed < stats.values / 2:
+            return None  # the column name says it holds something else (tuotenimi, yrityksen nimi, laskunumero)
         score = value_score * EXCLUDED_FACTOR
         reasons.append(f"name '{stats.name}' ~ {names.negative}, not personal: score lowered")
     return _Scored(rule, score, seen.match_count, reasons, seen.samples)

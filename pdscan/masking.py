@@ -69,7 +69,16 @@ def mask_account(value: str) -> str:
     return STARS + compact[-4:]
 
 
+def mask_name(value: str) -> str:
+    """``Matti Virtanen`` -> ``M*** V***``: initials tell a reviewer it is a name, not whose."""
+    parts = [p for p in value.replace(",", " ").split() if p]
+    if not parts:
+        return STARS
+    return " ".join(p[0] + STARS for p in parts)
+
+
 MASKERS: dict[str, Callable[[str], str]] = {
+    "name": mask_name,
     "generic": mask_generic,
     "email": mask_email,
     "phone": mask_phone,

@@ -12,7 +12,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +22,19 @@ import yaml
 from pdscan.colnames import Vocabulary
 from pdscan.errors import RuleError, UsageError
 from pdscan.masking import MASKERS
+from pdscan.matchers import MATCHERS
+from pdscan.model import COLUMN_KINDS
+from pdscan.resources import builtin_rules_dir
 from pdscan.validators import VALIDATORS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_TOP_KEYS = {"id", "entity", "description", "priority", "value", "column", "mask", "examples"}
-_VALUE_KEYS = {"pattern", "prefilter", "ignore_case", "validator", "precision", "weak"}
+_TOP_KEYS = {"id", "entity", "description", "priority", "kinds", "value", "column", "context", "mask", "examples"}
+_VALUE_KEYS = {"pattern", "vocabulary", "matcher", "prefilter", "ignore_case", "validator", "precision", "weak"}
 _COLUMN_KEYS = {"names", "exclude"}
+_CONTEXT_KEYS = {"columns", "words"}
+# Letters of the Latin-1 range, written so that Python's re and Arrow's RE2 read them the same way.
+LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
 _EXAMPLE_KEYS = {"match", "no_match", "column_match", "column_no_match"}
 
 
@@ -57,15 +62,21 @@ class Rule:
     validator: str | None = None
     precision: float = 0.9
     weak: bool = False  # value matches count only with column-name evidence
+    matcher: str | None = None  # a registered matcher (pdscan.matchers) instead of a pattern, e.g. person names
+    kinds: frozenset[str] = frozenset(COLUMN_KINDS) - {"binary"}  # column kinds the rule applies to
     # Column-name channel.
     names: Vocabulary = field(default_factory=lambda: Vocabulary(()))
     exclude: Vocabulary = field(default_factory=lambda: Vocabulary(()))
+    # Context: a weak rule also counts when another column of the same table is named like one of these
+    # (a postal code next to a town column), and these words near a match are evidence (presidio's context).
+    context_columns: Vocabulary = field(default_factory=lambda: Vocabulary(()))
+    context_words: tuple[str, ...] = ()
     mask: str = "generic"
     examples: Examples = field(default_factory=Examples)
 
     @property
     def has_value_channel(self) -> bool:
-        return self.pattern is not None
+        return self.pattern is not None or self.matcher is not None
 
 
 @dataclass(frozen=True)
@@ -92,14 +103,6 @@ class RuleSet:
             raise UsageError(f"unknown entity {', '.join(sorted(unknown))}; known entities: {', '.join(self.entities)}")
         kept = tuple(r for r in self.rules if (not only_set or r.entity in only_set) and r.entity not in exclude_set)
         return RuleSet(kept, self.version)
-
-
-def builtin_rules_dir() -> Path:
-    """The rules shipped with pdscan: inside the installed package, or the source tree's top-level rules/."""
-    packaged = resources.files("pdscan") / "rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "rules"
 
 
 def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
@@ -151,9 +154,29 @@ def parse_rule(text: str, path: str) -> Rule:
     _no_unknown_keys(path, "value.", value, _VALUE_KEYS)
     _no_unknown_keys(path, "column.", column, _COLUMN_KEYS)
 
+    kinds_list = _str_list(path, data, "kinds", "") or sorted(set(COLUMN_KINDS) - {"binary"})
+    unknown_kinds = set(kinds_list) - set(COLUMN_KINDS)
+    if unknown_kinds:
+        raise RuleError(path, "kinds", f"unknown column kinds {sorted(unknown_kinds)}; known: {list(COLUMN_KINDS)}")
+    context = data.get("context") or {}
+    if not isinstance(context, dict):
+        raise RuleError(path, "context", "a mapping")
+    _no_unknown_keys(path, "context.", context, _CONTEXT_KEYS)
+
     pattern_text = value.get("pattern")
     ignore_case = bool(value.get("ignore_case", False))
-    pattern = _compile(path, pattern_text, ignore_case) if pattern_text is not None else None
+    vocabulary = _str_list(path, value, "vocabulary", "value.")
+    matcher = value.get("matcher")
+    if sum(x is not None and x != [] for x in (pattern_text, vocabulary or None, matcher)) > 1:
+        raise RuleError(path, "value", "give one of 'pattern', 'vocabulary' or 'matcher'")
+    if matcher is not None and matcher not in MATCHERS:
+        raise RuleError(path, "value.matcher", f"unknown matcher '{matcher}'; known: {sorted(MATCHERS)}")
+    ascii_only = True
+    if vocabulary:
+        pattern_text = vocabulary_pattern(vocabulary)
+        ignore_case = True
+        ascii_only = False  # vocabulary words hold ä and ö, which must fold case in Python's re too
+    pattern = _compile(path, pattern_text, ignore_case, ascii_only) if pattern_text is not None else None
     prefilter = value.get("prefilter")
     if prefilter is not None and (not isinstance(prefilter, str) or not prefilter):
         raise RuleError(path, "value.prefilter", "a non-empty literal string that every match contains")
@@ -168,7 +191,7 @@ def parse_rule(text: str, path: str) -> Rule:
 
     names = _str_list(path, column, "names", "column.")
     exclude = _str_list(path, column, "exclude", "column.")
-    if pattern is None and not names:
+    if pattern is None and matcher is None and not names:
         raise RuleError(path, "value.pattern", "a rule needs a value pattern or column names (or both)")
 
     mask = data.get("mask", "generic")
@@ -180,7 +203,7 @@ def parse_rule(text: str, path: str) -> Rule:
         raise RuleError(path, "examples", "a mapping")
     _no_unknown_keys(path, "examples.", examples_data, _EXAMPLE_KEYS)
     examples = Examples(**{k: tuple(_str_list(path, examples_data, k, "examples.")) for k in _EXAMPLE_KEYS})
-    if pattern is not None and not (examples.match and examples.no_match):
+    if (pattern is not None or matcher is not None) and not (examples.match and examples.no_match):
         raise RuleError(path, "examples", "a value rule needs 'match' and 'no_match' examples")
     if names and not examples.column_match:
         raise RuleError(path, "examples.column_match", "column names need at least one example")
@@ -198,17 +221,32 @@ def parse_rule(text: str, path: str) -> Rule:
         validator=validator,
         precision=float(precision),
         weak=bool(value.get("weak", False)),
+        matcher=matcher,
+        kinds=frozenset(kinds_list),
         names=Vocabulary.of(names),
         exclude=Vocabulary.of(exclude),
+        context_columns=Vocabulary.of(_str_list(path, context, "columns", "context.")),
+        context_words=tuple(_str_list(path, context, "words", "context.")),
         mask=mask,
         examples=examples,
     )
 
 
-def _compile(path: str, text: Any, ignore_case: bool) -> re.Pattern[str]:
+def vocabulary_pattern(words: Sequence[str]) -> str:
+    """One alternation for a vocabulary. ``*`` at either end of a word stands for more letters, so ``*allergi*``
+    finds ``pähkinäallergia`` and ``allergiat``; a word never matches inside a longer word otherwise."""
+    letters = f"[{LETTER}]*"
+    parts = []
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        core = re.escape(word.strip("*")).replace("\\ ", " ")
+        parts.append((letters if word.startswith("*") else "") + core + (letters if word.endswith("*") else ""))
+    return f"(?:^|[^{LETTER}])(?P<v>{'|'.join(parts)})(?:$|[^{LETTER}])"
+
+
+def _compile(path: str, text: Any, ignore_case: bool, ascii_only: bool = True) -> re.Pattern[str]:
     if not isinstance(text, str) or not text:
         raise RuleError(path, "value.pattern", "a non-empty regular expression")
-    flags = re.ASCII | (re.IGNORECASE if ignore_case else 0)
+    flags = (re.ASCII if ascii_only else 0) | (re.IGNORECASE if ignore_case else 0)
     try:
         compiled = re.compile(text, flags)
     except re.error as exc:

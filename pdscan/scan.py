@@ -152,8 +152,11 @@ def _finish_table(run: _Run, table: Table, stats: dict[str, ColumnStats]) -> Non
         info.columns = len(stats)
     run.result.tables.append(info)
     found: list[Finding] = []
+    names = list(stats)
     for column in stats.values():
-        found.extend(column_findings(table.source, table.location, column, run.rules, run.options.min_confidence))
+        found.extend(
+            column_findings(table.source, table.location, column, run.rules, run.options.min_confidence, names)
+        )
     run.result.findings.extend(found)
 
 

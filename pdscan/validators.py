@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -178,7 +179,74 @@ def phone_number(candidate: str) -> Verdict:
     return CONFIRM
 
 
+# --- Payment cards ----------------------------------------------------------------------------------------
+# Source: ISO/IEC 7812-1 (Luhn) and the card schemes' published IIN ranges and lengths: Visa 4 (13, 16, 19 digits),
+# Mastercard 51-55 and 2221-2720 (16), American Express 34/37 (15), Discover 6011/644-649/65 (16-19),
+# Diners 36/38/300-305 (14-19), JCB 3528-3589 (16-19), UnionPay 62 (16-19). Luhn alone passes one random number in ten.
+_CARD_RANGES: tuple[tuple[tuple[int, int], int, frozenset[int]], ...] = (
+    ((4, 4), 1, frozenset({13, 16, 19})),
+    ((51, 55), 2, frozenset({16})),
+    ((2221, 2720), 4, frozenset({16})),
+    ((34, 34), 2, frozenset({15})),
+    ((37, 37), 2, frozenset({15})),
+    ((6011, 6011), 4, frozenset({16, 17, 18, 19})),
+    ((644, 649), 3, frozenset({16, 17, 18, 19})),
+    ((65, 65), 2, frozenset({16, 17, 18, 19})),
+    ((36, 36), 2, frozenset({14, 15, 16, 17, 18, 19})),
+    ((38, 38), 2, frozenset({16, 17, 18, 19})),
+    ((300, 305), 3, frozenset({14, 15, 16, 17, 18, 19})),
+    ((3528, 3589), 4, frozenset({16, 17, 18, 19})),
+    ((62, 62), 2, frozenset({16, 17, 18, 19})),
+)
+
+
+def payment_card(candidate: str) -> Verdict:
+    digits = "".join(ch for ch in candidate if ch.isdigit())
+    for (low, high), width, lengths in _CARD_RANGES:
+        if len(digits) in lengths and low <= int(digits[:width]) <= high:
+            return CONFIRM if stdnum_luhn.is_valid(digits) else REJECT
+    return REJECT
+
+
+# --- IP addresses -----------------------------------------------------------------------------------------
+# Source: RFC 791 / RFC 4291 text forms, parsed by Python's ipaddress module (which refuses leading zeros,
+# so 010.001.002.003 style codes are not addresses). The unspecified address 0.0.0.0 / :: identifies nobody.
+def ip_address(candidate: str) -> Verdict:
+    try:
+        address = ipaddress.ip_address(candidate)
+    except ValueError:
+        return REJECT
+    if address.is_unspecified:
+        return REJECT
+    return Verdict(Outcome.CONFIRM, "IPv6 address") if address.version == 6 else CONFIRM
+
+
+# --- Dates of birth ---------------------------------------------------------------------------------------
+# A date of birth is a date that exists, in the past, of someone born after 1900. Formats: ISO 8601
+# (1985-03-12), Finnish (12.3.1985) and slashed day-first (12/03/1985).
+_DATE_FORMS = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
+    re.compile(r"^(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})$"),
+)
+
+
+def date_of_birth(candidate: str) -> Verdict:
+    for form in _DATE_FORMS:
+        match = form.match(candidate.strip())
+        if match is None:
+            continue
+        try:
+            born = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+        except ValueError:
+            return REJECT
+        return CONFIRM if dt.date(1900, 1, 1) <= born <= dt.date.today() else REJECT
+    return REJECT
+
+
 VALIDATORS: dict[str, Callable[[str], Verdict]] = {
+    "payment_card": payment_card,
+    "ip_address": ip_address,
+    "date_of_birth": date_of_birth,
     "fi_hetu": fi_hetu,
     "fi_business_id": fi_business_id,
     "iban": iban,
@@ -188,6 +256,9 @@ VALIDATORS: dict[str, Callable[[str], Verdict]] = {
 
 # How each validator is described in a finding's reasons.
 VALIDATOR_LABELS: dict[str, str] = {
+    "payment_card": "Luhn + card scheme",
+    "ip_address": "valid IP address",
+    "date_of_birth": "existing past date",
     "fi_hetu": "checksum mod 31 + date",
     "fi_business_id": "checksum mod 11",
     "iban": "checksum mod 97",

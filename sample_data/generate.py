@@ -275,6 +275,67 @@ def webform(fake: Faker, rng: random.Random) -> None:
     (HERE / "webform_log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def staff(fake: Faker, rng: random.Random) -> None:
+    """An HR export: identity codes, bank accounts, union membership and special diets (GDPR Art. 9)."""
+    header = [
+        "Henkilönumero",
+        "Etunimet",
+        "Sukunimi",
+        "Syntymäaika",
+        "Henkilötunnus",
+        "Katuosoite",
+        "Postinumero",
+        "Postitoimipaikka",
+        "Tilinumero",
+        "Ammattiliitto",
+        "Erityisruokavalio",
+        "Aloituspäivä",
+        "Titteli",
+    ]
+    diets = [
+        "",
+        "",
+        "",
+        "",
+        "laktoositon",
+        "gluteeniton",
+        "keliakia",
+        "pähkinäallergia",
+        "kasvis",
+        "vegaani",
+        "laktoositon, gluteeniton",
+        "kala-allergia",
+    ]
+    unions = ["", "", "PAM", "Pro", "JHL", "Teollisuusliitto", "YTN", "Tehy"]
+    rows = []
+    for i in range(60):
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 40 * 365))
+        first = fake.first_name()
+        middle = fake.first_name() if rng.random() < 0.6 else ""
+        street = f"{fake.street_name()} {rng.randint(1, 80)}"
+        if rng.random() < 0.5:
+            street += f" {rng.choice('ABCDE')} {rng.randint(1, 30)}"
+        start = dt.date(2010, 1, 1) + dt.timedelta(days=rng.randint(0, 5000))
+        rows.append(
+            [
+                f"{1000 + i}",
+                f"{first} {middle}".strip(),
+                fake.last_name(),
+                f"{born.day}.{born.month}.{born.year}",
+                hetu(rng, born),
+                street,
+                fake.postcode(),
+                fake.city(),
+                iban_fi(rng, spaced=True),
+                rng.choice(unions),
+                rng.choice(diets),
+                start.isoformat(),
+                fake.job(),
+            ]
+        )
+    write_csv(HERE / "hr_henkilosto.csv", header, rows, "utf-8", ";", "\n")
+
+
 def products(rng: random.Random) -> None:
     header = ["sku", "ean", "tuotenimi", "kategoria", "hinta", "varastossa", "paivitetty", "kuvaus"]
     names = [
@@ -305,59 +366,79 @@ def products(rng: random.Random) -> None:
     write_csv(HERE / "tuotteet.csv", header, rows, "utf-8", ",", "\n")
 
 
+# Ground truth: which columns hold which entities ("personal"), which hold none ("not_personal"), and columns
+# that are context rather than personal data on their own and are not asserted either way ("context").
 EXPECTED: dict[str, dict[str, Any]] = {
     "newsletter_tilaajat.csv": {
-        "personal": {"Sähköposti": ["EMAIL_ADDRESS"], "Puhelin": ["PHONE_NUMBER"]},
-        "personal_later": {
+        "personal": {
             "Etunimi": ["PERSON"],
             "Sukunimi": ["PERSON"],
+            "Sähköposti": ["EMAIL_ADDRESS"],
+            "Puhelin": ["PHONE_NUMBER"],
             "Postinumero": ["FI_POSTAL_CODE"],
-            "Postitoimipaikka": ["LOCATION"],
         },
+        "context": ["Postitoimipaikka"],
         "not_personal": ["Tilattu", "Kieli"],
     },
     "crm_contacts.csv": {
         "personal": {
+            "first_name": ["PERSON"],
+            "last_name": ["PERSON"],
             "email": ["EMAIL_ADDRESS"],
             "phone": ["PHONE_NUMBER"],
             "business_id": ["FI_BUSINESS_ID"],
-            "notes": ["EMAIL_ADDRESS", "PHONE_NUMBER"],
+            "notes": ["EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON"],
         },
-        "personal_later": {"first_name": ["PERSON"], "last_name": ["PERSON"]},
+        "context": [],
         "not_personal": ["contact_id", "company", "title", "created_at"],
     },
     "asiakasrekisteri.xlsx!Asiakkaat": {
         "personal": {
+            "Asiakasnumero": ["CUSTOMER_NUMBER"],
+            "Nimi": ["PERSON"],
             "Henkilötunnus": ["FI_PERSONAL_IDENTITY_CODE"],
             "Tilinumero": ["IBAN_CODE"],
             "Puhelinnumero": ["PHONE_NUMBER"],
-        },
-        "personal_later": {
-            "Nimi": ["PERSON"],
             "Katuosoite": ["STREET_ADDRESS"],
             "Postinumero": ["FI_POSTAL_CODE"],
-            "Kaupunki": ["LOCATION"],
-            "Asiakasnumero": ["CUSTOMER_NUMBER"],
         },
+        "context": ["Kaupunki"],
         "not_personal": ["Asiakkaaksi", "Saldo"],
     },
     "asiakasrekisteri.xlsx!Tilaukset": {
-        "personal": {},
-        "personal_later": {"Asiakasnumero": ["CUSTOMER_NUMBER"]},
+        "personal": {"Asiakasnumero": ["CUSTOMER_NUMBER"]},
+        "context": [],
         "not_personal": ["Tilausnumero", "Tuote", "Määrä", "Hinta", "Tilauspäivä", "Viitenumero"],
     },
     "webform_log.jsonl": {
         "personal": {
+            "fields.name": ["PERSON"],
             "fields.email": ["EMAIL_ADDRESS"],
             "fields.phone": ["PHONE_NUMBER"],
             "fields.message": ["PHONE_NUMBER"],
+            "client.ip": ["IP_ADDRESS"],
         },
-        "personal_later": {"fields.name": ["PERSON"], "client.ip": ["IP_ADDRESS"]},
+        "context": [],
         "not_personal": ["ts", "form", "client.user_agent", "fields.company", "consent", "tags[]"],
+    },
+    "hr_henkilosto.csv": {
+        "personal": {
+            "Etunimet": ["PERSON"],
+            "Sukunimi": ["PERSON"],
+            "Syntymäaika": ["DATE_OF_BIRTH"],
+            "Henkilötunnus": ["FI_PERSONAL_IDENTITY_CODE"],
+            "Katuosoite": ["STREET_ADDRESS"],
+            "Postinumero": ["FI_POSTAL_CODE"],
+            "Tilinumero": ["IBAN_CODE"],
+            "Ammattiliitto": ["TRADE_UNION"],
+            "Erityisruokavalio": ["HEALTH_DATA"],
+        },
+        "context": ["Postitoimipaikka", "Henkilönumero"],
+        "not_personal": ["Aloituspäivä", "Titteli"],
     },
     "tuotteet.csv": {
         "personal": {},
-        "personal_later": {},
+        "context": [],
         "not_personal": ["sku", "ean", "tuotenimi", "kategoria", "hinta", "varastossa", "paivitetty", "kuvaus"],
     },
 }
@@ -372,6 +453,7 @@ def main() -> None:
     workbook(fake, rng)
     webform(fake, rng)
     products(rng)
+    staff(fake, rng)
     # The ground truth lives with the tests, not here: pdscan scans every file of sample_data/.
     text = json.dumps(EXPECTED, indent=2, ensure_ascii=False) + "\n"
     (HERE.parent / "tests" / "sample_expected.json").write_text(text, encoding="utf-8")

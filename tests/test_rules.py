@@ -66,9 +66,9 @@ def test_rules_are_ordered_by_priority() -> None:
 
 
 GOOD = """
-id: customer-number
-entity: CUSTOMER_NUMBER
-description: Customer number
+id: loyalty-number
+entity: LOYALTY_NUMBER
+description: Loyalty card number
 value:
   pattern: '\\bC-\\d{6}\\b'
   precision: 0.7
@@ -87,14 +87,14 @@ examples:
     [
         ("id: [", "line 1"),
         ("- a\n- b\n", "(top level)"),
-        (GOOD.replace("id: customer-number", "id: Bad Id"), "id"),
-        (GOOD.replace("entity: CUSTOMER_NUMBER", "entity: customer"), "entity"),
+        (GOOD.replace("id: loyalty-number", "id: Bad Id"), "id"),
+        (GOOD.replace("entity: LOYALTY_NUMBER", "entity: loyalty"), "entity"),
         (GOOD.replace("precision: 0.7", "precision: 2"), "value.precision"),
         (GOOD.replace("precision: 0.7", "validator: nope"), "value.validator"),
         (GOOD.replace("\\bC-\\d{6}\\b", "(?<=C)-\\d{6}"), "value.pattern"),
         (GOOD.replace("\\bC-\\d{6}\\b", "C-(\\d"), "value.pattern"),
         (GOOD.replace("  no_match: [C-12]\n", ""), "examples"),
-        (GOOD.replace("description: Customer number\n", ""), "description"),
+        (GOOD.replace("description: Loyalty card number\n", ""), "description"),
         (GOOD + "colour: red\n", "colour"),
         (GOOD.replace("weak: true", "wek: true"), "value.wek"),
     ],
@@ -112,7 +112,7 @@ def test_extra_rules_directory_adds_and_overrides(tmp_path: Path) -> None:
     (tmp_path / "email.yaml").write_text(email.replace("priority: 70", "priority: 71"), encoding="utf-8")
     rules = load_rules([tmp_path])
     by_id = {r.id: r for r in rules}
-    assert by_id["customer-number"].weak
+    assert by_id["loyalty-number"].weak
     assert by_id["email"].priority == 71
     assert len(rules) == len(RULES) + 1
     assert rules.version != RULES.version

@@ -1,0 +1,263 @@
+"""Person names: a lexicon of Finnish first names and surnames (DVV open data), inflection for Finnish text.
+
+Two kinds of values hold names:
+- name-shaped values (``Matti Virtanen``, ``Virtanen, Matti``, ``Anna-Maija``): checked for a whole column at once
+  with Arrow kernels: split into tokens, looked up in the lexicon, counted per value;
+- free text (``Soita Matille huomenna``): each candidate text is tokenised in Python and every capitalised word
+  that is not the first of a sentence is looked up, Finnish case endings removed (Virtasen, Korhoselta, Matille).
+
+Names that are also words or places (Salo, Lahti, Koski, Tuuli) are weak: alone they are not a person.
+Company forms (Oy, Ab, Ky...) veto a value: ``Virtanen & Laine Oy`` is a company.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pdscan.matchers import MatcherResult
+from pdscan.resources import builtin_rules_dir
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+_TOKEN = f"[{_UPPER}][{_LOWER}{_UPPER}'’]*(?:-[{_UPPER}][{_LOWER}{_UPPER}'’]*)*"
+_PARTICLE = "(?:von|van|der|den|de|af|da|di|du|la|le|al|bin|el)"
+# A value that is only a name: 1 to 5 capitalised tokens (particles allowed), "Surname, First" included.
+NAME_SHAPE = f"^(?:{_TOKEN}|{_PARTICLE})(?:,? (?:{_TOKEN}|{_PARTICLE})){{0,4}}$"
+# Free text worth a closer look: a capitalised word after a lower-case word or a comma, or two capitalised words.
+_TEXT_HINT = f"[{_LOWER}0-9,:;)] +[{_UPPER}][{_LOWER}]|[{_UPPER}][{_LOWER}]+,? [{_UPPER}][{_LOWER}]"
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+COMPANY_FORMS = frozenset(
+    [
+        "oy",
+        "oyj",
+        "ky",
+        "ay",
+        "tmi",
+        "osk",
+        "ab",
+        "ltd",
+        "inc",
+        "gmbh",
+        "ry",
+        "llc",
+        "plc",
+        "corp",
+        "co",
+        "group",
+        "sr",
+        "rf",
+        "kb",
+        "hb",
+        "aps",
+        "bv",
+        "nv",
+        "ag",
+        "sa",
+        "asa",
+        "oü",
+        "ou",
+    ]
+)
+PARTICLES = frozenset(["von", "van", "der", "den", "de", "af", "da", "di", "du", "la", "le", "al", "bin", "el"])
+_VOWELS = "aeiouyäöå"
+_BACK = "aou"
+# Inflected forms are generated for names this common; rarer names are matched in their base form only.
+_INFLECT_MIN_HOLDERS = 500
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    first: frozenset[str]
+    last: frozenset[str]
+    ambiguous: frozenset[str]
+    common_first: frozenset[str]  # first names borne by many: enough to vouch for an unknown surname beside them
+    lemma: dict[str, str]  # inflected form -> base name
+
+    @functools.cached_property
+    def arrays(self) -> dict[str, pa.Array]:
+        sets = {
+            "first": self.first,
+            "last": self.last,
+            "ambiguous": self.ambiguous,
+            "common_first": self.common_first,
+            "company": COMPANY_FORMS,
+            "particle": PARTICLES,
+        }
+        return {key: pa.array(sorted(words), pa.string()) for key, words in sets.items()}
+
+    def base(self, word: str) -> str | None:
+        """The lexicon name behind ``word`` (lower-case), inflected or not, or None."""
+        if word in self.first or word in self.last:
+            return word
+        return self.lemma.get(word)
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    directory = builtin_rules_dir() / "lexicons"
+    first: set[str] = set()
+    last: set[str] = set()
+    common: list[str] = []
+    common_first: set[str] = set()
+    with (directory / "names.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            name, kind, holders = line.rstrip("\n").split("\t")
+            (first if kind == "first" else last).add(name)
+            if int(holders) >= _INFLECT_MIN_HOLDERS:
+                common.append(name)
+                if kind == "first":
+                    common_first.add(name)
+    ambiguous = {
+        w.strip()
+        for w in (directory / "name_ambiguous.txt").read_text(encoding="utf-8").splitlines()
+        if w.strip() and not w.startswith("#")
+    }
+    lemma: dict[str, str] = {}
+    for name in common:
+        if name in ambiguous:
+            continue
+        for form in inflections(name):
+            lemma.setdefault(form, name)
+    return Lexicon(frozenset(first), frozenset(last), frozenset(ambiguous), frozenset(common_first - ambiguous), lemma)
+
+
+def _harmony(name: str, back: str) -> str:
+    """Finnish vowel harmony: back-vowel names take -lla, -ssa; front-vowel names -llä, -ssä."""
+    if any(ch in _BACK for ch in name):
+        return back
+    return back.replace("a", "ä").replace("o", "ö").replace("u", "y")
+
+
+def _weak_grade(name: str) -> str:
+    """Consonant gradation before a closed syllable: Matti -> Mati(n), Pekka -> Peka(n), Ranta -> Ranna(n)."""
+    if len(name) < 4 or name[-1] not in _VOWELS:
+        return name
+    stem, vowel = name[:-1], name[-1]
+    for strong, weak in (
+        ("kk", "k"),
+        ("pp", "p"),
+        ("tt", "t"),
+        ("nt", "nn"),
+        ("nk", "ng"),
+        ("lt", "ll"),
+        ("rt", "rr"),
+        ("mp", "mm"),
+    ):
+        if stem.endswith(strong):
+            return stem[: -len(strong)] + weak + vowel
+    return name
+
+
+def inflections(name: str) -> set[str]:
+    """Common case forms of a Finnish name, e.g. Virtanen -> Virtasen, Virtaselle, Virtasta; Matti -> Matille."""
+    endings = ("n", "lla", "lle", "lta", "ssa", "sta", "ksi", "na")
+    forms: set[str] = set()
+    if name.endswith("nen"):
+        stem = name[:-3] + "se"
+        forms.update(stem + _harmony(name, e) for e in endings)
+        forms.add(stem + "en")  # illative: Virtaseen
+        forms.add(name[:-3] + _harmony(name, "sta"))  # partitive: Virtasta
+        return forms
+    if name[-1] in _VOWELS:
+        for stem in {name, _weak_grade(name)}:
+            forms.update(stem + _harmony(name, e) for e in endings)
+        forms.add(name + _harmony(name, "a"))  # partitive: Mattia, Liisaa
+        forms.add(name + name[-1] + "n")  # illative: Mattiin, Liisaan
+        return forms
+    stem = name + "i"  # Mikael -> Mikaelin, Mikaelille
+    forms.update(stem + _harmony(name, e) for e in endings)
+    forms.update({name + _harmony(name, "ia"), name + "iin"})
+    return forms
+
+
+def match_person_names(values: pa.Array, max_samples: int) -> MatcherResult:
+    lex = lexicon()
+    n = len(values)
+    accepted = np.zeros(n, dtype=bool)
+    full = np.zeros(n, dtype=bool)
+    found: dict[int, str] = {}
+    shaped = pc.match_substring_regex(values, pattern=NAME_SHAPE).to_numpy(zero_copy_only=False)
+    shaped_idx = np.flatnonzero(shaped)
+    if shaped_idx.size:
+        ok = _names_by_lexicon(values.take(pa.array(shaped_idx)), lex)
+        accepted[shaped_idx[ok]] = True
+        full[shaped_idx[ok]] = True
+        for i in shaped_idx[ok][:max_samples].tolist():
+            found[i] = values[i].as_py()
+    text_idx = np.flatnonzero(
+        ~shaped & pc.match_substring_regex(values, pattern=_TEXT_HINT).to_numpy(zero_copy_only=False)
+    )
+    for i, text in zip(text_idx.tolist(), values.take(pa.array(text_idx)).to_pylist(), strict=True):
+        mention = _mention(text, lex)
+        if mention is not None:
+            accepted[i] = True
+            if len(found) < max_samples:
+                found[i] = mention
+    index = np.flatnonzero(accepted)
+    order = [i for i in index.tolist() if i in found][:max_samples]
+    return MatcherResult(index=index, full=full[index], found=[found[i] for i in order])
+
+
+def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> np.ndarray:
+    """For name-shaped values: True where the tokens are names by the lexicon (vectorised over the column)."""
+    sets = lex.arrays
+    tokens = pc.split_pattern_regex(pc.utf8_lower(values), pattern="[ ,-]+")
+    flat = pc.list_flatten(tokens)
+    parents = pc.list_parent_indices(tokens).to_numpy()
+    n = len(values)
+
+    def per_value(mask: pa.Array) -> np.ndarray:
+        return np.bincount(parents, weights=mask.to_numpy(zero_copy_only=False).astype(np.float64), minlength=n)
+
+    def member(key: str) -> pa.Array:
+        return pc.is_in(flat, value_set=sets[key])
+
+    is_known = pc.or_(member("first"), member("last"))
+    is_particle = member("particle")
+    total = np.bincount(parents, minlength=n)
+    known = per_value(is_known) + per_value(pc.and_(is_particle, pc.invert(is_known)))
+    strong = per_value(pc.and_(is_known, pc.invert(member("ambiguous"))))
+    strong_first = per_value(member("common_first"))
+    company = per_value(member("company"))
+    single = (total == 1) & (strong == 1)
+    all_known = (total >= 2) & (known == total) & (strong >= 1)
+    # One unknown token beside a well-known first name: a surname the lexicon lacks (Matti Meikäläinen).
+    one_unknown = (total == 2) & (known == 1) & (strong_first == 1)
+    long_name = (total >= 3) & (known >= total - 1) & (strong >= 2)
+    return np.asarray((company == 0) & (single | all_known | one_unknown | long_name))
+
+
+def _mention(text: str, lex: Lexicon) -> str | None:
+    """The first person name mentioned in free text, or None."""
+    words = list(_WORD.finditer(text))
+    for k, word in enumerate(words):
+        token = word.group()
+        if not token[0].isupper() or token.isupper():
+            continue
+        lower = token.lower()
+        name = lex.base(lower)
+        if name is None:
+            continue
+        nxt = words[k + 1] if k + 1 < len(words) else None
+        if nxt is not None and nxt.group()[0].isupper() and text[word.end() : nxt.start()] in (" ", ", "):
+            other = lex.base(nxt.group().lower())
+            after = words[k + 2].group().lower() if k + 2 < len(words) else ""
+            if (
+                other is not None
+                and after not in COMPANY_FORMS
+                and (name not in lex.ambiguous or other not in lex.ambiguous)
+            ):
+                return f"{token} {nxt.group()}"
+        before = text[: word.start()].rstrip()
+        sentence_start = not before or before[-1] in ".!?\n"
+        if not sentence_start and name not in lex.ambiguous:
+            return token
+    return None
