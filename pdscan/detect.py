@@ -285,6 +285,7 @@ def _apply_validated_rule(
     for i, text in zip(index.tolist(), texts, strict=True):
         claimed = claims.spans(i, text)
         accepted: list[tuple[int, int]] = []
+        shapes: list[tuple[int, int]] = []
         any_rejected = False
         any_confirmed = False
         first_value: str | None = None
@@ -296,7 +297,11 @@ def _apply_validated_rule(
             if validate is not None:
                 verdict = validate(value)
                 if verdict.outcome is Outcome.REJECT:
+                    # A HETU or Y-tunnus with a wrong check digit is a broken identifier, not a phone number:
+                    # the shape still owns its characters against lower-priority rules.
                     any_rejected = True
+                    if rule.owns_shape:
+                        shapes.append((start, end))
                     continue
                 if verdict.outcome is Outcome.CONFIRM:
                     any_confirmed = True
@@ -306,6 +311,8 @@ def _apply_validated_rule(
             if first_value is None:
                 first_value = value
         weight = int(counts[i])
+        if shapes:
+            claims.add(i, shapes)
         if not accepted:
             if any_rejected:
                 result.rejected += weight

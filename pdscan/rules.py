@@ -30,7 +30,17 @@ from pdscan.validators import VALIDATORS
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _TOP_KEYS = {"id", "entity", "description", "priority", "kinds", "value", "column", "context", "mask", "examples"}
-_VALUE_KEYS = {"pattern", "vocabulary", "matcher", "prefilter", "ignore_case", "validator", "precision", "weak"}
+_VALUE_KEYS = {
+    "pattern",
+    "vocabulary",
+    "matcher",
+    "prefilter",
+    "ignore_case",
+    "validator",
+    "precision",
+    "weak",
+    "owns_shape",
+}
 _COLUMN_KEYS = {"names", "exclude"}
 _CONTEXT_KEYS = {"columns", "words"}
 # Letters of the Latin-1 range, written so that Python's re and Arrow's RE2 read them the same way.
@@ -62,6 +72,9 @@ class Rule:
     validator: str | None = None
     precision: float = 0.9
     weak: bool = False  # value matches count only with column-name evidence
+    # A candidate of this exact shape is this kind of identifier even when its checksum fails (a mistyped HETU is
+    # not a phone number): rejected candidates still keep lower-priority rules off their characters.
+    owns_shape: bool = False
     matcher: str | None = None  # a registered matcher (pdscan.matchers) instead of a pattern, e.g. person names
     kinds: frozenset[str] = frozenset(COLUMN_KINDS) - {"binary"}  # column kinds the rule applies to
     # Column-name channel.
@@ -221,6 +234,7 @@ def parse_rule(text: str, path: str) -> Rule:
         validator=validator,
         precision=float(precision),
         weak=bool(value.get("weak", False)),
+        owns_shape=bool(value.get("owns_shape", False)),
         matcher=matcher,
         kinds=frozenset(kinds_list),
         names=Vocabulary.of(names),

@@ -13,6 +13,7 @@ import io
 import json
 import random
 import re
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -21,60 +22,11 @@ from faker import Faker
 from openpyxl import Workbook
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+from synth import ascii_local, ean13, hetu, iban_fi, phone, ytunnus  # noqa: E402  (shared with the tests)
+
 SEED = 20261124
 FIXED = dt.datetime(2024, 6, 1, 12, 0, 0)
-
-_HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
-_SIGNS_1900 = "-YXWVU"
-_SIGNS_2000 = "ABCDEF"
-
-
-def hetu(rng: random.Random, born: dt.date) -> str:
-    """A HETU with a valid check character; some use the century signs introduced in 2023."""
-    digits = born.strftime("%d%m%y")
-    number = f"{rng.randint(2, 899):03d}"
-    if born.year < 2000:
-        sign = "-" if rng.random() < 0.8 else rng.choice(_SIGNS_1900[1:])
-    else:
-        sign = "A" if rng.random() < 0.6 else rng.choice(_SIGNS_2000[1:])
-    return digits + sign + number + _HETU_CHECK[int(digits + number) % 31]
-
-
-def ytunnus(rng: random.Random) -> str:
-    """A Y-tunnus: 7 digits and the mod-11 check digit (weights 7, 9, 10, 5, 8, 4, 2)."""
-    while True:
-        body = f"{rng.randint(100000, 3299999):07d}"
-        remainder = sum(int(d) * w for d, w in zip(body, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
-        if remainder == 1:
-            continue  # no valid check digit exists for this body
-        return f"{body}-{0 if remainder == 0 else 11 - remainder}"
-
-
-def iban_fi(rng: random.Random, spaced: bool) -> str:
-    """A Finnish IBAN with ISO 13616 mod-97 check digits."""
-    bban = rng.choice(["1", "4", "5", "8"]) + "".join(str(rng.randint(0, 9)) for _ in range(13))
-    numeric = "".join(str(int(c, 36)) for c in bban + "FI00")
-    check = 98 - int(numeric) % 97
-    code = f"FI{check:02d}{bban}"
-    return " ".join(code[i : i + 4] for i in range(0, len(code), 4)) if spaced else code
-
-
-def phone(rng: random.Random, style: int | None = None) -> str:
-    prefix = rng.choice(["40", "41", "44", "45", "50"])
-    a, b = rng.randint(100, 999), rng.randint(1000, 9999)
-    style = rng.randint(0, 3) if style is None else style
-    return [f"0{prefix} {a} {b}", f"0{prefix}{a}{b}", f"+358 {prefix} {a}{b}", f"0{prefix}-{a} {b}"][style]
-
-
-def ean13(rng: random.Random) -> str:
-    body = "64" + "".join(str(rng.randint(0, 9)) for _ in range(10))
-    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
-    return body + str((10 - total % 10) % 10)
-
-
-def ascii_local(text: str) -> str:
-    table = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"})
-    return "".join(ch for ch in text.lower().translate(table) if ch.isalnum() or ch in ".-")
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[Any]], encoding: str, delimiter: str, eol: str) -> None:
