@@ -20,7 +20,7 @@ from pdscan.masking import MASKERS
 from pdscan.matchers import MATCHERS, MatcherResult
 from pdscan.model import Batch, Column
 from pdscan.rules import Rule, RuleSet
-from pdscan.validators import VALIDATORS, Outcome
+from pdscan.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS, Outcome
 
 # Column kinds the value channel never looks at.
 _UNSCANNED_KINDS = frozenset({"binary"})
@@ -42,6 +42,8 @@ class RuleStats:
     rejected: int = 0  # values that had the pattern's shape but every candidate failed its validator
     details: dict[str, int] = field(default_factory=dict)  # validator labels, e.g. temporary identity code
     samples: tuple[str, ...] = ()  # masked unless DetectOptions.show_data
+    # Working state of one batch (not merged): distinct values accepted by the column-wide path.
+    sample_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False, compare=False)
 
     def merge(self, other: RuleStats, max_samples: int) -> RuleStats:
         details = dict(self.details)
@@ -103,10 +105,13 @@ def _merge_samples(left: tuple[str, ...], right: tuple[str, ...], limit: int) ->
 
 def detect_batch(batch: Batch, rules: RuleSet, options: DetectOptions) -> dict[str, ColumnStats]:
     """Run every value rule over every column of ``batch``. Pure: same input, same output, no I/O."""
-    return {col.name: _detect_column(col, batch.num_rows, rules, options) for col in batch.columns}
+    names = [col.name for col in batch.columns]
+    return {col.name: _detect_column(col, batch.num_rows, rules, options, names) for col in batch.columns}
 
 
-def _detect_column(column: Column, num_rows: int, rules: RuleSet, options: DetectOptions) -> ColumnStats:
+def _detect_column(
+    column: Column, num_rows: int, rules: RuleSet, options: DetectOptions, table_columns: list[str]
+) -> ColumnStats:
     stats = ColumnStats(column.name, column.kind, rows=num_rows)
     if column.kind in _UNSCANNED_KINDS:
         return stats
@@ -124,9 +129,12 @@ def _detect_column(column: Column, num_rows: int, rules: RuleSet, options: Detec
     distinct: pa.Array = counted.field("values")
     counts = counted.field("counts").to_numpy(zero_copy_only=False)
     claims = _Claims(distinct)
+    prefilters: dict[tuple[str, bool], np.ndarray] = {}
     for rule in rules:
         if column.kind not in rule.kinds:
             continue  # an integer column is never a person's name, whatever its header says
+        if rule.weak and not rule.backed(column.name, table_columns):
+            continue  # weak shapes (postal codes, plates, union names) count only where the names back them
         if rule.matcher is not None:
             matched = _apply_matcher_rule(rule, distinct, counts, claims, options)
             if matched is not None:
@@ -134,7 +142,8 @@ def _detect_column(column: Column, num_rows: int, rules: RuleSet, options: Detec
             continue
         if rule.pattern is None:
             continue
-        index = _candidates(rule, distinct)
+        index = _candidates(rule, distinct, prefilters)
+        index = index[~claims.whole[index]]  # a value that is wholly a HETU holds nothing else
         if index.size == 0:
             continue
         rule_stats: RuleStats | None
@@ -160,6 +169,15 @@ class _Claims:
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._lazy: list[tuple[Rule, set[int]]] = []
         self.whole = np.zeros(len(distinct), dtype=bool)  # values that one accepted match covers entirely
+
+    def partly(self, index: np.ndarray) -> np.ndarray:
+        """Which of these values have characters claimed by an earlier rule (not the whole value)."""
+        held = set(self._spans)
+        for _, lazy in self._lazy:
+            held |= lazy
+        if not held:
+            return np.zeros(len(index), dtype=bool)
+        return np.isin(index, np.fromiter(held, dtype=np.int64, count=len(held)))
 
     def any_claimed(self, index: np.ndarray) -> bool:
         if not self._spans and not self._lazy:
@@ -248,20 +266,82 @@ def _apply_matcher_rule(
     )
 
 
-def _candidates(rule: Rule, distinct: pa.Array) -> np.ndarray:
+# Cheap tests a rule can ask for before its regular expression runs (rule field value.prefilter): "digit" keeps
+# values with a digit; any other text is a literal the match must contain ("@" for emails).
+_PREFILTER_CLASSES = {"digit": "[0-9]"}
+
+
+def _prefilter(
+    distinct: pa.Array, key: str, ignore_case: bool, cache: dict[tuple[str, bool], np.ndarray]
+) -> np.ndarray:
+    """The prefilter's mask over the column, computed once per column and shared by the rules that use it."""
+    if (key, ignore_case) not in cache:
+        if key in _PREFILTER_CLASSES:
+            mask = pc.match_substring_regex(distinct, pattern=_PREFILTER_CLASSES[key])
+        else:
+            mask = pc.match_substring(distinct, key, ignore_case=ignore_case)
+        cache[(key, ignore_case)] = np.asarray(mask.to_numpy(zero_copy_only=False))
+    return cache[(key, ignore_case)]
+
+
+def _candidates(rule: Rule, distinct: pa.Array, cache: dict[tuple[str, bool], np.ndarray]) -> np.ndarray:
     """Indices of the distinct values in which the rule's pattern occurs, by Arrow kernels over the column."""
     assert rule.pattern_text is not None
     index = np.arange(len(distinct))
     subset = distinct
     if rule.prefilter is not None:
-        keep = pc.match_substring(distinct, rule.prefilter, ignore_case=rule.ignore_case)
-        mask = keep.to_numpy(zero_copy_only=False)
+        mask = _prefilter(distinct, rule.prefilter, rule.ignore_case, cache)
         index = np.asarray(index[mask])
         if index.size == 0:
             return index
-        subset = pc.filter(distinct, keep)
+        if index.size < len(distinct):
+            subset = distinct.take(pa.array(index))
     hits = pc.match_substring_regex(subset, pattern=rule.pattern_text, ignore_case=rule.ignore_case)
     return np.asarray(index[hits.to_numpy(zero_copy_only=False)])
+
+
+def _validate_whole(
+    rule: Rule,
+    values: pa.Array,
+    index: np.ndarray,
+    counts: np.ndarray,
+    claims: _Claims,
+    result: RuleStats,
+    details: dict[str, int],
+) -> None:
+    """Validate values that are wholly one candidate, column-wide, and add them to ``result``."""
+    assert rule.validator is not None and rule.pattern is not None
+    if "v" in rule.pattern.groupindex:
+        anchored = ("(?i)" if rule.ignore_case else "") + f"^(?:{rule.pattern_text})$"
+        values = pc.struct_field(pc.extract_regex(values, pattern=anchored), "v")
+    outcomes = VALIDATORS[rule.validator].many(values)
+    accepted = outcomes.codes != REJECT_CODE
+    weights = counts[index]
+    result.match_count += int(weights[accepted].sum())
+    result.full_match_count += int(weights[accepted].sum())
+    result.confirmed += int(weights[outcomes.codes == CONFIRM_CODE].sum())
+    result.rejected += int(weights[~accepted].sum())
+    for label, mask in outcomes.details.items():
+        if mask.any():
+            details[label] = details.get(label, 0) + int(weights[mask].sum())
+    claims.whole[index[accepted]] = True
+    if rule.owns_shape:
+        claims.whole[index[~accepted]] = True
+    result.sample_index = index[accepted]
+
+
+def _sample_texts(rule: Rule, distinct: pa.Array, result: RuleStats, options: DetectOptions) -> list[str]:
+    """The matched text of the first accepted whole values, for samples."""
+    assert rule.pattern is not None
+    picked = result.sample_index[: options.max_samples]
+    if picked.size == 0:
+        return []
+    group = _value_group(rule)
+    texts = []
+    for text in distinct.take(pa.array(picked)).to_pylist():
+        match = rule.pattern.search(text)
+        texts.append(match.group(group) if match else text)
+    return texts
 
 
 def _apply_validated_rule(
@@ -272,15 +352,31 @@ def _apply_validated_rule(
     claims: _Claims,
     options: DetectOptions,
 ) -> RuleStats | None:
-    """A rule whose candidates need a validator or an overlap check: Python sees each candidate value once."""
-    assert rule.pattern is not None
-    texts: list[str] = distinct.take(pa.array(index)).to_pylist()
-    validate = VALIDATORS[rule.validator] if rule.validator else None
+    """A rule whose candidates need a validator or an overlap check.
+
+    Candidates that are wholly one match (a column of HETUs) are validated column-wide; the rest (free text,
+    values another rule already holds part of) go through Python one distinct value at a time.
+    """
+    assert rule.pattern is not None and rule.pattern_text is not None
     masker = MASKERS[rule.mask]
     group = _value_group(rule)
     result = RuleStats()
     samples: list[str] = []
     details: dict[str, int] = {}
+    if rule.validator is not None:
+        subset = distinct.take(pa.array(index))
+        anchored = f"^(?:{rule.pattern_text})$"
+        whole = pc.match_substring_regex(subset, pattern=anchored, ignore_case=rule.ignore_case)
+        fast = np.asarray(whole.to_numpy(zero_copy_only=False)) & ~claims.partly(index)
+        if fast.any():
+            _validate_whole(rule, subset.filter(pa.array(fast)), index[fast], counts, claims, result, details)
+            index = index[~fast]
+            for text in _sample_texts(rule, distinct, result, options):
+                sample = text if options.show_data else masker(text)
+                if sample not in samples:
+                    samples.append(sample)
+    texts: list[str] = distinct.take(pa.array(index)).to_pylist()
+    validate = VALIDATORS[rule.validator].one if rule.validator else None
     # Python from here on sees only the values the column pass selected, each distinct value once.
     for i, text in zip(index.tolist(), texts, strict=True):
         claimed = claims.spans(i, text)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from pdscan.detect import ColumnStats, RuleStats
 from pdscan.model import CONFIDENCE_LEVELS, Finding, Location
-from pdscan.rules import Rule, RuleSet
-from pdscan.validators import VALIDATOR_LABELS
+from pdscan.rules import NameEvidence, Rule, RuleSet
+from pdscan.validators import VALIDATORS
 
 # Score thresholds of the confidence levels; below LOW nothing is reported.
 THRESHOLDS = {"high": 0.85, "medium": 0.6, "low": 0.3}
@@ -30,18 +30,8 @@ NAME_CONTRADICTED_AT = 10
 _MAX_EVIDENCE = 5  # beyond five accepted values, more of them add nothing to the certainty
 
 
-@dataclass(frozen=True)
-class NameEvidence:
-    positive: str | None  # the vocabulary phrase found in the column name
-    negative: str | None  # the exclusion phrase found
-
-    @property
-    def supports(self) -> bool:
-        return self.positive is not None and self.negative is None
-
-
 def name_evidence(rule: Rule, column: str) -> NameEvidence:
-    return NameEvidence(rule.names.match(column), rule.exclude.match(column))
+    return rule.name_evidence(column)
 
 
 def confidence_of(score: float) -> str | None:
@@ -80,7 +70,7 @@ def column_findings(
     for rule in rules:
         if stats.kind not in rule.kinds:
             continue
-        scored = _score(rule, stats, _table_context(rule, stats.name, table_columns))
+        scored = _score(rule, stats, rule.table_context(stats.name, table_columns))
         if scored is not None:
             best.setdefault(rule.entity, []).append(scored)
     findings = []
@@ -108,13 +98,6 @@ def column_findings(
     return sorted(findings, key=lambda f: -f.score)
 
 
-def _table_context(rule: Rule, column: str, table_columns: Sequence[str]) -> str | None:
-    """The name of another column of the table that gives a weak rule its context (a town next to a postal code)."""
-    if not rule.context_columns.phrases:
-        return None
-    return next((c for c in table_columns if c != column and rule.context_columns.match(c)), None)
-
-
 def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Scored | None:
     names = name_evidence(rule, stats.name)
     seen = stats.rules.get(rule.id)
@@ -131,8 +114,7 @@ def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Score
             reasons.append(f"0/{stats.values} values match")
         return _Scored(rule, NAME_ONLY_SCORE, 0, reasons, ())
 
-    backed = names.supports or (context_column is not None and names.negative is None)
-    if rule.weak and not backed:
+    if rule.weak and not (names.supports or (context_column is not None and names.negative is None)):
         return None  # weak shapes count only with a column name or a table context that backs them
     value_score = _value_score(rule, seen)
     reasons.extend(_value_reasons(rule, seen, stats.values))
@@ -167,7 +149,7 @@ def _value_reasons(rule: Rule, seen: RuleStats, values: int) -> list[str]:
     if embedded:
         reasons.append(f"{embedded} inside longer text")
     if rule.validator is not None:
-        label = VALIDATOR_LABELS.get(rule.validator, rule.validator)
+        label = VALIDATORS[rule.validator].label
         text = f"{label}: {seen.confirmed} ok"
         if seen.rejected:
             text += f", {seen.rejected} look-alikes rejected"

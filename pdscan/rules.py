@@ -57,6 +57,16 @@ class Examples:
 
 
 @dataclass(frozen=True)
+class NameEvidence:
+    positive: str | None  # the vocabulary phrase found in the column name
+    negative: str | None  # the exclusion phrase found
+
+    @property
+    def supports(self) -> bool:
+        return self.positive is not None and self.negative is None
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     entity: str
@@ -86,6 +96,20 @@ class Rule:
     context_words: tuple[str, ...] = ()
     mask: str = "generic"
     examples: Examples = field(default_factory=Examples)
+
+    def name_evidence(self, column: str) -> NameEvidence:
+        return NameEvidence(self.names.match(column), self.exclude.match(column))
+
+    def table_context(self, column: str, table_columns: Sequence[str]) -> str | None:
+        """Another column of the table whose name gives this rule context (a town next to a postal code)."""
+        if not self.context_columns.phrases:
+            return None
+        return next((c for c in table_columns if c != column and self.context_columns.match(c)), None)
+
+    def backed(self, column: str, table_columns: Sequence[str]) -> bool:
+        """Whether a weak rule's value matches may count in this column: its name or the table backs them."""
+        names = self.name_evidence(column)
+        return names.supports or (names.negative is None and self.table_context(column, table_columns) is not None)
 
     @property
     def has_value_channel(self) -> bool:
