@@ -83,3 +83,52 @@ def test_finnish_fast_path_agrees_with_libphonenumber() -> None:
         number = rng.choice(prefixes) + str(rng.randint(1, 9)) + digits
         expected = phonenumbers.is_valid_number(phonenumbers.parse(number, "FI"))
         assert (phone_number(number).outcome is Outcome.CONFIRM) is expected, number
+
+
+def _random_cases(name: str) -> list[str]:
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from synth import birth_date, card, hetu, phone, ytunnus
+
+    rng = random.Random(hash(name) % 1000)
+
+    def digits(low: int, high: int) -> str:
+        return "".join(str(rng.randint(0, 9)) for _ in range(rng.randint(low, high)))
+
+    makers = {
+        "fi_hetu": lambda: hetu(rng, birth_date(rng, 1890, 130), valid=rng.random() < 0.5),
+        "fi_business_id": lambda: ytunnus(rng, valid=rng.random() < 0.5),
+        "payment_card": lambda: card(rng) if rng.random() < 0.5 else digits(12, 20),
+        "phone_number": lambda: (
+            phone(rng) if rng.random() < 0.5 else rng.choice(["0", "+358 ", "00358", "+44 ", "+1 "]) + digits(4, 11)
+        ),
+    }
+    fixed = {
+        "fi_hetu": ["290200A998H", "290201A998H", "131052-001T", "010594Y9021", "131052G308T", "310252-308T"],
+        "fi_business_id": ["FI20774740", "123456-2", "0737546-2", "2077474-1"],
+        "payment_card": ["378282246310005", "5500005555555559", "6011111111111117", "4111111111111112"],
+        "phone_number": ["018 123 4567", "+358 (0)40 123 4567", "09-123 4567"],
+    }
+    return fixed[name] + [makers[name]() for _ in range(3000)]
+
+
+@pytest.mark.parametrize("name", ["fi_hetu", "fi_business_id", "payment_card", "phone_number"])
+def test_column_wide_validators_agree_with_the_scalar_ones(name: str) -> None:
+    import numpy as np
+    import pyarrow as pa
+
+    from pdscan.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS
+
+    validator = VALIDATORS[name]
+    assert validator.column is not None
+    values = _random_cases(name)
+    outcomes = validator.many(pa.array(values))
+    expected = [validator.one(v) for v in values]
+    codes = np.array([CONFIRM_CODE if v.outcome is Outcome.CONFIRM else REJECT_CODE for v in expected])
+    assert (outcomes.codes == codes).all(), [values[i] for i in np.flatnonzero(outcomes.codes != codes)][:5]
+    for label, mask in outcomes.details.items():
+        assert mask.tolist() == [v.detail == label for v in expected]
+    assert 0 < (codes == CONFIRM_CODE).sum() < len(values)  # both outcomes are exercised
