@@ -21,7 +21,8 @@ from pdscan.errors import PdscanError
 from pdscan.findings import at_least
 from pdscan.model import CONFIDENCE_LEVELS, ScanErrorEntry, ScanResult
 from pdscan.reporters import REPORTERS, render
-from pdscan.rules import load_rules
+from pdscan.rules import load_rules, parse_rule
+from pdscan.ruletest import check_examples
 from pdscan.scan import Progress, ScanOptions, scan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -211,6 +212,38 @@ def rules_list(rules_dirs: tuple[Path, ...]) -> None:
     for rule in rules:
         validator = rule.validator or "-"
         click.echo(f"{rule.id:<20} {rule.entity:<28} {validator:<16} {rule.description}")
+
+
+@rules_group.command("test")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@RULES_OPTION
+def rules_test(files: tuple[Path, ...], rules_dirs: tuple[Path, ...]) -> None:
+    """Check rule files: their fields, and their match / no_match examples run through the engine.
+
+    The rules run together with the built-in ones (a rule with a built-in id replaces it), so overlaps between
+    rules are part of the test. Exit code 0 when every example passes, 1 when one fails, 2 for a malformed rule.
+
+    \b
+    Example:
+      pdscan rules test my_rules/customer_number.yaml
+    """
+    try:
+        base = load_rules(rules_dirs)
+        own = [parse_rule(path.read_text(encoding="utf-8"), str(path)) for path in files]
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    rules = base.with_rules(own)
+    failed = 0
+    for rule in own:
+        results = check_examples(rule, rules)
+        bad = [r for r in results if not r.passed]
+        failed += len(bad)
+        click.echo(f"{rule.id}: {len(results) - len(bad)}/{len(results)} examples pass ({rule.path})")
+        for result in bad:
+            expectation = "should" if result.kind in ("match", "column_match") else "should not"
+            what = "match" if result.kind in ("match", "no_match") else "be a column name for it"
+            click.echo(f"  FAIL {result.kind}: {result.example!r} {expectation} {what}")
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _exit_code(result: ScanResult, fail_on: str) -> int:

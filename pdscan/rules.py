@@ -131,6 +131,12 @@ class RuleSet:
     def entities(self) -> list[str]:
         return sorted({r.entity for r in self.rules})
 
+    def with_rules(self, extra: Sequence[Rule]) -> RuleSet:
+        """These rules plus ``extra``; an extra rule with an existing id replaces it."""
+        by_id = {r.id: r for r in self.rules}
+        by_id.update({r.id: r for r in extra})
+        return RuleSet(tuple(sorted(by_id.values(), key=lambda r: (-r.priority, r.id))), self.version + "+local")
+
     def select(self, only: Iterable[str] = (), exclude: Iterable[str] = ()) -> RuleSet:
         """Keep the rules whose entity is in ``only`` (all when empty) and not in ``exclude``."""
         only_set = {e.strip().upper() for e in only if e.strip()}

@@ -303,3 +303,27 @@ def test_database_errors_are_one_line_and_hide_passwords(tmp_path: Path) -> None
     assert result.exit_code == 2
     assert "s3cret" not in result.stdout + result.stderr
     assert "user:***@" in result.stdout
+
+
+def test_rules_test_command(tmp_path: Path) -> None:
+    good = tmp_path / "loyalty.yaml"
+    good.write_text(
+        "id: loyalty-card\nentity: LOYALTY_CARD\ndescription: Loyalty card number\n"
+        "value:\n  pattern: '\\bKK-\\d{6}\\b'\n  weak: true\n"
+        "column:\n  names: [kanta-asiakasnumero, loyalty card]\n"
+        "examples:\n  match: [KK-123456]\n  no_match: [KK-12]\n  column_match: [Kanta-asiakasnumero]\n",
+        encoding="utf-8",
+    )
+    result = run("rules", "test", str(good))
+    assert result.exit_code == 0, result.output
+    assert "loyalty-card: 3/3 examples pass" in result.stdout
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(good.read_text(encoding="utf-8").replace("no_match: [KK-12]", "no_match: [KK-654321]"))
+    failing = run("rules", "test", str(wrong))
+    assert failing.exit_code == 1
+    assert "FAIL no_match: 'KK-654321' should not match" in failing.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\nentity: X\n", encoding="utf-8")
+    malformed = run("rules", "test", str(broken))
+    assert malformed.exit_code == 2
+    assert "broken.yaml: field 'description'" in malformed.stderr

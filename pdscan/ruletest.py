@@ -1,0 +1,47 @@
+"""A rule's own examples, run through the real engine: used by ``pdscan rules test`` and by the test suite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from pdscan.detect import DetectOptions, detect_batch
+from pdscan.model import Batch, Column
+from pdscan.rules import Rule, RuleSet
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    rule: str
+    kind: str  # "match", "no_match", "column_match", "column_no_match"
+    example: str
+    passed: bool
+
+
+def value_matches(rule: Rule, rules: RuleSet, value: str) -> bool:
+    """Whether ``rule`` finds ``value`` with every rule of ``rules`` loaded (overlaps between rules count).
+
+    Weak rules look at values only in a column named for them, so the value sits in such a column.
+    """
+    column = rule.examples.column_match[0] if rule.weak and rule.examples.column_match else "value"
+    stats = detect_batch(Batch([Column(column, pa.array([value], pa.string()))], 1), rules, DetectOptions())
+    seen = stats[column].rules.get(rule.id)
+    return seen is not None and seen.match_count == 1
+
+
+def check_examples(rule: Rule, rules: RuleSet) -> list[ExampleResult]:
+    results = []
+    for kind, examples, expected in (
+        ("match", rule.examples.match, True),
+        ("no_match", rule.examples.no_match, False),
+    ):
+        for example in examples:
+            results.append(ExampleResult(rule.id, kind, example, value_matches(rule, rules, example) is expected))
+    for kind, examples, expected in (
+        ("column_match", rule.examples.column_match, True),
+        ("column_no_match", rule.examples.column_no_match, False),
+    ):
+        for example in examples:
+            results.append(ExampleResult(rule.id, kind, example, rule.name_evidence(example).supports is expected))
+    return results
