@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from pdscan import __version__
+from pdscan.allowlist import DEFAULT_FILE as DEFAULT_IGNORE
 from pdscan.errors import PdscanError
 from pdscan.findings import at_least
 from pdscan.model import CONFIDENCE_LEVELS, ScanErrorEntry, ScanResult
@@ -134,6 +135,12 @@ def main() -> None:
     show_default=True,
     help="Rows read at a time: bounds memory on big files and tables.",
 )
+@click.option(
+    "--ignore-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help=f"Allow-list of accepted findings (default: {DEFAULT_IGNORE} in the current folder, when present).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no error lines on standard error.")
 def scan_command(
     sources: tuple[str, ...],
@@ -150,6 +157,7 @@ def scan_command(
     show_data: bool,
     rules_dirs: tuple[Path, ...],
     chunk_rows: int,
+    ignore_file: Path | None,
     quiet: bool,
 ) -> None:
     """Scan files, folders and databases for personal data.
@@ -175,6 +183,7 @@ def scan_command(
         min_confidence=min_confidence,
         show_data=show_data,
         rules_dirs=rules_dirs,
+        ignore_file=ignore_file or (Path(DEFAULT_IGNORE) if Path(DEFAULT_IGNORE).is_file() else None),
     )
     try:
         with _progress(quiet) as progress:

@@ -135,8 +135,14 @@ class Finding:
     reasons: list[str]
     samples: list[str]
 
+    @property
+    def fingerprint(self) -> str:
+        """Stable identity of the finding across runs: source, location and entity (used by allow-lists)."""
+        return f"{self.source}:{self.location.display()}:{self.entity}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
+            "fingerprint": self.fingerprint,
             "source": self.source,
             "location": self.location.to_dict(),
             "entity": self.entity,
@@ -181,6 +187,7 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     errors: list[ScanErrorEntry] = field(default_factory=list)
     interrupted: bool = False
+    suppressed: list[dict[str, str]] = field(default_factory=list)  # allow-listed findings: fingerprint, reason
 
     SCHEMA_VERSION = 1
 
@@ -196,4 +203,5 @@ class ScanResult:
             "tables": [t.to_dict() for t in self.tables],
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
+            "suppressed": list(self.suppressed),
         }

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pdscan import __version__
+from pdscan.allowlist import load_allowlist
 from pdscan.detect import ColumnStats, DetectOptions, detect_batch, merge_stats
 from pdscan.errors import SourceError
 from pdscan.findings import column_findings
@@ -35,6 +36,7 @@ class ScanOptions:
     show_data: bool = False
     max_samples: int = 3
     rules_dirs: tuple[Path, ...] = ()
+    ignore_file: Path | None = None  # an allow-list (.pdscanignore) of accepted findings
 
     def read_options(self) -> ReadOptions:
         return ReadOptions(limit=None if self.full else self.sample_size, chunk_rows=self.chunk_rows)
@@ -43,6 +45,7 @@ class ScanOptions:
         out = asdict(self)
         out["except"] = out.pop("except_")
         out["rules_dirs"] = [str(p) for p in self.rules_dirs]
+        out["ignore_file"] = str(self.ignore_file) if self.ignore_file else None
         for key in ("include", "exclude", "only", "except"):
             out[key] = list(out[key])
         return out
@@ -75,6 +78,7 @@ def scan(
     """Scan every source and return the result. Raises only for usage errors (bad rules, unknown entities)."""
     options = options or ScanOptions()
     rules = (rules or load_rules(options.rules_dirs)).select(options.only, options.except_)
+    allow = load_allowlist(options.ignore_file) if options.ignore_file else None
     started = _now()
     run = _Run(
         result=ScanResult(
@@ -94,6 +98,15 @@ def scan(
     except KeyboardInterrupt:
         run.result.interrupted = True
     run.result.finished_at = _now()
+    if allow is not None:
+        kept = []
+        for finding in run.result.findings:
+            reason = allow.reason_for(finding)
+            if reason is None:
+                kept.append(finding)
+            else:
+                run.result.suppressed.append({"fingerprint": finding.fingerprint, "reason": reason})
+        run.result.findings = kept
     run.result.findings.sort(key=lambda f: (f.source, f.location.sort_key(), -f.score, f.entity))
     return run.result
 

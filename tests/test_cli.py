@@ -21,6 +21,7 @@ from pdscan import detect
 from pdscan.cli import main
 
 FINDING_KEYS = {
+    "fingerprint",
     "source",
     "location",
     "entity",
@@ -44,6 +45,7 @@ TOP_KEYS = {
     "tables",
     "findings",
     "errors",
+    "suppressed",
 }
 
 
@@ -327,3 +329,32 @@ def test_rules_test_command(tmp_path: Path) -> None:
     malformed = run("rules", "test", str(broken))
     assert malformed.exit_code == 2
     assert "broken.yaml: field 'description'" in malformed.stderr
+
+
+def test_allow_list_suppresses_reviewed_findings(sample_dir: Path, tmp_path: Path) -> None:
+    first = json.loads(run("scan", str(sample_dir / "crm_contacts.csv"), "-f", "json").stdout)
+    notes = [f for f in first["findings"] if f["location"]["column"] == "notes"]
+    assert notes
+    allow = tmp_path / "allow.yaml"
+    allow.write_text(
+        "version: 1\nignore:\n"
+        f"  - fingerprint: {json.dumps(notes[0]['fingerprint'])}\n    reason: reviewed, deputies' work contacts\n"
+        "  - fingerprint: '*:: business_id:FI_BUSINESS_ID'\n    reason: company IDs are public\n",
+        encoding="utf-8",
+    )
+    second = json.loads(
+        run("scan", str(sample_dir / "crm_contacts.csv"), "-f", "json", "--ignore-file", str(allow)).stdout
+    )
+    left = {f["fingerprint"] for f in second["findings"]}
+    assert notes[0]["fingerprint"] not in left
+    assert not [f for f in second["findings"] if f["entity"] == "FI_BUSINESS_ID"]
+    assert len(second["findings"]) == len(first["findings"]) - 2
+    assert {s["reason"] for s in second["suppressed"]} == {
+        "reviewed, deputies' work contacts",
+        "company IDs are public",
+    }
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\nignore:\n  - fingerprint: x\n", encoding="utf-8")
+    result = run("scan", str(sample_dir / "crm_contacts.csv"), "--ignore-file", str(broken))
+    assert result.exit_code == 2
+    assert "broken.yaml: field 'ignore[0].reason'" in result.stderr

@@ -92,6 +92,10 @@ def render(result: ScanResult, stream: TextIO) -> None:
         coverage += f"; {ignored} files of unsupported types ignored"
     console.print(coverage)
 
+    if result.suppressed:
+        source = result.options.get("ignore_file") or "the allow-list"
+        console.print(f"{len(result.suppressed)} findings suppressed by {source}")
+
     if result.errors:
         console.print(Text(f"Not scanned ({len(result.errors)}):", style="bold"))
         for entry in result.errors:
