@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -237,13 +238,22 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> np.ndarray:
 
 def _mention(text: str, lex: Lexicon) -> str | None:
     """The first person name mentioned in free text, or None."""
+    return next((text[start:end] for start, end in mentions(text, lex)), None)
+
+
+def mentions(text: str, lex: Lexicon | None = None) -> Iterator[tuple[int, int]]:
+    """Spans of the person names mentioned in free text: two adjacent capitalised names (either order), or one
+    capitalised name, inflected or not, that does not start a sentence and is not also a word or a place."""
+    lex = lex or lexicon()
     words = list(_WORD.finditer(text))
+    skip_to = -1
     for k, word in enumerate(words):
+        if k <= skip_to:
+            continue
         token = word.group()
         if not token[0].isupper() or token.isupper():
             continue
-        lower = token.lower()
-        name = lex.base(lower)
+        name = lex.base(token.lower())
         if name is None:
             continue
         nxt = words[k + 1] if k + 1 < len(words) else None
@@ -255,9 +265,26 @@ def _mention(text: str, lex: Lexicon) -> str | None:
                 and after not in COMPANY_FORMS
                 and (name not in lex.ambiguous or other not in lex.ambiguous)
             ):
-                return f"{token} {nxt.group()}"
+                yield word.start(), nxt.end()
+                skip_to = k + 1
+                continue
         before = text[: word.start()].rstrip()
         sentence_start = not before or before[-1] in ".!?\n"
         if not sentence_start and name not in lex.ambiguous:
-            return token
-    return None
+            yield word.start(), word.end()
+
+
+def person_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds person names: all of it for a name-shaped value, else the mentions in it."""
+    value = text.strip()
+    if value and _shape().fullmatch(value):
+        if bool(_names_by_lexicon(pa.array([value], pa.string()), lexicon())[0]):
+            start = text.index(value)
+            return [(start, start + len(value))]
+        return []
+    return list(mentions(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _shape() -> re.Pattern[str]:
+    return re.compile(NAME_SHAPE)
