@@ -38,7 +38,7 @@ CONTEXT_BOOST = 0.35
 CONTEXT_WINDOW = 40
 
 
-class PdscanRecognizer(EntityRecognizer):  # type: ignore[misc]
+class PdscanRecognizer(EntityRecognizer):
     """One pdscan rule as a presidio recognizer."""
 
     def __init__(self, rule: Rule, language: str = "fi") -> None:
@@ -93,11 +93,11 @@ class PdscanRecognizer(EntityRecognizer):  # type: ignore[misc]
 
     def _result(self, start: int, end: int, score: float, validation: bool | None) -> RecognizerResult:
         explanation = AnalysisExplanation(
-            recognizer=self.name,
+            recognizer=f"pdscan:{self.rule.id}",
             original_score=score,
             pattern_name=self.rule.id,
-            pattern=self.rule.pattern_text,
-            validation_result=validation,
+            pattern=self.rule.pattern_text or self.rule.matcher or "",
+            validation_result=validation,  # type: ignore[arg-type]  # presidio documents None as "not validated"
             textual_explanation=self.rule.description,
         )
         return RecognizerResult(self.rule.entity, start, end, score, analysis_explanation=explanation)
