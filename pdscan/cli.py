@@ -141,6 +141,12 @@ def main() -> None:
     metavar="FILE",
     help=f"Allow-list of accepted findings (default: {DEFAULT_IGNORE} in the current folder, when present).",
 )
+@click.option(
+    "--ner",
+    "ner_model",
+    metavar="MODEL",
+    help="Also run a spaCy NER model (name or path, e.g. fi_core_news_md) over free text for names and places.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no error lines on standard error.")
 def scan_command(
     sources: tuple[str, ...],
@@ -158,6 +164,7 @@ def scan_command(
     rules_dirs: tuple[Path, ...],
     chunk_rows: int,
     ignore_file: Path | None,
+    ner_model: str | None,
     quiet: bool,
 ) -> None:
     """Scan files, folders and databases for personal data.
@@ -184,6 +191,7 @@ def scan_command(
         show_data=show_data,
         rules_dirs=rules_dirs,
         ignore_file=ignore_file or (Path(DEFAULT_IGNORE) if Path(DEFAULT_IGNORE).is_file() else None),
+        ner_model=ner_model,
     )
     try:
         with _progress(quiet) as progress:

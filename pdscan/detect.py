@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pdscan.masking import MASKERS
-from pdscan.matchers import MATCHERS, MatcherResult
+from pdscan.matchers import MATCHERS, MatchContext, MatcherResult
 from pdscan.model import Batch, Column
 from pdscan.rules import Rule, RuleSet
 from pdscan.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS, Outcome
@@ -33,6 +33,7 @@ _UNSCANNED_KINDS = frozenset({"binary"})
 class DetectOptions:
     max_samples: int = 3
     show_data: bool = False  # keep raw samples instead of masked ones (only for --show-data)
+    ner_model: str | None = None  # spaCy model for named-entity recognition in free text (--ner)
 
 
 @dataclass
@@ -267,7 +268,7 @@ def _apply_matcher_rule(
     if free.size == 0:
         return None
     subset = distinct if free.size == len(distinct) else distinct.take(pa.array(free))
-    result = MATCHERS[rule.matcher](subset, options.max_samples)
+    result = MATCHERS[rule.matcher].run(subset, MatchContext(options.max_samples, options.ner_model))
     if result.index.size == 0:
         return None
     result = MatcherResult(free[result.index], result.full, result.found)

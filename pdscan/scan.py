@@ -37,6 +37,7 @@ class ScanOptions:
     max_samples: int = 3
     rules_dirs: tuple[Path, ...] = ()
     ignore_file: Path | None = None  # an allow-list (.pdscanignore) of accepted findings
+    ner_model: str | None = None  # a spaCy model for PERSON and LOCATION in free text (needs the presidio extra)
 
     def read_options(self) -> ReadOptions:
         return ReadOptions(limit=None if self.full else self.sample_size, chunk_rows=self.chunk_rows)
@@ -79,6 +80,10 @@ def scan(
     options = options or ScanOptions()
     rules = (rules or load_rules(options.rules_dirs)).select(options.only, options.except_)
     allow = load_allowlist(options.ignore_file) if options.ignore_file else None
+    if options.ner_model is not None:
+        from pdscan.ner import load as load_ner
+
+        load_ner(options.ner_model)  # a missing model is a usage error now, not an error per column later
     started = _now()
     run = _Run(
         result=ScanResult(
@@ -90,7 +95,9 @@ def scan(
         rules=rules,
         options=options,
         progress=progress or Progress(),
-        detect_options=DetectOptions(max_samples=options.max_samples, show_data=options.show_data),
+        detect_options=DetectOptions(
+            max_samples=options.max_samples, show_data=options.show_data, ner_model=options.ner_model
+        ),
     )
     try:
         for spec in sources:

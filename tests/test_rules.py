@@ -9,7 +9,7 @@ import pytest
 from pdscan.errors import RuleError, UsageError
 from pdscan.findings import name_evidence
 from pdscan.rules import builtin_rules_dir, load_rules, parse_rule
-from pdscan.ruletest import value_matches
+from pdscan.ruletest import needs_model, value_matches
 
 RULES = load_rules()
 
@@ -35,6 +35,8 @@ def _column_cases() -> list[tuple[str, str, bool]]:
 @pytest.mark.parametrize(("rule_id", "value", "expected"), _value_cases())
 def test_rule_value_examples(rule_id: str, value: str, expected: bool) -> None:
     rule = next(r for r in RULES if r.id == rule_id)
+    if needs_model(rule):
+        pytest.skip("finds values only with a NER model: tests/test_ner.py runs it with a pipeline it builds")
     assert value_matches(rule, RULES, value) is expected, (
         f"{rule_id}: {value!r} should {'' if expected else 'not '}match"
     )

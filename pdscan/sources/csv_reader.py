@@ -101,6 +101,7 @@ class CsvTable(Table):
                     quoted_strings_can_be_null=False,
                 ),
             )
+            step = max(1, options.chunk_rows)
             for record_batch in arrow_reader:
                 done = False
                 rows = record_batch.num_rows
@@ -110,9 +111,11 @@ class CsvTable(Table):
                         self.info.truncated = True
                     record_batch = record_batch.slice(0, keep)
                     done = True
-                self.info.rows_scanned += record_batch.num_rows
-                if record_batch.num_rows:
-                    yield Batch([Column(n, record_batch.column(i)) for i, n in enumerate(names)], record_batch.num_rows)
+                # Arrow's blocks are sized in bytes; the batches promised to the detector are at most chunk_rows.
+                for start in range(0, record_batch.num_rows, step):
+                    piece = record_batch.slice(start, step)
+                    self.info.rows_scanned += piece.num_rows
+                    yield Batch([Column(n, piece.column(i)) for i, n in enumerate(names)], piece.num_rows)
                 if done:
                     if not self.info.truncated:
                         self.info.truncated = any(b.num_rows for b in _take_one(arrow_reader))
@@ -188,11 +191,14 @@ def looks_like_data(row: list[str]) -> bool:
 
 
 def unique_names(header: list[str]) -> list[str]:
-    """Header names made usable: blanks become ``column_N``, repeats get ``.1``, ``.2``..."""
+    """Header names made usable: blanks become ``column_N``, repeats get ``.1``, ``.2``...
+
+    Line breaks inside a quoted header cell become spaces: a column name is shown on one line in every report.
+    """
     seen: dict[str, int] = {}
     names = []
     for i, raw in enumerate(header):
-        name = raw.strip() or f"column_{i + 1}"
+        name = " ".join(raw.split()) or f"column_{i + 1}"
         if name in seen:
             seen[name] += 1
             name = f"{name}.{seen[name]}"

@@ -2,6 +2,11 @@
 
 A folder is walked recursively in sorted order (stable reports); hidden files and folders are skipped. Files of
 types no reader knows are counted as ignored inside a folder and reported as errors when named explicitly.
+
+``--include``/``--exclude`` globs match a file's path relative to the folder given and its base name, with and
+without a ``.gz`` suffix (``*.csv`` selects ``old.csv.gz``). Zip archives are containers: ``--include`` picks
+their members rather than the archive itself (``*.csv`` finds the CSV files inside ``export.zip``), while
+``--exclude`` can skip a whole archive.
 """
 
 from __future__ import annotations
@@ -9,11 +14,15 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import gzip
+import io
+import lzma
 import os
+import posixpath
+import stat
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry
@@ -31,16 +40,27 @@ READERS: dict[str, Reader] = {
 }
 ARCHIVE = ".zip"
 COMPRESSED = ".gz"
+# Compression methods Python's zipfile can read; others (deflate64, PPMd...) fail only when a member is opened.
+_ZIP_METHODS = frozenset((zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA))
+
+
+def _strip_gz(name: str) -> str:
+    return name[: -len(COMPRESSED)] if name.lower().endswith(COMPRESSED) else name
 
 
 def supported(name: str) -> bool:
-    lower = name.lower()
-    if lower.endswith(COMPRESSED):
-        lower = lower[: -len(COMPRESSED)]
+    """Whether some reader (or the archive walker) handles a file of this name."""
+    lower = _strip_gz(name.lower())
     return lower.endswith(ARCHIVE) or os.path.splitext(lower)[1] in READERS
 
 
+def is_archive(name: str) -> bool:
+    return _strip_gz(name.lower()).endswith(ARCHIVE)
+
+
 class FileSource(Source):
+    """One path given by the user: a single file (``kind`` "file") or a folder walked recursively ("directory")."""
+
     def __init__(self, spec: str, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> None:
         super().__init__(spec)
         self.root = Path(spec)
@@ -50,31 +70,38 @@ class FileSource(Source):
 
     def tables(self) -> Iterator[Table | ScanErrorEntry]:
         if self.kind == "file":
+            # A file named explicitly is scanned whatever the globs say: the user asked for it.
             yield from self._entry(self.name, self.root.name, _path_opener(self.root), self.root, explicit=True)
             return
-        for path, error in self._walk(self.root):
-            display = os.path.join(self.name, str(PurePosixPath(*path.relative_to(self.root).parts)))
+        for path, error in self._walk(self.root, set()):
+            rel = path.relative_to(self.root).as_posix()
+            display = self.name if rel == "." else os.path.join(self.name, rel)
             if error is not None:
                 yield ScanErrorEntry(self.name, error, Location(file=display))
-                continue
-            if not self._selected(path.relative_to(self.root)):
-                continue
-            if not supported(path.name):
-                self.ignored_files += 1
-                continue
-            yield from self._entry(display, path.name, _path_opener(path), path, explicit=False)
+            elif self.selected(rel):
+                yield from self._entry(display, path.name, _path_opener(path), path, explicit=False)
 
-    def _selected(self, rel: Path) -> bool:
-        posix = rel.as_posix()
+    def selected(self, rel: str) -> bool:
+        """Whether the globs select a file, given its path relative to the folder (or inside its archive)."""
+        base = posixpath.basename(rel)
+        names = {rel, base, _strip_gz(rel), _strip_gz(base)}
 
         def hit(patterns: tuple[str, ...]) -> bool:
-            return any(fnmatch.fnmatch(posix, p) or fnmatch.fnmatch(rel.name, p) for p in patterns)
+            return any(fnmatch.fnmatch(name, pattern) for name in names for pattern in patterns)
 
-        return (not self.include or hit(self.include)) and not hit(self.exclude)
+        if hit(self.exclude):
+            return False
+        return not self.include or is_archive(base) or hit(self.include)
 
-    def _walk(self, directory: Path) -> Iterator[tuple[Path, str | None]]:
+    def _walk(self, directory: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
+        """Regular files under ``directory`` in sorted order, or (path, reason) for what cannot be listed."""
         try:
-            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+            st = directory.stat()
+            if (st.st_dev, st.st_ino) in seen:
+                return  # a symbolic link back up the tree: walking it again would never end
+            seen.add((st.st_dev, st.st_ino))
+            with os.scandir(directory) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
             yield directory, describe(exc)
             return
@@ -84,13 +111,15 @@ class FileSource(Source):
             path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
             except OSError as exc:
                 yield path, describe(exc)
                 continue
             if is_dir:
-                yield from self._walk(path)
-            elif entry.is_file():
+                yield from self._walk(path, seen)
+            elif is_file:
                 yield path, None
+            # Sockets, pipes and device files are not data files: opening a pipe would block the scan.
 
     def _entry(
         self,
@@ -101,7 +130,7 @@ class FileSource(Source):
         explicit: bool,
         size: int | None = None,
     ) -> Iterator[Table | ScanErrorEntry]:
-        """Dispatch one file (on disk or inside an archive) to its reader."""
+        """Dispatch one file (on disk, inside an archive or gzip-compressed) to its reader."""
         lower = name.lower()
         where = Location(file=display)
         if not supported(name):
@@ -113,26 +142,31 @@ class FileSource(Source):
             return
         try:
             if path is not None:
-                size = path.stat().st_size
-                with opener():
-                    pass  # fail early, with a clear reason, on a file we may not read
+                st = path.stat()
+                if not stat.S_ISREG(st.st_mode):
+                    yield ScanErrorEntry(self.name, "not a regular file", where)
+                    return
+                size = st.st_size
+            # Read one byte now, so that an unreadable file, a broken gzip header or an empty file becomes an
+            # error entry naming the file before any reader starts.
+            with opener() as probe:
+                empty = not probe.read(1)
         except IO_ERRORS as exc:
             yield ScanErrorEntry(self.name, describe(exc), where)
             return
-        if size == 0:
+        if empty:
             yield ScanErrorEntry(self.name, "empty file", where)
             return
         if lower.endswith(COMPRESSED):
-            inner = name[: -len(COMPRESSED)]
-            yield from self._entry(display, inner, _gzip_opener(opener), None, explicit, size=None)
+            yield from self._entry(display, name[: -len(COMPRESSED)], _gzip_opener(opener), None, explicit)
             return
         if lower.endswith(ARCHIVE):
             yield from self._archive(display, opener, path)
             return
-        ref = FileRef(display, os.path.splitext(lower)[1], opener, path=path, size=size)
-        reader = READERS[ref.ext]
+        ext = os.path.splitext(lower)[1]
+        ref = FileRef(display, ext, opener, path=path, size=size)
         try:
-            yield from reader(ref, self.name)
+            yield from READERS[ext](ref, self.name)
         except SourceError as exc:
             yield ScanErrorEntry(self.name, exc.reason, where)
         except IO_ERRORS as exc:
@@ -141,34 +175,36 @@ class FileSource(Source):
     def _archive(
         self, display: str, opener: Callable[[], BinaryIO], path: Path | None
     ) -> Iterator[Table | ScanErrorEntry]:
+        """Every member of a zip archive, named ``archive.zip!inner/path.csv``; nested archives recurse."""
         where = Location(file=display)
         with contextlib.ExitStack() as stack:
             try:
                 if path is None:
                     # A zip inside a zip (or a .zip.gz) needs random access: spool it to a temporary file.
-                    ref = FileRef(display, ARCHIVE, opener)
-                    path = stack.enter_context(ref.local_path())
+                    path = stack.enter_context(FileRef(display, ARCHIVE, opener).local_path())
                 archive = stack.enter_context(zipfile.ZipFile(path))
                 members = sorted(archive.infolist(), key=lambda i: i.filename)
             except IO_ERRORS as exc:
                 yield ScanErrorEntry(self.name, describe(exc), where)
                 return
             for info in members:
-                if info.is_dir():
-                    continue
                 member = PurePosixPath(info.filename)
-                if any(part.startswith(".") or part == "__MACOSX" for part in member.parts):
+                if info.is_dir() or any(part.startswith(".") or part == "__MACOSX" for part in member.parts):
+                    continue  # folders, hidden files and macOS resource forks carry no records
+                if not self.selected(info.filename):
                     continue
-                inner = f"{display}!{info.filename}"
-                if not supported(member.name) or not self._selected(Path(info.filename)):
+                inner_name = f"{display}!{info.filename}"
+                inner = Location(file=inner_name)
+                if not supported(member.name):
                     self.ignored_files += 1
-                    continue
-                if info.flag_bits & 0x1:
-                    yield ScanErrorEntry(self.name, "encrypted zip member (password-protected)", Location(file=inner))
-                    continue
-                yield from self._entry(
-                    inner, member.name, _member_opener(archive, info), None, explicit=False, size=info.file_size
-                )
+                elif info.flag_bits & 0x1:
+                    yield ScanErrorEntry(self.name, "encrypted zip member (password-protected)", inner)
+                elif info.compress_type not in _ZIP_METHODS:
+                    reason = f"unsupported zip compression method {info.compress_type}"
+                    yield ScanErrorEntry(self.name, reason, inner)
+                else:
+                    opener = _member_opener(archive, info)
+                    yield from self._entry(inner_name, member.name, opener, None, False, size=info.file_size)
 
 
 def _path_opener(path: Path) -> Callable[[], BinaryIO]:
@@ -192,5 +228,28 @@ def _gzip_opener(opener: Callable[[], BinaryIO]) -> Callable[[], BinaryIO]:
     return open_gzip
 
 
+class _MemberStream(io.RawIOBase):
+    """A zip member whose LZMA errors surface as ``BadZipFile``: every reader already handles that one."""
+
+    def __init__(self, member: IO[bytes]) -> None:
+        super().__init__()
+        self._member = member
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._member.read(len(buffer))
+        except lzma.LZMAError as exc:
+            raise zipfile.BadZipFile("corrupt compressed data") from exc
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._member.close()
+        super().close()
+
+
 def _member_opener(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], BinaryIO]:
-    return lambda: archive.open(info)  # type: ignore[return-value]
+    return lambda: io.BufferedReader(_MemberStream(archive.open(info)), buffer_size=1 << 16)
