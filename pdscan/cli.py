@@ -142,6 +142,42 @@ def main() -> None:
     help=f"Allow-list of accepted findings (default: {DEFAULT_IGNORE} in the current folder, when present).",
 )
 @click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    metavar="GLOB",
+    help="Databases: scan only schemas matching GLOB (repeatable; default every non-system schema).",
+)
+@click.option(
+    "--include-table",
+    "include_tables",
+    multiple=True,
+    metavar="GLOB",
+    help="Databases: scan only tables or views matching GLOB ('orders', 'crm.*'; repeatable).",
+)
+@click.option(
+    "--exclude-table",
+    "exclude_tables",
+    multiple=True,
+    metavar="GLOB",
+    help="Databases: skip tables or views matching GLOB (repeatable).",
+)
+@click.option(
+    "--table-timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Databases: a statement running longer is cancelled and its table skipped with that reason.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Tables scanned at once (database connections in the pool).",
+)
+@click.option(
     "--ner",
     "ner_model",
     metavar="MODEL",
@@ -164,6 +200,11 @@ def scan_command(
     rules_dirs: tuple[Path, ...],
     chunk_rows: int,
     ignore_file: Path | None,
+    schemas: tuple[str, ...],
+    include_tables: tuple[str, ...],
+    exclude_tables: tuple[str, ...],
+    table_timeout: float,
+    workers: int,
     ner_model: str | None,
     quiet: bool,
 ) -> None:
@@ -178,6 +219,7 @@ def scan_command(
       pdscan scan exports/ --include '*.csv' --format json --output scan.json
       pdscan scan asiakkaat.xlsx --only FI_PERSONAL_IDENTITY_CODE,IBAN_CODE --fail-on medium
       pdscan scan sqlite:///crm.sqlite --full
+      pdscan scan postgresql://scanner@db.example/crm --schema public --workers 4
     """
     options = ScanOptions(
         sample_size=sample_size,
@@ -192,6 +234,11 @@ def scan_command(
         rules_dirs=rules_dirs,
         ignore_file=ignore_file or (Path(DEFAULT_IGNORE) if Path(DEFAULT_IGNORE).is_file() else None),
         ner_model=ner_model,
+        schemas=schemas,
+        include_tables=include_tables,
+        exclude_tables=exclude_tables,
+        table_timeout=table_timeout,
+        workers=workers,
     )
     try:
         with _progress(quiet) as progress:

@@ -82,6 +82,7 @@ class TableInfo:
     truncated: bool = False  # True when the table has more rows than were scanned (sampling)
     sampling: str = "all rows"
     estimated_rows: int | None = None
+    primary_key: list[str] | None = None  # database tables: the key that identifies a row (for DSAR search)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -95,6 +96,8 @@ class TableInfo:
         }
         if self.estimated_rows is not None:
             out["estimated_rows"] = self.estimated_rows
+        if self.primary_key is not None:
+            out["primary_key"] = list(self.primary_key)
         if self.notes:
             out["notes"] = list(self.notes)
         return out
@@ -134,6 +137,9 @@ class Finding:
     rows_scanned: int
     reasons: list[str]
     samples: list[str]
+    # Database tables: the row key (DSAR search will need it) and the table's estimated size.
+    primary_key: list[str] | None = None
+    estimated_rows: int | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -154,6 +160,8 @@ class Finding:
             "rows_scanned": self.rows_scanned,
             "reasons": list(self.reasons),
             "samples": list(self.samples),
+            **({"primary_key": list(self.primary_key)} if self.primary_key is not None else {}),
+            **({"estimated_rows": self.estimated_rows} if self.estimated_rows is not None else {}),
         }
 
 

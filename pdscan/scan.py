@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from pdscan.findings import column_findings
 from pdscan.model import Finding, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
 from pdscan.rules import RuleSet, load_rules
 from pdscan.sources import open_source
-from pdscan.sources.base import ReadOptions, Table
+from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,38 @@ class ScanOptions:
     rules_dirs: tuple[Path, ...] = ()
     ignore_file: Path | None = None  # an allow-list (.pdscanignore) of accepted findings
     ner_model: str | None = None  # a spaCy model for PERSON and LOCATION in free text (needs the presidio extra)
+    schemas: tuple[str, ...] = ()  # database schema globs
+    include_tables: tuple[str, ...] = ()
+    exclude_tables: tuple[str, ...] = ()
+    table_timeout: float = 60.0
+    workers: int = 1
 
-    def read_options(self) -> ReadOptions:
-        return ReadOptions(limit=None if self.full else self.sample_size, chunk_rows=self.chunk_rows)
+    def read_options(self, rules: RuleSet) -> ReadOptions:
+        def wants_column(name: str) -> bool:
+            # Numbers, dates and flags are fetched from a database only when a rule's column names speak for them.
+            return any(rule.name_evidence(name).supports for rule in rules)
+
+        return ReadOptions(
+            limit=None if self.full else self.sample_size, chunk_rows=self.chunk_rows, wants_column=wants_column
+        )
+
+    def source_options(self) -> SourceOptions:
+        return SourceOptions(
+            include=self.include,
+            exclude=self.exclude,
+            schemas=self.schemas,
+            include_tables=self.include_tables,
+            exclude_tables=self.exclude_tables,
+            table_timeout=self.table_timeout,
+            workers=self.workers,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["except"] = out.pop("except_")
         out["rules_dirs"] = [str(p) for p in self.rules_dirs]
         out["ignore_file"] = str(self.ignore_file) if self.ignore_file else None
-        for key in ("include", "exclude", "only", "except"):
+        for key in ("include", "exclude", "only", "except", "schemas", "include_tables", "exclude_tables"):
             out[key] = list(out[key])
         return out
 
@@ -68,6 +91,7 @@ class _Run:
     options: ScanOptions
     progress: Progress
     detect_options: DetectOptions = field(default_factory=DetectOptions)
+    read_options: ReadOptions = field(default_factory=ReadOptions)
 
 
 def scan(
@@ -98,6 +122,7 @@ def scan(
         detect_options=DetectOptions(
             max_samples=options.max_samples, show_data=options.show_data, ner_model=options.ner_model
         ),
+        read_options=options.read_options(rules),
     )
     try:
         for spec in sources:
@@ -120,7 +145,7 @@ def scan(
 
 def _scan_source(run: _Run, spec: str) -> None:
     try:
-        source = open_source(spec, include=run.options.include, exclude=run.options.exclude)
+        source = open_source(spec, run.options.source_options())
     except SourceError as exc:
         summary = SourceSummary(source=exc.source, kind="unknown", errors=1)
         run.result.sources.append(summary)
@@ -129,14 +154,11 @@ def _scan_source(run: _Run, spec: str) -> None:
     summary = SourceSummary(source=source.name, kind=source.kind)
     run.result.sources.append(summary)
     try:
-        for item in source.tables():
-            if isinstance(item, ScanErrorEntry):
-                summary.errors += 1
-                _record_error(run, item)
-                continue
-            summary.tables += 1
-            if not _scan_table(run, item):
-                summary.errors += 1
+        if run.options.workers > 1:
+            _scan_tables_in_parallel(run, source, summary)
+        else:
+            for item in source.tables():
+                _record(run, summary, item if isinstance(item, ScanErrorEntry) else _scan_table(run, item))
     except SourceError as exc:  # the source itself failed while listing (a dropped connection, say)
         summary.errors += 1
         _record_error(run, ScanErrorEntry(source.name, exc.reason))
@@ -145,39 +167,75 @@ def _scan_source(run: _Run, spec: str) -> None:
         source.close()
 
 
-def _scan_table(run: _Run, table: Table) -> bool:
-    """Scan one table; returns False when it could not be read to the end (the rows read still count)."""
+def _scan_tables_in_parallel(run: _Run, source: Source, summary: SourceSummary) -> None:
+    """Tables on ``--workers`` threads (each with its own connection from the pool); results in listing order."""
+    with ThreadPoolExecutor(max_workers=run.options.workers, thread_name_prefix="pdscan-table") as pool:
+        pending: list[ScanErrorEntry | Future[_TableOutcome]] = [
+            item if isinstance(item, ScanErrorEntry) else pool.submit(_scan_table, run, item)
+            for item in source.tables()
+        ]
+        try:
+            for item in pending:
+                _record(run, summary, item if isinstance(item, ScanErrorEntry) else item.result())
+        except KeyboardInterrupt:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+@dataclass
+class _TableOutcome:
+    info: TableInfo
+    findings: list[Finding]
+    error: ScanErrorEntry | None
+    interrupted: bool = False
+
+
+def _record(run: _Run, summary: SourceSummary, outcome: ScanErrorEntry | _TableOutcome) -> None:
+    """Add one table's outcome (or one error entry) to the result, in the main thread, in order."""
+    if isinstance(outcome, ScanErrorEntry):
+        summary.errors += 1
+        _record_error(run, outcome)
+        return
+    summary.tables += 1
+    run.result.tables.append(outcome.info)
+    run.result.findings.extend(outcome.findings)
+    if outcome.error is not None:
+        summary.errors += 1
+        _record_error(run, outcome.error)
+    if outcome.interrupted:
+        raise KeyboardInterrupt
+
+
+def _scan_table(run: _Run, table: Table) -> _TableOutcome:
+    """Scan one table. A read error keeps what was read before it; an interruption keeps it too."""
     run.progress.table_started(table)
     stats: dict[str, ColumnStats] = {}
-    ok = True
+    error = None
+    interrupted = False
     try:
-        for batch in table.batches(run.options.read_options()):
+        for batch in table.batches(run.read_options):
             stats = merge_stats(stats, detect_batch(batch, run.rules, run.detect_options), run.options.max_samples)
             run.progress.rows_read(batch.num_rows)
     except SourceError as exc:
-        ok = False
         reason = exc.reason if not table.info.rows_scanned else f"{exc.reason} (after {table.info.rows_scanned} rows)"
-        _record_error(run, ScanErrorEntry(table.source, reason, table.location))
+        error = ScanErrorEntry(table.source, reason, table.location)
     except KeyboardInterrupt:
         table.info.notes.append("interrupted: only the rows read before the interruption were scanned")
-        _finish_table(run, table, stats)
-        raise
-    _finish_table(run, table, stats)
-    return ok
+        interrupted = True
+    return _TableOutcome(table.info, _table_findings(run, table.info, stats), error, interrupted)
 
 
-def _finish_table(run: _Run, table: Table, stats: dict[str, ColumnStats]) -> None:
-    info: TableInfo = table.info
+def _table_findings(run: _Run, info: TableInfo, stats: dict[str, ColumnStats]) -> list[Finding]:
     if not info.columns:
         info.columns = len(stats)
-    run.result.tables.append(info)
     found: list[Finding] = []
     names = list(stats)
     for column in stats.values():
-        found.extend(
-            column_findings(table.source, table.location, column, run.rules, run.options.min_confidence, names)
-        )
-    run.result.findings.extend(found)
+        found.extend(column_findings(info.source, info.location, column, run.rules, run.options.min_confidence, names))
+    for finding in found:
+        finding.primary_key = info.primary_key
+        finding.estimated_rows = info.estimated_rows
+    return found
 
 
 def _record_error(run: _Run, entry: ScanErrorEntry) -> None:

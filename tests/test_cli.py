@@ -292,7 +292,7 @@ def test_sqlite_url_is_scanned_read_only(tmp_path: Path) -> None:
         ("contacts", "sahkoposti", "EMAIL_ADDRESS"),
         ("contacts", "puhelin", "PHONE_NUMBER"),
     }
-    assert report["tables"][0]["notes"] == ["skipped binary columns: kuva"]
+    assert report["tables"][0]["notes"] == ["skipped columns: kuva (binary)"]
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 

@@ -3,33 +3,46 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from pdscan.errors import SourceError
-from pdscan.sources.base import Source
+from pdscan.sources.base import Source, SourceOptions, describe
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_DRIVE = re.compile(r"^/[a-zA-Z]:[/\\]")
 
 
-def open_source(spec: str, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> Source:
+def open_source(spec: str, options: SourceOptions | None = None) -> Source:
     """A database for a SQLAlchemy URL, otherwise a file or folder. Raises SourceError when it does not exist."""
-    if spec.startswith("file://"):
-        spec = spec[len("file://") :]
+    options = options or SourceOptions()
+    if spec[:7].lower() == "file://":
+        spec = file_url_path(spec)
     elif _URL.match(spec):
         from pdscan.sources.sql import DatabaseSource  # SQLAlchemy loads only when a database is scanned
 
-        return DatabaseSource(spec)
+        return DatabaseSource(spec, options)
     from pdscan.sources.files import FileSource
 
     path = Path(spec)
     try:
         exists = path.exists()
-    except OSError as exc:  # e.g. a name too long for the file system
-        raise SourceError(spec, exc.strerror or "cannot access") from exc
+    except OSError as exc:  # a folder on the way we may not enter, a name too long for the file system
+        raise SourceError(spec, describe(exc)) from exc
     if not exists:
         raise SourceError(spec, "no such file or directory")
-    return FileSource(spec, include=include, exclude=exclude)
+    return FileSource(spec, include=options.include, exclude=options.exclude)
 
 
-__all__ = ["Source", "open_source"]
+def file_url_path(url: str) -> str:
+    """The path of a ``file://`` URL: ``file:///data/a%20b.csv`` -> ``/data/a b.csv``.
+
+    ``file://exports/a.csv`` (a relative path written as a URL, not standard but common) stays relative.
+    """
+    parts = urlsplit(url)
+    host = parts.netloc if parts.netloc.lower() not in ("", "localhost") else ""
+    path = unquote(host + parts.path)
+    return path[1:] if _DRIVE.match(path) else path  # file:///C:/data -> C:/data
+
+
+__all__ = ["Source", "file_url_path", "open_source"]

@@ -52,6 +52,22 @@ class ReadOptions:
 
     limit: int | None = 10_000
     chunk_rows: int = 50_000
+    # Which columns of a kind that rarely holds personal data (numbers, dates, booleans) are worth fetching from
+    # a database: called with the column name; None fetches them all. Text columns are always fetched.
+    wants_column: Callable[[str], bool] | None = None
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """What to open of a source: file globs for folders, schema and table globs and limits for databases."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    schemas: tuple[str, ...] = ()  # schema globs; empty = every non-system schema
+    include_tables: tuple[str, ...] = ()  # globs on "table" or "schema.table"
+    exclude_tables: tuple[str, ...] = ()
+    table_timeout: float = 60.0  # seconds one statement may run before the table is skipped
+    workers: int = 1  # tables scanned at once (connections in the pool)
 
 
 class Table(ABC):

@@ -56,7 +56,8 @@ class CsvTable(Table):
             self.info.notes.append(f"encoding {encoding}")
         delimiter = sniff_delimiter(lines, prefer_tab=self.ref.ext in (".tsv", ".tab"))
         if delimiter is None and self.ref.ext != ".txt":
-            delimiter = ","  # a .csv without a delimiter is a one-column table (an email list), header first
+            # A .csv without a delimiter is a one-column table (an email list), header first.
+            delimiter = "\t" if self.ref.ext in (".tsv", ".tab") else ","
         if delimiter is None:
             yield from self._text_lines(encoding, options)
         else:
@@ -66,23 +67,32 @@ class CsvTable(Table):
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         first = next(reader, [])
         header_lines = reader.line_num
+        sample = [len(row) for row, _ in zip(reader, range(_SNIFF_LINES), strict=False) if row]
         if looks_like_data(first):
-            names = [f"column_{i + 1}" for i in range(len(first))]
+            width = max(len(first), len(_fit_header([""] * len(first), sample)))  # the first row is data: keep it
+            names = [f"column_{i + 1}" for i in range(width)]
             skip = 0
             self.info.notes.append("no header row: columns are numbered")
         else:
-            names = unique_names(first)
+            names = unique_names(_fit_header(first, sample))
             skip = header_lines
         self.info.columns = len(names)
         self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
-        bad_rows = 0
+        long_rows = 0
+        short_rows: list[str] = []
 
-        def skip_bad_row(_row: object) -> str:
-            nonlocal bad_rows
-            bad_rows += 1
+        def invalid_row(row: pv.InvalidRow) -> str:
+            # Rows with too few fields are kept (read again below, padded with nulls), as a spreadsheet would;
+            # rows with too many cannot be placed in the right columns, so they are skipped and counted.
+            nonlocal long_rows
+            if row.actual_columns < row.expected_columns and row.text is not None:
+                short_rows.append(row.text)
+            else:
+                long_rows += 1
             return "skip"
 
         stream = Utf8Stream(self.ref.open(), encoding)
+        padded = 0
         try:
             arrow_reader = pv.open_csv(
                 stream,
@@ -93,7 +103,7 @@ class CsvTable(Table):
                     use_threads=False,
                 ),
                 parse_options=pv.ParseOptions(
-                    delimiter=delimiter, newlines_in_values=True, invalid_row_handler=skip_bad_row
+                    delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid_row
                 ),
                 convert_options=pv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
@@ -101,25 +111,20 @@ class CsvTable(Table):
                     quoted_strings_can_be_null=False,
                 ),
             )
-            step = max(1, options.chunk_rows)
-            for record_batch in arrow_reader:
-                done = False
-                rows = record_batch.num_rows
-                if options.limit is not None and self.info.rows_scanned + rows >= options.limit:
-                    keep = options.limit - self.info.rows_scanned
-                    if rows > keep:
-                        self.info.truncated = True
-                    record_batch = record_batch.slice(0, keep)
-                    done = True
-                # Arrow's blocks are sized in bytes; the batches promised to the detector are at most chunk_rows.
-                for start in range(0, record_batch.num_rows, step):
-                    piece = record_batch.slice(start, step)
-                    self.info.rows_scanned += piece.num_rows
-                    yield Batch([Column(n, piece.column(i)) for i, n in enumerate(names)], piece.num_rows)
-                if done:
-                    if not self.info.truncated:
-                        self.info.truncated = any(b.num_rows for b in _take_one(arrow_reader))
-                    break
+
+            def record_batches() -> Iterator[pa.RecordBatch]:
+                nonlocal padded
+                for record_batch in arrow_reader:
+                    yield record_batch
+                    if short_rows:
+                        padded += len(short_rows)
+                        yield _pad(short_rows, names, delimiter)
+                        short_rows.clear()
+                if short_rows:
+                    padded += len(short_rows)
+                    yield _pad(short_rows, names, delimiter)
+
+            yield from self._limited(record_batches(), names, options)
         except pa.ArrowInvalid as exc:
             message = _ARROW_SAFE.search(str(exc))
             raise self._fail("malformed delimited text" + (f" ({message.group(0)})" if message else "")) from exc
@@ -129,8 +134,34 @@ class CsvTable(Table):
             stream.close()
             if stream.fallback_at is not None:
                 self.info.notes.append(f"invalid UTF-8 after byte {stream.fallback_at}; rest decoded as cp1252")
-            if bad_rows:
-                self.info.notes.append(f"{bad_rows} rows with a wrong number of fields skipped")
+            if padded:
+                self.info.notes.append(f"{padded} rows with missing fields read with the missing fields empty")
+            if long_rows:
+                self.info.notes.append(f"{long_rows} rows with a wrong number of fields skipped")
+
+    def _limited(
+        self, record_batches: Iterator[pa.RecordBatch], names: list[str], options: ReadOptions
+    ) -> Iterator[Batch]:
+        """Batches of at most ``chunk_rows`` rows, stopping at ``limit``; ``truncated`` when rows were left."""
+        step = max(1, options.chunk_rows)
+        for record_batch in record_batches:
+            done = False
+            rows = record_batch.num_rows
+            if options.limit is not None and self.info.rows_scanned + rows >= options.limit:
+                keep = options.limit - self.info.rows_scanned
+                self.info.truncated = rows > keep
+                record_batch = record_batch.slice(0, keep)
+                done = True
+            # Arrow's blocks are sized in bytes; the batches promised to the detector are at most chunk_rows.
+            for start in range(0, record_batch.num_rows, step):
+                piece = record_batch.slice(start, step)
+                self.info.rows_scanned += piece.num_rows
+                yield Batch([Column(n, piece.column(i)) for i, n in enumerate(names)], piece.num_rows)
+            if done:
+                # Exactly at the limit: the table is truncated only if some row follows (peek one block).
+                if not self.info.truncated:
+                    self.info.truncated = any(b.num_rows for b in record_batches)
+                return
 
     def _text_lines(self, encoding: str, options: ReadOptions) -> Iterator[Batch]:
         """A file without a delimiter: each line is one value of a column named ``text``."""
@@ -154,10 +185,28 @@ class CsvTable(Table):
                 yield Batch([Column("text", pa.array(chunk, pa.string()))], len(chunk))
 
 
-def _take_one(reader: pv.CSVStreamingReader) -> Iterator[pa.RecordBatch]:
-    for batch in reader:
-        yield batch
-        return
+def _fit_header(header: list[str], sample: list[int]) -> list[str]:
+    """The header widened or narrowed to the width most data rows have.
+
+    Exports often end data rows with a delimiter the header lacks (or the other way round); without this every
+    row would have "the wrong number of fields" and nothing would be scanned.
+    """
+    if not sample:
+        return header
+    width = max(set(sample), key=sample.count)
+    if width > len(header):
+        return header + [""] * (width - len(header))  # blank names become column_N
+    if width < len(header) and not any(cell.strip() for cell in header[width:]):
+        return header[:width]
+    return header
+
+
+def _pad(texts: list[str], names: list[str], delimiter: str) -> pa.RecordBatch:
+    """Rows with too few fields, parsed again and padded with nulls to the header's width."""
+    width = len(names)
+    rows = [next(csv.reader([text], delimiter=delimiter), []) for text in texts]
+    columns = [pa.array([row[i] if i < len(row) else None for row in rows], pa.string()) for i in range(width)]
+    return pa.RecordBatch.from_arrays(columns, names=names)
 
 
 def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str | None:
@@ -195,14 +244,14 @@ def unique_names(header: list[str]) -> list[str]:
 
     Line breaks inside a quoted header cell become spaces: a column name is shown on one line in every report.
     """
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     names = []
     for i, raw in enumerate(header):
-        name = " ".join(raw.split()) or f"column_{i + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}.{seen[name]}"
-        else:
-            seen[name] = 0
+        base = " ".join(raw.split()) or f"column_{i + 1}"
+        name, n = base, 0
+        while name in used:  # a loop, not a counter: a header may already hold "nimi.1" next to two "nimi"
+            n += 1
+            name = f"{base}.{n}"
+        used.add(name)
         names.append(name)
     return names

@@ -1,69 +1,99 @@
-"""Workbooks (.xlsx, .xlsm, .xls, .xlsb, .ods) through python-calamine: every sheet is a table.
+"""Workbooks (.xlsx, .xlsm, .xls, .xlsb, .ods) through python-calamine: every worksheet is a table.
 
 Exports often start with a title row ("Asiakasrekisteri 2024") and blank rows: the header is the first row, among
-the first 30, whose filled cells are all text and span most of the sheet's width.
+the first 30, whose filled cells are all text and span most of the sheet's width. A sheet without such a row is
+read as data with columns named by their Excel letters, so that no value ever becomes a column name.
+
+calamine loads a whole sheet when it is opened; rows are then converted to text one chunk at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetMetadata,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location
 from pdscan.sources.base import FileRef, ReadOptions, Table
-from pdscan.sources.csv_reader import unique_names
+from pdscan.sources.csv_reader import looks_like_data, unique_names
 
 _HEADER_SCAN_ROWS = 30
+_HEADER_SHARE = 0.6  # a header spans at least this share of the widest row near the top
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "encrypted or password-protected workbook"
+# Chart sheets and VBA modules hold no cells.
+_CELL_SHEETS = (SheetTypeEnum.WorkSheet, SheetTypeEnum.MacroSheet, SheetTypeEnum.DialogSheet)
 
 
 def tables(ref: FileRef, source: str) -> Iterator[Table]:
+    """One table per worksheet; the workbook stays open until the caller moves past its last sheet."""
     with ref.local_path() as path:
         with path.open("rb") as fh:
-            magic = fh.read(8)
+            magic = fh.read(len(_OLE2_MAGIC))
         if magic == _OLE2_MAGIC and ref.ext in (".xlsx", ".xlsm", ".xlsb"):
             # An Office Open XML workbook wrapped in an OLE2 container is how Excel stores an encrypted file.
-            raise SourceError(source, "encrypted or password-protected workbook", ref.name)
+            raise SourceError(source, _ENCRYPTED, ref.name)
         try:
             workbook = CalamineWorkbook.from_path(str(path))
+            sheets: list[SheetMetadata] = list(workbook.sheets_metadata)
+        except PasswordError as exc:  # an encrypted .xls
+            raise SourceError(source, _ENCRYPTED, ref.name) from exc
         except (CalamineError, ValueError, OSError) as exc:
             raise SourceError(source, f"corrupt or unreadable workbook: {_short(exc)}", ref.name) from exc
         try:
-            for name in workbook.sheet_names:
-                yield SheetTable(ref, source, workbook, name)
+            for meta in sheets:
+                if meta.typ in _CELL_SHEETS:
+                    yield SheetTable(ref, source, workbook, meta)
         finally:
             workbook.close()
 
 
 class SheetTable(Table):
-    def __init__(self, ref: FileRef, source: str, workbook: CalamineWorkbook, sheet: str) -> None:
-        super().__init__(source, Location(file=ref.name, sheet=sheet))
+    def __init__(self, ref: FileRef, source: str, workbook: CalamineWorkbook, meta: SheetMetadata) -> None:
+        super().__init__(source, Location(file=ref.name, sheet=meta.name))
         self.workbook = workbook
+        if meta.visible != SheetVisibleEnum.Visible:
+            self.info.notes.append("hidden sheet")  # scanned all the same: hidden sheets hold data too
 
     def read(self, options: ReadOptions) -> Iterator[Batch]:
+        self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
         try:
             sheet = self.workbook.get_sheet_by_name(self.location.sheet or "")
+            # calamine starts rows at row 1 but columns at the first used one: letters are offset by it.
+            first_column = sheet.start[1] if sheet.start is not None else 0
             rows = sheet.iter_rows()
             head: list[list[Any]] = []
             for row in rows:
                 head.append(list(row))
                 if len(head) >= _HEADER_SCAN_ROWS:
                     break
-            self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
-            if not any(_filled(r) for r in head):
+            filled = [i for i, r in enumerate(head) if _filled(r)]
+            if not filled:
                 self.info.notes.append("empty sheet")
                 return
             at = header_row(head)
-            if at:
-                self.info.notes.append(f"header found on row {at + 1}")
-            names = _names(head[at])
+            if at is None:
+                names: list[str] = []
+                pending = head[filled[0] :]
+                self.info.notes.append("no header row: columns are named by their letters")
+            else:
+                names = _names(head[at], first_column)
+                pending = head[at + 1 :]
+                if at:
+                    self.info.notes.append(f"header found on row {at + 1}")
             self.info.columns = len(names)
-            pending = head[at + 1 :]
             chunk: list[list[Any]] = []
 
             def rows_after() -> Iterator[list[Any]]:
@@ -79,41 +109,62 @@ class SheetTable(Table):
                     break
                 chunk.append(row)
                 if len(chunk) >= options.chunk_rows:
-                    yield self._batch(names, chunk)
+                    yield self._batch(names, chunk, first_column)
                     chunk = []
             if chunk:
-                yield self._batch(names, chunk)
+                yield self._batch(names, chunk, first_column)
         except CalamineError as exc:
             raise SourceError(self.source, f"unreadable sheet: {_short(exc)}", self.location.display()) from exc
 
-    def _batch(self, names: list[str], rows: list[list[Any]]) -> Batch:
+    def _batch(self, names: list[str], rows: list[list[Any]], first_column: int) -> Batch:
+        """One batch; ``names`` grows in place when data reaches past the header (unlabelled columns are data)."""
+        width = max(_width(row) for row in rows)
+        if width > len(names):
+            extra = [f"column_{_letter(first_column + i)}" for i in range(len(names), width)]
+            names[:] = unique_names([*names, *extra])  # existing names are unique already and stay as they are
+        self.info.columns = len(names)
         self.info.rows_scanned += len(rows)
         columns = []
         for i, name in enumerate(names):
-            values = [cell_text(row[i]) if i < len(row) else None for row in rows]
-            columns.append(Column(name, pa.array(values, pa.string()), _kind(rows, i)))
+            cells = [row[i] if i < len(row) else None for row in rows]
+            columns.append(Column(name, pa.array([cell_text(c) for c in cells], pa.string()), _kind(cells)))
         return Batch(columns, len(rows))
 
 
-def header_row(rows: list[list[Any]]) -> int:
-    """Index of the header: the first row whose filled cells are all text and cover 60 % of the widest row."""
+def header_row(rows: list[list[Any]]) -> int | None:
+    """Index of the header row among the first rows of a sheet, or None when the sheet has none.
+
+    The header is the first row whose filled cells are all text, none of them looking like data (an email, a
+    number), and that covers 60 % of the widest row: title rows above it are skipped. Failing that, the first
+    filled row is the header if it is such a text row of at least two cells (data reaching past the header, in
+    unlabelled columns, makes the widest row wider than the header).
+    """
     widest = max(sum(1 for c in r if _is_filled(c)) for r in rows)
-    need = max(2, int(0.6 * widest + 0.999)) if widest > 1 else 1
+    need = max(2, math.ceil(_HEADER_SHARE * widest)) if widest > 1 else 1
     for i, row in enumerate(rows):
-        filled = [c for c in row if _is_filled(c)]
-        if len(filled) >= need and all(isinstance(c, str) for c in filled):
+        if _text_row(row, need):
             return i
-    return next(i for i, r in enumerate(rows) if _filled(r))
+    first = next(i for i, r in enumerate(rows) if _filled(r))
+    return first if _text_row(rows[first], min(2, widest)) else None
 
 
-def _names(header: list[Any]) -> list[str]:
-    while header and not _is_filled(header[-1]):
-        header = header[:-1]
-    raw = [str(c).strip() if _is_filled(c) else f"column_{_letter(i)}" for i, c in enumerate(header)]
+def _text_row(row: list[Any], need: int) -> bool:
+    cells = [c for c in row if _is_filled(c)]
+    return (
+        len(cells) >= need
+        and all(isinstance(c, str) for c in cells)
+        and not looks_like_data([c for c in cells if isinstance(c, str)])
+    )
+
+
+def _names(header: list[Any], first_column: int) -> list[str]:
+    header = header[: _width(header)]
+    raw = [str(c) if _is_filled(c) else f"column_{_letter(first_column + i)}" for i, c in enumerate(header)]
     return unique_names(raw)
 
 
 def _letter(index: int) -> str:
+    """Excel's column letters for a 0-based index: 0 -> A, 25 -> Z, 26 -> AA."""
     letters = ""
     index += 1
     while index:
@@ -129,23 +180,22 @@ def cell_text(value: Any) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
+        # Excel stores every number as a float: a customer number 100234 must not read "100234.0".
         return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     return str(value)
 
 
-def _kind(rows: list[list[Any]], i: int) -> str:
-    kinds = {type(r[i]) for r in rows if i < len(r) and _is_filled(r[i])}
-    if kinds and kinds <= {int, float}:
-        return (
-            "integer"
-            if all(isinstance(r[i], int) or float(r[i]).is_integer() for r in rows if i < len(r) and _is_filled(r[i]))
-            else "float"
-        )
-    if kinds == {bool}:
+def _kind(cells: list[Any]) -> str:
+    values = [c for c in cells if _is_filled(c)]
+    if not values:
+        return "string"
+    if all(isinstance(v, bool) for v in values):
         return "boolean"
-    if kinds and kinds <= {dt.datetime, dt.date, dt.time}:
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "integer" if all(float(v).is_integer() for v in values) else "float"
+    if all(isinstance(v, (dt.datetime, dt.date, dt.time)) for v in values):
         return "datetime"
     return "string"
 
@@ -156,6 +206,14 @@ def _is_filled(cell: Any) -> bool:
 
 def _filled(row: list[Any]) -> bool:
     return any(_is_filled(c) for c in row)
+
+
+def _width(row: list[Any]) -> int:
+    """Cells up to the last filled one."""
+    for i in range(len(row) - 1, -1, -1):
+        if _is_filled(row[i]):
+            return i + 1
+    return 0
 
 
 def _short(exc: BaseException) -> str:

@@ -70,28 +70,35 @@ class FileSource(Source):
 
     def tables(self) -> Iterator[Table | ScanErrorEntry]:
         if self.kind == "file":
-            # A file named explicitly is scanned whatever the globs say: the user asked for it.
-            yield from self._entry(self.name, self.root.name, _path_opener(self.root), self.root, explicit=True)
+            # A file named explicitly is scanned whatever the globs say (the user asked for it); for an archive,
+            # --include still picks the members.
+            included = self._included(self.root.name)
+            yield from self._entry(self.name, self.root.name, _path_opener(self.root), self.root, True, included)
             return
         for path, error in self._walk(self.root, set()):
             rel = path.relative_to(self.root).as_posix()
             display = self.name if rel == "." else os.path.join(self.name, rel)
             if error is not None:
                 yield ScanErrorEntry(self.name, error, Location(file=display))
-            elif self.selected(rel):
-                yield from self._entry(display, path.name, _path_opener(path), path, explicit=False)
+            elif self._selected(rel, included=False):
+                yield from self._entry(display, path.name, _path_opener(path), path, False, self._included(rel))
 
-    def selected(self, rel: str) -> bool:
-        """Whether the globs select a file, given its path relative to the folder (or inside its archive)."""
+    def _hit(self, rel: str, patterns: tuple[str, ...]) -> bool:
         base = posixpath.basename(rel)
         names = {rel, base, _strip_gz(rel), _strip_gz(base)}
+        return any(fnmatch.fnmatch(name, pattern) for name in names for pattern in patterns)
 
-        def hit(patterns: tuple[str, ...]) -> bool:
-            return any(fnmatch.fnmatch(name, pattern) for name in names for pattern in patterns)
+    def _included(self, rel: str) -> bool:
+        return not self.include or self._hit(rel, self.include)
 
-        if hit(self.exclude):
+    def _selected(self, rel: str, included: bool) -> bool:
+        """Whether the globs select a file, given its path relative to the folder (or inside its archive).
+
+        ``included``: the archive holding the file matched ``--include`` itself, so all its members count.
+        """
+        if self._hit(rel, self.exclude):
             return False
-        return not self.include or is_archive(base) or hit(self.include)
+        return included or is_archive(rel) or self._included(rel)
 
     def _walk(self, directory: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
         """Regular files under ``directory`` in sorted order, or (path, reason) for what cannot be listed."""
@@ -128,9 +135,14 @@ class FileSource(Source):
         opener: Callable[[], BinaryIO],
         path: Path | None,
         explicit: bool,
+        included: bool,
         size: int | None = None,
     ) -> Iterator[Table | ScanErrorEntry]:
-        """Dispatch one file (on disk, inside an archive or gzip-compressed) to its reader."""
+        """Dispatch one file (on disk, inside an archive or gzip-compressed) to its reader.
+
+        ``included``: the file matched ``--include`` (or there is none); an archive that did not passes on only
+        the members that match.
+        """
         lower = name.lower()
         where = Location(file=display)
         if not supported(name):
@@ -158,10 +170,11 @@ class FileSource(Source):
             yield ScanErrorEntry(self.name, "empty file", where)
             return
         if lower.endswith(COMPRESSED):
-            yield from self._entry(display, name[: -len(COMPRESSED)], _gzip_opener(opener), None, explicit)
+            inner = name[: -len(COMPRESSED)]
+            yield from self._entry(display, inner, _gzip_opener(opener), None, explicit, included)
             return
         if lower.endswith(ARCHIVE):
-            yield from self._archive(display, opener, path)
+            yield from self._archive(display, opener, path, included)
             return
         ext = os.path.splitext(lower)[1]
         ref = FileRef(display, ext, opener, path=path, size=size)
@@ -173,7 +186,7 @@ class FileSource(Source):
             yield ScanErrorEntry(self.name, describe(exc), where)
 
     def _archive(
-        self, display: str, opener: Callable[[], BinaryIO], path: Path | None
+        self, display: str, opener: Callable[[], BinaryIO], path: Path | None, included: bool
     ) -> Iterator[Table | ScanErrorEntry]:
         """Every member of a zip archive, named ``archive.zip!inner/path.csv``; nested archives recurse."""
         where = Location(file=display)
@@ -191,7 +204,7 @@ class FileSource(Source):
                 member = PurePosixPath(info.filename)
                 if info.is_dir() or any(part.startswith(".") or part == "__MACOSX" for part in member.parts):
                     continue  # folders, hidden files and macOS resource forks carry no records
-                if not self.selected(info.filename):
+                if not self._selected(info.filename, included):
                     continue
                 inner_name = f"{display}!{info.filename}"
                 inner = Location(file=inner_name)
@@ -204,7 +217,10 @@ class FileSource(Source):
                     yield ScanErrorEntry(self.name, reason, inner)
                 else:
                     opener = _member_opener(archive, info)
-                    yield from self._entry(inner_name, member.name, opener, None, False, size=info.file_size)
+                    member_included = included or self._included(info.filename)
+                    yield from self._entry(
+                        inner_name, member.name, opener, None, False, member_included, size=info.file_size
+                    )
 
 
 def _path_opener(path: Path) -> Callable[[], BinaryIO]:

@@ -3,15 +3,19 @@
 ``{"fields": {"email": ...}, "tags": ["a", "b"], "contacts": [{"phone": ...}]}`` becomes the columns
 ``fields.email``, ``tags[]`` and ``contacts[].phone``; array elements are separate values, so a column can hold
 more values than there are records. A top-level array is streamed record by record (ijson); a top-level object
-makes one table per key that holds an array of records, plus one table of its other fields.
+makes one table per key that holds an array of records, each streamed on its own pass over the file, plus one
+table of its other fields.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Generator, Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, BinaryIO
 
 import ijson
 import pyarrow as pa
@@ -20,7 +24,10 @@ from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location
 from pdscan.sources.base import FileRef, ReadOptions, Table
 
-_JSON_ERRORS = (ijson.JSONError, ijson.IncompleteJSONError, ValueError, UnicodeDecodeError)
+_JSON_ERRORS = (ijson.JSONError, ValueError)  # IncompleteJSONError and UnicodeDecodeError are subclasses
+_STARTS = frozenset(("start_map", "start_array"))
+_ENDS = frozenset(("end_map", "end_array"))
+_Events = Iterator[tuple[str, str, Any]]
 
 
 def tables(ref: FileRef, source: str) -> Iterator[Table]:
@@ -45,6 +52,52 @@ def _first_char(ref: FileRef) -> str:
     return text[:1]
 
 
+@contextlib.contextmanager
+def _open(ref: FileRef) -> Iterator[BinaryIO]:
+    """The file as bytes, after a UTF-8 byte order mark if there is one (ijson rejects it)."""
+    fh = ref.open()
+    try:
+        if fh.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+            fh.close()
+            fh = ref.open()  # no BOM: start again from the first byte (every open is a fresh stream)
+        yield fh
+    finally:
+        fh.close()
+
+
+def _events(ref: FileRef) -> Generator[tuple[str, str, Any], None, None]:
+    """ijson's parse events for the file."""
+    with _open(ref) as fh:
+        yield from ijson.parse(fh)
+
+
+def _next(events: _Events) -> tuple[str, str, Any]:
+    # A bare next() would turn a short document into a RuntimeError inside the generators below (PEP 479).
+    try:
+        return next(events)
+    except StopIteration:
+        raise ijson.IncompleteJSONError("premature end of document") from None
+
+
+def parser_message(exc: BaseException) -> str:
+    """A one-line reason from a parser error. yajl appends the text around the error: that part is cut off."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    text = str(exc)
+    if text[:2] in ("b'", 'b"'):  # yajl reports undecodable input as the repr of bytes, newlines escaped
+        text = text[2:]
+    first = re.split(r"\n|\\n", text, maxsplit=1)[0].strip()
+    first = re.sub(r"'[^']{2,}'|\"[^\"]{2,}\"", "'...'", first)  # quoted symbols could be data
+    return first[:120] or type(exc).__name__
+
+
+def _invalid(source: str, ref: FileRef, exc: BaseException) -> SourceError:
+    return SourceError(source, f"invalid JSON: {parser_message(exc)}", ref.name)
+
+
+# --- flattening -------------------------------------------------------------------------------------------
+
+
 def flatten(value: Any, prefix: str, out: dict[str, list[str | None]], kinds: dict[str, set[str]]) -> None:
     """Flatten one JSON value into ``out`` (path -> values) and note the JSON type of each path."""
     if isinstance(value, dict):
@@ -65,7 +118,7 @@ def _scalar(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return str(value)  # numbers arrive as int or Decimal, so they read as written ("1.10" stays "1.10")
 
 
 def _json_kind(value: Any) -> str:
@@ -78,27 +131,41 @@ def _json_kind(value: Any) -> str:
     return "string"
 
 
+def _column_kind(kinds: set[str]) -> str:
+    return next(iter(kinds)) if len(kinds) == 1 else "string"
+
+
+# --- tables -----------------------------------------------------------------------------------------------
+
+
 class _RecordTable(Table):
     """Shared chunking of a stream of records into batches."""
 
-    def _records(self) -> Iterator[Any]:
+    def __init__(self, ref: FileRef, source: str, key: str | None = None) -> None:
+        super().__init__(source, Location(file=ref.name, table=key))
+        self.ref = ref
+
+    def _records(self) -> Generator[Any, None, None]:
         raise NotImplementedError
 
     def read(self, options: ReadOptions) -> Iterator[Batch]:
         self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} records"
-        order: dict[str, None] = {}
+        order: dict[str, None] = {}  # column order: first appearance
         chunk: list[Any] = []
-        for record in self._records():
-            if options.limit is not None and self.info.rows_scanned + len(chunk) >= options.limit:
-                self.info.truncated = True
-                break
-            chunk.append(record)
-            if len(chunk) >= options.chunk_rows:
+        records = self._records()
+        try:
+            for record in records:
+                if options.limit is not None and self.info.rows_scanned + len(chunk) >= options.limit:
+                    self.info.truncated = True
+                    break
+                chunk.append(record)
+                if len(chunk) >= options.chunk_rows:
+                    yield self._batch(chunk, order)
+                    chunk = []
+            if chunk:
                 yield self._batch(chunk, order)
-                chunk = []
-        if chunk:
-            yield self._batch(chunk, order)
-        self.info.columns = len(order)
+        finally:
+            records.close()  # runs the reader's own clean-up (notes, closing the file) when the limit stopped it
 
     def _batch(self, records: list[Any], order: dict[str, None]) -> Batch:
         values: dict[str, list[str | None]] = {}
@@ -108,6 +175,7 @@ class _RecordTable(Table):
         for path in values:
             order.setdefault(path, None)
         self.info.rows_scanned += len(records)
+        self.info.columns = len(order)
         columns = [
             Column(path, pa.array(values[path], pa.string()), _column_kind(kinds.get(path, set())))
             for path in order
@@ -116,75 +184,168 @@ class _RecordTable(Table):
         return Batch(columns, len(records))
 
 
-def _column_kind(kinds: set[str]) -> str:
-    return next(iter(kinds)) if len(kinds) == 1 else "string"
-
-
 class JsonArrayTable(_RecordTable):
-    def __init__(self, ref: FileRef, source: str) -> None:
-        super().__init__(source, Location(file=ref.name))
-        self.ref = ref
+    """A document that is one array of records."""
 
-    def _records(self) -> Iterator[Any]:
-        with self.ref.open() as fh:
-            try:
+    def _records(self) -> Generator[Any, None, None]:
+        try:
+            with _open(self.ref) as fh:
+                # ijson builds the records in C; it also checks that nothing follows the array.
                 yield from ijson.items(fh, "item")
-            except _JSON_ERRORS as exc:
-                raise SourceError(self.source, f"invalid JSON: {_short(exc)}", self.ref.name) from exc
+        except _JSON_ERRORS as exc:
+            raise _invalid(self.source, self.ref, exc) from exc
 
 
-class JsonLinesTable(_RecordTable):
-    def __init__(self, ref: FileRef, source: str) -> None:
-        super().__init__(source, Location(file=ref.name))
-        self.ref = ref
+class _KeyTable(_RecordTable):
+    """The records under one top-level key (the ``index``-th key) of a document that is an object."""
 
-    def _records(self) -> Iterator[Any]:
-        good = bad = 0
-        with self.ref.open() as fh:
-            for raw in fh:
-                line = raw.strip()
-                if not line:
-                    continue
-                try:
-                    record = json.loads(line)
-                except (ValueError, UnicodeDecodeError):
-                    bad += 1  # counted, never shown: the line may hold personal data
-                    continue
-                good += 1
-                yield record
-        if bad:
-            if not good:
-                raise SourceError(self.source, "not valid JSON Lines", self.ref.name)
-            self.info.notes.append(f"{bad} invalid lines skipped")
+    def __init__(self, ref: FileRef, source: str, key: str, index: int) -> None:
+        super().__init__(ref, source, key)
+        self.key = key
+        self.index = index
+
+    def _records(self) -> Generator[Any, None, None]:
+        try:
+            if "." not in self.key:
+                with _open(self.ref) as fh:
+                    yield from ijson.items(fh, f"{self.key}.item")  # fast: records built in C
+            else:
+                yield from self._walk()
+        except _JSON_ERRORS as exc:
+            raise _invalid(self.source, self.ref, exc) from exc
+
+    def _walk(self) -> Generator[Any, None, None]:
+        """The same records found by walking the parse events, for a key with a dot, which ijson's prefixes
+        ("a.b.item") cannot tell from a nested path."""
+        events = _events(self.ref)
+        try:
+            _next(events)  # the opening '{'
+            for number, (_key, event, _value) in enumerate(_object_members(events)):
+                if number == self.index:
+                    yield from _array_items(events)  # event is the array's start, as the first pass found
+                    return
+                _skip(event, events)
+        finally:
+            events.close()
 
 
-class _ListTable(_RecordTable):
-    def __init__(self, ref: FileRef, source: str, key: str | None, records: Iterable[Any]) -> None:
-        super().__init__(source, Location(file=ref.name, table=key))
+class _ValuesTable(_RecordTable):
+    """Records already in memory: the scalar and object fields of a top-level object, as one record."""
+
+    def __init__(self, ref: FileRef, source: str, records: Iterable[Any]) -> None:
+        super().__init__(ref, source)
         self._items = records
 
-    def _records(self) -> Iterator[Any]:
+    def _records(self) -> Generator[Any, None, None]:
         yield from self._items
 
 
-def _object_tables(ref: FileRef, source: str) -> Iterator[Table]:
-    rest: dict[str, Any] = {}
-    lists: list[tuple[str, list[Any]]] = []
-    with ref.open() as fh:
+class JsonLinesTable(_RecordTable):
+    """One JSON value per line; bad lines are skipped and counted, never shown."""
+
+    def _records(self) -> Generator[Any, None, None]:
+        good = bad = 0
         try:
-            for key, value in ijson.kvitems(fh, ""):
-                if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                    lists.append((key, value))
-                else:
-                    rest[key] = value
-        except _JSON_ERRORS as exc:
-            raise SourceError(source, f"invalid JSON: {_short(exc)}", ref.name) from exc
-    for key, records in lists:
-        yield _ListTable(ref, source, key, records)
+            with self.ref.open() as fh:
+                for raw in fh:
+                    line = raw.strip()
+                    if not line:
+                        continue
+                    try:
+                        # Decimal keeps numbers as written and exact, as ijson does for .json files.
+                        record = json.loads(line, parse_float=Decimal)
+                    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+                        bad += 1
+                        continue
+                    good += 1
+                    yield record
+            if bad and not good:
+                raise SourceError(self.source, "not valid JSON Lines", self.ref.name)
+        finally:
+            if bad and good:
+                self.info.notes.append(f"{bad} invalid lines skipped")
+
+
+def _object_tables(ref: FileRef, source: str) -> Iterator[Table]:
+    """First pass over a top-level object: find the keys holding record arrays (streamed past, not kept)."""
+    rest: dict[str, Any] = {}
+    lists: list[tuple[int, str]] = []
+    events = _events(ref)
+    try:
+        _next(events)  # the opening '{'
+        for number, (key, event, value) in enumerate(_object_members(events)):
+            if event != "start_array":
+                rest[key] = _build(event, value, events)
+                continue
+            _, first_event, first_value = _next(events)
+            if first_event == "start_map":
+                lists.append((number, key))
+                _skip(first_event, events)
+                _skip_rest_of_array(events)
+            elif first_event == "end_array":
+                rest[key] = []
+            else:
+                rest[key] = [_build(first_event, first_value, events), *_array_items(events)]
+        for _ in events:
+            pass  # the parser checks that nothing follows the object
+    except _JSON_ERRORS as exc:
+        raise _invalid(source, ref, exc) from exc
+    finally:
+        events.close()
+    seen: set[str] = set()
+    for number, key in lists:
+        if key not in seen:  # a key repeated in the document (invalid, but seen) is one table, not two
+            seen.add(key)
+            yield _KeyTable(ref, source, key, number)
     if rest:
-        yield _ListTable(ref, source, None, [rest])
+        yield _ValuesTable(ref, source, [rest])
 
 
-def _short(exc: BaseException) -> str:
-    # ijson's messages name the parser state and position, not the data.
-    return (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+# --- walking ijson events ---------------------------------------------------------------------------------
+
+
+def _object_members(events: _Events) -> Iterator[tuple[str, str, Any]]:
+    """(key, first event of the value, its value) for each member of the object just opened.
+
+    The caller consumes the rest of each member's value before asking for the next one.
+    """
+    for _, event, value in events:
+        if event == "end_map":
+            return
+        _, value_event, value_value = _next(events)
+        yield str(value), value_event, value_value
+
+
+def _array_items(events: _Events) -> Iterator[Any]:
+    """The items of the array just opened, built one at a time."""
+    for _, event, value in events:
+        if event == "end_array":
+            return
+        yield _build(event, value, events)
+
+
+def _build(event: str, value: Any, events: _Events) -> Any:
+    """One JSON value, from its first event, as Python objects."""
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    depth = 1 if event in _STARTS else 0
+    while depth:
+        _, event, value = _next(events)
+        builder.event(event, value)
+        depth += (event in _STARTS) - (event in _ENDS)
+    return builder.value
+
+
+def _skip(event: str, events: _Events) -> None:
+    """Consume one JSON value, given its first event, without building it (a record array can outgrow memory)."""
+    depth = 1 if event in _STARTS else 0
+    while depth:
+        _, event, _value = _next(events)
+        depth += (event in _STARTS) - (event in _ENDS)
+
+
+def _skip_rest_of_array(events: _Events) -> None:
+    for _, event, _value in events:
+        if event == "end_array":
+            return
+        _skip(event, events)

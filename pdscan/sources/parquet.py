@@ -1,4 +1,8 @@
-"""Parquet files: read a row group at a time; nested columns flattened, binary columns skipped."""
+"""Parquet files: read in batches of ``chunk_rows``; nested columns flattened, binary columns skipped.
+
+Structs become dotted paths (``address.city``), lists and maps are exploded (``tags[]``, ``attrs[].key``,
+``attrs[].value``), so a column can hold more values than the batch has rows. Every other column is cast to text.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,9 @@ def tables(ref: FileRef, source: str) -> Iterator[Table]:
 
 
 def arrow_kind(dtype: pa.DataType) -> str:
+    """The column kind of an Arrow type."""
+    if pa.types.is_dictionary(dtype):
+        return arrow_kind(dtype.value_type)
     if pa.types.is_boolean(dtype):
         return "boolean"
     if pa.types.is_integer(dtype):
@@ -26,22 +33,37 @@ def arrow_kind(dtype: pa.DataType) -> str:
         return "float"
     if pa.types.is_temporal(dtype):
         return "datetime"
-    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype) or pa.types.is_dictionary(dtype):
+    if pa.types.is_string(dtype) or pa.types.is_large_string(dtype) or pa.types.is_string_view(dtype):
         return "string"
-    if pa.types.is_binary(dtype) or pa.types.is_large_binary(dtype) or pa.types.is_fixed_size_binary(dtype):
+    if (
+        pa.types.is_binary(dtype)
+        or pa.types.is_large_binary(dtype)
+        or pa.types.is_fixed_size_binary(dtype)
+        or pa.types.is_binary_view(dtype)
+    ):
         return "binary"
     return "other"
 
 
 def flatten_array(name: str, array: pa.Array) -> Iterator[tuple[str, pa.Array]]:
-    """Structs to ``a.b``, lists to ``a[]`` with one value per element."""
+    """Structs to ``a.b``, lists to ``a[]`` with one value per element, maps to ``a[].key`` and ``a[].value``."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     dtype = array.type
     if pa.types.is_struct(dtype):
         for i in range(dtype.num_fields):
             yield from flatten_array(f"{name}.{dtype.field(i).name}", pc.struct_field(array, [i]))
-    elif pa.types.is_list(dtype) or pa.types.is_large_list(dtype) or pa.types.is_fixed_size_list(dtype):
+    elif pa.types.is_map(dtype):
+        # MapArray.keys ignores slicing; as a list of {key, value} structs it flattens like any list.
+        entries = pa.struct([dtype.key_field.with_name("key"), dtype.item_field.with_name("value")])
+        yield from flatten_array(name, array.cast(pa.list_(entries)))
+    elif (
+        pa.types.is_list(dtype)
+        or pa.types.is_large_list(dtype)
+        or pa.types.is_fixed_size_list(dtype)
+        or pa.types.is_list_view(dtype)
+        or pa.types.is_large_list_view(dtype)
+    ):
         yield from flatten_array(f"{name}[]", pc.list_flatten(array))
     else:
         yield name, array
@@ -53,43 +75,58 @@ class ParquetTable(Table):
         self.ref = ref
 
     def read(self, options: ReadOptions) -> Iterator[Batch]:
-        skipped: list[str] = []
+        skipped: dict[str, str] = {}  # column -> why ("binary" or its Arrow type), in order of appearance
+        self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
         with self.ref.local_path() as path:
             try:
                 parquet = pq.ParquetFile(path)
                 total = parquet.metadata.num_rows
-                self.info.estimated_rows = total
-                self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
-                for record_batch in parquet.iter_batches(batch_size=options.chunk_rows):
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:  # no footer, bad magic
+                raise SourceError(self.source, f"not a valid Parquet file: {_short(exc)}", self.ref.name) from exc
+            self.info.estimated_rows = total
+            try:
+                for record_batch in parquet.iter_batches(batch_size=max(1, options.chunk_rows)):
                     if options.limit is not None:
-                        keep = options.limit - self.info.rows_scanned
-                        if keep <= 0:
-                            break
-                        record_batch = record_batch.slice(0, keep)
-                    columns: list[Column] = []
-                    for field, array in zip(record_batch.schema, record_batch.columns, strict=True):
-                        for name, flat in flatten_array(field.name, array):
-                            kind = arrow_kind(flat.type)
-                            if kind == "binary":
-                                if name not in skipped:
-                                    skipped.append(name)
-                                continue
-                            columns.append(Column(name, _as_text(flat), kind))
+                        record_batch = record_batch.slice(0, options.limit - self.info.rows_scanned)
+                    columns = list(self._columns(record_batch, skipped))
                     self.info.columns = len(columns)
                     self.info.rows_scanned += record_batch.num_rows
                     yield Batch(columns, record_batch.num_rows)
+                    if options.limit is not None and self.info.rows_scanned >= options.limit:
+                        break  # the row count is in the footer: no need to read on to know there is more
                 self.info.truncated = self.info.rows_scanned < total
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
-                reason = (str(exc).splitlines() or ["unreadable"])[0][:200]
-                raise SourceError(self.source, f"not a valid Parquet file: {reason}", self.ref.name) from exc
+                # A valid footer but unreadable pages: a truncated or corrupt file.
+                raise SourceError(self.source, f"not a valid Parquet file: {_short(exc)}", self.ref.name) from exc
             finally:
-                if skipped:
-                    self.info.notes.append("skipped binary columns: " + ", ".join(skipped))
+                parquet.close()  # before the temporary copy of an archive member is deleted
+                binary = [name for name, why in skipped.items() if why == "binary"]
+                other = [f"{name} ({why})" for name, why in skipped.items() if why != "binary"]
+                if binary:
+                    self.info.notes.append("skipped binary columns: " + ", ".join(binary))
+                if other:
+                    self.info.notes.append("skipped columns of a type without a text form: " + ", ".join(other))
+
+    def _columns(self, record_batch: pa.RecordBatch, skipped: dict[str, str]) -> Iterator[Column]:
+        for field, array in zip(record_batch.schema, record_batch.columns, strict=True):
+            for name, flat in flatten_array(field.name, array):
+                kind = arrow_kind(flat.type)
+                if kind == "binary":
+                    skipped.setdefault(name, "binary")  # images and blobs: no text to look at
+                    continue
+                try:
+                    yield Column(name, _as_text(flat), kind)
+                except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+                    skipped.setdefault(name, str(flat.type))  # unions and some extension types have no text form
 
 
 def _as_text(array: pa.Array) -> pa.Array:
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return array
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
+    if pa.types.is_string(array.type):
+        return array
     return pc.cast(array, pa.string())  # timestamps become "2024-01-02 03:04:05", ISO 8601 with a space
+
+
+def _short(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]

@@ -1,27 +1,46 @@
-"""Databases through SQLAlchemy: any URL whose driver is installed (SQLite is built in).
+"""Databases through SQLAlchemy: SQLite (built in), PostgreSQL, MySQL/MariaDB, and any URL whose driver is
+installed (MSSQL, Oracle...: reflection-based, best-effort).
 
-Tables and views of every schema are listed by reflection; each is read with a SQLAlchemy ``select`` of its
-columns (identifiers quoted by SQLAlchemy, never formatted into SQL), streamed in chunks and limited to the
-sample size. Passwords never leave this module: the source is always named by the URL with the password masked.
+Safety, the way a DBA would allow on production:
+- read-only sessions (PostgreSQL and MySQL/MariaDB ``SET SESSION ... READ ONLY``, SQLite ``mode=ro`` and
+  ``PRAGMA query_only``); pdscan issues SELECTs on the tables and catalog queries, never DDL or DML;
+- a per-statement timeout (``--table-timeout``): a table that takes longer is skipped with that reason;
+- identifiers quoted by SQLAlchemy constructs, never formatted into SQL;
+- the source is always named by its URL with the password masked, in every message.
+
+Minimal load: row counts come from catalog statistics, not ``COUNT(*)``; a sample is random where the database
+can do it cheaply (PostgreSQL ``TABLESAMPLE SYSTEM_ROWS`` or ``BERNOULLI``; elsewhere random ranges of an
+integer primary key, read through its index); ``--full`` streams every row with a server-side cursor in chunks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import fnmatch
+import json
+import random
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location, ScanErrorEntry
-from pdscan.sources.base import ReadOptions, Source, Table
+from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
+from pdscan.sources.json_reader import flatten
 
 # The optional extra that brings each dialect's default driver.
 _EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
+_SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
+# Random primary-key ranges: the sample is read as this many runs of consecutive keys, each through the index.
+_RANGES = 10
+_CONNECT_TIMEOUT = 10
 
 
 def mask_url(url: URL | str) -> str:
@@ -34,6 +53,30 @@ def mask_url(url: URL | str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def column_kind(column_type: Any) -> str:
+    """The pdscan column kind of a SQLAlchemy type. Geometry types count as binary: not scanned."""
+    name = type(column_type).__name__.lower()
+    if isinstance(column_type, sa.LargeBinary | sa.types._Binary) or any(
+        word in name for word in ("geometry", "geography", "raster", "bytea", "blob", "binary")
+    ):
+        return "binary"
+    if isinstance(column_type, sa.Boolean):
+        return "boolean"
+    if isinstance(column_type, sa.Integer):
+        return "integer"
+    if isinstance(column_type, sa.Float | sa.Numeric):
+        return "float"
+    if isinstance(column_type, sa.Date | sa.DateTime | sa.Time | sa.Interval):
+        return "datetime"
+    if isinstance(column_type, sa.JSON) or name in ("json", "jsonb"):
+        return "json"
+    if isinstance(column_type, sa.ARRAY):
+        return "array"
+    if isinstance(column_type, sa.String | sa.Text | sa.Enum) or "uuid" in name or "inet" in name:
+        return "string"
+    return "other"
+
+
 def _read_only_sqlite(url: URL, name: str) -> URL:
     """SQLite files open read-only, and a missing file is an error: SQLite would silently create an empty one."""
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or "mode=" in str(url):
@@ -44,122 +87,421 @@ def _read_only_sqlite(url: URL, name: str) -> URL:
     return url.set(database=f"file:{path.resolve()}?mode=ro", query={**url.query, "uri": "true"})
 
 
-def _kind(column_type: Any) -> str:
-    if isinstance(column_type, (sa.LargeBinary, sa.types._Binary)):
-        return "binary"
-    if isinstance(column_type, sa.Boolean):
-        return "boolean"
-    if isinstance(column_type, sa.Integer):
-        return "integer"
-    if isinstance(column_type, (sa.Float, sa.Numeric)):
-        return "float"
-    if isinstance(column_type, (sa.Date, sa.DateTime, sa.Time)):
-        return "datetime"
-    if isinstance(column_type, sa.JSON):
-        return "json"
-    if isinstance(column_type, (sa.String, sa.Text, sa.Enum)):
-        return "string"
-    return "other"
-
-
 class DatabaseSource(Source):
     kind = "database"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, options: SourceOptions | None = None) -> None:
         super().__init__(mask_url(url))
+        self.options = options or SourceOptions()
         try:
             parsed = make_url(url)
         except ArgumentError as exc:
             raise SourceError(mask_url(url), "not a valid database URL") from exc
         parsed = _read_only_sqlite(parsed, self.name)
+        self.backend = parsed.get_backend_name()
+        connect_args: dict[str, Any] = {}
+        if self.backend in ("postgresql", "mysql", "mariadb"):
+            connect_args["connect_timeout"] = _CONNECT_TIMEOUT
         try:
-            self.engine: Engine = sa.create_engine(parsed)
+            self.engine: Engine = (
+                sa.create_engine(
+                    parsed,
+                    pool_size=max(1, self.options.workers),
+                    max_overflow=0,
+                    pool_pre_ping=True,
+                    connect_args=connect_args,
+                )
+                if self.backend != "sqlite"
+                else sa.create_engine(parsed)
+            )
         except (NoSuchModuleError, ModuleNotFoundError) as exc:
-            extra = _EXTRAS.get(parsed.get_backend_name())
+            extra = _EXTRAS.get(self.backend)
             hint = f": pip install 'pdscan[{extra}]'" if extra else ""
             raise SourceError(self.name, f"database driver not installed for '{parsed.drivername}'{hint}") from exc
+        except (TypeError, ArgumentError) as exc:
+            raise SourceError(self.name, f"cannot use this URL: {_one_line(exc)}") from exc
+        self.dialect = _dialect_for(self.backend)
+        sa.event.listen(self.engine, "connect", self._on_connect)
+        sa.event.listen(self.engine, "before_cursor_execute", self._before_execute)
+        self._capabilities: dict[str, Any] = {}
+
+    def _on_connect(self, dbapi_connection: Any, _record: Any) -> None:
+        """Every pooled connection is read-only and has the statement timeout, before any query runs."""
+        self.dialect.prepare(dbapi_connection, self.options.table_timeout)
+
+    def _before_execute(self, conn: Connection, *_args: Any) -> None:
+        self.dialect.before_execute(conn.connection.dbapi_connection, self.options.table_timeout)
 
     def tables(self) -> Iterator[Table | ScanErrorEntry]:
         try:
-            inspector = sa.inspect(self.engine)
-            schemas = [s for s in inspector.get_schema_names() if s not in ("information_schema", "pg_catalog")]
-            default: str | None = inspector.default_schema_name
-            listed: list[tuple[str | None, str]] = []
-            for schema in schemas:
-                name_schema = None if schema == default else schema
-                for table in inspector.get_table_names(schema=schema) + inspector.get_view_names(schema=schema):
-                    listed.append((name_schema, table))
+            with self.engine.connect() as conn:
+                inspector = sa.inspect(conn)
+                default: str | None = inspector.default_schema_name
+                listed: list[tuple[str | None, str, bool]] = []
+                for schema in inspector.get_schema_names():
+                    if schema in _SYSTEM_SCHEMAS or schema.startswith("pg_temp") or schema.startswith("pg_toast"):
+                        continue
+                    if self.options.schemas and not any(fnmatch.fnmatchcase(schema, g) for g in self.options.schemas):
+                        continue
+                    name_schema = None if schema == default else schema
+                    for table in sorted(inspector.get_table_names(schema=schema)):
+                        listed.append((name_schema, table, False))
+                    for view in sorted(inspector.get_view_names(schema=schema)):
+                        listed.append((name_schema, view, True))
+                self._capabilities = self.dialect.capabilities(conn)
         except SQLAlchemyError as exc:
-            raise SourceError(self.name, _one_line(exc)) from exc
-        for table_schema, table_name in listed:
-            yield DatabaseTable(self, table_schema, table_name)
+            raise SourceError(self.name, _one_line(exc, self.options.table_timeout)) from exc
+        for schema_name, table_name, is_view in listed:
+            full = f"{schema_name}.{table_name}" if schema_name else table_name
+            if self.options.include_tables and not _glob(full, table_name, self.options.include_tables):
+                continue
+            if _glob(full, table_name, self.options.exclude_tables):
+                continue
+            yield DatabaseTable(self, schema_name, table_name, is_view)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
+def _glob(full: str, table: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(full, p) or fnmatch.fnmatchcase(table, p) for p in patterns)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    query: sa.Select[Any]
+    method: str
+    ordered_by_key: bool = False
+
+
 class DatabaseTable(Table):
-    def __init__(self, source: DatabaseSource, schema: str | None, table: str) -> None:
+    def __init__(self, source: DatabaseSource, schema: str | None, table: str, is_view: bool) -> None:
         super().__init__(source.name, Location(schema=schema, table=table))
         self._db = source
+        self.is_view = is_view
+        self.primary_key: list[str] = []
 
     def read(self, options: ReadOptions) -> Iterator[Batch]:
+        db = self._db
+        where = self.location.display()
         try:
-            table = sa.Table(
-                self.location.table or "",
-                sa.MetaData(),
-                schema=self.location.schema,
-                autoload_with=self._db.engine,
-            )
+            with db.engine.connect() as conn:
+                table = sa.Table(
+                    self.location.table or "", sa.MetaData(), schema=self.location.schema, autoload_with=conn
+                )
+                self.primary_key = [c.name for c in table.primary_key.columns]
+                self.info.primary_key = list(self.primary_key)
+                columns, skipped = self._columns(table, options)
+                if skipped:
+                    self.info.notes.append("skipped columns: " + ", ".join(skipped))
+                self.info.columns = len(columns)
+                if not columns:
+                    self.info.sampling = "no column that can hold personal data"
+                    return
+                estimate = None if self.is_view else db.dialect.estimate_rows(conn, table)
+                self.info.estimated_rows = estimate
+                plan = self._plan(conn, table, columns, options, estimate)
+                self.info.sampling = plan.method
+                yield from self._fetch(conn, plan, columns, options)
         except SQLAlchemyError as exc:
-            raise SourceError(self.source, _one_line(exc), self.location.display()) from exc
-        columns = [c for c in table.columns if _kind(c.type) != "binary"]
-        skipped = [c.name for c in table.columns if _kind(c.type) == "binary"]
-        if skipped:
-            self.info.notes.append("skipped binary columns: " + ", ".join(skipped))
-        self.info.columns = len(columns)
-        if not columns:
-            return
-        query = sa.select(*columns)
-        if options.limit is not None:
-            query = query.limit(options.limit + 1)  # one more row tells whether the table was truncated
-        self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
-        kinds = [_kind(c.type) for c in columns]
+            raise SourceError(self.source, _one_line(exc, db.options.table_timeout), where) from exc
+
+    def _columns(self, table: sa.Table, options: ReadOptions) -> tuple[list[sa.Column[Any]], list[str]]:
+        """Columns worth reading: text, JSON and arrays always; numbers, dates and flags only where a column name
+        says they may be personal (options.wants_column); binary and geometry never."""
+        chosen: list[sa.Column[Any]] = []
+        skipped: list[str] = []
+        for column in table.columns:
+            kind = column_kind(column.type)
+            if kind == "binary":
+                skipped.append(f"{column.name} (binary)")
+            elif kind in ("string", "json", "array", "other") or _wanted(options, column.name):
+                chosen.append(column)
+        return chosen, skipped
+
+    def _plan(
+        self,
+        conn: Connection,
+        table: sa.Table,
+        columns: list[sa.Column[Any]],
+        options: ReadOptions,
+        estimate: int | None,
+    ) -> _Plan:
+        limit = options.limit
+        if limit is None:
+            return _Plan(sa.select(*columns), "all rows (--full, streamed)")
+        if estimate is not None and estimate <= limit:
+            return _Plan(sa.select(*columns).limit(limit + 1), f"all rows (about {estimate} by statistics)")
+        if not self.is_view:
+            sampled = self._db.dialect.sample(conn, table, columns, limit, estimate, self._db._capabilities)
+            if sampled is not None:
+                return sampled
+            ranged = _key_ranges(conn, table, columns, limit, self.location.display())
+            if ranged is not None:
+                return ranged
+        reason = "a view" if self.is_view else "no integer primary key to sample by"
+        return _Plan(sa.select(*columns).limit(limit + 1), f"first {limit} rows ({reason})")
+
+    def _fetch(
+        self, conn: Connection, plan: _Plan, columns: list[sa.Column[Any]], options: ReadOptions
+    ) -> Iterator[Batch]:
+        kinds = [column_kind(c.type) for c in columns]
+        names = [c.name for c in columns]
+        result = conn.execution_options(stream_results=True, max_row_buffer=options.chunk_rows).execute(plan.query)
         try:
-            with self._db.engine.connect() as conn:
-                result = conn.execution_options(stream_results=True).execute(query)
-                while True:
-                    rows = result.fetchmany(options.chunk_rows)
-                    if not rows:
-                        break
-                    if options.limit is not None and self.info.rows_scanned + len(rows) > options.limit:
-                        rows = rows[: options.limit - self.info.rows_scanned]
-                        self.info.truncated = True
-                    self.info.rows_scanned += len(rows)
-                    yield Batch(
-                        [
-                            Column(col.name, pa.array([_text(r[i]) for r in rows], pa.string()), kinds[i])
-                            for i, col in enumerate(columns)
-                        ],
-                        len(rows),
+            while True:
+                rows = result.fetchmany(options.chunk_rows)
+                if not rows:
+                    break
+                if options.limit is not None and self.info.rows_scanned + len(rows) > options.limit:
+                    rows = rows[: options.limit - self.info.rows_scanned]
+                    self.info.truncated = True
+                self.info.rows_scanned += len(rows)
+                yield _batch(names, kinds, rows)
+                if self.info.truncated:
+                    break
+        finally:
+            result.close()
+        if options.limit is not None and self.info.estimated_rows and self.info.estimated_rows > self.info.rows_scanned:
+            self.info.truncated = True
+
+
+def _wanted(options: ReadOptions, name: str) -> bool:
+    return options.wants_column is None or options.wants_column(name)
+
+
+def _batch(names: list[str], kinds: list[str], rows: Sequence[Any]) -> Batch:
+    columns: list[Column] = []
+    for i, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+        if kind in ("json", "array"):
+            # Nested keys become their own columns (profile.email, tags[]), as for JSON files.
+            values: dict[str, list[str | None]] = {}
+            found_kinds: dict[str, set[str]] = {}
+            for row in rows:
+                flatten(_json_value(row[i]), name, values, found_kinds)
+            for path, items in values.items():
+                kinds_here = found_kinds.get(path, set())
+                columns.append(
+                    Column(
+                        path, pa.array(items, pa.string()), next(iter(kinds_here)) if len(kinds_here) == 1 else "string"
                     )
-                    if self.info.truncated:
-                        break
-        except SQLAlchemyError as exc:
-            raise SourceError(self.source, _one_line(exc), self.location.display()) from exc
+                )
+            continue
+        columns.append(Column(name, pa.array([_text(r[i]) for r in rows], pa.string()), kind))
+    return Batch(columns, len(rows))
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, str | bytes):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value if isinstance(value, str) else None
+    return value
 
 
 def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bytes):
+    if value is None or isinstance(value, bytes | bytearray | memoryview):
         return None
     if hasattr(value, "isoformat"):
         return str(value.isoformat())
     return str(value)
 
 
-def _one_line(exc: SQLAlchemyError) -> str:
+def _key_ranges(
+    conn: Connection, table: sa.Table, columns: list[sa.Column[Any]], limit: int, name: str
+) -> _Plan | None:
+    """Random runs of an integer primary key (SQLite's rowid too): a random sample without sorting the table."""
+    keys = list(table.primary_key.columns)
+    if len(keys) == 1 and column_kind(keys[0].type) == "integer":
+        key: Any = keys[0]
+    elif conn.dialect.name == "sqlite" and not keys:
+        key = sa.literal_column("rowid")
+    else:
+        return None
+    low, high = conn.execute(sa.select(sa.func.min(key), sa.func.max(key)).select_from(table)).one()
+    if low is None or high is None:
+        return None
+    # A fixed seed per table: the same table gives the same sample run after run (stable diffs between scans).
+    rng = random.Random(zlib.crc32(name.encode()))
+    per_range = max(1, -(-limit // _RANGES))
+    starts = sorted({rng.randint(int(low), int(high)) for _ in range(_RANGES)})
+    parts = [sa.select(*columns).where(key >= start).order_by(key).limit(per_range) for start in starts]
+    if len(parts) == 1:
+        query: Any = parts[0]
+    else:
+        query = sa.union_all(*[p.subquery().select() for p in parts])
+    return _Plan(
+        sa.select(*query.subquery().c) if len(parts) > 1 else query,
+        f"random primary-key ranges ({len(starts)} × {per_range} rows by {getattr(key, 'name', 'rowid')})",
+    )
+
+
+class _Dialect:
+    """What differs between databases: read-only sessions, timeouts, statistics and cheap sampling."""
+
+    def prepare(self, dbapi_connection: Any, timeout: float) -> None:
+        """Make a fresh DBAPI connection read-only, with a statement timeout."""
+
+    def before_execute(self, dbapi_connection: Any, timeout: float) -> None:
+        """Called before every statement (SQLite starts its timeout clock here)."""
+
+    def capabilities(self, conn: Connection) -> dict[str, Any]:
+        return {}
+
+    def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
+        return None
+
+    def sample(
+        self,
+        conn: Connection,
+        table: sa.Table,
+        columns: list[sa.Column[Any]],
+        limit: int,
+        estimate: int | None,
+        capabilities: dict[str, Any],
+    ) -> _Plan | None:
+        return None
+
+
+def _execute_raw(dbapi_connection: Any, *statements: str) -> None:
+    # Session settings on a raw DBAPI connection, fixed text without any identifier or value from outside.
+    cursor = dbapi_connection.cursor()
+    try:
+        for statement in statements:
+            cursor.execute(statement)
+    finally:
+        cursor.close()
+
+
+class _Postgres(_Dialect):
+    def prepare(self, dbapi_connection: Any, timeout: float) -> None:
+        milliseconds = max(1, int(timeout * 1000))
+        _execute_raw(
+            dbapi_connection,
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+            f"SET statement_timeout = {milliseconds}",
+        )
+        dbapi_connection.commit()
+
+    def capabilities(self, conn: Connection) -> dict[str, Any]:
+        query = sa.text("SELECT 1 FROM pg_extension WHERE extname = 'tsm_system_rows'")
+        return {"system_rows": conn.execute(query).first() is not None}
+
+    def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
+        query = sa.text(
+            "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = :table AND n.nspname = COALESCE(:schema, current_schema())"
+        )
+        value = conn.execute(query, {"table": table.name, "schema": table.schema}).scalar()
+        return int(value) if value is not None and value >= 0 else None
+
+    def sample(
+        self,
+        conn: Connection,
+        table: sa.Table,
+        columns: list[sa.Column[Any]],
+        limit: int,
+        estimate: int | None,
+        capabilities: dict[str, Any],
+    ) -> _Plan | None:
+        if capabilities.get("system_rows"):
+            sampled = sa.tablesample(table, sa.func.system_rows(limit))
+            return _Plan(
+                sa.select(*[sampled.c[c.name] for c in columns]), f"random sample: TABLESAMPLE SYSTEM_ROWS({limit})"
+            )
+        if estimate:
+            percent = min(100.0, round(100.0 * limit * 1.2 / estimate, 4))
+            sampled = sa.tablesample(table, sa.func.bernoulli(percent))
+            query = sa.select(*[sampled.c[c.name] for c in columns]).limit(limit)
+            return _Plan(query, f"random sample: TABLESAMPLE BERNOULLI({percent}%) of about {estimate} rows")
+        return None
+
+
+class _MySQL(_Dialect):
+    def __init__(self, mariadb: bool | None = None) -> None:
+        self.mariadb = mariadb
+
+    def prepare(self, dbapi_connection: Any, timeout: float) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT VERSION()")
+            version = str(cursor.fetchone()[0]).lower()
+        finally:
+            cursor.close()
+        statements = ["SET SESSION TRANSACTION READ ONLY"]
+        if "mariadb" in version:
+            statements.append(f"SET SESSION max_statement_time = {max(0.001, timeout):.3f}")
+        else:
+            statements.append(f"SET SESSION max_execution_time = {max(1, int(timeout * 1000))}")
+        _execute_raw(dbapi_connection, *statements)
+
+    def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
+        query = sa.text(
+            "SELECT TABLE_ROWS FROM information_schema.TABLES "
+            "WHERE TABLE_NAME = :table AND TABLE_SCHEMA = COALESCE(:schema, DATABASE())"
+        )
+        value = conn.execute(query, {"table": table.name, "schema": table.schema}).scalar()
+        return int(value) if value is not None else None
+
+
+class _SQLite(_Dialect):
+    def __init__(self) -> None:
+        self._deadlines: dict[int, float] = {}
+
+    def prepare(self, dbapi_connection: Any, timeout: float) -> None:
+        _execute_raw(dbapi_connection, "PRAGMA query_only = ON")
+        key = id(dbapi_connection)
+
+        def over_time() -> int:
+            deadline = self._deadlines.get(key, 0.0)
+            return 1 if deadline and time.monotonic() > deadline else 0
+
+        # SQLite has no statement timeout: a progress handler interrupts a statement that runs past the deadline.
+        dbapi_connection.set_progress_handler(over_time, 10_000)
+
+    def before_execute(self, dbapi_connection: Any, timeout: float) -> None:
+        self._deadlines[id(dbapi_connection)] = time.monotonic() + timeout
+
+    def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
+        try:
+            stat = conn.execute(
+                sa.text("SELECT stat FROM sqlite_stat1 WHERE tbl = :table AND idx IS NULL"), {"table": table.name}
+            ).scalar()
+            if stat:
+                return int(str(stat).split()[0])
+        except SQLAlchemyError:
+            pass  # no ANALYZE statistics: fall back to the rowid span
+        rowid: sa.ColumnClause[Any] = sa.literal_column("rowid")
+        try:
+            low, high = conn.execute(sa.select(sa.func.min(rowid), sa.func.max(rowid)).select_from(table)).one()
+        except SQLAlchemyError:
+            return None  # a WITHOUT ROWID table
+        return 0 if low is None else int(high) - int(low) + 1
+
+
+def _dialect_for(backend: str) -> _Dialect:
+    if backend == "postgresql":
+        return _Postgres()
+    if backend in ("mysql", "mariadb"):
+        return _MySQL()
+    if backend == "sqlite":
+        return _SQLite()
+    return _Dialect()
+
+
+_TIMEOUT_MARKERS = (
+    "statement timeout",  # PostgreSQL
+    "max_statement_time",  # MariaDB
+    "maximum statement execution time",  # MySQL
+    "interrupted",  # SQLite progress handler, MySQL
+)
+
+
+def _one_line(exc: BaseException, timeout: float | None = None) -> str:
     # The driver's own message, first line only: SQLAlchemy appends the SQL and a link on later lines.
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:300]
+    line = (text[0] if text else type(exc).__name__)[:300]
+    if timeout is not None and any(marker in line.lower() for marker in _TIMEOUT_MARKERS):
+        return f"timed out after {timeout:g} s (--table-timeout): {line}"
+    return line
