@@ -219,6 +219,8 @@ def _scan_table(run: _Run, table: Table) -> _TableOutcome:
     except SourceError as exc:
         reason = exc.reason if not table.info.rows_scanned else f"{exc.reason} (after {table.info.rows_scanned} rows)"
         error = ScanErrorEntry(table.source, reason, table.location)
+        if not table.info.rows_scanned:
+            table.info.sampling = "not scanned (see errors)"
     except KeyboardInterrupt:
         table.info.notes.append("interrupted: only the rows read before the interruption were scanned")
         interrupted = True

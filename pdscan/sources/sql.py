@@ -270,10 +270,23 @@ def _wanted(options: ReadOptions, name: str) -> bool:
     return options.wants_column is None or options.wants_column(name)
 
 
+def _holds_json(rows: Sequence[Any], i: int) -> bool:
+    """A text column whose values are JSON objects or arrays (MariaDB's JSON type, JSON kept in TEXT)."""
+    seen = [r[i] for r in rows[:200] if isinstance(r[i], str) and r[i].strip()]
+    if not seen or not all(v.lstrip()[:1] in "{[" for v in seen):
+        return False
+    try:
+        for value in seen:
+            json.loads(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _batch(names: list[str], kinds: list[str], rows: Sequence[Any]) -> Batch:
     columns: list[Column] = []
     for i, (name, kind) in enumerate(zip(names, kinds, strict=True)):
-        if kind in ("json", "array"):
+        if kind in ("json", "array") or (kind == "string" and _holds_json(rows, i)):
             # Nested keys become their own columns (profile.email, tags[]), as for JSON files.
             values: dict[str, list[str | None]] = {}
             found_kinds: dict[str, set[str]] = {}
