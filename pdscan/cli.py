@@ -8,6 +8,7 @@ interrupted scan and a scan where no source could be read at all).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -18,6 +19,8 @@ import click
 
 from pdscan import __version__
 from pdscan.allowlist import DEFAULT_FILE as DEFAULT_IGNORE
+from pdscan.compliance import compare, has_undeclared
+from pdscan.declaration import builtin_declarations, load_declaration
 from pdscan.errors import PdscanError
 from pdscan.findings import at_least
 from pdscan.model import CONFIDENCE_LEVELS, ScanErrorEntry, ScanResult
@@ -25,6 +28,7 @@ from pdscan.reporters import REPORTERS, render
 from pdscan.rules import load_rules, parse_rule
 from pdscan.ruletest import check_examples
 from pdscan.scan import Progress, ScanOptions, scan
+from pdscan.taxonomy import taxonomy
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -38,6 +42,14 @@ class PdscanClickError(click.ClickException):
 def _split_list(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
+
+# Shared by the commands that compare findings with a privacy notice.
+DECLARATION_OPTION = click.option(
+    "--declaration",
+    metavar="FILE",
+    help="A declaration of the privacy notice (YAML) to compare the findings with: a file, or a shipped example "
+    "by name (entrack, entteri). Adds 'declared as' to every finding and the gaps to the report.",
+)
 
 # Shared by every command that loads rules.
 RULES_OPTION = click.option(
@@ -117,11 +129,13 @@ def main() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["never", *CONFIDENCE_LEVELS]),
+    type=click.Choice(["never", *CONFIDENCE_LEVELS, "undeclared"]),
     default="never",
     show_default=True,
-    help="Exit with 1 when a finding has at least this confidence (for CI and cron).",
+    help="Exit with 1 when a finding has at least this confidence, or with 'undeclared' when personal data the "
+    "declaration does not cover is found (for CI and cron).",
 )
+@DECLARATION_OPTION
 @click.option(
     "--show-data",
     is_flag=True,
@@ -206,6 +220,7 @@ def scan_command(
     table_timeout: float,
     workers: int,
     ner_model: str | None,
+    declaration: str | None,
     quiet: bool,
 ) -> None:
     """Scan files, folders and databases for personal data.
@@ -239,7 +254,10 @@ def scan_command(
         exclude_tables=exclude_tables,
         table_timeout=table_timeout,
         workers=workers,
+        declaration=declaration,
     )
+    if fail_on == "undeclared" and declaration is None:
+        raise click.UsageError("--fail-on undeclared needs --declaration FILE")
     try:
         with _progress(quiet) as progress:
             result = scan(sources, options, progress=progress)
@@ -315,9 +333,107 @@ def _exit_code(result: ScanResult, fail_on: str) -> int:
         return EXIT_ERROR
     if result.errors and not result.tables:
         return EXIT_ERROR  # nothing could be read at all: not a clean scan
+    if fail_on == "undeclared":
+        return EXIT_FINDINGS if has_undeclared(result) else EXIT_OK
     if fail_on != "never" and any(at_least(f.confidence, fail_on) for f in result.findings):
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+@main.command("report")
+@click.argument("scan_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="SCAN.json")
+@DECLARATION_OPTION
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(REPORTERS)),
+    default="html",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to FILE instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["never", "undeclared"]),
+    default="never",
+    show_default=True,
+    help="Exit with 1 when the scan holds personal data the declaration does not cover.",
+)
+def report_command(scan_file: Path, declaration: str | None, fmt: str, output: Path | None, fail_on: str) -> None:
+    """Render a saved scan (pdscan scan ... --format json) as a report, compared with a declaration.
+
+    \b
+    Examples:
+      pdscan scan exports/ crm.sqlite --format json --output scan.json
+      pdscan report scan.json --declaration entrack --format html --output report.html
+      pdscan report scan.json --declaration my_notice.yaml --format markdown --fail-on undeclared
+    """
+    try:
+        result = ScanResult.from_dict(json.loads(scan_file.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise PdscanClickError(f"{scan_file}: not a pdscan JSON scan ({str(exc).splitlines()[0]})") from exc
+    try:
+        if declaration is not None:
+            compare(result, load_declaration(declaration), taxonomy(), load_rules())
+        elif fail_on == "undeclared":
+            raise click.UsageError("--fail-on undeclared needs --declaration FILE")
+        _write_report(result, fmt, output)
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    sys.exit(_exit_code(result, fail_on))
+
+
+@main.group("declarations")
+def declarations_group() -> None:
+    """Privacy-notice declarations: the shipped examples, and checking your own.
+
+    \b
+    Example:
+      pdscan declarations check my_notice.yaml
+    """
+
+
+@declarations_group.command("list")
+def declarations_list() -> None:
+    """List the declarations shipped with pdscan (use them by name with --declaration).
+
+    \b
+    Example:
+      pdscan declarations list
+    """
+    for name, path in builtin_declarations().items():
+        declaration = load_declaration(path)
+        click.echo(
+            f"{name:<10} {declaration.controller['name']}: {len(declaration.categories)} categories, "
+            f"{len(declaration.subjects)} subject groups ({path})"
+        )
+
+
+@declarations_group.command("check")
+@click.argument("files", nargs=-1, required=True)
+def declarations_check(files: tuple[str, ...]) -> None:
+    """Validate declaration files; an error names the file and the field.
+
+    \b
+    Example:
+      pdscan declarations check rules/declarations/entrack.yaml my_notice.yaml
+    """
+    for spec in files:
+        try:
+            declaration = load_declaration(spec)
+        except PdscanError as exc:
+            raise PdscanClickError(str(exc)) from exc
+        keys = sorted({k for c in declaration.categories for k in c.keys})
+        click.echo(
+            f"{spec}: valid ({declaration.controller['name']}; {len(declaration.categories)} categories "
+            f"over {len(keys)} data category keys)"
+        )
 
 
 def _print_error(entry: ScanErrorEntry) -> None:

@@ -93,6 +93,7 @@ def column_findings(
                 rows_scanned=stats.rows,
                 reasons=top.reasons,
                 samples=list(top.samples),
+                categories=list(dict.fromkeys(k for c in candidates for k in c.rule.categories)),
             )
         )
     return sorted(findings, key=lambda f: -f.score)

@@ -103,6 +103,20 @@ class TableInfo:
         return out
 
 
+def _table_info(data: dict[str, Any]) -> TableInfo:
+    return TableInfo(
+        source=data["source"],
+        location=Location(**data["location"]),
+        rows_scanned=int(data.get("rows_scanned", 0)),
+        columns=int(data.get("columns", 0)),
+        truncated=bool(data.get("truncated", False)),
+        sampling=str(data.get("sampling", "")),
+        estimated_rows=data.get("estimated_rows"),
+        primary_key=data.get("primary_key"),
+        notes=list(data.get("notes", [])),
+    )
+
+
 @dataclass
 class ScanErrorEntry:
     """A source, file, sheet or table that could not be (fully) scanned. ``reason`` is one line, free of data."""
@@ -140,6 +154,9 @@ class Finding:
     # Database tables: the row key (DSAR search will need it) and the table's estimated size.
     primary_key: list[str] | None = None
     estimated_rows: int | None = None
+    categories: list[str] = field(default_factory=list)  # data category keys (rules/taxonomy)
+    # With a declaration: the declared categories (the notice's wording) that cover it, or ["UNDECLARED"].
+    declared: list[str] | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -160,9 +177,31 @@ class Finding:
             "rows_scanned": self.rows_scanned,
             "reasons": list(self.reasons),
             "samples": list(self.samples),
+            "categories": list(self.categories),
+            **({"declared": list(self.declared)} if self.declared is not None else {}),
             **({"primary_key": list(self.primary_key)} if self.primary_key is not None else {}),
             **({"estimated_rows": self.estimated_rows} if self.estimated_rows is not None else {}),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(
+            source=data["source"],
+            location=Location(**data["location"]),
+            entity=data["entity"],
+            rules=list(data.get("rules", [])),
+            confidence=data["confidence"],
+            score=float(data["score"]),
+            match_count=int(data["match_count"]),
+            values_scanned=int(data["values_scanned"]),
+            rows_scanned=int(data["rows_scanned"]),
+            reasons=list(data.get("reasons", [])),
+            samples=list(data.get("samples", [])),
+            primary_key=data.get("primary_key"),
+            estimated_rows=data.get("estimated_rows"),
+            categories=list(data.get("categories", [])),
+            declared=data.get("declared"),
+        )
 
 
 @dataclass
@@ -196,8 +235,34 @@ class ScanResult:
     errors: list[ScanErrorEntry] = field(default_factory=list)
     interrupted: bool = False
     suppressed: list[dict[str, str]] = field(default_factory=list)  # allow-listed findings: fingerprint, reason
+    compliance: dict[str, Any] | None = None  # declared vs found, when the scan had a declaration
 
     SCHEMA_VERSION = 1
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScanResult:
+        """A result saved with ``--format json``. Raises ValueError for another schema version or a broken file."""
+        if data.get("schema_version") != cls.SCHEMA_VERSION:
+            raise ValueError(f"schema_version {data.get('schema_version')!r}, expected {cls.SCHEMA_VERSION}")
+        try:
+            return cls(
+                tool=dict(data["tool"]),
+                started_at=data["started_at"],
+                finished_at=data["finished_at"],
+                options=dict(data.get("options", {})),
+                sources=[SourceSummary(**s) for s in data.get("sources", [])],
+                tables=[_table_info(t) for t in data.get("tables", [])],
+                findings=[Finding.from_dict(f) for f in data.get("findings", [])],
+                errors=[
+                    ScanErrorEntry(e["source"], e["reason"], Location(**e["location"]) if "location" in e else None)
+                    for e in data.get("errors", [])
+                ],
+                interrupted=bool(data.get("interrupted", False)),
+                suppressed=list(data.get("suppressed", [])),
+                compliance=data.get("compliance"),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a pdscan scan result ({type(exc).__name__}: {exc})") from exc
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -212,4 +277,5 @@ class ScanResult:
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
             "suppressed": list(self.suppressed),
+            **({"compliance": self.compliance} if self.compliance is not None else {}),
         }

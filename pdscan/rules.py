@@ -25,11 +25,24 @@ from pdscan.masking import MASKERS
 from pdscan.matchers import MATCHERS
 from pdscan.model import COLUMN_KINDS
 from pdscan.resources import builtin_rules_dir
+from pdscan.taxonomy import taxonomy
 from pdscan.validators import VALIDATORS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_TOP_KEYS = {"id", "entity", "description", "priority", "kinds", "value", "column", "context", "mask", "examples"}
+_TOP_KEYS = {
+    "id",
+    "entity",
+    "description",
+    "priority",
+    "categories",
+    "kinds",
+    "value",
+    "column",
+    "context",
+    "mask",
+    "examples",
+}
 _VALUE_KEYS = {
     "pattern",
     "vocabulary",
@@ -86,6 +99,7 @@ class Rule:
     # not a phone number): rejected candidates still keep lower-priority rules off their characters.
     owns_shape: bool = False
     matcher: str | None = None  # a registered matcher (pdscan.matchers) instead of a pattern, e.g. person names
+    categories: tuple[str, ...] = ()  # data category keys (rules/taxonomy) that declarations are matched against
     kinds: frozenset[str] = frozenset(COLUMN_KINDS) - {"binary"}  # column kinds the rule applies to
     # Column-name channel.
     names: Vocabulary = field(default_factory=lambda: Vocabulary(()))
@@ -197,6 +211,13 @@ def parse_rule(text: str, path: str) -> Rule:
     _no_unknown_keys(path, "value.", value, _VALUE_KEYS)
     _no_unknown_keys(path, "column.", column, _COLUMN_KEYS)
 
+    categories = _str_list(path, data, "categories", "")
+    if not categories:
+        raise RuleError(path, "categories", "at least one data category key, e.g. user.contact.email")
+    known = taxonomy()
+    for key in categories:
+        if key not in known:
+            raise RuleError(path, "categories", f"unknown data category '{key}' (see rules/taxonomy)")
     kinds_list = _str_list(path, data, "kinds", "") or sorted(set(COLUMN_KINDS) - {"binary"})
     unknown_kinds = set(kinds_list) - set(COLUMN_KINDS)
     if unknown_kinds:
@@ -266,6 +287,7 @@ def parse_rule(text: str, path: str) -> Rule:
         weak=bool(value.get("weak", False)),
         owns_shape=bool(value.get("owns_shape", False)),
         matcher=matcher,
+        categories=tuple(categories),
         kinds=frozenset(kinds_list),
         names=Vocabulary.of(names),
         exclude=Vocabulary.of(exclude),

@@ -15,6 +15,8 @@ from typing import Any
 
 from pdscan import __version__
 from pdscan.allowlist import load_allowlist
+from pdscan.compliance import compare
+from pdscan.declaration import load_declaration
 from pdscan.detect import ColumnStats, DetectOptions, detect_batch, merge_stats
 from pdscan.errors import SourceError
 from pdscan.findings import column_findings
@@ -22,6 +24,7 @@ from pdscan.model import Finding, ScanErrorEntry, ScanResult, SourceSummary, Tab
 from pdscan.rules import RuleSet, load_rules
 from pdscan.sources import open_source
 from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
+from pdscan.taxonomy import taxonomy
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class ScanOptions:
     exclude_tables: tuple[str, ...] = ()
     table_timeout: float = 60.0
     workers: int = 1
+    declaration: str | None = None  # a declaration file (or a shipped one by name) to compare the findings with
 
     def read_options(self, rules: RuleSet) -> ReadOptions:
         def wants_column(name: str) -> bool:
@@ -104,6 +108,7 @@ def scan(
     options = options or ScanOptions()
     rules = (rules or load_rules(options.rules_dirs)).select(options.only, options.except_)
     allow = load_allowlist(options.ignore_file) if options.ignore_file else None
+    declaration = load_declaration(options.declaration) if options.declaration else None
     if options.ner_model is not None:
         from pdscan.ner import load as load_ner
 
@@ -140,6 +145,8 @@ def scan(
                 run.result.suppressed.append({"fingerprint": finding.fingerprint, "reason": reason})
         run.result.findings = kept
     run.result.findings.sort(key=lambda f: (f.source, f.location.sort_key(), -f.score, f.entity))
+    if declaration is not None:
+        compare(run.result, declaration, taxonomy(), rules)
     return run.result
 
 

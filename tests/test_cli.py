@@ -310,7 +310,7 @@ def test_database_errors_are_one_line_and_hide_passwords(tmp_path: Path) -> None
 def test_rules_test_command(tmp_path: Path) -> None:
     good = tmp_path / "loyalty.yaml"
     good.write_text(
-        "id: loyalty-card\nentity: LOYALTY_CARD\ndescription: Loyalty card number\n"
+        "id: loyalty-card\nentity: LOYALTY_CARD\ndescription: Loyalty card number\ncategories: [user.unique_id]\n"
         "value:\n  pattern: '\\bKK-\\d{6}\\b'\n  weak: true\n"
         "column:\n  names: [kanta-asiakasnumero, loyalty card]\n"
         "examples:\n  match: [KK-123456]\n  no_match: [KK-12]\n  column_match: [Kanta-asiakasnumero]\n",

@@ -68,6 +68,7 @@ GOOD = """
 id: loyalty-number
 entity: LOYALTY_NUMBER
 description: Loyalty card number
+categories: [user.unique_id]
 value:
   pattern: '\\bC-\\d{6}\\b'
   precision: 0.7
@@ -95,6 +96,7 @@ examples:
         (GOOD.replace("  no_match: [C-12]\n", ""), "examples"),
         (GOOD.replace("description: Loyalty card number\n", ""), "description"),
         (GOOD + "colour: red\n", "colour"),
+        (GOOD.replace("categories: [user.unique_id]", "categories: [user.shoe_size]"), "categories"),
         (GOOD.replace("weak: true", "wek: true"), "value.wek"),
     ],
 )

@@ -10,13 +10,15 @@ from typing import TextIO
 
 from pdscan.errors import UsageError
 from pdscan.model import ScanResult
-from pdscan.reporters import csv_report, json_report, ndjson_report, text_report
+from pdscan.reporters import csv_report, html_report, json_report, markdown_report, ndjson_report, text_report
 
 REPORTERS: dict[str, Callable[[ScanResult, TextIO], None]] = {
     "text": text_report.render,
     "json": json_report.render,
     "ndjson": ndjson_report.render,
     "csv": csv_report.render,
+    "markdown": markdown_report.render,
+    "html": html_report.render,
 }
 
 

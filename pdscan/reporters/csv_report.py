@@ -44,5 +44,6 @@ def render(result: ScanResult, stream: TextIO) -> None:
                 for v in (f.source, loc.file, loc.sheet, loc.schema, loc.table, loc.column, f.entity, f.confidence)
             ]
             + [f"{f.score:.3f}", f.match_count, f.values_scanned, f.rows_scanned]
-            + [_safe(" | ".join(f.reasons)), _safe(" | ".join(f.samples))]
+            + [_safe(" | ".join(f.reasons)), _safe(" | ".join(f.samples)), " ".join(f.categories)]
+            + [_safe(" | ".join(f.declared)) if f.declared is not None else ""]
         )

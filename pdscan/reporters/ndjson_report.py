@@ -22,6 +22,8 @@ def render(result: ScanResult, stream: TextIO) -> None:
         _line(stream, "table", table)
     for error in whole["errors"]:
         _line(stream, "error", error)
+    if "compliance" in whole:
+        _line(stream, "compliance", whole["compliance"])
 
 
 def _line(stream: TextIO, record: str, body: dict[str, Any]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich import box
 from rich.console import Console
@@ -82,6 +82,9 @@ def render(result: ScanResult, stream: TextIO) -> None:
     if not result.findings:
         console.print(f"No personal data found in {len(result.tables)} tables.")
 
+    if result.compliance is not None:
+        _compliance(console, result.compliance)
+
     rows = sum(t.rows_scanned for t in result.tables)
     sampled = sum(1 for t in result.tables if t.truncated)
     coverage = f"Coverage: {len(result.tables)} tables scanned across {len(result.sources)} sources, {rows:,} rows"
@@ -102,6 +105,35 @@ def render(result: ScanResult, stream: TextIO) -> None:
             console.print(Text(f"  {entry.one_line()}"))
 
     console.print(Text(_summary(result), style="bold"))
+
+
+def _compliance(console: Console, compliance: dict[str, Any]) -> None:
+    """Declared vs found, gaps first: what a DPO acts on."""
+    declaration = compliance["declaration"]
+    summary = compliance["summary"]
+    console.print(
+        Text(f"Declared vs found: {declaration['controller'].get('name', '')} ({declaration['file']})", style="bold")
+    )
+    if not compliance["undeclared"]:
+        console.print(Text("  Every finding is covered by a declared category.", style="green"))
+    for gap in compliance["undeclared"]:
+        risk = "HIGH RISK " if gap["risk"] == "high" else ""
+        article = f" ({gap['article']})" if gap.get("article") else ""
+        console.print(
+            Text(f"  UNDECLARED {risk}{gap['name']} [{gap['key']}]{article}", style="bold red" if risk else "yellow")
+        )
+        for loc in gap["locations"]:
+            console.print(Text(f"    {loc['display']}: {loc['entity']} {loc['match_count']}/{loc['rows_scanned']}"))
+    for category in compliance["found_declared"]:
+        console.print(Text(f"  declared and found: {category['name']} ({len(category['locations'])} locations)"))
+    for category in compliance["declared_not_found"]:
+        why = "no detector for it" if category.get("detectable") is False else "stale, or not scanned yet?"
+        console.print(Text(f"  declared, never found: {category['name']} ({why})", style="dim"))
+    console.print(
+        f"  {summary['undeclared']} undeclared findings in {summary['undeclared_categories']} categories "
+        f"({summary['high_risk_undeclared']} high risk); {summary['declared_never_found']} of "
+        f"{summary['declared_categories']} declared categories never found"
+    )
 
 
 def _summary(result: ScanResult) -> str:

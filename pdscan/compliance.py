@@ -1,0 +1,130 @@
+"""Declared vs found: each finding's data categories against what the privacy notice declares.
+
+The comparison is a pure function of a scan result and a declaration. It marks every finding with the declared
+categories that cover it (or ``UNDECLARED``) and builds the report's sections: found but undeclared (the compliance
+gaps, high-risk first), found and declared, declared but never found, and coverage.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from pdscan.declaration import Declaration
+from pdscan.model import Finding, ScanResult
+from pdscan.rules import RuleSet
+from pdscan.taxonomy import Taxonomy, covers
+
+UNDECLARED = "UNDECLARED"
+
+
+def _location(finding: Finding) -> dict[str, Any]:
+    return {
+        "source": finding.source,
+        "location": finding.location.to_dict(),
+        "display": finding.location.display(),
+        "entity": finding.entity,
+        "confidence": finding.confidence,
+        "match_count": finding.match_count,
+        "rows_scanned": finding.rows_scanned,
+    }
+
+
+def compare(result: ScanResult, declaration: Declaration, taxonomy: Taxonomy, rules: RuleSet | None = None) -> None:
+    """Mark ``result.findings`` with their declared categories and set ``result.compliance``."""
+    undeclared: dict[str, list[Finding]] = defaultdict(list)
+    declared_hits: dict[int, list[tuple[str, Finding]]] = defaultdict(list)
+    for finding in result.findings:
+        matched: list[str] = []
+        for index, category in enumerate(declaration.categories):
+            hit = next(
+                (found for found in finding.categories for key in category.keys if covers(key, found, taxonomy)), None
+            )
+            if hit is not None:
+                matched.append(category.name)
+                declared_hits[index].append((hit, finding))
+        finding.declared = matched or [UNDECLARED]
+        if not matched:
+            for key in finding.categories or ["user"]:
+                undeclared[taxonomy.canonical(key)].append(finding)
+
+    detectable = {key for rule in rules for key in rule.categories} if rules is not None else None
+    gaps = []
+    for key, findings in undeclared.items():
+        known = taxonomy.get(key) if key in taxonomy else None
+        gaps.append(
+            {
+                "key": key,
+                "name": known.name if known else key,
+                "risk": "high" if taxonomy.high_risk(key) else "normal",
+                "article": _article(taxonomy, key),
+                "entities": sorted({f.entity for f in findings}),
+                "locations": [_location(f) for f in findings],
+            }
+        )
+    gaps.sort(key=lambda g: (g["risk"] != "high", g["key"]))
+
+    found_declared = []
+    not_found = []
+    for index, category in enumerate(declaration.categories):
+        hits = declared_hits.get(index, [])
+        entry: dict[str, Any] = {
+            "name": category.name,
+            "keys": list(category.keys),
+            "subjects": declaration.subject_names(category.subjects),
+            "source": category.source,
+            **({"note": category.note} if category.note else {}),
+        }
+        if hits:
+            entry["locations"] = [{**_location(f), "key": key} for key, f in hits]
+            found_declared.append(entry)
+        else:
+            entry["detectable"] = (
+                None
+                if detectable is None
+                else any(
+                    covers(k, found, taxonomy) or covers(found, k, taxonomy)
+                    for k in category.keys
+                    for found in detectable
+                )
+            )
+            not_found.append(entry)
+
+    scanned = [t for t in result.tables if not t.sampling.startswith("not scanned")]
+    result.compliance = {
+        "declaration": declaration.to_dict(),
+        "summary": {
+            "findings": len(result.findings),
+            "declared": sum(1 for f in result.findings if f.declared != [UNDECLARED]),
+            "undeclared": sum(1 for f in result.findings if f.declared == [UNDECLARED]),
+            "undeclared_categories": len(gaps),
+            "high_risk_undeclared": sum(1 for g in gaps if g["risk"] == "high"),
+            "declared_categories": len(declaration.categories),
+            "declared_never_found": len(not_found),
+        },
+        "undeclared": gaps,
+        "found_declared": found_declared,
+        "declared_not_found": not_found,
+        "coverage": {
+            "sources": [s.to_dict() for s in result.sources],
+            "tables_scanned": len(scanned),
+            "tables_sampled": sum(1 for t in scanned if t.truncated),
+            "tables_skipped": len(result.tables) - len(scanned),
+            "rows_scanned": sum(t.rows_scanned for t in scanned),
+            "errors": [e.one_line() for e in result.errors],
+            "sample_size": None if result.options.get("full") else result.options.get("sample_size"),
+        },
+    }
+
+
+def _article(taxonomy: Taxonomy, key: str) -> str | None:
+    parts = taxonomy.canonical(key).split(".")
+    for i in range(len(parts), 0, -1):
+        category = taxonomy.categories.get(".".join(parts[:i]))
+        if category is not None and category.article:
+            return category.article
+    return None
+
+
+def has_undeclared(result: ScanResult) -> bool:
+    return any(f.declared == [UNDECLARED] for f in result.findings)

@@ -1,0 +1,199 @@
+"""Declarations: what a privacy notice (tietosuojaseloste, tietosuojailmoitus) says the controller processes.
+
+A declaration is a YAML file (format in the README; two real examples in rules/declarations/): the controller, the
+data subject groups, the declared categories in the notice's own words, each mapped to data category keys
+(rules/taxonomy) and quoting the sentence it comes from, the purposes with their legal bases, retention, transfers
+outside the EU/EEA and recipients. Errors name the file and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pdscan.errors import UsageError
+from pdscan.resources import builtin_rules_dir
+from pdscan.taxonomy import Taxonomy, taxonomy
+
+SUPPORTED_VERSIONS = (1,)
+# GDPR Art. 6(1) (a)-(f), by the names declarations use.
+LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests")
+_TOP = {"version", "controller", "notice", "subjects", "categories", "purposes", "retention", "transfers", "recipients"}
+
+
+@dataclass(frozen=True)
+class Subject:
+    id: str
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class DeclaredCategory:
+    name: str  # the notice's own wording
+    keys: tuple[str, ...]
+    subjects: tuple[str, ...]
+    source: str  # the sentence of the notice it comes from
+    note: str | None = None  # how the wording was read, where it needed reading
+
+
+@dataclass(frozen=True)
+class Purpose:
+    name: str
+    legal_bases: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Declaration:
+    path: str
+    controller: dict[str, str]
+    notice: dict[str, str]
+    subjects: tuple[Subject, ...]
+    categories: tuple[DeclaredCategory, ...]
+    purposes: tuple[Purpose, ...]
+    retention: dict[str, str] = field(default_factory=dict)
+    transfers: dict[str, Any] = field(default_factory=dict)
+    recipients: tuple[dict[str, str], ...] = ()
+
+    def subject_names(self, ids: tuple[str, ...]) -> list[str]:
+        by_id = {s.id: s.name for s in self.subjects}
+        return [by_id.get(i, i) for i in ids]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "controller": dict(self.controller),
+            "notice": dict(self.notice),
+            "subjects": [{"id": s.id, "name": s.name} for s in self.subjects],
+            "retention": dict(self.retention),
+            "transfers": dict(self.transfers),
+        }
+
+
+def builtin_declarations() -> dict[str, Path]:
+    """The example declarations shipped with pdscan, by name (entrack, entteri)."""
+    return {p.stem: p for p in sorted((builtin_rules_dir() / "declarations").glob("*.yaml"))}
+
+
+def load_declaration(spec: str | Path) -> Declaration:
+    """Load a declaration file, or a shipped example by name (``entrack``)."""
+    path = Path(spec)
+    if not path.exists() and str(spec) in builtin_declarations():
+        path = builtin_declarations()[str(spec)]
+    name = str(spec)
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read declaration ({exc.strerror or exc})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise UsageError(f"{name}: invalid YAML{where}") from exc
+    return parse_declaration(data, name, taxonomy())
+
+
+def _fail(path: str, field_name: str, reason: str) -> UsageError:
+    return UsageError(f"{path}: field '{field_name}': {reason}")
+
+
+def _text(path: str, data: dict[str, Any], key: str, where: str, required: bool = True) -> str:
+    value = data.get(key)
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise _fail(path, f"{where}{key}", "required text")
+    return " ".join(value.split())
+
+
+def _mapping(path: str, value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(path, where, "a mapping")
+    return value
+
+
+def _items(path: str, value: Any, where: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _fail(path, where, "a list of mappings")
+    return value
+
+
+def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
+    if not isinstance(data, dict):
+        raise _fail(path, "(top level)", "a mapping with version, controller, subjects and categories")
+    for key in data:
+        if key not in _TOP:
+            raise _fail(path, str(key), f"unknown field; allowed: {', '.join(sorted(_TOP))}")
+    if data.get("version") not in SUPPORTED_VERSIONS:
+        raise _fail(path, "version", f"must be one of {list(SUPPORTED_VERSIONS)}")
+    controller = _mapping(path, data.get("controller"), "controller")
+    _text(path, controller, "name", "controller.")
+    subjects = []
+    for i, item in enumerate(_items(path, data.get("subjects"), "subjects")):
+        where = f"subjects[{i}]."
+        subjects.append(
+            Subject(
+                _text(path, item, "id", where), _text(path, item, "name", where), _text(path, item, "source", where)
+            )
+        )
+    if not subjects:
+        raise _fail(path, "subjects", "at least one data subject group")
+    subject_ids = {s.id for s in subjects}
+    categories = []
+    for i, item in enumerate(_items(path, data.get("categories"), "categories")):
+        where = f"categories[{i}]."
+        keys = item.get("keys")
+        if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
+            raise _fail(path, f"{where}keys", "a list of data category keys, e.g. [user.contact.email]")
+        for key in keys:
+            if key not in known:
+                raise _fail(path, f"{where}keys", f"unknown data category '{key}' (see rules/taxonomy)")
+        subjects_of = item.get("subjects") or sorted(subject_ids)
+        if not isinstance(subjects_of, list) or not set(subjects_of) <= subject_ids:
+            raise _fail(path, f"{where}subjects", f"ids of declared subjects: {sorted(subject_ids)}")
+        categories.append(
+            DeclaredCategory(
+                name=_text(path, item, "name", where),
+                keys=tuple(keys),
+                subjects=tuple(subjects_of),
+                source=_text(path, item, "source", where),
+                note=_text(path, item, "note", where, required=False) or None,
+            )
+        )
+    if not categories:
+        raise _fail(path, "categories", "at least one declared category")
+    purposes = []
+    for i, item in enumerate(_items(path, data.get("purposes"), "purposes")):
+        where = f"purposes[{i}]."
+        bases = item.get("legal_bases") or []
+        if not isinstance(bases, list) or not set(bases) <= set(LEGAL_BASES):
+            raise _fail(path, f"{where}legal_bases", f"a list of {', '.join(LEGAL_BASES)}")
+        purposes.append(Purpose(_text(path, item, "name", where), tuple(bases), _text(path, item, "source", where)))
+    recipients = tuple(
+        {
+            "name": _text(path, item, "name", f"recipients[{i}]."),
+            "source": _text(path, item, "source", f"recipients[{i}]."),
+        }
+        for i, item in enumerate(_items(path, data.get("recipients"), "recipients"))
+    )
+    transfers = _mapping(path, data.get("transfers"), "transfers")
+    if transfers and not isinstance(transfers.get("outside_eea"), bool):
+        raise _fail(path, "transfers.outside_eea", "true or false")
+    return Declaration(
+        path=path,
+        controller={k: str(v) for k, v in controller.items()},
+        notice={k: str(v) for k, v in _mapping(path, data.get("notice"), "notice").items()},
+        subjects=tuple(subjects),
+        categories=tuple(categories),
+        purposes=tuple(purposes),
+        retention={k: " ".join(str(v).split()) for k, v in _mapping(path, data.get("retention"), "retention").items()},
+        transfers={k: (" ".join(v.split()) if isinstance(v, str) else v) for k, v in transfers.items()},
+        recipients=recipients,
+    )

@@ -1,0 +1,53 @@
+"""What the Markdown and HTML reports show, computed once from a result (templates only lay it out)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from pdscan.model import ScanResult
+from pdscan.taxonomy import taxonomy
+
+
+def _bars(counts: Counter[str], limit: int = 12) -> list[dict[str, Any]]:
+    items = counts.most_common(limit)
+    top = max((n for _, n in items), default=1)
+    return [{"label": label, "value": n, "share": n / top} for label, n in items]
+
+
+def report_context(result: ScanResult) -> dict[str, Any]:
+    known = taxonomy()
+    per_category: Counter[str] = Counter()
+    per_source: Counter[str] = Counter()
+    for finding in result.findings:
+        for key in finding.categories or ["user"]:
+            per_category[known.get(key).name if key in known else key] += 1
+        per_source[finding.source] += 1
+    findings = []
+    for f in result.findings:
+        findings.append(
+            {
+                **f.to_dict(),
+                "where": f.location.display(with_column=False),
+                "column": f.location.column or "",
+                "declared_text": ", ".join(f.declared) if f.declared is not None else None,
+                "undeclared": f.declared == ["UNDECLARED"],
+                "high_risk": any(known.high_risk(k) for k in f.categories if k in known),
+            }
+        )
+    rows = sum(t.rows_scanned for t in result.tables)
+    return {
+        "result": result,
+        "tool": result.tool,
+        "compliance": result.compliance,
+        "findings": findings,
+        "tables": [t.to_dict() | {"where": t.location.display(with_column=False)} for t in result.tables],
+        "errors": [e.one_line() for e in result.errors],
+        "sampling": "every row (--full)"
+        if result.options.get("full")
+        else f"at most {result.options.get('sample_size', 10_000)} rows per table",
+        "rows": rows,
+        "by_category": _bars(per_category),
+        "by_source": _bars(per_source),
+        "confidence": Counter(f.confidence for f in result.findings),
+    }

@@ -1,0 +1,13 @@
+"""``--format html``: a self-contained page (inline CSS and SVG charts, no network) that prints well."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from pdscan.model import ScanResult
+from pdscan.reporters.context import report_context
+from pdscan.reporters.templates import environment
+
+
+def render(result: ScanResult, stream: TextIO) -> None:
+    stream.write(environment("html").get_template("report.html.j2").render(**report_context(result)))

@@ -1,0 +1,208 @@
+"""Declared vs found: the shipped declarations of the two real notices against the sample data."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from pdscan.cli import main
+from pdscan.declaration import builtin_declarations, load_declaration, parse_declaration
+from pdscan.errors import UsageError
+from pdscan.rules import load_rules
+from pdscan.scan import ScanOptions, scan
+from pdscan.taxonomy import covers, taxonomy
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+NOTICES = {"entteri": "000_4a9650135503ee72.txt", "entrack": "002_0855ea90893791f5.txt"}
+EXPECTED_GAPS = {
+    # Entrack declares payroll data and identity codes for its staff, and nothing about health or unions.
+    "entrack": {"user.demographic.union_membership", "user.health", "user.demographic.date_of_birth"},
+    # Entteri's notice is about customers' contact persons: no identity codes, bank accounts or HR data at all.
+    "entteri": {
+        "user.demographic.union_membership",
+        "user.health",
+        "user.demographic.date_of_birth",
+        "user.government_id.national_identification_number",
+        "user.financial.bank_account",
+    },
+}
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def results(sample_dir: Path) -> dict[str, Any]:
+    return {name: scan([str(sample_dir)], ScanOptions(declaration=name)) for name in EXPECTED_GAPS}
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+@pytest.mark.parametrize("name", sorted(NOTICES))
+def test_every_declared_sentence_is_quoted_from_the_notice(name: str) -> None:
+    notice = SEEDS / NOTICES[name]
+    if not notice.is_file():
+        pytest.skip(f"{notice} is not beside the repository")
+    text = _normalise(notice.read_text(encoding="utf-8"))
+    declaration = load_declaration(name)
+    quotes = [c.source for c in declaration.categories] + [s.source for s in declaration.subjects]
+    quotes += [p.source for p in declaration.purposes] + [r["source"] for r in declaration.recipients]
+    for quote in quotes:
+        # A quote may shorten a long sentence with "...": every part must stand in the notice as written.
+        for part in re.split(r"\s*\.\.\.\s*,?\s*", quote):
+            part = part.strip(" ,")
+            if len(part) > 8:
+                assert _normalise(part) in text, f"{name}: not in the notice: {part!r}"
+
+
+def test_shipped_declarations_use_known_keys() -> None:
+    known = taxonomy()
+    assert set(builtin_declarations()) == {"entrack", "entteri"}
+    for name in builtin_declarations():
+        for category in load_declaration(name).categories:
+            assert all(key in known for key in category.keys)
+
+
+def test_every_rule_maps_to_a_category_key() -> None:
+    known = taxonomy()
+    for rule in load_rules():
+        assert rule.categories and all(key in known for key in rule.categories), rule.id
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_GAPS))
+def test_sample_data_gaps_per_declaration(results: dict[str, Any], name: str) -> None:
+    compliance = results[name].compliance
+    assert {gap["key"] for gap in compliance["undeclared"]} == EXPECTED_GAPS[name]
+    high = {gap["key"] for gap in compliance["undeclared"] if gap["risk"] == "high"}
+    assert high == EXPECTED_GAPS[name] & {
+        "user.demographic.union_membership",
+        "user.health",
+        "user.government_id.national_identification_number",
+    }
+    # High-risk gaps come first.
+    risks = [gap["risk"] for gap in compliance["undeclared"]]
+    assert risks == sorted(risks, key=lambda r: r != "high")
+    for finding in results[name].findings:
+        assert finding.declared, finding.fingerprint
+        undeclared = finding.declared == ["UNDECLARED"]
+        assert undeclared == any(
+            covers(gap["key"], key, taxonomy()) for gap in compliance["undeclared"] for key in finding.categories
+        )
+
+
+def test_the_two_notices_give_different_gaps(results: dict[str, Any]) -> None:
+    entrack = {g["key"] for g in results["entrack"].compliance["undeclared"]}
+    entteri = {g["key"] for g in results["entteri"].compliance["undeclared"]}
+    assert entteri - entrack == {"user.government_id.national_identification_number", "user.financial.bank_account"}
+
+
+def test_declared_but_never_found_says_whether_pdscan_could_find_it(results: dict[str, Any]) -> None:
+    missing = {c["name"]: c["detectable"] for c in results["entrack"].compliance["declared_not_found"]}
+    assert missing == {
+        "työnimike": False,
+        "markkinointiluvat ja -kiellot": False,
+        "asiakaspalautetiedot ja henkilön itsensä antamat tiedot": False,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d.pop("version"), "version"),
+        (lambda d: d["controller"].pop("name"), "controller.name"),
+        (lambda d: d["categories"][1].update(keys=["user.shoe_size"]), "categories[1].keys"),
+        (lambda d: d["categories"][0].pop("source"), "categories[0].source"),
+        (lambda d: d["categories"][0].update(subjects=["martians"]), "categories[0].subjects"),
+        (lambda d: d["purposes"][0].update(legal_bases=["because"]), "purposes[0].legal_bases"),
+        (lambda d: d.update(colour="red"), "colour"),
+        (lambda d: d["transfers"].update(outside_eea="maybe"), "transfers.outside_eea"),
+    ],
+)
+def test_malformed_declaration_names_file_and_field(change: Any, field: str) -> None:
+    import yaml
+
+    data = yaml.safe_load(builtin_declarations()["entrack"].read_text(encoding="utf-8"))
+    change(data)
+    with pytest.raises(UsageError) as caught:
+        parse_declaration(data, "mine.yaml", taxonomy())
+    assert str(caught.value).startswith(f"mine.yaml: field '{field}'")
+
+
+def test_fail_on_undeclared_and_formats(sample_dir: Path, tmp_path: Path) -> None:
+    assert run("scan", str(sample_dir), "-q", "--declaration", "entrack", "--fail-on", "undeclared").exit_code == 1
+    clean = run(
+        "scan", str(sample_dir / "crm_contacts.csv"), "-q", "--declaration", "entrack", "--fail-on", "undeclared"
+    )
+    assert clean.exit_code == 0
+    assert run("scan", str(sample_dir), "-q", "--fail-on", "undeclared").exit_code == 2  # needs a declaration
+    report = json.loads(run("scan", str(sample_dir), "-f", "json", "--declaration", "entteri").stdout)
+    assert {"declaration", "summary", "undeclared", "found_declared", "declared_not_found", "coverage"} <= set(
+        report["compliance"]
+    )
+    assert all("declared" in f for f in report["findings"])
+    rows = run("scan", str(sample_dir), "-f", "csv", "--declaration", "entteri").stdout
+    assert "UNDECLARED" in rows and "user.health" in rows
+    text = run("scan", str(sample_dir), "--declaration", "entteri").stdout
+    assert "UNDECLARED HIGH RISK" in text
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.tags: set[str] = set()
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            if name in ("src", "href") and value and re.match(r"^(https?:)?//", value):
+                self.external.append(value)
+
+
+def test_report_command_renders_a_saved_scan(sample_dir: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "scan.json"
+    assert run("scan", str(sample_dir), "-f", "json", "-o", str(saved)).exit_code == 0
+    html_file = tmp_path / "report.html"
+    result = run("report", str(saved), "--declaration", "entrack", "-o", str(html_file))
+    assert result.exit_code == 0, result.output
+    page = _Page()
+    page.feed(html_file.read_text(encoding="utf-8"))
+    assert {"summary", "charts", "undeclared", "declared", "not-found", "findings", "coverage"} <= page.ids
+    assert {"svg", "rect", "style", "table"} <= page.tags
+    assert "script" not in page.tags and "link" not in page.tags and not page.external  # self-contained
+    markdown = run("report", str(saved), "--declaration", "entrack", "-f", "markdown").stdout
+    assert markdown.index("## Found but undeclared") < markdown.index("## Found and declared")
+    assert "⚠ HIGH RISK: Health data" in markdown
+    assert run("report", str(saved), "--declaration", "entrack", "--fail-on", "undeclared").exit_code == 1
+    broken = tmp_path / "broken.json"
+    broken.write_text("{}", encoding="utf-8")
+    failed = run("report", str(broken))
+    assert failed.exit_code == 2 and "not a pdscan JSON scan" in failed.stderr
+
+
+def test_no_raw_values_in_html(sample_dir: Path) -> None:
+    import csv
+
+    html = run("scan", str(sample_dir), "-f", "html", "--declaration", "entrack").stdout
+    with (sample_dir / "crm_contacts.csv").open(encoding="utf-8") as fh:
+        emails = [row["email"] for row in csv.DictReader(fh)]
+    assert not [e for e in emails if e in html]
+
+
+def test_declarations_commands() -> None:
+    listed = run("declarations", "list").stdout
+    assert "entrack" in listed and "entteri" in listed
+    checked = run("declarations", "check", "entrack")
+    assert checked.exit_code == 0 and "valid" in checked.stdout
