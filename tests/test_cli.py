@@ -22,6 +22,7 @@ from pdscan.cli import main
 
 FINDING_KEYS = {
     "fingerprint",
+    "categories",
     "source",
     "location",
     "entity",
