@@ -125,7 +125,8 @@ def _compliance(console: Console, compliance: dict[str, Any]) -> None:
         for loc in gap["locations"]:
             console.print(Text(f"    {loc['display']}: {loc['entity']} {loc['match_count']}/{loc['rows_scanned']}"))
     for category in compliance["found_declared"]:
-        console.print(Text(f"  declared and found: {category['name']} ({len(category['locations'])} locations)"))
+        count = len(category["locations"])
+        console.print(Text(f"  declared and found: {category['name']} ({count} location{'' if count == 1 else 's'})"))
     for category in compliance["declared_not_found"]:
         why = "no detector for it" if category.get("detectable") is False else "stale, or not scanned yet?"
         console.print(Text(f"  declared, never found: {category['name']} ({why})", style="dim"))
