@@ -8,10 +8,9 @@ interrupted scan and a scan where no source could be read at all).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,24 +18,19 @@ import click
 
 from pdscan import __version__
 from pdscan.allowlist import DEFAULT_FILE as DEFAULT_IGNORE
+from pdscan.cli_inventory import DATE_FORMATS, diff_command, history_command, periodic_report
+from pdscan.clikit import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, PdscanClickError, inventory_option, write_output
 from pdscan.compliance import compare, has_undeclared
 from pdscan.declaration import builtin_declarations, load_declaration
 from pdscan.errors import PdscanError
 from pdscan.findings import at_least
+from pdscan.inventory import Inventory
 from pdscan.model import CONFIDENCE_LEVELS, ScanErrorEntry, ScanResult
 from pdscan.reporters import REPORTERS, render
 from pdscan.rules import load_rules, parse_rule
 from pdscan.ruletest import check_examples
 from pdscan.scan import Progress, ScanOptions, scan
 from pdscan.taxonomy import taxonomy
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class PdscanClickError(click.ClickException):
-    """A library error shown as ``Error: ...`` with exit code 2."""
-
-    exit_code = EXIT_ERROR
 
 
 def _split_list(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -197,6 +191,7 @@ def main() -> None:
     metavar="MODEL",
     help="Also run a spaCy NER model (name or path, e.g. fi_core_news_md) over free text for names and places.",
 )
+@inventory_option("Store the run in this inventory (history, diff, periodic reports).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no error lines on standard error.")
 def scan_command(
     sources: tuple[str, ...],
@@ -221,6 +216,7 @@ def scan_command(
     workers: int,
     ner_model: str | None,
     declaration: str | None,
+    inventory: str | None,
     quiet: bool,
 ) -> None:
     """Scan files, folders and databases for personal data.
@@ -235,6 +231,7 @@ def scan_command(
       pdscan scan asiakkaat.xlsx --only FI_PERSONAL_IDENTITY_CODE,IBAN_CODE --fail-on medium
       pdscan scan sqlite:///crm.sqlite --full
       pdscan scan postgresql://scanner@db.example/crm --schema public --workers 4
+      pdscan scan exports/ crm.sqlite --declaration entrack --inventory -q
     """
     options = ScanOptions(
         sample_size=sample_size,
@@ -259,8 +256,20 @@ def scan_command(
     if fail_on == "undeclared" and declaration is None:
         raise click.UsageError("--fail-on undeclared needs --declaration FILE")
     try:
-        with _progress(quiet) as progress:
-            result = scan(sources, options, progress=progress)
+        store = Inventory(inventory) if inventory is not None else None
+        run_id = store.start_run(sources, options.to_dict(), declaration) if store is not None else None
+        try:
+            with _progress(quiet) as progress:
+                result = scan(sources, options, progress=progress)
+        except BaseException:  # a usage error found late, or a crash: the run must not stay 'running'
+            if store is not None and run_id is not None:
+                store.fail_run(run_id)
+            raise
+        if store is not None and run_id is not None:
+            store.finish_run(run_id, result)
+            store.close()
+            if not quiet:
+                click.echo(f"pdscan: stored as run {run_id} in {store.name}", err=True)
         _write_report(result, fmt, output)
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc
@@ -341,8 +350,17 @@ def _exit_code(result: ScanResult, fail_on: str) -> int:
 
 
 @main.command("report")
-@click.argument("scan_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="SCAN.json")
+@click.argument(
+    "scan_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="[SCAN.json]", required=False
+)
 @DECLARATION_OPTION
+@inventory_option("Build the periodic inventory report from this inventory instead of a saved scan.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=DATE_FORMATS),
+    help="Inventory report: the period starts here (default: 30 days ago); changes are counted from the last run "
+    "before it.",
+)
 @click.option(
     "-f",
     "--format",
@@ -350,7 +368,7 @@ def _exit_code(result: ScanResult, fail_on: str) -> int:
     type=click.Choice(sorted(REPORTERS)),
     default="html",
     show_default=True,
-    help="Output format.",
+    help="Output format (the inventory report: html, markdown or json).",
 )
 @click.option(
     "-o",
@@ -365,15 +383,31 @@ def _exit_code(result: ScanResult, fail_on: str) -> int:
     show_default=True,
     help="Exit with 1 when the scan holds personal data the declaration does not cover.",
 )
-def report_command(scan_file: Path, declaration: str | None, fmt: str, output: Path | None, fail_on: str) -> None:
-    """Render a saved scan (pdscan scan ... --format json) as a report, compared with a declaration.
+def report_command(
+    scan_file: Path | None,
+    declaration: str | None,
+    inventory: str | None,
+    since: dt.datetime | None,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+) -> None:
+    """Render a saved scan (pdscan scan ... --format json) as a report compared with a declaration, or, with
+    --inventory, the periodic inventory report: overview, changes in the period, undeclared gaps, trend,
+    retention hints and coverage.
 
     \b
     Examples:
       pdscan scan exports/ crm.sqlite --format json --output scan.json
       pdscan report scan.json --declaration entrack --format html --output report.html
       pdscan report scan.json --declaration my_notice.yaml --format markdown --fail-on undeclared
+      pdscan report --inventory --since 2026-11-01 --declaration entrack --output inventory-2026-11.html
     """
+    if (scan_file is None) == (inventory is None):
+        raise click.UsageError("give either SCAN.json or --inventory [URL]")
+    if inventory is not None:
+        sys.exit(periodic_report(inventory, since, declaration, fmt, output, fail_on))
+    assert scan_file is not None
     try:
         result = ScanResult.from_dict(json.loads(scan_file.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
@@ -387,6 +421,10 @@ def report_command(scan_file: Path, declaration: str | None, fmt: str, output: P
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc
     sys.exit(_exit_code(result, fail_on))
+
+
+main.add_command(history_command)
+main.add_command(diff_command)
 
 
 @main.group("declarations")
@@ -443,20 +481,7 @@ def _print_error(entry: ScanErrorEntry) -> None:
 def _write_report(result: ScanResult, fmt: str, output: Path | None) -> None:
     if result.interrupted:
         click.echo("pdscan: interrupted; reporting what was scanned so far", err=True)
-    if output is None:
-        render(result, fmt, sys.stdout)
-        return
-    # Write next to the target and rename, so an interrupted run never leaves half a report behind.
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            render(result, fmt, stream)
-        os.replace(tmp, output)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    write_output(output, lambda stream: render(result, fmt, stream))
 
 
 @contextlib.contextmanager

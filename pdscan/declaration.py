@@ -8,6 +8,7 @@ outside the EU/EEA and recipients. Errors name the file and the field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,18 @@ def load_declaration(spec: str | Path) -> Declaration:
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise UsageError(f"{name}: invalid YAML{where}") from exc
     return parse_declaration(data, name, taxonomy())
+
+
+_PERIOD = re.compile(r"^P(?:(?P<y>\d+)Y)?(?:(?P<m>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?$")
+
+
+def parse_period(text: str) -> int | None:
+    """An ISO 8601 date duration (P2Y, P18M, P6Y6M, P90D) in days (a year is 365.25 days), or None."""
+    match = _PERIOD.match(text.strip().upper())
+    if match is None or not any(match.groupdict().values()):
+        return None
+    y, m, w, d = (int(match.group(k) or 0) for k in ("y", "m", "w", "d"))
+    return round(y * 365.25 + m * 30.44 + w * 7 + d)
 
 
 def _fail(path: str, field_name: str, reason: str) -> UsageError:
@@ -183,6 +196,9 @@ def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
         }
         for i, item in enumerate(_items(path, data.get("recipients"), "recipients"))
     )
+    retention = _mapping(path, data.get("retention"), "retention")
+    if "period" in retention and parse_period(str(retention["period"])) is None:
+        raise _fail(path, "retention.period", "an ISO 8601 duration such as P2Y, P18M or P6Y6M")
     transfers = _mapping(path, data.get("transfers"), "transfers")
     if transfers and not isinstance(transfers.get("outside_eea"), bool):
         raise _fail(path, "transfers.outside_eea", "true or false")
@@ -193,7 +209,7 @@ def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
         subjects=tuple(subjects),
         categories=tuple(categories),
         purposes=tuple(purposes),
-        retention={k: " ".join(str(v).split()) for k, v in _mapping(path, data.get("retention"), "retention").items()},
+        retention={k: " ".join(str(v).split()) for k, v in retention.items()},
         transfers={k: (" ".join(v.split()) if isinstance(v, str) else v) for k, v in transfers.items()},
         recipients=recipients,
     )

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pdscan.dates import DateColumns, DateRange, merge_ranges, profile_dates
 from pdscan.masking import MASKERS
 from pdscan.matchers import MATCHERS, MatchContext, MatcherResult
 from pdscan.model import Batch, Column
@@ -34,6 +35,8 @@ class DetectOptions:
     max_samples: int = 3
     show_data: bool = False  # keep raw samples instead of masked ones (only for --show-data)
     ner_model: str | None = None  # spaCy model for named-entity recognition in free text (--ner)
+    # Date columns to profile (oldest/newest date) for retention hints: by name, and every datetime column.
+    date_columns: DateColumns | None = None
 
 
 @dataclass
@@ -70,6 +73,7 @@ class ColumnStats:
     rows: int = 0  # rows of the batches this column was seen in
     values: int = 0  # non-empty values looked at
     rules: dict[str, RuleStats] = field(default_factory=dict)
+    dates: DateRange | None = None  # date profile, for retention-relevant date columns only
 
     def merge(self, other: ColumnStats, max_samples: int) -> ColumnStats:
         rules = dict(self.rules)
@@ -78,7 +82,14 @@ class ColumnStats:
             rules[rule_id] = stats if mine is None else mine.merge(stats, max_samples)
         # A column that is text in one batch and numeric in another is text: the wider kind wins.
         kind = self.kind if self.kind == other.kind else "string"
-        return ColumnStats(self.name, kind, self.rows + other.rows, self.values + other.values, rules)
+        return ColumnStats(
+            self.name,
+            kind,
+            self.rows + other.rows,
+            self.values + other.values,
+            rules,
+            merge_ranges(self.dates, other.dates),
+        )
 
 
 def merge_stats(
@@ -143,6 +154,8 @@ def _detect_column(
     stats.values = len(kept)
     if stats.values == 0:
         return stats
+    if options.date_columns is not None and (column.kind == "datetime" or options.date_columns.role(column.name)):
+        stats.dates = profile_dates(kept)
     # Rules run on distinct values only: exports repeat values a lot (cities, statuses, the same customer).
     counted = pc.value_counts(kept)
     distinct: pa.Array = counted.field("values")

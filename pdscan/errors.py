@@ -33,3 +33,12 @@ class SourceError(PdscanError):
         self.source = source
         self.location = location
         self.reason = reason
+
+
+class InventoryError(PdscanError):
+    """The inventory database cannot be opened, read or written. ``name`` never holds a password."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"inventory {name}: {reason}")
+        self.name = name
+        self.reason = reason

@@ -84,6 +84,10 @@ class TableInfo:
     estimated_rows: int | None = None
     primary_key: list[str] | None = None  # database tables: the key that identifies a row (for DSAR search)
     notes: list[str] = field(default_factory=list)
+    # The table's columns as the source describes them (name, type), scanned or not: schema changes between runs.
+    schema: list[dict[str, Any]] = field(default_factory=list)
+    # Retention-relevant date columns: {"column": name, "role": created|activity|date, "count", "oldest", "newest"}.
+    dates: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -100,6 +104,10 @@ class TableInfo:
             out["primary_key"] = list(self.primary_key)
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.schema:
+            out["schema"] = [dict(c) for c in self.schema]
+        if self.dates:
+            out["dates"] = [dict(d) for d in self.dates]
         return out
 
 
@@ -114,6 +122,8 @@ def _table_info(data: dict[str, Any]) -> TableInfo:
         estimated_rows=data.get("estimated_rows"),
         primary_key=data.get("primary_key"),
         notes=list(data.get("notes", [])),
+        schema=[dict(c) for c in data.get("schema", [])],
+        dates=[dict(d) for d in data.get("dates", [])],
     )
 
 

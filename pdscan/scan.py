@@ -16,6 +16,7 @@ from typing import Any
 from pdscan import __version__
 from pdscan.allowlist import load_allowlist
 from pdscan.compliance import compare
+from pdscan.dates import date_columns
 from pdscan.declaration import load_declaration
 from pdscan.detect import ColumnStats, DetectOptions, detect_batch, merge_stats
 from pdscan.errors import SourceError
@@ -50,9 +51,12 @@ class ScanOptions:
     declaration: str | None = None  # a declaration file (or a shipped one by name) to compare the findings with
 
     def read_options(self, rules: RuleSet) -> ReadOptions:
+        dated = date_columns()
+
         def wants_column(name: str) -> bool:
-            # Numbers, dates and flags are fetched from a database only when a rule's column names speak for them.
-            return any(rule.name_evidence(name).supports for rule in rules)
+            # Numbers, dates and flags are fetched from a database only when a rule's column names speak for them,
+            # or (dates) when the name says when the row was created or last used: retention hints need those.
+            return any(rule.name_evidence(name).supports for rule in rules) or dated.role(name) is not None
 
         return ReadOptions(
             limit=None if self.full else self.sample_size, chunk_rows=self.chunk_rows, wants_column=wants_column
@@ -125,7 +129,10 @@ def scan(
         options=options,
         progress=progress or Progress(),
         detect_options=DetectOptions(
-            max_samples=options.max_samples, show_data=options.show_data, ner_model=options.ner_model
+            max_samples=options.max_samples,
+            show_data=options.show_data,
+            ner_model=options.ner_model,
+            date_columns=date_columns(),
         ),
         read_options=options.read_options(rules),
     )
@@ -237,10 +244,21 @@ def _scan_table(run: _Run, table: Table) -> _TableOutcome:
 def _table_findings(run: _Run, info: TableInfo, stats: dict[str, ColumnStats]) -> list[Finding]:
     if not info.columns:
         info.columns = len(stats)
+    if not info.schema:  # files: the columns as read (databases describe theirs when the table is opened)
+        info.schema = [{"name": c.name, "type": c.kind} for c in stats.values()]
+    dated = date_columns()
+    dates = {c.name: c for c in stats.values() if c.dates is not None}
     found: list[Finding] = []
     names = list(stats)
     for column in stats.values():
         found.extend(column_findings(info.source, info.location, column, run.rules, run.options.min_confidence, names))
+    personal = {f.location.column for f in found}
+    # A date that is personal data itself (a date of birth) says nothing about how old the row is.
+    info.dates = [
+        {"column": name, "role": dated.role(name) or "date", **column.dates.to_dict()}
+        for name, column in dates.items()
+        if name not in personal and column.dates is not None
+    ]
     for finding in found:
         finding.primary_key = info.primary_key
         finding.estimated_rows = info.estimated_rows

@@ -62,6 +62,9 @@ def taxonomy() -> Taxonomy:
     categories = {}
     for key, fields in (data.get("categories") or {}).items():
         fields = fields or {}
+        unknown = set(fields) - {"name", "risk", "article", "replaced_by"}
+        if unknown:  # an unquoted comma in a flow mapping turns the rest of a name into a field
+            raise UsageError(f"{path}: field 'categories.{key}': unknown fields {sorted(map(str, unknown))}")
         categories[key] = Category(
             key=key,
             name=str(fields.get("name", key)),

@@ -28,7 +28,7 @@ from typing import Any
 import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, CompileError, NoSuchModuleError, SQLAlchemyError
 
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location, ScanErrorEntry
@@ -192,6 +192,11 @@ class DatabaseTable(Table):
                 self.primary_key = [c.name for c in table.primary_key.columns]
                 self.info.primary_key = list(self.primary_key)
                 columns, skipped = self._columns(table, options)
+                chosen = {c.name for c in columns}
+                self.info.schema = [
+                    {"name": c.name, "type": _type_name(c.type, conn.dialect), "scanned": c.name in chosen}
+                    for c in table.columns
+                ]
                 if skipped:
                     self.info.notes.append("skipped columns: " + ", ".join(skipped))
                 self.info.columns = len(columns)
@@ -205,6 +210,8 @@ class DatabaseTable(Table):
                 yield from self._fetch(conn, plan, columns, options)
         except SQLAlchemyError as exc:
             raise SourceError(self.source, _one_line(exc, db.options.table_timeout), where) from exc
+        except ValueError as exc:  # a driver that cannot decode a stored value (an impossible date, say)
+            raise SourceError(self.source, f"a stored value cannot be decoded ({type(exc).__name__})", where) from exc
 
     def _columns(self, table: sa.Table, options: ReadOptions) -> tuple[list[sa.Column[Any]], list[str]]:
         """Columns worth reading: text, JSON and arrays always; numbers, dates and flags only where a column name
@@ -229,9 +236,9 @@ class DatabaseTable(Table):
     ) -> _Plan:
         limit = options.limit
         if limit is None:
-            return _Plan(sa.select(*columns), "all rows (--full, streamed)")
+            return _Plan(sa.select(*_raw(columns)), "all rows (--full, streamed)")
         if estimate is not None and estimate <= limit:
-            return _Plan(sa.select(*columns).limit(limit + 1), f"all rows (about {estimate} by statistics)")
+            return _Plan(sa.select(*_raw(columns)).limit(limit + 1), f"all rows (about {estimate} by statistics)")
         if not self.is_view:
             sampled = self._db.dialect.sample(conn, table, columns, limit, estimate, self._db._capabilities)
             if sampled is not None:
@@ -240,7 +247,7 @@ class DatabaseTable(Table):
             if ranged is not None:
                 return ranged
         reason = "a view" if self.is_view else "no integer primary key to sample by"
-        return _Plan(sa.select(*columns).limit(limit + 1), f"first {limit} rows ({reason})")
+        return _Plan(sa.select(*_raw(columns)).limit(limit + 1), f"first {limit} rows ({reason})")
 
     def _fetch(
         self, conn: Connection, plan: _Plan, columns: list[sa.Column[Any]], options: ReadOptions
@@ -264,6 +271,26 @@ class DatabaseTable(Table):
             result.close()
         if options.limit is not None and self.info.estimated_rows and self.info.estimated_rows > self.info.rows_scanned:
             self.info.truncated = True
+
+
+def _raw(columns: list[sa.Column[Any]]) -> list[Any]:
+    """Dates and decimals fetched as the driver gives them, without SQLAlchemy's result processors.
+
+    SQLite keeps any value in any column: a DATE column holding '1.1.2024' makes SQLAlchemy's date processor raise
+    for the whole table. The driver's own value (a string in SQLite, a datetime in PostgreSQL) is what we scan.
+    """
+    return [
+        sa.type_coerce(c, sa.String()).label(c.name) if column_kind(c.type) in ("datetime", "float") else c
+        for c in columns
+    ]
+
+
+def _type_name(column_type: Any, dialect: Any) -> str:
+    """The column type as the database spells it (VARCHAR(255), TIMESTAMP WITHOUT TIME ZONE), for schema diffs."""
+    try:
+        return str(column_type.compile(dialect=dialect))
+    except (CompileError, NotImplementedError):  # a reflected type the dialect cannot render (NullType)
+        return type(column_type).__name__.upper()
 
 
 def _wanted(options: ReadOptions, name: str) -> bool:
@@ -339,7 +366,7 @@ def _key_ranges(
     rng = random.Random(zlib.crc32(name.encode()))
     per_range = max(1, -(-limit // _RANGES))
     starts = sorted({rng.randint(int(low), int(high)) for _ in range(_RANGES)})
-    parts = [sa.select(*columns).where(key >= start).order_by(key).limit(per_range) for start in starts]
+    parts = [sa.select(*_raw(columns)).where(key >= start).order_by(key).limit(per_range) for start in starts]
     if len(parts) == 1:
         query: Any = parts[0]
     else:

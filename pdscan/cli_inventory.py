@@ -1,0 +1,189 @@
+"""The inventory commands: ``pdscan history``, ``pdscan diff`` and the periodic ``pdscan report --inventory``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pdscan.clikit import EXIT_FINDINGS, EXIT_OK, PdscanClickError, inventory_option, write_output
+from pdscan.declaration import load_declaration
+from pdscan.errors import PdscanError
+from pdscan.inventory import Inventory
+from pdscan.inventory.diff import DiffOptions, diff_runs
+from pdscan.inventory.periodic import build_periodic_report, compliance_of
+from pdscan.reporters import diff_text, document_json, periodic_html, periodic_markdown
+from pdscan.rules import load_rules
+
+PERIODIC_FORMATS = {"html": periodic_html.render, "markdown": periodic_markdown.render, "json": document_json.render}
+DIFF_FORMATS = {"text": diff_text.render, "json": document_json.render}
+DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+@click.command("history")
+@inventory_option("The inventory to read.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show the last N runs.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def history_command(inventory: str | None, limit: int, fmt: str) -> None:
+    """List the runs stored in the inventory, newest last.
+
+    A run is 'complete', 'interrupted' (Ctrl-C: what was scanned is kept), 'failed' (storing failed) or
+    'running' (still running, or killed before it could finish). Diffs and reports use complete runs.
+
+    \b
+    Examples:
+      pdscan history
+      pdscan history --inventory postgresql://pdscan@db.example/inventory --limit 50 --format json
+    """
+    try:
+        with Inventory(inventory, create=False) as store:
+            runs = store.runs()[-limit:]
+            name = store.name
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    if fmt == "json":
+        document_json.render({"schema_version": 1, "inventory": name, "runs": [r.to_dict() for r in runs]}, sys.stdout)
+        return
+    if not runs:
+        click.echo(f"no runs in {name} yet: pdscan scan SOURCES --inventory")
+        return
+    click.echo(
+        f"{'run':>5}  {'started (UTC)':<25} {'status':<11} {'findings':>8} {'undecl.':>7} "
+        f"{'tables':>6} {'errors':>6}  sources"
+    )
+    for run in runs:
+        undeclared = (run.compliance or {}).get("summary", {}).get("undeclared")
+        click.echo(
+            f"{run.id:>5}  {run.started_at:<25} {run.status:<11} {run.findings:>8} "
+            f"{'-' if undeclared is None else undeclared:>7} {run.tables:>6} {run.errors:>6}  {', '.join(run.sources)}"
+        )
+
+
+@click.command("diff")
+@click.argument("run_a", type=int, required=False)
+@click.argument("run_b", type=int, required=False)
+@inventory_option("The inventory to read.")
+@click.option(
+    "--declaration",
+    metavar="FILE",
+    help="Compare both runs with this declaration for new undeclared categories (default: what each run used).",
+)
+@click.option("-f", "--format", "fmt", type=click.Choice(sorted(DIFF_FORMATS)), default="text", show_default=True)
+@click.option(
+    "--count-factor",
+    type=click.FloatRange(min=1.0, min_open=True),
+    default=2.0,
+    show_default=True,
+    help="A match count that grew or shrank by this factor is a big change.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["never", "changes", "new", "undeclared"]),
+    default="never",
+    show_default=True,
+    help="Exit with 1 on any change, on new personal-data locations or undeclared categories ('new'), or on new "
+    "undeclared categories only.",
+)
+def diff_command(
+    run_a: int | None,
+    run_b: int | None,
+    inventory: str | None,
+    declaration: str | None,
+    fmt: str,
+    count_factor: float,
+    fail_on: str,
+) -> None:
+    """Show what changed between two runs: new and removed personal-data locations, entity, confidence and
+    count changes, new undeclared categories and schema changes.
+
+    With no RUN, the last two complete runs of the same sources; with one, that run against the latest
+    complete run of the same sources.
+
+    \b
+    Examples:
+      pdscan diff
+      pdscan diff 12 15 --format json
+      pdscan diff --declaration entrack --fail-on new
+    """
+    try:
+        with Inventory(inventory, create=False) as store:
+            before, after = _pick_runs(store, run_a, run_b)
+            a, b = store.load(before), store.load(after)
+            recomputed: tuple[dict[str, Any] | None, dict[str, Any] | None] = (None, None)
+            declaration = declaration or _shared_declaration(a.info.declaration, b.info.declaration)
+            if declaration is not None:
+                declared, rules = load_declaration(declaration), load_rules()
+                recomputed = (compliance_of(a.result, declared, rules), compliance_of(b.result, declared, rules))
+            diff = diff_runs(a, b, DiffOptions(count_factor=count_factor), undeclared=recomputed)
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    DIFF_FORMATS[fmt](diff, sys.stdout)
+    summary = diff["summary"]
+    failing = {
+        "never": False,
+        "changes": summary["changed"],
+        "new": bool(summary["new_locations"] or summary["new_undeclared"]),
+        "undeclared": bool(summary["new_undeclared"]),
+    }[fail_on]
+    sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _shared_declaration(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str | None:
+    """The declaration both runs used, when it can still be loaded (so the new gaps come with their locations)."""
+    files = {(a or {}).get("file"), (b or {}).get("file")}
+    if len(files) != 1 or None in files:
+        return None
+    spec = str(next(iter(files)))
+    try:
+        load_declaration(spec)
+    except PdscanError:
+        return None
+    return spec
+
+
+def _pick_runs(store: Inventory, run_a: int | None, run_b: int | None) -> tuple[int, int]:
+    if run_a is not None and run_b is not None:
+        store.run(run_a), store.run(run_b)  # both must exist
+        return run_a, run_b
+    complete = store.runs(statuses=("complete",))
+    if run_a is not None:
+        base = store.run(run_a)
+        later = [r for r in complete if r.sources_key == base.sources_key and r.id != base.id]
+        if not later:
+            raise PdscanClickError(f"no other complete run of the sources of run {run_a} to compare with")
+        return run_a, later[-1].id
+    if not complete:
+        raise PdscanClickError(f"no complete run in {store.name} yet: pdscan scan SOURCES --inventory")
+    latest = complete[-1]
+    previous = store.previous_run(latest)
+    if previous is None:
+        raise PdscanClickError(
+            f"run {latest.id} is the only complete run of {', '.join(latest.sources)}: scan again to compare"
+        )
+    return previous.id, latest.id
+
+
+def periodic_report(
+    inventory: str, since: dt.datetime | None, declaration: str | None, fmt: str, output: Path | None, fail_on: str
+) -> int:
+    """``pdscan report --inventory``: returns the exit code."""
+    if fmt not in PERIODIC_FORMATS:
+        raise click.UsageError(f"the inventory report comes as {', '.join(sorted(PERIODIC_FORMATS))}, not {fmt}")
+    try:
+        with Inventory(inventory, create=False) as store:
+            report = build_periodic_report(
+                store,
+                since=since.replace(tzinfo=since.tzinfo or dt.timezone.utc) if since else None,
+                declaration=load_declaration(declaration) if declaration else None,
+            )
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    write_output(output, lambda stream: PERIODIC_FORMATS[fmt](report, stream))
+    if fail_on == "undeclared":
+        if report["compliance"] is None:
+            raise click.UsageError("--fail-on undeclared needs --declaration FILE (or runs that used one)")
+        return EXIT_FINDINGS if report["compliance"]["undeclared"] else EXIT_OK
+    return EXIT_OK

@@ -1,0 +1,112 @@
+"""Date profile of a column: how many values are dates, the oldest and the newest, for retention hints.
+
+Which columns are profiled is data (``rules/retention/date_columns.yaml``): columns whose name says when a row was
+created or when the person was last active, and every column a database declares as a date or timestamp. The
+profile is computed column-wide with Arrow kernels and merges associatively (count sums, min of oldest, max of
+newest), like the detector's statistics it travels with. Only day precision is kept.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import yaml
+
+from pdscan.colnames import Vocabulary
+from pdscan.errors import UsageError
+from pdscan.resources import builtin_rules_dir
+
+ROLES = ("created", "activity")
+# ISO 8601 (2024-01-31, 2024-01-31T12:00:00, 2024-01-31 12:00:00+02) and Finnish d.m.yyyy (31.1.2024 12.00).
+_ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:$|[T ])"
+_FINNISH = r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?:$|[ ])"
+_YEARS = (1900, 2200)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Dates seen in one column: how many values parsed, and the oldest and newest as ISO dates."""
+
+    count: int
+    oldest: str
+    newest: str
+
+    def merge(self, other: DateRange | None) -> DateRange:
+        if other is None:
+            return self
+        return DateRange(self.count + other.count, min(self.oldest, other.oldest), max(self.newest, other.newest))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "oldest": self.oldest, "newest": self.newest}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DateRange:
+        return cls(int(data["count"]), str(data["oldest"]), str(data["newest"]))
+
+
+def merge_ranges(left: DateRange | None, right: DateRange | None) -> DateRange | None:
+    return right if left is None else left.merge(right)
+
+
+@dataclass(frozen=True)
+class DateColumns:
+    """The vocabulary of retention-relevant date columns, by role."""
+
+    vocabularies: dict[str, Vocabulary]
+
+    def role(self, column: str) -> str | None:
+        """``created`` or ``activity`` when the column name says so, else None."""
+        for role in ROLES:
+            if self.vocabularies[role].match(column) is not None:
+                return role
+        return None
+
+
+def load_date_columns(path: Path | None = None) -> DateColumns:
+    path = path or builtin_rules_dir() / "retention" / "date_columns.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise UsageError(f"{path}: cannot read the date column vocabulary ({exc})") from exc
+    missing = [role for role in ROLES if not isinstance(data.get(role), list)]
+    if missing:
+        raise UsageError(f"{path}: field '{missing[0]}': a list of column names")
+    return DateColumns({role: Vocabulary.of(str(w) for w in data[role]) for role in ROLES})
+
+
+@functools.lru_cache(maxsize=1)
+def date_columns() -> DateColumns:
+    return load_date_columns()
+
+
+def profile_dates(values: pa.Array) -> DateRange | None:
+    """The date range of a string column (ISO or Finnish dates, timestamps cut to the day), or None if no dates."""
+    if len(values) == 0:
+        return None
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    best: np.ndarray | None = None
+    for pattern in (_ISO, _FINNISH):
+        parts = pc.extract_regex(values, pattern)  # null where the value does not match
+        if parts.null_count == len(parts):
+            continue
+        matched = pc.is_valid(parts)
+        parts = pc.filter(parts, matched)
+        y, m, d = (pc.cast(parts.field(k), pa.int64()).to_numpy(zero_copy_only=False) for k in ("y", "m", "d"))
+        ok = (y >= _YEARS[0]) & (y < _YEARS[1]) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31)
+        keys = (y * 10_000 + m * 100 + d)[ok]
+        best = keys if best is None else np.concatenate([best, keys])
+    if best is None or best.size == 0:
+        return None
+    lo, hi = int(best.min()), int(best.max())
+    return DateRange(int(best.size), _iso(lo), _iso(hi))
+
+
+def _iso(key: int) -> str:
+    return f"{key // 10_000:04d}-{key // 100 % 100:02d}-{key % 100:02d}"

@@ -1,0 +1,131 @@
+"""The inventory's tables, as SQLAlchemy Core metadata. Never a raw value: masked samples and counts only.
+
+The schema is versioned: :mod:`pdscan.inventory.migrations` creates these tables in order, one migration per
+version, and records each in ``pdscan_migrations``. A table added in a later version is defined here with the
+migration that adds it named in a comment; a migration never changes a table an earlier one created without
+saying so in its own code.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# Applied migrations: one row per schema version.
+migrations_table = sa.Table(
+    "pdscan_migrations",
+    metadata,
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("pdscan_version", sa.String(40), nullable=False),
+)
+
+# Settings of this inventory: the salt of keyed fingerprints (DSAR audit log), when it was created.
+meta_table = sa.Table(
+    "pdscan_meta",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.String(400), nullable=False),
+)
+
+# Migration 1. One scan. status: running (written first; a run killed hard stays so), complete, interrupted
+# (Ctrl-C: what was scanned is kept, marked), failed (storing failed; nothing but this row).
+runs_table = sa.Table(
+    "pdscan_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("uid", sa.String(36), nullable=False, unique=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True)),
+    sa.Column("pdscan_version", sa.String(40), nullable=False),
+    sa.Column("rules_version", sa.String(40), nullable=False),
+    sa.Column("sources", sa.JSON, nullable=False),  # source names as shown: passwords masked
+    sa.Column("sources_key", sa.String(64), nullable=False, index=True),  # which runs scanned the same sources
+    sa.Column("options", sa.JSON, nullable=False),
+    sa.Column("declaration", sa.JSON),  # {"file", "controller"} of the declaration used, if any
+    sa.Column("compliance", sa.JSON),  # summary and undeclared category keys, if a declaration was used
+    sa.Column("host", sa.String(200)),
+    sa.Column("findings", sa.Integer, nullable=False, default=0),
+    sa.Column("errors", sa.Integer, nullable=False, default=0),
+    sa.Column("tables", sa.Integer, nullable=False, default=0),
+    sa.Column("rows_scanned", sa.BigInteger, nullable=False, default=0),
+)
+
+run_sources_table = sa.Table(
+    "pdscan_run_sources",
+    metadata,
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("source", sa.String(1000), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("tables", sa.Integer, nullable=False),
+    sa.Column("ignored_files", sa.Integer, nullable=False),
+    sa.Column("errors", sa.Integer, nullable=False),
+)
+
+findings_table = sa.Table(
+    "pdscan_findings",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("source", sa.String(1000), nullable=False),
+    sa.Column("container", sa.String(1000), nullable=False),  # the table/sheet/file, as displayed
+    sa.Column("column_name", sa.String(1000), nullable=False),
+    sa.Column("location", sa.JSON, nullable=False),
+    sa.Column("entity", sa.String(100), nullable=False),
+    sa.Column("rules", sa.JSON, nullable=False),
+    sa.Column("confidence", sa.String(10), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("match_count", sa.BigInteger, nullable=False),
+    sa.Column("values_scanned", sa.BigInteger, nullable=False),
+    sa.Column("rows_scanned", sa.BigInteger, nullable=False),
+    sa.Column("reasons", sa.JSON, nullable=False),
+    sa.Column("samples", sa.JSON, nullable=False),  # masked; empty when the scan ran with --show-data
+    sa.Column("categories", sa.JSON, nullable=False),
+    sa.Column("declared", sa.JSON),
+    sa.Column("primary_key", sa.JSON),
+    sa.Column("estimated_rows", sa.BigInteger),
+)
+
+errors_table = sa.Table(
+    "pdscan_errors",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("source", sa.String(1000), nullable=False),
+    sa.Column("location", sa.JSON),
+    sa.Column("reason", sa.String(2000), nullable=False),
+)
+
+suppressed_table = sa.Table(
+    "pdscan_suppressed",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("fingerprint", sa.String(2000), nullable=False),
+    sa.Column("reason", sa.String(2000), nullable=False),
+)
+
+# Migration 2. Coverage per scanned table, sheet or file: rows read, sampling, the schema as the source
+# described it (column names, types, whether each was scanned) and date ranges of retention-relevant columns.
+locations_table = sa.Table(
+    "pdscan_locations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("source", sa.String(1000), nullable=False),
+    sa.Column("container", sa.String(1000), nullable=False),
+    sa.Column("location", sa.JSON, nullable=False),
+    sa.Column("rows_scanned", sa.BigInteger, nullable=False),
+    sa.Column("columns", sa.Integer, nullable=False),
+    sa.Column("truncated", sa.Boolean, nullable=False),
+    sa.Column("sampling", sa.String(400), nullable=False),
+    sa.Column("estimated_rows", sa.BigInteger),
+    sa.Column("primary_key", sa.JSON),
+    sa.Column("notes", sa.JSON, nullable=False),
+    sa.Column("table_schema", sa.JSON, nullable=False),
+    sa.Column("dates", sa.JSON, nullable=False),
+)

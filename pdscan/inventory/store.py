@@ -1,0 +1,602 @@
+"""The inventory: every scan kept in a database (SQLite by default, PostgreSQL for teams), never a raw value.
+
+A run is written in two steps so that nothing half-written looks complete: :meth:`Inventory.start_run` commits a
+``running`` row before the scan; :meth:`Inventory.finish_run` writes everything the scan found and flips the status
+in one transaction (``complete``, or ``interrupted`` after Ctrl-C). A scan killed hard leaves its row ``running``;
+a failure while storing rolls the transaction back and marks the row ``failed``. History, diffs and reports use
+complete runs unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import socket
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from pdscan.errors import InventoryError
+from pdscan.inventory import migrations, schema
+from pdscan.model import Finding, Location, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
+
+ENV_VAR = "PDSCAN_INVENTORY"
+STATUSES = ("running", "complete", "interrupted", "failed")
+
+
+def default_inventory_path() -> Path:
+    """``$XDG_DATA_HOME/pdscan/inventory.sqlite`` (``~/.local/share/pdscan/inventory.sqlite``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "pdscan" / "inventory.sqlite"
+
+
+def resolve_inventory_url(value: str | None) -> str:
+    """The inventory URL: the value given, else ``$PDSCAN_INVENTORY``, else the default SQLite file.
+
+    A plain path (no ``://``) is a SQLite file.
+    """
+    value = value or os.environ.get(ENV_VAR) or str(default_inventory_path())
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def mask(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("://", 1)[0] + "://***"
+
+
+def sources_key(sources: Sequence[str]) -> str:
+    """Which runs scanned the same sources: folders and files by absolute path, databases by masked URL."""
+    normal = sorted(s if "://" in s else os.path.abspath(s) for s in sources)
+    return hashlib.sha256(json.dumps(normal).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    id: int
+    uid: str
+    status: str
+    started_at: str
+    finished_at: str | None
+    pdscan_version: str
+    rules_version: str
+    sources: list[str]
+    sources_key: str
+    options: dict[str, Any]
+    declaration: dict[str, Any] | None
+    compliance: dict[str, Any] | None
+    host: str | None
+    findings: int
+    errors: int
+    tables: int
+    rows_scanned: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "uid": self.uid,
+            "status": self.status,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "pdscan_version": self.pdscan_version,
+            "rules_version": self.rules_version,
+            "sources": list(self.sources),
+            "sources_key": self.sources_key,
+            "declaration": self.declaration,
+            "compliance": self.compliance,
+            "host": self.host,
+            "findings": self.findings,
+            "errors": self.errors,
+            "tables": self.tables,
+            "rows_scanned": self.rows_scanned,
+        }
+
+
+@dataclass
+class StoredRun:
+    """A run as the inventory keeps it: its metadata and the scan result rebuilt from the stored rows."""
+
+    info: RunInfo
+    result: ScanResult
+
+
+class Inventory:
+    """An open inventory database. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, url: str | None = None, *, upgrade: bool = True, create: bool = True) -> None:
+        """``create=False`` (readers: history, diff, reports) refuses a SQLite file that does not exist yet."""
+        self.url = resolve_inventory_url(url)
+        self.name = mask(self.url)
+        if not create:
+            database = make_url(self.url).database if self.url.startswith("sqlite") else None
+            if database and database != ":memory:" and not Path(database).exists():
+                raise InventoryError(
+                    self.name, "no inventory here yet: store a run with pdscan scan SOURCES --inventory"
+                )
+        self.engine = _engine(self.url, self.name)
+        if upgrade:
+            try:
+                self.version = migrations.upgrade(self.engine, name=self.name)
+            except SQLAlchemyError as exc:
+                self.engine.dispose()
+                raise InventoryError(self.name, _one_line(exc)) from exc
+
+    def __enter__(self) -> Inventory:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def salt(self) -> str:
+        with self._connect() as conn:
+            value = conn.execute(
+                sa.select(schema.meta_table.c.value).where(schema.meta_table.c.key == "salt")
+            ).scalar_one()
+        return str(value)
+
+    # -- writing ---------------------------------------------------------------------------------------------
+
+    def start_run(self, sources: Sequence[str], options: dict[str, Any], declaration: str | None = None) -> int:
+        """Record a run as ``running`` (committed at once) and return its id."""
+        names = [mask(s) if "://" in s else s for s in sources]
+        row = {
+            "uid": str(uuid.uuid4()),
+            "status": "running",
+            "started_at": dt.datetime.now(dt.timezone.utc),
+            "pdscan_version": _version(),
+            "rules_version": "",
+            "sources": names,
+            "sources_key": sources_key(names),
+            "options": _jsonable(options),
+            "declaration": {"file": declaration} if declaration else None,
+            "host": socket.gethostname(),
+            "findings": 0,
+            "errors": 0,
+            "tables": 0,
+            "rows_scanned": 0,
+        }
+        with self._begin() as conn:
+            key = conn.execute(schema.runs_table.insert().values(**row)).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def finish_run(self, run_id: int, result: ScanResult) -> None:
+        """Store everything the scan found and mark the run complete (or interrupted), all in one transaction."""
+        status = "interrupted" if result.interrupted else "complete"
+        raw_samples = bool(result.options.get("show_data"))
+        try:
+            with self._begin() as conn:
+                self._write_children(conn, run_id, result, raw_samples)
+                compliance = None
+                if result.compliance is not None:
+                    compliance = {
+                        "summary": result.compliance.get("summary", {}),
+                        "undeclared": [g["key"] for g in result.compliance.get("undeclared", [])],
+                    }
+                declaration = None
+                if result.compliance is not None:
+                    declared = result.compliance.get("declaration", {})
+                    declaration = {
+                        "file": declared.get("file"),
+                        "controller": (declared.get("controller") or {}).get("name"),
+                    }
+                conn.execute(
+                    schema.runs_table.update()
+                    .where(schema.runs_table.c.id == run_id)
+                    .values(
+                        status=status,
+                        started_at=_parse_time(result.started_at),
+                        finished_at=_parse_time(result.finished_at),
+                        rules_version=result.tool.get("rules_version", ""),
+                        declaration=declaration,
+                        compliance=compliance,
+                        findings=len(result.findings),
+                        errors=len(result.errors),
+                        tables=len(result.tables),
+                        rows_scanned=sum(t.rows_scanned for t in result.tables),
+                    )
+                )
+        except InventoryError as exc:
+            self.fail_run(run_id)
+            raise InventoryError(self.name, f"run {run_id} could not be stored ({exc.reason})") from exc
+        except BaseException:  # Ctrl-C while storing: the transaction rolled back; say so on the run's row
+            self.fail_run(run_id)
+            raise
+
+    def fail_run(self, run_id: int) -> None:
+        """Mark a run failed, keeping nothing of it but its row. Best effort: the original error matters more."""
+        try:
+            with self._begin() as conn:
+                conn.execute(
+                    schema.runs_table.update()
+                    .where(schema.runs_table.c.id == run_id, schema.runs_table.c.status == "running")
+                    .values(status="failed", finished_at=dt.datetime.now(dt.timezone.utc))
+                )
+        except InventoryError:
+            pass  # the inventory is unreachable: the row stays 'running', which history shows as not complete
+
+    def _write_children(self, conn: Connection, run_id: int, result: ScanResult, raw_samples: bool) -> None:
+        if result.sources:
+            conn.execute(
+                schema.run_sources_table.insert(),
+                [
+                    {
+                        "run_id": run_id,
+                        "position": i,
+                        "source": s.source,
+                        "kind": s.kind,
+                        "tables": s.tables,
+                        "ignored_files": s.ignored_files,
+                        "errors": s.errors,
+                    }
+                    for i, s in enumerate(result.sources)
+                ],
+            )
+        if result.findings:
+            conn.execute(
+                schema.findings_table.insert(), [_finding_row(run_id, f, raw_samples) for f in result.findings]
+            )
+        if result.errors:
+            conn.execute(
+                schema.errors_table.insert(),
+                [
+                    {
+                        "run_id": run_id,
+                        "source": e.source,
+                        "location": e.location.to_dict() if e.location else None,
+                        "reason": e.reason,
+                    }
+                    for e in result.errors
+                ],
+            )
+        if result.suppressed:
+            conn.execute(
+                schema.suppressed_table.insert(),
+                [{"run_id": run_id, "fingerprint": s["fingerprint"], "reason": s["reason"]} for s in result.suppressed],
+            )
+        if result.tables:
+            conn.execute(schema.locations_table.insert(), [_location_row(run_id, t) for t in result.tables])
+
+    # -- reading ---------------------------------------------------------------------------------------------
+
+    def runs(self, statuses: Sequence[str] | None = None, since: dt.datetime | None = None) -> list[RunInfo]:
+        """Runs, oldest first."""
+        runs = schema.runs_table
+        query = sa.select(runs).order_by(runs.c.started_at, runs.c.id)
+        if statuses:
+            query = query.where(runs.c.status.in_(list(statuses)))
+        if since is not None:
+            query = query.where(runs.c.started_at >= since)
+        with self._connect() as conn:
+            return [_run_info(row._mapping) for row in conn.execute(query)]
+
+    def run(self, run_id: int) -> RunInfo:
+        with self._connect() as conn:
+            row = conn.execute(sa.select(schema.runs_table).where(schema.runs_table.c.id == run_id)).first()
+        if row is None:
+            raise InventoryError(self.name, f"no run {run_id} (see pdscan history)")
+        return _run_info(row._mapping)
+
+    def load(self, run_id: int) -> StoredRun:
+        """A run with everything stored of it, as a ScanResult (findings, coverage, errors, suppressed)."""
+        info = self.run(run_id)
+        with self._connect() as conn:
+            sources = [
+                SourceSummary(r.source, r.kind, r.tables, r.ignored_files, r.errors)
+                for r in conn.execute(
+                    sa.select(schema.run_sources_table)
+                    .where(schema.run_sources_table.c.run_id == run_id)
+                    .order_by(schema.run_sources_table.c.position)
+                )
+            ]
+            findings = [
+                _finding(r._mapping)
+                for r in conn.execute(
+                    sa.select(schema.findings_table)
+                    .where(schema.findings_table.c.run_id == run_id)
+                    .order_by(schema.findings_table.c.id)
+                )
+            ]
+            errors = [
+                ScanErrorEntry(r.source, r.reason, Location(**r.location) if r.location else None)
+                for r in conn.execute(
+                    sa.select(schema.errors_table)
+                    .where(schema.errors_table.c.run_id == run_id)
+                    .order_by(schema.errors_table.c.id)
+                )
+            ]
+            suppressed = [
+                {"fingerprint": r.fingerprint, "reason": r.reason}
+                for r in conn.execute(
+                    sa.select(schema.suppressed_table).where(schema.suppressed_table.c.run_id == run_id)
+                )
+            ]
+            tables = [
+                _table(r._mapping)
+                for r in conn.execute(
+                    sa.select(schema.locations_table)
+                    .where(schema.locations_table.c.run_id == run_id)
+                    .order_by(schema.locations_table.c.id)
+                )
+            ]
+        result = ScanResult(
+            tool={"name": "pdscan", "version": info.pdscan_version, "rules_version": info.rules_version},
+            started_at=info.started_at,
+            finished_at=info.finished_at or info.started_at,
+            options=dict(info.options),
+            sources=sources,
+            tables=tables,
+            findings=findings,
+            errors=errors,
+            interrupted=info.status != "complete",
+            suppressed=suppressed,
+        )
+        return StoredRun(info, result)
+
+    def seen(self) -> dict[tuple[str, str, str, str], tuple[str, str]]:
+        """First and last start time of the complete runs that found each (source, container, column, entity)."""
+        f, r = schema.findings_table, schema.runs_table
+        query = (
+            sa.select(
+                f.c.source,
+                f.c.container,
+                f.c.column_name,
+                f.c.entity,
+                sa.func.min(r.c.started_at),
+                sa.func.max(r.c.started_at),
+            )
+            .join(r, r.c.id == f.c.run_id)
+            .where(r.c.status == "complete")
+            .group_by(f.c.source, f.c.container, f.c.column_name, f.c.entity)
+        )
+        with self._connect() as conn:
+            return {
+                (row[0], row[1], row[2], row[3]): (_iso(row[4]) or "", _iso(row[5]) or "")
+                for row in conn.execute(query)
+            }
+
+    def categories_per_run(self, run_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        """Per run: how many findings (columns) fall in each data category."""
+        out: dict[int, dict[str, int]] = {run_id: {} for run_id in run_ids}
+        if not run_ids:
+            return out
+        f = schema.findings_table
+        query = sa.select(f.c.run_id, f.c.categories).where(f.c.run_id.in_(list(run_ids)))
+        with self._connect() as conn:
+            for run_id, categories in conn.execute(query):
+                counts = out[int(run_id)]
+                for key in categories or ["user"]:
+                    counts[key] = counts.get(key, 0) + 1
+        return out
+
+    def previous_run(self, run: RunInfo) -> RunInfo | None:
+        """The complete run of the same sources before ``run``."""
+        earlier = [
+            r
+            for r in self.runs(statuses=("complete",))
+            if r.sources_key == run.sources_key and (r.started_at, r.id) < (run.started_at, run.id)
+        ]
+        return earlier[-1] if earlier else None
+
+    # -- plumbing --------------------------------------------------------------------------------------------
+
+    def _begin(self) -> _Transaction:
+        return _Transaction(self)
+
+    def _connect(self) -> _Transaction:
+        return _Transaction(self, write=False)
+
+
+class _Transaction:
+    """A connection in a transaction; SQLAlchemy errors become one-line InventoryErrors naming the inventory."""
+
+    def __init__(self, inventory: Inventory, write: bool = True) -> None:
+        self.inventory = inventory
+        self.write = write
+        self._context: Any = None
+
+    def __enter__(self) -> Connection:
+        try:
+            self._context = self.inventory.engine.begin()
+            conn: Connection = self._context.__enter__()
+        except SQLAlchemyError as exc:
+            raise InventoryError(self.inventory.name, _one_line(exc)) from exc
+        return conn
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        try:
+            self._context.__exit__(exc_type, exc, tb)
+        except SQLAlchemyError as error:
+            raise InventoryError(self.inventory.name, _one_line(error)) from error
+        if isinstance(exc, SQLAlchemyError) and not isinstance(exc, InventoryError):
+            raise InventoryError(self.inventory.name, _one_line(exc)) from exc
+
+
+def _engine(url: str, name: str) -> Engine:
+    try:
+        parsed: URL = make_url(url)
+    except ArgumentError as exc:
+        raise InventoryError(name, "not a SQLAlchemy URL or a file path") from exc
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InventoryError(name, f"cannot create {Path(database).parent} ({exc.strerror})") from exc
+        kwargs["connect_args"] = {"timeout": 60}  # wait for another writer rather than fail at once
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs["connect_args"] = {"connect_timeout": 10}
+    try:
+        engine = sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise InventoryError(
+            name, f"no driver for {parsed.drivername} (install pdscan[postgres] or pdscan[mysql])"
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        _serialise_sqlite_writers(engine)
+    return engine
+
+
+def _serialise_sqlite_writers(engine: Engine) -> None:
+    """SQLAlchemy's documented recipe: let SQLAlchemy, not pysqlite, begin transactions, and begin them IMMEDIATE.
+
+    Then DDL is transactional (a migration is all or nothing) and two writers queue on SQLite's lock (with the
+    connect timeout) instead of one failing with 'database is locked' halfway through a run.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _finding_row(run_id: int, finding: Finding, raw_samples: bool) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "source": finding.source,
+        "container": finding.location.display(with_column=False),
+        "column_name": finding.location.column or "",
+        "location": finding.location.to_dict(),
+        "entity": finding.entity,
+        "rules": list(finding.rules),
+        "confidence": finding.confidence,
+        "score": float(finding.score),
+        "match_count": finding.match_count,
+        "values_scanned": finding.values_scanned,
+        "rows_scanned": finding.rows_scanned,
+        "reasons": list(finding.reasons),
+        # Raw values never reach the inventory: a --show-data scan stores no samples at all.
+        "samples": [] if raw_samples else list(finding.samples),
+        "categories": list(finding.categories),
+        "declared": list(finding.declared) if finding.declared is not None else None,
+        "primary_key": list(finding.primary_key) if finding.primary_key is not None else None,
+        "estimated_rows": finding.estimated_rows,
+    }
+
+
+def _finding(row: Any) -> Finding:
+    return Finding(
+        source=row["source"],
+        location=Location(**row["location"]),
+        entity=row["entity"],
+        rules=list(row["rules"]),
+        confidence=row["confidence"],
+        score=float(row["score"]),
+        match_count=int(row["match_count"]),
+        values_scanned=int(row["values_scanned"]),
+        rows_scanned=int(row["rows_scanned"]),
+        reasons=list(row["reasons"]),
+        samples=list(row["samples"]),
+        primary_key=row["primary_key"],
+        estimated_rows=row["estimated_rows"],
+        categories=list(row["categories"]),
+        declared=row["declared"],
+    )
+
+
+def _location_row(run_id: int, table: TableInfo) -> dict[str, Any]:
+    return {
+        "run_id": run_id,
+        "source": table.source,
+        "container": table.location.display(with_column=False),
+        "location": table.location.to_dict(),
+        "rows_scanned": table.rows_scanned,
+        "columns": table.columns,
+        "truncated": table.truncated,
+        "sampling": table.sampling,
+        "estimated_rows": table.estimated_rows,
+        "primary_key": table.primary_key,
+        "notes": list(table.notes),
+        "table_schema": [dict(c) for c in table.schema],
+        "dates": [dict(d) for d in table.dates],
+    }
+
+
+def _table(row: Any) -> TableInfo:
+    return TableInfo(
+        source=row["source"],
+        location=Location(**row["location"]),
+        rows_scanned=int(row["rows_scanned"]),
+        columns=int(row["columns"]),
+        truncated=bool(row["truncated"]),
+        sampling=row["sampling"],
+        estimated_rows=row["estimated_rows"],
+        primary_key=row["primary_key"],
+        notes=list(row["notes"]),
+        schema=list(row["table_schema"]),
+        dates=list(row["dates"]),
+    )
+
+
+def _run_info(row: Any) -> RunInfo:
+    return RunInfo(
+        id=int(row["id"]),
+        uid=row["uid"],
+        status=row["status"],
+        started_at=_iso(row["started_at"]) or "",
+        finished_at=_iso(row["finished_at"]),
+        pdscan_version=row["pdscan_version"],
+        rules_version=row["rules_version"],
+        sources=list(row["sources"]),
+        sources_key=row["sources_key"],
+        options=dict(row["options"]),
+        declaration=row["declaration"],
+        compliance=row["compliance"],
+        host=row["host"],
+        findings=int(row["findings"]),
+        errors=int(row["errors"]),
+        tables=int(row["tables"]),
+        rows_scanned=int(row["rows_scanned"]),
+    )
+
+
+def _parse_time(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # SQLite keeps no zone: everything pdscan writes is UTC
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    return dict(json.loads(json.dumps(data, default=str)))
+
+
+def _version() -> str:
+    from pdscan import __version__
+
+    return __version__
+
+
+def _one_line(exc: BaseException) -> str:
+    """The first line of a database error, without the SQL and parameters SQLAlchemy appends."""
+    original = getattr(exc, "orig", None) or exc
+    text = (str(original).strip().splitlines() or [type(original).__name__])[0]
+    return text[:300]

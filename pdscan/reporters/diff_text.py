@@ -1,0 +1,78 @@
+"""``pdscan diff`` as text: what changed between two runs, most important first."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+
+def render(diff: dict[str, Any], stream: TextIO) -> None:
+    before, after = diff["before"], diff["after"]
+    out = stream.write
+    out(f"pdscan diff: run #{before['id']} ({before['started_at']}) -> run #{after['id']} ({after['started_at']})\n")
+    out(f"sources: {', '.join(after['sources'])}\n")
+    if not diff["same_sources"]:
+        out(f"note: the runs scanned different sources (before: {', '.join(before['sources'])})\n")
+    if not diff["summary"]["changed"]:
+        out("no change\n")
+        return
+    undeclared = diff["undeclared"]
+    for gap in undeclared["new"]:
+        risk = " HIGH RISK" if gap.get("risk") == "high" else ""
+        out(f"\nNEW UNDECLARED{risk}: {gap['name']} [{gap['key']}]\n")
+        for loc in gap.get("locations", []):
+            out(f"  {loc['display']}: {loc['entity']} {loc['match_count']}/{loc['rows_scanned']}\n")
+    for gap in undeclared["resolved"]:
+        out(f"\nno longer undeclared: {gap['name']} [{gap['key']}]\n")
+    _section(
+        out,
+        "New personal-data locations",
+        [
+            f"+ {x['display']}: {', '.join(x['entities'])} ({x['confidence']}, {x['match_count']}/{x['rows_scanned']})"
+            for x in diff["new_locations"]
+        ],
+    )
+    _section(
+        out,
+        "No longer seen",
+        [f"- {x['display']}: {', '.join(x['entities'])} ({x['reason']})" for x in diff["removed_locations"]],
+    )
+    changed = [
+        f"~ {x['display']}: "
+        + "; ".join(
+            part
+            for part in (
+                f"now also {', '.join(x['added'])}" if x["added"] else "",
+                f"no longer {', '.join(x['removed'])}" if x["removed"] else "",
+            )
+            if part
+        )
+        for x in diff["entity_changes"]
+    ]
+    changed += [
+        f"~ {x['display']}: {x['entity']} confidence {x['before']} -> {x['after']}" for x in diff["confidence_changes"]
+    ]
+    changed += [
+        f"~ {x['display']}: {x['entity']} {x['before']['match_count']} -> {x['after']['match_count']} matches "
+        f"({x['before']['rows_scanned']} -> {x['after']['rows_scanned']} rows scanned)"
+        for x in diff["count_changes"]
+    ]
+    _section(out, "Changed", changed)
+    schema = diff["schema_changes"]
+    lines = [f"+ table {t['display']}: {t['status']}" for t in schema["new_tables"]]
+    lines += [f"- table {t['display']}" for t in schema["removed_tables"]]
+    lines += [f"+ column {c['table']} :: {c['column']} ({c['type']}): {c['status']}" for c in schema["new_columns"]]
+    lines += [f"- column {c['table']} :: {c['column']}" for c in schema["removed_columns"]]
+    lines += [
+        f"~ column {c['table']} :: {c['column']}: type {c['before']} -> {c['after']}" for c in schema["type_changes"]
+    ]
+    if not schema["recorded"]:
+        lines.append(f"(run #{before['id']} recorded no schema: new tables and columns cannot be told)")
+    _section(out, "Schema changes", lines)
+
+
+def _section(out: Any, title: str, lines: list[str]) -> None:
+    if not lines:
+        return
+    out(f"\n{title}\n")
+    for line in lines:
+        out(f"  {line}\n")
