@@ -258,3 +258,23 @@ def _fill_mariadb(cur: object, big: bool) -> None:
         SELECT seq AS id, CONCAT('kirjautuminen ', seq % 7) AS kuvaus,
         CONCAT('10.', seq % 250, '.', seq % 200, '.', 1 + seq % 250) AS ip FROM seq_1_to_{rows}""")
     execute("ANALYZE TABLE tapahtumat, asiakkaat")
+
+
+@contextmanager
+def postgres_empty() -> Iterator[str]:
+    """An empty PostgreSQL database of its own (for an inventory): yields its SQLAlchemy URL, drops it after."""
+    try:
+        import psycopg
+    except ImportError as exc:
+        pytest.skip(f"psycopg not installed ({exc})")
+    try:
+        admin = psycopg.connect(**PG_ADMIN, autocommit=True)  # type: ignore[arg-type]
+    except psycopg.OperationalError as exc:
+        unavailable("PostgreSQL on 127.0.0.1:5432", exc)
+    name = f"pdscan_inv_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

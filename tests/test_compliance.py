@@ -125,6 +125,7 @@ def test_declared_but_never_found_says_whether_pdscan_could_find_it(results: dic
         (lambda d: d["purposes"][0].update(legal_bases=["because"]), "purposes[0].legal_bases"),
         (lambda d: d.update(colour="red"), "colour"),
         (lambda d: d["transfers"].update(outside_eea="maybe"), "transfers.outside_eea"),
+        (lambda d: d["retention"].update(period="five years"), "retention.period"),
     ],
 )
 def test_malformed_declaration_names_file_and_field(change: Any, field: str) -> None:
@@ -206,3 +207,13 @@ def test_declarations_commands() -> None:
     assert "entrack" in listed and "entteri" in listed
     checked = run("declarations", "check", "entrack")
     assert checked.exit_code == 0 and "valid" in checked.stdout
+
+
+def test_retention_period_is_an_iso_duration_in_days() -> None:
+    from pdscan.declaration import parse_period
+
+    assert parse_period("P2Y") == 730
+    assert parse_period("p6m") == 183
+    assert parse_period("P1Y6M") == 548
+    assert parse_period("P90D") == 90
+    assert parse_period("P") is None and parse_period("2 years") is None

@@ -91,7 +91,7 @@ def diff_runs(
             item["reason"] = f"table not scanned in the later run: {errors_b[table]}"
             item["status"] = "not_scanned"
         elif table not in tables_b:
-            item["reason"] = "table not in the later run (removed, renamed or excluded)"
+            item["reason"] = "table not in the later run: removed, renamed or excluded"
             item["status"] = "table_missing"
         else:
             item["reason"] = "no longer found"
