@@ -18,6 +18,7 @@ import click
 
 from pdscan import __version__
 from pdscan.allowlist import DEFAULT_FILE as DEFAULT_IGNORE
+from pdscan.cli_dsar import audit_command, find_command
 from pdscan.cli_inventory import DATE_FORMATS, diff_command, history_command, periodic_report
 from pdscan.clikit import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, PdscanClickError, inventory_option, write_output
 from pdscan.compliance import compare, has_undeclared
@@ -425,6 +426,8 @@ def report_command(
 
 main.add_command(history_command)
 main.add_command(diff_command)
+main.add_command(find_command)
+main.add_command(audit_command)
 
 
 @main.group("declarations")

@@ -36,7 +36,7 @@ def inventory_option(help_text: str) -> Callable[[Callable[..., None]], Callable
     )
 
 
-def write_output(output: Path | None, write: Callable[[TextIO], None]) -> None:
+def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None:
     """Write to standard output, or to FILE atomically: next to it, then renamed, so an interrupted run never
     leaves half a report behind."""
     if output is None:

@@ -200,7 +200,7 @@ def test_concurrent_writers_both_land(inventory_url: str, lake: Path) -> None:
         assert all(store.load(r.id).result.findings for r in runs)
         with store.engine.connect() as conn:
             versions = conn.execute(sa.select(schema.migrations_table.c.version)).scalars().all()
-    assert sorted(versions) == [1, 2]
+    assert sorted(versions) == [m.version for m in migrations.MIGRATIONS]
 
 
 def test_an_inventory_of_an_earlier_schema_is_upgraded(inventory_url: str, lake: Path) -> None:
@@ -248,7 +248,7 @@ def test_an_inventory_of_an_earlier_schema_is_upgraded(inventory_url: str, lake:
         )
     engine.dispose()
     with Inventory(inventory_url) as store:
-        assert store.version == migrations.LATEST == 2
+        assert store.version == migrations.LATEST >= 2
         old = store.load(run_id)
         assert [f.entity for f in old.result.findings] == ["EMAIL_ADDRESS"] and old.result.tables == []
         new = _scan_into(store, lake)

@@ -60,6 +60,7 @@ def _initial(conn: Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, sources, findings, errors, suppressed findings", _initial),
     Migration(2, "locations: coverage, schema and date ranges of every scanned table", _create(schema.locations_table)),
+    Migration(3, "audit log of DSAR searches", _create(schema.audit_table)),
 )
 LATEST = MIGRATIONS[-1].version
 

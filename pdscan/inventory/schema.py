@@ -129,3 +129,24 @@ locations_table = sa.Table(
     sa.Column("table_schema", sa.JSON, nullable=False),
     sa.Column("dates", sa.JSON, nullable=False),
 )
+
+# Migration 3. Every DSAR search (pdscan find): when, which identifier kinds, keyed hashes of the identifiers
+# (HMAC-SHA256 with the inventory's salt: the same person can be recognised, never read back), what was found.
+audit_table = sa.Table(
+    "pdscan_audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("identifier_kinds", sa.JSON, nullable=False),
+    sa.Column("fingerprints", sa.JSON, nullable=False),
+    sa.Column("sources", sa.JSON, nullable=False),
+    sa.Column("matches", sa.Integer, nullable=False),
+    sa.Column("direct", sa.Integer, nullable=False),
+    sa.Column("related", sa.Integer, nullable=False),
+    sa.Column("name_only", sa.Integer, nullable=False),
+    sa.Column("exported", sa.Boolean, nullable=False),
+    sa.Column("erasure_plan", sa.Boolean, nullable=False),
+    sa.Column("user", sa.String(200)),
+    sa.Column("host", sa.String(200)),
+)

@@ -385,6 +385,33 @@ class Inventory:
                     counts[key] = counts.get(key, 0) + 1
         return out
 
+    def record_audit(self, entry: dict[str, Any]) -> int:
+        """Append one DSAR search to the audit log. ``entry`` holds kinds, keyed fingerprints and counts only."""
+        row = {
+            "at": dt.datetime.now(dt.timezone.utc),
+            "action": entry.get("action", "find"),
+            "identifier_kinds": list(entry["identifier_kinds"]),
+            "fingerprints": list(entry["fingerprints"]),
+            "sources": [mask(s) if "://" in s else s for s in entry["sources"]],
+            "matches": int(entry["matches"]),
+            "direct": int(entry["direct"]),
+            "related": int(entry["related"]),
+            "name_only": int(entry["name_only"]),
+            "exported": bool(entry.get("exported", False)),
+            "erasure_plan": bool(entry.get("erasure_plan", False)),
+            "user": _user(),
+            "host": socket.gethostname(),
+        }
+        with self._begin() as conn:
+            key = conn.execute(schema.audit_table.insert().values(**row)).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def audit_log(self) -> list[dict[str, Any]]:
+        with self._connect() as conn:
+            rows = conn.execute(sa.select(schema.audit_table).order_by(schema.audit_table.c.id)).mappings().all()
+        return [dict(r) | {"at": _iso(r["at"])} for r in rows]
+
     def previous_run(self, run: RunInfo) -> RunInfo | None:
         """The complete run of the same sources before ``run``."""
         earlier = [
@@ -587,6 +614,15 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(data, default=str)))
+
+
+def _user() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name for this uid (containers)
+        return None
 
 
 def _version() -> str:

@@ -1,0 +1,312 @@
+"""``pdscan find`` (data subject requests) and ``pdscan audit`` (the log of those searches)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pdscan.clikit import PdscanClickError, inventory_option, write_output
+from pdscan.declaration import load_declaration
+from pdscan.dsar.erasure import erasure_plan
+from pdscan.dsar.export import write_export
+from pdscan.dsar.identity import Person
+from pdscan.dsar.search import FindOptions, FindResult, Match, find
+from pdscan.errors import PdscanError
+from pdscan.inventory import Inventory
+from pdscan.masking import MASKERS
+
+SCHEMA_VERSION = 1
+_MASK_BY_KIND = {"email": "email", "phone": "phone", "hetu": "hetu", "business_id": "business_id", "name": "name"}
+# An identifier column, for the database search: the inventory found the entity in nearly every value.
+_IDENTIFIER_SHARE = 0.9
+
+
+@click.command("find")
+@click.argument("sources", nargs=-1)
+@click.option("--email", "emails", multiple=True, metavar="ADDRESS", help="An email address (repeatable).")
+@click.option("--phone", "phones", multiple=True, metavar="NUMBER", help="A phone number in any written form.")
+@click.option("--hetu", "hetus", multiple=True, metavar="HETU", help="A henkilötunnus.")
+@click.option("--name", "names", multiple=True, metavar="'FIRST LAST'", help="A first name and a surname.")
+@click.option("--business-id", "business_ids", multiple=True, metavar="Y-TUNNUS", help="A Y-tunnus (sole traders).")
+@inventory_option(
+    "The inventory: the search is recorded in its audit log, and with no SOURCES the sources of its latest runs "
+    "are searched."
+)
+@click.option(
+    "--export",
+    "export_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="Write the access/portability package to DIR: rows as JSON and CSV, index, summary.",
+)
+@click.option(
+    "--erasure-plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Write the SQL statements and file list to erase the person, for review (never run).",
+)
+@click.option(
+    "--declaration",
+    metavar="FILE",
+    help="The privacy notice: purposes, recipients and retention in the export's summary.",
+)
+@click.option(
+    "--hops",
+    type=click.IntRange(0, 2),
+    default=2,
+    show_default=True,
+    help="Foreign-key hops followed from the person's rows to related rows.",
+)
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--show-data", is_flag=True, help="Show matched values unmasked in the output.")
+@click.option(
+    "--table-timeout",
+    type=click.FloatRange(min=1),
+    default=600.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Databases: a search statement running longer is cancelled and its table reported.",
+)
+@click.option("--include", multiple=True, metavar="GLOB", help="In folders, search only files matching GLOB.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files matching GLOB.")
+@click.option("--schema", "schemas", multiple=True, metavar="GLOB", help="Databases: only these schemas.")
+@click.option("-q", "--quiet", is_flag=True, help="No lines on standard error.")
+def find_command(
+    sources: tuple[str, ...],
+    emails: tuple[str, ...],
+    phones: tuple[str, ...],
+    hetus: tuple[str, ...],
+    names: tuple[str, ...],
+    business_ids: tuple[str, ...],
+    inventory: str | None,
+    export_dir: Path | None,
+    plan_file: Path | None,
+    declaration: str | None,
+    hops: int,
+    fmt: str,
+    show_data: bool,
+    table_timeout: float,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    schemas: tuple[str, ...],
+    quiet: bool,
+) -> None:
+    """Find every row about one person in files and databases (access, portability and erasure requests).
+
+    Every row of every text column is searched: identifiers are compared normalised (email case, any phone
+    format, HETU case), names in either order and with Finnish case endings. Rows that reference a found row
+    through a foreign key are followed (--hops). Values are masked in the output. Each search is recorded in the
+    inventory's audit log with keyed hashes of the identifiers, never the identifiers themselves.
+
+    \b
+    Examples:
+      pdscan find --email matti.virtanen@example.fi --phone "040 123 4567" sample_data/ sqlite:///crm.sqlite
+      pdscan find --hetu 131052-308T --name "Matti Virtanen" --inventory --export dsar-2026-11/
+      pdscan find --email m.v@example.fi postgresql://dpo@db/crm --erasure-plan erase.sql
+    """
+    try:
+        person = Person.from_identifiers(emails, phones, hetus, names, business_ids)
+        declared = load_declaration(declaration) if declaration else None
+        with Inventory(inventory) as store:
+            targets, known = _targets(store, sources)
+            options = FindOptions(
+                include=include,
+                exclude=exclude,
+                schemas=schemas,
+                table_timeout=table_timeout,
+                hops=hops,
+                known_columns=known,
+            )
+            started = time.perf_counter()
+            result = find(person, targets, options)
+            elapsed = time.perf_counter() - started
+            index = write_export(result, export_dir, declared) if export_dir is not None else None
+            if plan_file is not None:
+                plan = erasure_plan(result)
+                write_output(plan_file, lambda stream: stream.write(plan))
+            counts = _counts(result)
+            entry = store.record_audit(
+                {
+                    "identifier_kinds": person.kinds,
+                    "fingerprints": person.fingerprints(store.salt),
+                    "sources": targets,
+                    **counts,
+                    "exported": export_dir is not None,
+                    "erasure_plan": plan_file is not None,
+                }
+            )
+            inventory_name = store.name
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    if not quiet:
+        for error in result.errors:
+            click.echo(f"pdscan: not searched {error.one_line()}", err=True)
+    if fmt == "json":
+        document = _document(result, show_data, elapsed)
+        document["audit"] = {"inventory": inventory_name, "entry": entry}
+        if index is not None:
+            document["export"] = {"directory": str(export_dir), "locations": len(index["locations"])}
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _text(result, show_data, elapsed)
+        if export_dir is not None:
+            click.echo(f"Export: {export_dir}/ (index.json, summary.md, summary.html, rows as JSON and CSV)")
+        if plan_file is not None:
+            click.echo(f"Erasure plan: {plan_file} (review it; pdscan runs nothing)")
+        click.echo(f"Audit: entry {entry} in {inventory_name}")
+
+
+def _targets(store: Inventory, sources: tuple[str, ...]) -> tuple[list[str], dict[tuple[str, str, str], str]]:
+    """The sources to search and the identifier columns the inventory's latest runs know in them."""
+    complete = store.runs(statuses=("complete",))
+    latest: dict[str, Any] = {}
+    for run in complete:
+        latest[run.sources_key] = run
+    targets = list(sources)
+    if not targets:
+        targets = [s for run in latest.values() for s in run.sources]
+        if not targets:
+            raise PdscanClickError("give SOURCES, or scan them with --inventory first")
+        hidden = [s for s in targets if "***" in s]
+        if hidden:
+            raise PdscanClickError(
+                f"the inventory keeps {hidden[0]} without its password: give the source on the command line"
+            )
+    known: dict[tuple[str, str, str], str] = {}
+    for run in latest.values():
+        for finding in store.load(run.id).result.findings:
+            share = finding.match_count / finding.values_scanned if finding.values_scanned else 0
+            if share >= _IDENTIFIER_SHARE:
+                key = (finding.source, finding.location.display(with_column=False), finding.location.column or "")
+                known[key] = finding.entity
+    return targets, known
+
+
+def _counts(result: FindResult) -> dict[str, int]:
+    kinds = [m.kind for m in result.matches]
+    return {
+        "matches": len(kinds),
+        "direct": kinds.count("direct"),
+        "related": kinds.count("related"),
+        "name_only": kinds.count("name"),
+    }
+
+
+def _shown(match: Match, column: str, show_data: bool) -> str:
+    """A matched value as the output shows it: masked by the kind of identifier found in it."""
+    value = match.row.get(column)
+    hits = match.match.columns.get(column, ()) if match.match else ()
+    if value is None or not hits:
+        return column
+    exact = [h for h in hits if h.exact]
+    if not exact:
+        return f"{column} (in text: {', '.join(sorted({h.kind for h in hits}))})"
+    text = str(value) if show_data else MASKERS[_MASK_BY_KIND[exact[0].kind]](str(value))
+    return f"{column}={text}"
+
+
+def _key(match: Match, show_data: bool) -> dict[str, Any]:
+    matched = set(match.match.columns) if match.match else set()
+    return {
+        k: (v if show_data or k not in matched or v is None else MASKERS["generic"](str(v)))
+        for k, v in match.key.items()
+    }
+
+
+def _document(result: FindResult, show_data: bool, elapsed: float) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "dsar_find",
+        "started_at": result.started_at,
+        "finished_at": result.finished_at,
+        "seconds": round(elapsed, 3),
+        "identifiers": result.person.kinds,
+        "sources": result.sources,
+        "summary": _counts(result),
+        "matches": [
+            {
+                "source": m.source,
+                "location": m.location.to_dict(),
+                "display": m.location.display(with_column=False),
+                "key": _key(m, show_data),
+                "kind": m.kind,
+                "strength": m.strength,
+                "columns": {c: sorted({h.kind for h in hits}) for c, hits in m.match.columns.items()}
+                if m.match
+                else {},
+                "shown": [_shown(m, c, show_data) for c in sorted(m.match.columns)] if m.match else [],
+                "via": m.via,
+            }
+            for m in result.matches
+        ],
+        "searched": [
+            {"source": s.source, "location": s.location.to_dict(), "rows": s.rows, "method": s.method}
+            for s in result.searched
+        ],
+        "errors": [e.to_dict() for e in result.errors],
+    }
+
+
+def _text(result: FindResult, show_data: bool, elapsed: float) -> None:
+    counts = _counts(result)
+    click.echo(
+        f"pdscan find: {', '.join(result.person.kinds)} in {len(result.sources)} source(s), "
+        f"{len(result.searched)} tables/files searched in full, {elapsed:.1f} s"
+    )
+    for m in result.matches:
+        label = {"direct": "DIRECT ", "related": "RELATED", "name": "NAME?  "}[m.kind]
+        key = ", ".join(f"{k}={v}" for k, v in _key(m, show_data).items() if k != "note")
+        detail = (
+            f"via {m.via}"
+            if m.kind == "related"
+            else "; ".join(_shown(m, c, show_data) for c in sorted(m.match.columns))
+            if m.match
+            else ""
+        )
+        click.echo(f"  {label} {m.location.display(with_column=False)} [{key}] {m.strength}: {detail}")
+    if not result.matches:
+        click.echo("  no row about this person in the sources searched")
+    click.echo(
+        f"{counts['matches']} row{'' if counts['matches'] == 1 else 's'}: {counts['direct']} matched by an "
+        f"identifier, {counts['related']} related, {counts['name_only']} by name only (confirm those before acting "
+        "on them)"
+    )
+
+
+@click.command("audit")
+@inventory_option("The inventory to read.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def audit_command(inventory: str | None, fmt: str) -> None:
+    """List the DSAR searches recorded in the inventory: when, who, which identifier kinds, how many rows.
+
+    The identifiers themselves are never stored: only keyed hashes, so that two searches for the same person
+    can be told apart from searches for different people.
+
+    \b
+    Example:
+      pdscan audit --format json
+    """
+    try:
+        with Inventory(inventory, create=False) as store:
+            entries = store.audit_log()
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    if fmt == "json":
+        json.dump({"schema_version": SCHEMA_VERSION, "entries": entries}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    for e in entries:
+        click.echo(
+            f"{e['id']:>4}  {e['at']}  {e['user'] or '-'}@{e['host'] or '-'}  {','.join(e['identifier_kinds'])}  "
+            f"rows {e['matches']} (direct {e['direct']}, related {e['related']}, name only {e['name_only']})"
+            f"{'  exported' if e['exported'] else ''}{'  erasure plan' if e['erasure_plan'] else ''}"
+        )
+    if not entries:
+        click.echo("no DSAR searches recorded")

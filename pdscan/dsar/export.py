@@ -1,0 +1,163 @@
+"""The access and portability package (``pdscan find --export DIR``): the person's rows, and a summary to send.
+
+Written: ``index.json`` (what is where, with ``schema_version``), per location the rows as ``.json`` and ``.csv``,
+and ``summary.md`` and ``summary.html`` for the DPO to send. Exported are the rows an identifier matched and the
+rows related to them through foreign keys; rows that matched by name only may be someone else's and are listed for
+review, not exported. Other people's identifiers in free text (emails, phone numbers, HETUs, names) are masked.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pdscan import __version__
+from pdscan.declaration import Declaration
+from pdscan.dsar.identity import Person
+from pdscan.dsar.search import FindResult, Match
+from pdscan.masking import MASKERS
+from pdscan.names import mentions
+from pdscan.reporters.markdown_tidy import tidy
+from pdscan.reporters.templates import environment
+
+SCHEMA_VERSION = 1
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+_HETU = re.compile(r"(?<!\w)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?!\w)", re.IGNORECASE)
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?[\d(][\d\s().\-/]{5,}\d(?!\w)")
+
+
+def location_groups(result: FindResult) -> dict[tuple[str, str], list[Match]]:
+    groups: dict[tuple[str, str], list[Match]] = defaultdict(list)
+    for match in result.matches:
+        groups[(match.source, match.location.display(with_column=False))].append(match)
+    return groups
+
+
+def mask_others(person: Person, value: Any) -> Any:
+    """Mask identifiers and names in free text that are not the person's own."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    if any(hit.exact for hit in person.match_value(value)):
+        return value  # the person's own identifier, as a whole value
+
+    def replace(pattern: re.Pattern[str], masker: str, text: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            found = m.group(0)
+            return found if person.match_value(found) else MASKERS[masker](found)
+
+        return pattern.sub(one, text)
+
+    text = replace(_EMAIL, "email", value)
+    text = replace(_HETU, "hetu", text)
+    text = replace(_PHONE, "phone", text)
+    spans = [(s, e) for s, e in mentions(text) if not _is_person(person, text[s:e])]
+    for start, end in reversed(spans):
+        text = text[:start] + MASKERS["name"](text[start:end]) + text[end:]
+    return text
+
+
+def _is_person(person: Person, text: str) -> bool:
+    from pdscan.colnames import fold
+
+    words = [fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    return any(w in name.first_forms or w in name.last_forms for name in person.names for w in words)
+
+
+def write_export(result: FindResult, directory: Path, declaration: Declaration | None = None) -> dict[str, Any]:
+    directory.mkdir(parents=True, exist_ok=True)
+    person = result.person
+    locations = []
+    review: list[dict[str, Any]] = []
+    for number, ((source, where), matches) in enumerate(sorted(location_groups(result).items()), start=1):
+        exported = [m for m in matches if m.kind != "name"]
+        review.extend(
+            {"source": source, "location": where, "key": m.key, "strength": m.strength}
+            for m in matches
+            if m.kind == "name"
+        )
+        if not exported:
+            continue
+        slug = re.sub(r"[^\w.-]+", "_", where).strip("_")[-80:] or "location"
+        stem = f"{number:02d}_{slug}"
+        rows: list[dict[str, Any]] = [
+            {
+                "key": m.key,
+                "match": m.strength,
+                "matched_columns": sorted(m.match.columns) if m.match else [],
+                "via": m.via,
+                "row": {k: mask_others(person, v) for k, v in m.row.items()},
+            }
+            for m in exported
+        ]
+        (directory / f"{stem}.json").write_text(
+            json.dumps({"source": source, "location": where, "rows": rows}, ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+        columns = list(dict.fromkeys(c for r in rows for c in r["row"]))
+        with (directory / f"{stem}.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["_key", "_match", "_via", *columns])
+            for r in rows:
+                writer.writerow(
+                    [
+                        json.dumps(r["key"], ensure_ascii=False),
+                        r["match"],
+                        r["via"] or "",
+                        *[_cell(r["row"].get(c)) for c in columns],
+                    ]
+                )
+        locations.append(
+            {
+                "source": source,
+                "location": where,
+                "rows": len(rows),
+                "direct": sum(1 for m in exported if m.kind == "direct"),
+                "related": sum(1 for m in exported if m.kind == "related"),
+                "columns": columns,
+                "files": [f"{stem}.json", f"{stem}.csv"],
+            }
+        )
+    index = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "dsar_export",
+        "generated_at": result.finished_at,
+        "tool": {"name": "pdscan", "version": __version__},
+        "identifiers": person.kinds,
+        "sources": result.sources,
+        "locations": locations,
+        "not_exported_name_only": review,
+        "searched": len(result.searched),
+        "errors": [e.one_line() for e in result.errors],
+        "declaration": _declared(declaration) if declaration else None,
+    }
+    (directory / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8")
+    for kind, name in (("markdown", "summary.md"), ("html", "summary.html")):
+        template = environment(kind).get_template(f"dsar.{'md' if kind == 'markdown' else 'html'}.j2")
+        text = template.render(index=index)
+        (directory / name).write_text(tidy(text) if kind == "markdown" else text, encoding="utf-8")
+    return index
+
+
+def _key_text(key: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in key.items() if k != "note")
+
+
+def _declared(declaration: Declaration) -> dict[str, Any]:
+    """What an access response owes besides the data (GDPR Art. 15(1)): purposes, recipients, retention."""
+    return {
+        **declaration.to_dict(),
+        "purposes": [{"name": p.name, "legal_bases": list(p.legal_bases)} for p in declaration.purposes],
+        "recipients": [dict(r) for r in declaration.recipients],
+    }
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
