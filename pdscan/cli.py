@@ -193,6 +193,19 @@ def main() -> None:
     help="Also run a spaCy NER model (name or path, e.g. fi_core_news_md) over free text for names and places.",
 )
 @inventory_option("Store the run in this inventory (history, diff, periodic reports).")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where tables and partitions are scanned: this process, or a Dask cluster (pip install 'pdscan[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: the scheduler to run on (tcp://host:8786); default: a local cluster, one worker per "
+    "core.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no error lines on standard error.")
 def scan_command(
     sources: tuple[str, ...],
@@ -218,6 +231,8 @@ def scan_command(
     ner_model: str | None,
     declaration: str | None,
     inventory: str | None,
+    engine: str,
+    scheduler: str | None,
     quiet: bool,
 ) -> None:
     """Scan files, folders and databases for personal data.
@@ -233,6 +248,7 @@ def scan_command(
       pdscan scan sqlite:///crm.sqlite --full
       pdscan scan postgresql://scanner@db.example/crm --schema public --workers 4
       pdscan scan exports/ crm.sqlite --declaration entrack --inventory -q
+      pdscan scan lake/ --engine dask --full --format json --output lake.json
     """
     options = ScanOptions(
         sample_size=sample_size,
@@ -253,7 +269,11 @@ def scan_command(
         table_timeout=table_timeout,
         workers=workers,
         declaration=declaration,
+        engine=engine,
+        scheduler=scheduler,
     )
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     if fail_on == "undeclared" and declaration is None:
         raise click.UsageError("--fail-on undeclared needs --declaration FILE")
     try:
@@ -494,7 +514,7 @@ def _progress(quiet: bool) -> Iterator[Progress]:
         yield Progress()
         return
     if not sys.stderr.isatty():
-        yield Progress(error=_print_error)
+        yield Progress(error=_print_error, note=lambda message: click.echo(f"pdscan: {message}", err=True))
         return
     from rich.console import Console
     from rich.progress import Progress as Bar
@@ -513,6 +533,7 @@ def _progress(quiet: bool) -> Iterator[Progress]:
         table_started=lambda table: bar.update(task, description=table.location.display(False) or table.source),
         rows_read=lambda rows: bar.advance(task, rows),
         error=lambda entry: bar.console.print(f"pdscan: skipped {entry.one_line()}", markup=False, highlight=False),
+        note=lambda message: bar.console.print(f"pdscan: {message}", markup=False, highlight=False),
     )
     with bar:
         yield callbacks

@@ -19,7 +19,7 @@ from pdscan.compliance import compare
 from pdscan.dates import date_columns
 from pdscan.declaration import load_declaration
 from pdscan.detect import ColumnStats, DetectOptions, detect_batch, merge_stats
-from pdscan.errors import SourceError
+from pdscan.errors import SourceError, UsageError
 from pdscan.findings import column_findings
 from pdscan.model import Finding, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
 from pdscan.rules import RuleSet, load_rules
@@ -49,6 +49,10 @@ class ScanOptions:
     table_timeout: float = 60.0
     workers: int = 1
     declaration: str | None = None  # a declaration file (or a shipped one by name) to compare the findings with
+    engine: str = "local"  # "local", or "dask" (pdscan[dask]): partitions scanned on a Dask cluster
+    scheduler: str | None = None  # dask: a scheduler address (tcp://host:8786); None starts a local cluster
+    partition_rows: int = 250_000  # dask --full: rows per partition of a database table or Parquet file
+    partition_bytes: int = 64 << 20  # dask --full: bytes per block of a big CSV file
 
     def read_options(self, rules: RuleSet) -> ReadOptions:
         dated = date_columns()
@@ -90,6 +94,7 @@ class Progress:
     table_started: Callable[[Table], None] = lambda table: None
     rows_read: Callable[[int], None] = lambda rows: None
     error: Callable[[ScanErrorEntry], None] = lambda entry: None
+    note: Callable[[str], None] = lambda message: None  # one line about the run (a cluster's dashboard address)
 
 
 @dataclass
@@ -137,8 +142,15 @@ def scan(
         read_options=options.read_options(rules),
     )
     try:
-        for spec in sources:
-            _scan_source(run, spec)
+        if options.engine == "dask":
+            from pdscan.engines.dask_engine import scan_with_dask
+
+            scan_with_dask(run, sources)
+        elif options.engine == "local":
+            for spec in sources:
+                _scan_source(run, spec)
+        else:
+            raise UsageError(f"unknown engine '{options.engine}'; choose local or dask")
     except KeyboardInterrupt:
         run.result.interrupted = True
     run.result.finished_at = _now()
@@ -223,13 +235,29 @@ def _record(run: _Run, summary: SourceSummary, outcome: ScanErrorEntry | _TableO
 def _scan_table(run: _Run, table: Table) -> _TableOutcome:
     """Scan one table. A read error keeps what was read before it; an interruption keeps it too."""
     run.progress.table_started(table)
+    stats, error, interrupted = table_stats(
+        table, run.rules, run.read_options, run.detect_options, run.options.max_samples, run.progress.rows_read
+    )
+    return _TableOutcome(table.info, _table_findings(run, table.info, stats), error, interrupted)
+
+
+def table_stats(
+    table: Table,
+    rules: RuleSet,
+    read_options: ReadOptions,
+    detect_options: DetectOptions,
+    max_samples: int,
+    rows_read: Callable[[int], None] = lambda rows: None,
+) -> tuple[dict[str, ColumnStats], ScanErrorEntry | None, bool]:
+    """Read a table (or one partition of it) and return its merged column statistics, the read error that
+    stopped it if any, and whether Ctrl-C did. The unit of work of every engine: local threads, Dask tasks."""
     stats: dict[str, ColumnStats] = {}
     error = None
     interrupted = False
     try:
-        for batch in table.batches(run.read_options):
-            stats = merge_stats(stats, detect_batch(batch, run.rules, run.detect_options), run.options.max_samples)
-            run.progress.rows_read(batch.num_rows)
+        for batch in table.batches(read_options):
+            stats = merge_stats(stats, detect_batch(batch, rules, detect_options), max_samples)
+            rows_read(batch.num_rows)
     except SourceError as exc:
         reason = exc.reason if not table.info.rows_scanned else f"{exc.reason} (after {table.info.rows_scanned} rows)"
         error = ScanErrorEntry(table.source, reason, table.location)
@@ -238,10 +266,17 @@ def _scan_table(run: _Run, table: Table) -> _TableOutcome:
     except KeyboardInterrupt:
         table.info.notes.append("interrupted: only the rows read before the interruption were scanned")
         interrupted = True
-    return _TableOutcome(table.info, _table_findings(run, table.info, stats), error, interrupted)
+    return stats, error, interrupted
 
 
 def _table_findings(run: _Run, info: TableInfo, stats: dict[str, ColumnStats]) -> list[Finding]:
+    return table_findings(info, stats, run.rules, run.options.min_confidence)
+
+
+def table_findings(
+    info: TableInfo, stats: dict[str, ColumnStats], rules: RuleSet, min_confidence: str
+) -> list[Finding]:
+    """Findings of one table from its merged column statistics; fills in the table's schema and date ranges."""
     if not info.columns:
         info.columns = len(stats)
     if not info.schema:  # files: the columns as read (databases describe theirs when the table is opened)
@@ -251,7 +286,7 @@ def _table_findings(run: _Run, info: TableInfo, stats: dict[str, ColumnStats]) -
     found: list[Finding] = []
     names = list(stats)
     for column in stats.values():
-        found.extend(column_findings(info.source, info.location, column, run.rules, run.options.min_confidence, names))
+        found.extend(column_findings(info.source, info.location, column, rules, min_confidence, names))
     personal = {f.location.column for f in found}
     # A date that is personal data itself (a date of birth) says nothing about how old the row is.
     info.dates = [

@@ -18,6 +18,10 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Source:
     options = options or SourceOptions()
     if spec[:7].lower() == "file://":
         spec = file_url_path(spec)
+    elif _URL.match(spec) and spec.split("://", 1)[0].lower() in _remote_protocols():
+        from pdscan.sources.remote import RemoteFileSource
+
+        return RemoteFileSource(spec, include=options.include, exclude=options.exclude)
     elif _URL.match(spec):
         from pdscan.sources.sql import DatabaseSource  # SQLAlchemy loads only when a database is scanned
 
@@ -32,6 +36,12 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Source:
     if not exists:
         raise SourceError(spec, "no such file or directory")
     return FileSource(spec, include=options.include, exclude=options.exclude)
+
+
+def _remote_protocols() -> frozenset[str]:
+    from pdscan.sources.remote import PROTOCOLS
+
+    return PROTOCOLS
 
 
 def file_url_path(url: str) -> str:

@@ -83,6 +83,31 @@ class FileSource(Source):
             elif self._selected(rel, included=False):
                 yield from self._entry(display, path.name, _path_opener(path), path, False, self._included(rel))
 
+    def files(self) -> Iterator[tuple[Path, str, str | None]]:
+        """The files a scan of this source reads, in order: (path, path relative to the folder, error or None).
+
+        Distributed engines plan one task per file from this list, then call :meth:`file_tables` on a worker.
+        """
+        if self.kind == "file":
+            yield self.root, self.root.name, None
+            return
+        for path, error in self._walk(self.root, set()):
+            rel = path.relative_to(self.root).as_posix()
+            if error is not None or self._selected(rel, included=False):
+                yield path, rel, error
+
+    def display_name(self, rel: str) -> str:
+        return self.name if self.kind == "file" or rel == "." else os.path.join(self.name, rel)
+
+    def file_tables(self, path: Path, rel: str) -> Iterator[Table | ScanErrorEntry]:
+        """The tables of one file of this source, exactly as a whole scan of the source yields them."""
+        if self.kind == "file":
+            yield from self._entry(self.name, path.name, _path_opener(path), path, True, self._included(path.name))
+        else:
+            yield from self._entry(
+                self.display_name(rel), path.name, _path_opener(path), path, False, self._included(rel)
+            )
+
     def _hit(self, rel: str, patterns: tuple[str, ...]) -> bool:
         base = posixpath.basename(rel)
         names = {rel, base, _strip_gz(rel), _strip_gz(base)}

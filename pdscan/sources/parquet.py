@@ -70,9 +70,10 @@ def flatten_array(name: str, array: pa.Array) -> Iterator[tuple[str, pa.Array]]:
 
 
 class ParquetTable(Table):
-    def __init__(self, ref: FileRef, source: str) -> None:
+    def __init__(self, ref: FileRef, source: str, row_groups: list[int] | None = None) -> None:
         super().__init__(source, Location(file=ref.name))
         self.ref = ref
+        self.row_groups = row_groups  # a partition of the file (distributed --full scans); None reads them all
 
     def read(self, options: ReadOptions) -> Iterator[Batch]:
         skipped: dict[str, str] = {}  # column -> why ("binary" or its Arrow type), in order of appearance
@@ -85,7 +86,8 @@ class ParquetTable(Table):
                 raise SourceError(self.source, f"not a valid Parquet file: {_short(exc)}", self.ref.name) from exc
             self.info.estimated_rows = total
             try:
-                for record_batch in parquet.iter_batches(batch_size=max(1, options.chunk_rows)):
+                batches = parquet.iter_batches(batch_size=max(1, options.chunk_rows), row_groups=self.row_groups)
+                for record_batch in batches:
                     if options.limit is not None:
                         record_batch = record_batch.slice(0, options.limit - self.info.rows_scanned)
                     columns = list(self._columns(record_batch, skipped))
@@ -94,7 +96,8 @@ class ParquetTable(Table):
                     yield Batch(columns, record_batch.num_rows)
                     if options.limit is not None and self.info.rows_scanned >= options.limit:
                         break  # the row count is in the footer: no need to read on to know there is more
-                self.info.truncated = self.info.rows_scanned < total
+                if self.row_groups is None:
+                    self.info.truncated = self.info.rows_scanned < total
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
                 # A valid footer but unreadable pages: a truncated or corrupt file.
                 raise SourceError(self.source, f"not a valid Parquet file: {_short(exc)}", self.ref.name) from exc
@@ -115,12 +118,12 @@ class ParquetTable(Table):
                     skipped.setdefault(name, "binary")  # images and blobs: no text to look at
                     continue
                 try:
-                    yield Column(name, _as_text(flat), kind)
+                    yield Column(name, as_text(flat), kind)
                 except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
                     skipped.setdefault(name, str(flat.type))  # unions and some extension types have no text form
 
 
-def _as_text(array: pa.Array) -> pa.Array:
+def as_text(array: pa.Array) -> pa.Array:
     if pa.types.is_dictionary(array.type):
         array = array.dictionary_decode()
     if pa.types.is_string(array.type):

@@ -180,6 +180,8 @@ class DatabaseTable(Table):
         self._db = source
         self.is_view = is_view
         self.primary_key: list[str] = []
+        # A partition of the table for a distributed --full scan: rows with lo <= key < hi of an integer key.
+        self.key_range: tuple[str, int, int] | None = None
 
     def read(self, options: ReadOptions) -> Iterator[Batch]:
         db = self._db
@@ -235,6 +237,10 @@ class DatabaseTable(Table):
         estimate: int | None,
     ) -> _Plan:
         limit = options.limit
+        if limit is None and self.key_range is not None:
+            name, lo, hi = self.key_range
+            key = table.c[name]
+            return _Plan(sa.select(*_raw(columns)).where(key >= lo, key < hi), f"all rows (--full, {name} range)")
         if limit is None:
             return _Plan(sa.select(*_raw(columns)), "all rows (--full, streamed)")
         if estimate is not None and estimate <= limit:
@@ -271,6 +277,24 @@ class DatabaseTable(Table):
             result.close()
         if options.limit is not None and self.info.estimated_rows and self.info.estimated_rows > self.info.rows_scanned:
             self.info.truncated = True
+
+
+def integer_key_bounds(source: DatabaseSource, table: DatabaseTable) -> tuple[str, int, int] | None:
+    """The single integer primary key of a table and its min and max, for splitting a --full scan into ranges."""
+    try:
+        with source.engine.connect() as conn:
+            reflected = sa.Table(
+                table.location.table or "", sa.MetaData(), schema=table.location.schema, autoload_with=conn
+            )
+            keys = list(reflected.primary_key.columns)
+            if len(keys) != 1 or column_kind(keys[0].type) != "integer":
+                return None
+            lo, hi = conn.execute(sa.select(sa.func.min(keys[0]), sa.func.max(keys[0]))).one()
+    except SQLAlchemyError as exc:
+        raise SourceError(source.name, _one_line(exc, source.options.table_timeout), table.location.display()) from exc
+    if lo is None:
+        return None
+    return keys[0].name, int(lo), int(hi)
 
 
 def _raw(columns: list[sa.Column[Any]]) -> list[Any]:
