@@ -238,7 +238,7 @@ def scan_command(
     """Scan files, folders and databases for personal data.
 
     A SOURCE is a file (CSV, TSV, TXT, Excel, ODS, JSON, JSON Lines, Parquet, also .gz and .zip), a folder
-    (scanned recursively) or a SQLAlchemy database URL.
+    (scanned recursively), a SQLite database file, a SQLAlchemy database URL or an fsspec URL (s3://, memory://).
 
     \b
     Examples:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from pdscan.clikit import PdscanClickError, inventory_option, write_output
+from pdscan.clikit import EXIT_ERROR, PdscanClickError, inventory_option, write_output
 from pdscan.declaration import load_declaration
 from pdscan.dsar.erasure import erasure_plan
 from pdscan.dsar.export import write_export
@@ -23,7 +23,8 @@ from pdscan.masking import MASKERS
 SCHEMA_VERSION = 1
 _MASK_BY_KIND = {"email": "email", "phone": "phone", "hetu": "hetu", "business_id": "business_id", "name": "name"}
 # An identifier column, for the database search: the inventory found the entity in nearly every value.
-_IDENTIFIER_SHARE = 0.9
+# Only columns in which the scan saw the identifier in every value: equality there misses nothing the scan saw.
+_IDENTIFIER_SHARE = 1.0
 
 
 @click.command("find")
@@ -147,6 +148,7 @@ def find_command(
     if not quiet:
         for error in result.errors:
             click.echo(f"pdscan: not searched {error.one_line()}", err=True)
+    nothing_searched = bool(result.errors) and not result.searched
     if fmt == "json":
         document = _document(result, show_data, elapsed)
         document["audit"] = {"inventory": inventory_name, "entry": entry}
@@ -161,6 +163,8 @@ def find_command(
         if plan_file is not None:
             click.echo(f"Erasure plan: {plan_file} (review it; pdscan runs nothing)")
         click.echo(f"Audit: entry {entry} in {inventory_name}")
+    if nothing_searched:
+        sys.exit(EXIT_ERROR)  # "no row about this person" would be untrue: nothing could be read
 
 
 def _targets(store: Inventory, sources: tuple[str, ...]) -> tuple[list[str], dict[tuple[str, str, str], str]]:
@@ -213,9 +217,9 @@ def _shown(match: Match, column: str, show_data: bool) -> str:
 
 
 def _key(match: Match, show_data: bool) -> dict[str, Any]:
-    matched = set(match.match.columns) if match.match else set()
+    """Row keys as output shows them: numbers as they are; text keys masked (a key may be a HETU or an email)."""
     return {
-        k: (v if show_data or k not in matched or v is None else MASKERS["generic"](str(v)))
+        k: (v if show_data or v is None or isinstance(v, int) or k == "note" else MASKERS["generic"](str(v)))
         for k, v in match.key.items()
     }
 

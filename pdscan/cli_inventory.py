@@ -151,10 +151,13 @@ def _pick_runs(store: Inventory, run_a: int | None, run_b: int | None) -> tuple[
     complete = store.runs(statuses=("complete",))
     if run_a is not None:
         base = store.run(run_a)
-        later = [r for r in complete if r.sources_key == base.sources_key and r.id != base.id]
-        if not later:
+        others = [r for r in complete if r.sources_key == base.sources_key and r.id != base.id]
+        if not others:
             raise PdscanClickError(f"no other complete run of the sources of run {run_a} to compare with")
-        return run_a, later[-1].id
+        later = [r for r in others if (r.started_at, r.id) > (base.started_at, base.id)]
+        if later:
+            return run_a, later[-1].id
+        return others[-1].id, run_a  # run_a is the latest: compare the one before it with it
     if not complete:
         raise PdscanClickError(f"no complete run in {store.name} yet: pdscan scan SOURCES --inventory")
     latest = complete[-1]

@@ -27,6 +27,7 @@ ROLES = ("created", "activity")
 _ISO = r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:$|[T ])"
 _FINNISH = r"^(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?:$|[ ])"
 _YEARS = (1900, 2200)
+_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,9 @@ def profile_dates(values: pa.Array) -> DateRange | None:
         matched = pc.is_valid(parts)
         parts = pc.filter(parts, matched)
         y, m, d = (pc.cast(parts.field(k), pa.int64()).to_numpy(zero_copy_only=False) for k in ("y", "m", "d"))
-        ok = (y >= _YEARS[0]) & (y < _YEARS[1]) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31)
+        ok = (y >= _YEARS[0]) & (y < _YEARS[1]) & (m >= 1) & (m <= 12) & (d >= 1)
+        leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+        ok &= d <= _DAYS[np.clip(m, 1, 12) - 1] + ((m == 2) & leap)  # 31.2. is no date
         keys = (y * 10_000 + m * 100 + d)[ok]
         best = keys if best is None else np.concatenate([best, keys])
     if best is None or best.size == 0:

@@ -98,3 +98,9 @@ def test_sqlite_dates_in_any_format_are_read_and_profiled(tmp_path: Path) -> Non
         "viimeksi_kirjautunut": True,
         "syntymaaika": True,
     }
+
+
+def test_impossible_days_of_the_month_are_no_dates() -> None:
+    assert profile_dates(pa.array(["31.2.2020", "2021-02-29", "2024-02-29", "30.4.2019"])) == DateRange(
+        2, "2019-04-30", "2024-02-29"
+    )

@@ -229,3 +229,132 @@ def test_find_uses_the_inventory_sources_and_identifier_columns(tmp_path: Path) 
     (customer,) = [m for m in document["matches"] if m["location"]["table"] == "asiakkaat"]
     assert customer["columns"] == {"hetu": ["hetu"], "sahkoposti": ["email"]}
     assert all("***" in shown for shown in customer["shown"])
+
+
+def test_review_cases_other_people_stay_out(tmp_path: Path) -> None:
+    """A self-referencing key (a referrer) is another person: not followed. A text primary key is masked in the
+    output. A phone inside a sentence is a mention, not the value. Direct rows referencing each other are erased
+    referencing-first. Passwords in URLs never reach the output or the package."""
+    path = tmp_path / "crm.sqlite"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    meta = sa.MetaData()
+    people = sa.Table(
+        "asiakkaat",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("email", sa.String),
+        sa.Column("suosittelija_id", sa.Integer, sa.ForeignKey("asiakkaat.id")),
+    )
+    messages = sa.Table(
+        "viestit",
+        meta,
+        sa.Column("koodi", sa.String, primary_key=True),
+        sa.Column("asiakas_id", sa.Integer, sa.ForeignKey("asiakkaat.id")),
+        sa.Column("teksti", sa.String),
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            people.insert(),
+            [
+                {"id": 1, "email": "liisa@example.fi", "suosittelija_id": None},
+                {"id": 2, "email": "matti.virtanen@example.fi", "suosittelija_id": 1},
+                {"id": 3, "email": "pekka@example.fi", "suosittelija_id": 2},  # referred by Matti: Pekka's row
+            ],
+        )
+        conn.execute(
+            messages.insert(),
+            [
+                {"koodi": "131052-308T", "asiakas_id": 2, "teksti": "matti.virtanen@example.fi kysyi tilauksesta"},
+                {"koodi": "X-2", "asiakas_id": 1, "teksti": "Liisa pyysi soittamaan numeroon 040 123 4567"},
+            ],
+        )
+    engine.dispose()
+    person = Person.from_identifiers(emails=["matti.virtanen@example.fi"], phones=["0401234567"])
+    result = find(person, [f"sqlite:///{path}"])
+    found = {(m.location.table, tuple(m.key.values())): (m.kind, m.strength) for m in result.matches}
+    assert found == {
+        ("asiakkaat", (2,)): ("direct", "exact identifier"),
+        ("viestit", ("131052-308T",)): ("direct", "identifier in text"),
+        ("viestit", ("X-2",)): ("direct", "identifier in text"),  # a mention: the ticket is Liisa's
+    }  # Pekka (id 3, pointing at Matti as his referrer) is not related data of Matti
+    plan = erasure_plan(result)
+    assert "UPDATE viestit SET teksti=NULL WHERE viestit.koodi = 'X-2'" in plan  # blank the mention only
+    lines = plan.splitlines()
+    first_viestit = min(i for i, line in enumerate(lines) if "viestit" in line and not line.startswith("--"))
+    first_asiakkaat = min(i for i, line in enumerate(lines) if line.startswith("DELETE FROM asiakkaat"))
+    assert first_viestit < first_asiakkaat  # viestit references asiakkaat: it goes first
+
+    unreachable = "postgresql+psycopg://dpo:hunter2@127.0.0.1:1/crm"
+    out = CliRunner().invoke(
+        main,
+        ["find", "--email", "m@example.fi", unreachable, "--inventory", str(tmp_path / "inv.sqlite"), "-f", "json"],
+    )
+    assert out.exit_code == 2 and "hunter2" not in out.output  # nothing searched: not a clean "no rows"
+    assert "dpo:***@127.0.0.1:1/crm" in out.output
+    out = CliRunner().invoke(
+        main,
+        [
+            "find",
+            "--email",
+            "matti.virtanen@example.fi",
+            f"sqlite:///{path}",
+            "--inventory",
+            str(tmp_path / "inv.sqlite"),
+            "--export",
+            str(tmp_path / "pkg"),
+            "-f",
+            "json",
+        ],
+    )
+    assert out.exit_code == 0, out.output
+    assert "131052-308T" not in out.output  # the text key is masked
+    assert json.loads(out.output)["summary"]["direct"] == 2  # by email only: the customer row and a message
+    for file in (tmp_path / "pkg").iterdir():
+        assert file.stat().st_mode & 0o077 == 0  # the package is readable by its owner only
+    again = CliRunner().invoke(
+        main,
+        [
+            "find",
+            "--email",
+            "matti.virtanen@example.fi",
+            f"sqlite:///{path}",
+            "--inventory",
+            str(tmp_path / "inv.sqlite"),
+            "--export",
+            str(tmp_path / "pkg"),
+        ],
+    )
+    assert again.exit_code == 2 and "not empty" in again.output
+
+
+def test_nested_arrays_are_never_taken_for_rows(tmp_path: Path) -> None:
+    folder = tmp_path / "json"
+    folder.mkdir()
+    (folder / "asiakkaat.json").write_text(
+        json.dumps(
+            [
+                {
+                    "id": 1,
+                    "nimi": "Liisa Laine",
+                    "contacts": [{"email": "other@example.fi"}, {"email": "m@example.fi"}],
+                },
+                {"id": 2, "nimi": "Pekka Toinen", "contacts": []},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = find(Person.from_identifiers(emails=["m@example.fi"]), [str(folder)])
+    (match,) = result.matches
+    assert match.key["row"] is None and match.row == {"contacts[].email": "m@example.fi"}
+
+
+def test_nothing_searched_exits_2_and_accents_do_not_matter(tmp_path: Path) -> None:
+    out = CliRunner().invoke(
+        main,
+        ["find", "--email", "a@example.fi", str(tmp_path / "missing"), "--inventory", str(tmp_path / "inv.sqlite")],
+    )
+    assert out.exit_code == 2
+    (tmp_path / "n.csv").write_text("nimi\nMatti Mäkinen\nMATTI MÄKINEN\n", encoding="utf-8")
+    found = find(Person.from_identifiers(names=["Matti Makinen"]), [str(tmp_path / "n.csv")])
+    assert sorted(m.key["row"] for m in found.matches) == [1, 2]

@@ -271,3 +271,18 @@ def test_spark_scan_dataframe_equals_local(lake: Path) -> None:
         assert 700 < sampled.tables[0].rows_scanned < 1300 and sampled.tables[0].truncated
     finally:
         spark.stop()
+
+
+def test_csv_with_quotes_is_not_cut_into_byte_ranges(tmp_path: Path) -> None:
+    from pdscan.engines.tasks import CsvPartTask, plan
+
+    plain, quoted = tmp_path / "plain", tmp_path / "quoted"
+    for folder in (plain, quoted):
+        folder.mkdir()
+    rows = [f"Nimi {i};n{i}@example.fi;rivi {i}" for i in range(5000)]
+    (plain / "a.csv").write_text("nimi;email;teksti\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    quoted_rows = [*rows[:10], 'Nimi x;x@example.fi;"kaksi\nriviä"', *rows[10:]]
+    (quoted / "a.csv").write_text("nimi;email;teksti\n" + "\n".join(quoted_rows) + "\n", encoding="utf-8")
+    options = ScanOptions(full=True, engine="dask", partition_bytes=20_000)
+    assert sum(isinstance(t, CsvPartTask) for t in plan(str(plain), options).items) > 3
+    assert not any(isinstance(t, CsvPartTask) for t in plan(str(quoted), options).items)

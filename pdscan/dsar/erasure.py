@@ -37,13 +37,15 @@ def erasure_plan(result: FindResult) -> str:
             continue
         dialect = _dialect(source)
         lines += ["", f"-- database {source}", "BEGIN;"]
-        related = sorted((m for m in matches if m.kind == "related"), key=lambda m: -m.hop)
-        if related:
-            lines.append("-- related rows (they reference the rows below), deepest first")
-        for m in related:
-            lines.append(_statement(_delete(m), dialect, f"related via {m.via}"))
-        for m in matches:
-            if m.kind == "direct":
+        order = _referring_first(result.references.get(source, {}), matches)
+        erasable = [m for m in matches if m.kind in ("direct", "related")]
+        erasable.sort(key=lambda m: (order.get((m.location.schema, m.location.table or ""), 0), -m.hop))
+        if any(m.kind == "related" for m in erasable):
+            lines.append("-- rows that reference others come first, so that foreign keys hold")
+        for m in erasable:
+            if m.kind == "related":
+                lines.append(_statement(_delete(m), dialect, f"related via {m.via}"))
+            else:
                 lines.append(_erase(m, dialect))
         names = [m for m in matches if m.kind == "name"]
         if names:
@@ -66,6 +68,26 @@ def _erase(m: Match, dialect: Dialect) -> str:
     return _statement(_null(m, columns), dialect, f"{', '.join(m.match.kinds)} mentioned in {', '.join(columns)}")
 
 
+def _referring_first(
+    references: dict[tuple[str | None, str], set[tuple[str | None, str]]], matches: list[Match]
+) -> dict[tuple[str | None, str], int]:
+    """A rank per table, lowest deleted first: a table no other table of the plan references comes first, then the
+    tables only those referenced, and so on up to the person's own table."""
+    tables = {(m.location.schema, m.location.table or "") for m in matches}
+    rank: dict[tuple[str | None, str], int] = {}
+    remaining = set(tables)
+    level = 0
+    while remaining:
+        leaves = {t for t in remaining if not (references.get(t, set()) & (remaining - {t}))}
+        if not leaves:  # a cycle: keep the rest in any order
+            leaves = set(remaining)
+        for t in leaves:
+            rank[t] = level
+        remaining -= leaves
+        level += 1
+    return rank
+
+
 def _dialect(source: str) -> Dialect:
     url = make_url(source.replace("***", "x"))
     return url.get_dialect()()
@@ -80,14 +102,14 @@ def _where(m: Match, table: Any) -> Any:
 
 
 def _delete(m: Match) -> Any:
-    if not m.primary_key:
-        return None
+    if not m.primary_key or any(v is None for v in m.key.values()):
+        return None  # no key, or a key that cannot be written as a literal (binary)
     table = _table(m, list(m.key))
     return sa.delete(table).where(_where(m, table))
 
 
 def _null(m: Match, columns: list[str]) -> Any:
-    if not m.primary_key:
+    if not m.primary_key or any(v is None for v in m.key.values()):
         return None
     table = _table(m, [*m.key, *columns])
     return sa.update(table).where(_where(m, table)).values({c: None for c in columns})
@@ -95,6 +117,7 @@ def _null(m: Match, columns: list[str]) -> Any:
 
 def _statement(statement: Any, dialect: Dialect, why: str) -> str:
     if statement is None:
-        return f"-- no primary key: identify this row by hand ({why})"
+        return f"-- no usable primary key: identify this row by hand ({why})"
     sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    return f"{' '.join(sql.split())};  -- {why}"
+    # SQLAlchemy breaks lines between clauses; a literal keeps its own spaces.
+    return f"{sql.replace(chr(10), ' ')};  -- {why}"

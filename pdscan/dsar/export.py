@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -19,6 +20,7 @@ from pdscan import __version__
 from pdscan.declaration import Declaration
 from pdscan.dsar.identity import Person
 from pdscan.dsar.search import FindResult, Match
+from pdscan.errors import UsageError
 from pdscan.masking import MASKERS
 from pdscan.names import mentions
 from pdscan.reporters.markdown_tidy import tidy
@@ -37,12 +39,20 @@ def location_groups(result: FindResult) -> dict[tuple[str, str], list[Match]]:
     return groups
 
 
-def mask_others(person: Person, value: Any) -> Any:
-    """Mask identifiers and names in free text that are not the person's own."""
+def mask_others(person: Person, value: Any, own_row: bool = True) -> Any:
+    """Mask identifiers and names that are not the person's own.
+
+    ``own_row``: the row matched the person by an identifier, so its whole-value columns (their phone, their HETU)
+    are theirs even when the search did not name them; only free text in it can mention others. In related rows
+    (an order pointing at the person) every identifier that is not the person's is masked, whole values too.
+    """
     if not isinstance(value, str) or not value.strip():
         return value
     if any(hit.exact for hit in person.match_value(value)):
         return value  # the person's own identifier, as a whole value
+    whole = value.strip()
+    if own_row and (_EMAIL.fullmatch(whole) or _HETU.fullmatch(whole) or _PHONE.fullmatch(whole)):
+        return value
 
     def replace(pattern: re.Pattern[str], masker: str, text: str) -> str:
         def one(m: re.Match[str]) -> str:
@@ -68,7 +78,18 @@ def _is_person(person: Person, text: str) -> bool:
 
 
 def write_export(result: FindResult, directory: Path, declaration: Declaration | None = None) -> dict[str, Any]:
-    directory.mkdir(parents=True, exist_ok=True)
+    if directory.exists() and any(directory.iterdir()):
+        # Files of an earlier export (maybe of another person) would be sent along with this one.
+        raise UsageError(f"{directory}: the export folder is not empty; give a new folder for each request")
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    old_umask = os.umask(0o077)  # the package is personal data: readable by its owner only
+    try:
+        return _write(result, directory, declaration)
+    finally:
+        os.umask(old_umask)
+
+
+def _write(result: FindResult, directory: Path, declaration: Declaration | None) -> dict[str, Any]:
     person = result.person
     locations = []
     review: list[dict[str, Any]] = []
@@ -89,7 +110,7 @@ def write_export(result: FindResult, directory: Path, declaration: Declaration |
                 "match": m.strength,
                 "matched_columns": sorted(m.match.columns) if m.match else [],
                 "via": m.via,
-                "row": {k: mask_others(person, v) for k, v in m.row.items()},
+                "row": {k: mask_others(person, v, own_row=m.kind == "direct") for k, v in m.row.items()},
             }
             for m in exported
         ]

@@ -35,6 +35,7 @@ _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?[\d(][\d\s().\-/]{5,}\d(?!\w)")
 _HETU = re.compile(r"(?<!\w)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?!\w)", re.IGNORECASE)
 _BUSINESS_ID = re.compile(r"(?<!\d)\d{7}-\d(?!\d)")
+_PHONE_SHAPED = re.compile(r"(?:\+|00)?[\d\s().\-/]{6,}")
 # Characters phone numbers are written with between digits: removed before comparing digits.
 PHONE_SEPARATORS = (" ", "-", "(", ")", ".", "/", "+", "\u00a0")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -180,7 +181,8 @@ class Person:
             elif any(m.group(0) in self.business_ids for m in _BUSINESS_ID.finditer(value)):
                 hits.append(Hit("business_id", False))
         if self.phones:
-            whole = _e164(stripped)
+            # libphonenumber finds a number inside any text: only a value written as a number is one exactly.
+            whole = _e164(stripped) if _PHONE_SHAPED.fullmatch(stripped) else None
             if whole is not None and whole in self.phones:
                 hits.append(Hit("phone", True))
             elif any(_e164(m.group(0)) in self.phones for m in _PHONE.finditer(value)):
@@ -296,9 +298,21 @@ def _name(text: str) -> Name:
 
     last_forms = forms(last)
     written = {f.lower() for f in {last, *inflections(last[:1].upper() + last[1:].lower())}}
-    prefixes = {_common_prefix(sorted(written))}
-    prefixes.add(fold(next(iter(prefixes))).lower())
+    common = _common_prefix(sorted(written))
+    # Accent-insensitive both ways: "Makinen" asked finds "Mäkinen" written, and the other way round.
+    prefixes = {common, fold(common).lower(), *_umlauts(fold(common).lower())}
     return Name(fold(first).lower(), fold(last).lower(), forms(first), last_forms, tuple(sorted(prefixes)))
+
+
+def _umlauts(word: str) -> set[str]:
+    """The Finnish and Swedish letters an ASCII spelling may stand for: a -> ä/å, o -> ö (bounded)."""
+    options = {"a": "aäå", "o": "oö"}
+    variants = {""}
+    for ch in word:
+        variants = {v + c for v in variants for c in options.get(ch, ch)}
+        if len(variants) > 64:
+            return set()  # a long prefix full of a's: the plain and folded forms will have to do
+    return variants
 
 
 def _common_prefix(words: list[str]) -> str:

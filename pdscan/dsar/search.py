@@ -80,6 +80,9 @@ class FindResult:
     matches: list[Match] = field(default_factory=list)
     searched: list[Searched] = field(default_factory=list)
     errors: list[ScanErrorEntry] = field(default_factory=list)
+    # Per database source: which tables reference which ((schema, table) -> referring (schema, table)s), so an
+    # erasure plan deletes referring rows first.
+    references: dict[str, dict[tuple[str | None, str], set[tuple[str | None, str]]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class FindOptions:
 
 def find(person: Person, sources: Sequence[str], options: FindOptions | None = None) -> FindResult:
     options = options or FindOptions()
-    result = FindResult(person, list(sources), _now())
+    result = FindResult(person, [_shown_source(s) for s in sources], _now())
     source_options = SourceOptions(
         include=options.include,
         exclude=options.exclude,
@@ -129,8 +132,14 @@ def find(person: Person, sources: Sequence[str], options: FindOptions | None = N
                     continue
                 direct.extend(found)
                 result.matches.extend(found)
-            if isinstance(source, DatabaseSource) and options.hops > 0:
-                result.matches.extend(_related(source, [m for m in direct if m.kind == "direct"], options, result))
+            if isinstance(source, DatabaseSource) and any(m.kind != "name" for m in direct):
+                children = _foreign_keys(source, result)
+                result.references[source.name] = {
+                    parent: {(c[0], c[1]) for c in links} for parent, links in children.items()
+                }
+                if options.hops > 0:
+                    persons = [m for m in direct if m.kind == "direct"]
+                    result.matches.extend(_related(source, children, persons, options, result))
         except SourceError as exc:
             result.errors.append(ScanErrorEntry(source.name, exc.reason))
         finally:
@@ -146,7 +155,9 @@ def _search_file(person: Person, table: Table, options: FindOptions, result: Fin
     found: list[Match] = []
     offset = 0
     for batch in table.batches(ReadOptions(limit=None, chunk_rows=options.chunk_rows)):
-        aligned = [c for c in batch.columns if len(c.values) == batch.num_rows]
+        # A JSON array field (``contacts[].email``) holds any number of values per row, even when the count happens
+        # to equal the rows of the batch: only the reader's per-row columns are aligned with rows.
+        aligned = [c for c in batch.columns if len(c.values) == batch.num_rows and "[]" not in c.name]
         candidates = _candidates(person, [c.values for c in aligned], batch.num_rows)
         if candidates.size:
             index = pa.array(candidates)
@@ -158,14 +169,22 @@ def _search_file(person: Person, table: Table, options: FindOptions, result: Fin
                     found.append(Match(table.source, table.location, {"row": offset + row_index + 1}, row, match))
         # A JSON array field holds several values per row: searched value by value, its row unknown.
         for column in batch.columns:
-            if len(column.values) != batch.num_rows:
+            if len(column.values) != batch.num_rows or "[]" in column.name:
                 for value in _candidate_values(person, column.values):
                     match = person.match_row({column.name: value})
                     if match is not None:
                         key = {"row": None, "note": "inside a nested array: the row is not known"}
                         found.append(Match(table.source, table.location, key, {column.name: value}, match))
         offset += batch.num_rows
-    result.searched.append(Searched(table.source, table.location, offset, "every row, streamed"))
+    method = "every row, streamed"
+    if table.info.notes:  # rows a reader could not parse (a ragged CSV line, a broken JSON line) were not searched
+        method += "; " + "; ".join(table.info.notes)
+        result.errors.extend(
+            ScanErrorEntry(table.source, f"not every row searched: {note}", table.location)
+            for note in table.info.notes
+            if "skipp" in note or "invalid" in note or "could not" in note
+        )
+    result.searched.append(Searched(table.source, table.location, offset, method))
     return found
 
 
@@ -277,7 +296,21 @@ def _predicate(
     return sa.or_(*clauses), method
 
 
-def _related(source: DatabaseSource, direct: list[Match], options: FindOptions, result: FindResult) -> list[Match]:
+_Children = dict[tuple[str | None, str], list[tuple[str | None, str, list[str], list[str]]]]
+
+
+def _foreign_keys(source: DatabaseSource, result: FindResult) -> _Children:
+    try:
+        with source.engine.connect() as conn:
+            return _children(conn)
+    except SQLAlchemyError as exc:
+        result.errors.append(ScanErrorEntry(source.name, f"reading foreign keys: {_one_line(exc)}"))
+        return {}
+
+
+def _related(
+    source: DatabaseSource, children: _Children, direct: list[Match], options: FindOptions, result: FindResult
+) -> list[Match]:
     """Rows whose foreign keys point at a matched row, one or two hops away, each reported once."""
     if not direct:
         return []
@@ -285,7 +318,6 @@ def _related(source: DatabaseSource, direct: list[Match], options: FindOptions, 
     seen = {(m.location, tuple(sorted(m.key.items()))) for m in direct}
     try:
         with source.engine.connect() as conn:
-            children = _children(conn)
             frontier = direct
             for hop in range(1, options.hops + 1):
                 next_frontier: list[Match] = []
@@ -326,7 +358,7 @@ def _related(source: DatabaseSource, direct: list[Match], options: FindOptions, 
     return related
 
 
-def _children(conn: sa.Connection) -> dict[tuple[str | None, str], list[tuple[str | None, str, list[str], list[str]]]]:
+def _children(conn: sa.Connection) -> _Children:
     """Declared foreign keys by the table they point at: (schema, table) -> [(child schema, child, cols, keys)]."""
     inspector = sa.inspect(conn)
     default = inspector.default_schema_name
@@ -339,8 +371,20 @@ def _children(conn: sa.Connection) -> dict[tuple[str | None, str], list[tuple[st
             for fk in inspector.get_foreign_keys(table, schema=schema):
                 referred_schema = fk.get("referred_schema")
                 referred = (None if referred_schema in (None, default) else referred_schema, fk["referred_table"])
+                if referred == (name_schema, table):
+                    continue  # a row pointing at a row of its own table (a referrer, a manager) is another person
                 out[referred].append((name_schema, table, fk["constrained_columns"], fk["referred_columns"]))
     return out
+
+
+def _shown_source(spec: str) -> str:
+    """A source as output may show it: database URLs and remote URLs without their secrets."""
+    if "://" not in spec:
+        return spec
+    from pdscan.sources.remote import PROTOCOLS, mask_remote
+    from pdscan.sources.sql import mask_url
+
+    return mask_remote(spec) if spec.split("://", 1)[0].lower() in PROTOCOLS else mask_url(spec)
 
 
 def _dotted(schema: str | None, table: str) -> str:

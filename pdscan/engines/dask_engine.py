@@ -46,8 +46,8 @@ def client_for(scheduler: str | None, note: Any) -> Iterator[Any]:
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
-        except (OSError, TimeoutError) as exc:
-            raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from exc
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler {scheduler}: {_line(exc)}") from exc
         with client:
             yield client
         return

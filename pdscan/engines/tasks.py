@@ -42,9 +42,10 @@ _SPLIT_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "ascii")
 
 @dataclass(frozen=True)
 class FileTask:
-    source: str  # the folder or file as given: the findings' source
+    source: str  # the folder or file as shown: the findings' source
     path: str
     rel: str
+    spec: str = field(default="", repr=False)  # as given, to open it again on the worker (may hold a secret)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def plan(spec: str, options: ScanOptions) -> Planned:
 
 
 def _file_tasks(source: FileSource, path: Path, rel: str, options: ScanOptions) -> list[Task]:
-    whole: list[Task] = [FileTask(source.name, str(path), rel)]
+    whole: list[Task] = [FileTask(source.name, str(path), rel, getattr(source, "spec", source.name))]
     if not options.full or type(source) is not FileSource:
         return whole  # remote files are read whole: one task per object
     name = path.name.lower()
@@ -184,7 +185,15 @@ def _splittable_csv(path: Path) -> bool:
     if len(lines) < 3:
         return False
     counts = [max(line.count(d) for d in (b";", b",", b"\t", b"|")) for line in lines]
-    return counts[0] > 0 and counts[0] == counts[1] == counts[2]
+    if not (counts[0] > 0 and counts[0] == counts[1] == counts[2]):
+        return False
+    # A quoted field may hold a line break, and a block boundary inside it would cut a row in two. Without any
+    # quote character in the file there is no quoted field: read it once (fast, bytes only) to be sure.
+    with path.open("rb") as f:
+        while chunk := f.read(8 << 20):
+            if b'"' in chunk:
+                return False
+    return True
 
 
 def _table_tasks(url: str, source: DatabaseSource, table: DatabaseTable, options: ScanOptions) -> list[Task]:
@@ -237,7 +246,7 @@ def run_task(task: Task, options: ScanOptions) -> TaskResult:
     )
     result = TaskResult([])
     if isinstance(task, FileTask):
-        source = open_source(task.source, options.source_options())
+        source = open_source(task.spec or task.source, options.source_options())
         assert isinstance(source, FileSource)
         items: Iterator[Table | ScanErrorEntry] = source.file_tables(Path(task.path), task.rel)
     else:

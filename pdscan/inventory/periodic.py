@@ -321,8 +321,13 @@ def _retention(result: ScanResult, declaration: Declaration | None, now: dt.date
             continue
         columns = []
         for d in table.dates:
-            age = (now.date() - dt.date.fromisoformat(d["oldest"])).days
+            try:
+                age = (now.date() - dt.date.fromisoformat(d["oldest"])).days
+            except ValueError:  # a date stored by an older pdscan that did not check days of the month
+                continue
             columns.append(d | {"age_days": age, "age": _age_text(age)})
+        if not columns:
+            continue
         # Last activity tells best how long data outlived its purpose; creation dates come next.
         ranked = sorted(columns, key=lambda c: ({"activity": 0, "created": 1}.get(c["role"], 2), -c["age_days"]))
         oldest = ranked[0]

@@ -59,7 +59,7 @@ run_sources_table = sa.Table(
     metadata,
     sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("source", sa.String(1000), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("tables", sa.Integer, nullable=False),
     sa.Column("ignored_files", sa.Integer, nullable=False),
@@ -71,9 +71,9 @@ findings_table = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("source", sa.String(1000), nullable=False),
-    sa.Column("container", sa.String(1000), nullable=False),  # the table/sheet/file, as displayed
-    sa.Column("column_name", sa.String(1000), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("container", sa.Text, nullable=False),  # the table/sheet/file, as displayed
+    sa.Column("column_name", sa.Text, nullable=False),
     sa.Column("location", sa.JSON, nullable=False),
     sa.Column("entity", sa.String(100), nullable=False),
     sa.Column("rules", sa.JSON, nullable=False),
@@ -95,9 +95,9 @@ errors_table = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("source", sa.String(1000), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
     sa.Column("location", sa.JSON),
-    sa.Column("reason", sa.String(2000), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
 )
 
 suppressed_table = sa.Table(
@@ -105,8 +105,8 @@ suppressed_table = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("fingerprint", sa.String(2000), nullable=False),
-    sa.Column("reason", sa.String(2000), nullable=False),
+    sa.Column("fingerprint", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
 )
 
 # Migration 2. Coverage per scanned table, sheet or file: rows read, sampling, the schema as the source
@@ -116,13 +116,13 @@ locations_table = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("pdscan_runs.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("source", sa.String(1000), nullable=False),
-    sa.Column("container", sa.String(1000), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("container", sa.Text, nullable=False),
     sa.Column("location", sa.JSON, nullable=False),
     sa.Column("rows_scanned", sa.BigInteger, nullable=False),
     sa.Column("columns", sa.Integer, nullable=False),
     sa.Column("truncated", sa.Boolean, nullable=False),
-    sa.Column("sampling", sa.String(400), nullable=False),
+    sa.Column("sampling", sa.Text, nullable=False),
     sa.Column("estimated_rows", sa.BigInteger),
     sa.Column("primary_key", sa.JSON),
     sa.Column("notes", sa.JSON, nullable=False),

@@ -51,10 +51,10 @@ def resolve_inventory_url(value: str | None) -> str:
 
 
 def mask(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url.split("://", 1)[0] + "://***"
+    """A database URL without its password (in the user part or a query parameter)."""
+    from pdscan.sources.sql import mask_url
+
+    return mask_url(url)
 
 
 def sources_key(sources: Sequence[str]) -> str:

@@ -16,6 +16,8 @@ def render(diff: dict[str, Any], stream: TextIO) -> None:
         out("no change\n")
         return
     undeclared = diff["undeclared"]
+    if undeclared.get("note"):
+        out(f"note: {undeclared['note']}; give --declaration FILE to compare both with one (and see locations)\n")
     for gap in undeclared["new"]:
         risk = " HIGH RISK" if gap.get("risk") == "high" else ""
         out(f"\nNEW UNDECLARED{risk}: {gap['name']} [{gap['key']}]\n")
@@ -59,7 +61,9 @@ def render(diff: dict[str, Any], stream: TextIO) -> None:
     _section(out, "Changed", changed)
     schema = diff["schema_changes"]
     lines = [f"+ table {t['display']}: {t['status']}" for t in schema["new_tables"]]
-    lines += [f"- table {t['display']}" for t in schema["removed_tables"]]
+    lines += [
+        f"- table {t['display']} (not in the later run: removed, renamed or excluded)" for t in schema["removed_tables"]
+    ]
     lines += [f"+ column {c['table']} :: {c['column']} ({c['type']}): {c['status']}" for c in schema["new_columns"]]
     lines += [f"- column {c['table']} :: {c['column']}" for c in schema["removed_columns"]]
     lines += [

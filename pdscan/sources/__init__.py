@@ -35,7 +35,21 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Source:
         raise SourceError(spec, describe(exc)) from exc
     if not exists:
         raise SourceError(spec, "no such file or directory")
+    if path.is_file() and _is_sqlite(path):
+        from pdscan.sources.sql import DatabaseSource
+
+        # A SQLite database named as a file (crm.sqlite): scanned as the database it is, read-only.
+        return DatabaseSource(f"sqlite:///{path}", options)
     return FileSource(spec, include=options.include, exclude=options.exclude)
+
+
+def _is_sqlite(path: Path) -> bool:
+    """A SQLite database file, by its 16-byte header (whatever its name: .sqlite, .db, .sqlite3...)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
 
 
 def _remote_protocols() -> frozenset[str]:

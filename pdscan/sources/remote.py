@@ -8,6 +8,7 @@ import posixpath
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit, urlunsplit
 
 from pdscan.errors import SourceError
 from pdscan.model import ScanErrorEntry
@@ -40,26 +41,41 @@ PROTOCOLS = frozenset(
 )
 
 
+def mask_remote(spec: str) -> str:
+    """The URL without the secret of its user part: ``s3://KEY:***@bucket/x``."""
+    parts = urlsplit(spec)
+    if parts.password is None:
+        return spec
+    user = parts.username or ""
+    host = parts.hostname or ""
+    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 class RemoteFileSource(FileSource):
     """A folder or file behind an fsspec URL. Names in reports keep the URL: ``s3://bucket/exports/a.csv``."""
 
     def __init__(self, spec: str, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> None:
+        name = mask_remote(spec)
+        self.spec = spec  # to open it again (a Dask worker does): may hold a secret, never shown
         try:
             import fsspec
         except ImportError as exc:
-            raise SourceError(spec, "fsspec URLs need fsspec: pip install 'pdscan[dask]' (and s3fs, gcsfs...)") from exc
+            raise SourceError(name, "fsspec URLs need fsspec: pip install 'pdscan[dask]' (and s3fs, gcsfs...)") from exc
         try:
             self.fs: Any
             self.fs, self.base = fsspec.core.url_to_fs(spec)
         except (ImportError, ValueError) as exc:
-            raise SourceError(spec, f"no fsspec file system for this URL ({str(exc).splitlines()[0]})") from exc
+            raise SourceError(name, f"no fsspec file system for this URL ({type(exc).__name__})") from exc
+        except OSError as exc:
+            raise SourceError(name, describe(exc)) from exc
         try:
             is_dir = self.fs.isdir(self.base)
             if not is_dir and not self.fs.exists(self.base):
-                raise SourceError(spec, "no such file or directory")
+                raise SourceError(name, "no such file or directory")
         except IO_ERRORS as exc:
-            raise SourceError(spec, describe(exc)) from exc
-        super().__init__(spec, include, exclude)
+            raise SourceError(name, describe(exc)) from exc
+        super().__init__(name, include, exclude)
         self.kind = "directory" if is_dir else "file"
 
     def files(self) -> Iterator[tuple[Path, str, str | None]]:

@@ -50,7 +50,16 @@ def mask_url(url: URL | str) -> str:
     except ArgumentError:
         scheme = str(url).split("://", 1)[0]
         return f"{scheme}://***"
-    return parsed.render_as_string(hide_password=True)
+    secret = {k: "***" for k in parsed.query if k.lower() in _SECRET_PARAMETERS}
+    if secret:
+        parsed = parsed.update_query_dict(secret)
+    return parsed.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
+
+
+# Query parameters that carry credentials (libpq's password, ODBC's PWD, tokens of cloud drivers).
+_SECRET_PARAMETERS = frozenset(
+    ["password", "pwd", "passwd", "pass", "secret", "token", "access_token", "sslpassword", "api_key", "apikey", "key"]
+)
 
 
 def column_kind(column_type: Any) -> str:
@@ -245,6 +254,13 @@ class DatabaseTable(Table):
             return _Plan(sa.select(*_raw(columns)), "all rows (--full, streamed)")
         if estimate is not None and estimate <= limit:
             return _Plan(sa.select(*_raw(columns)).limit(limit + 1), f"all rows (about {estimate} by statistics)")
+        if estimate is None:
+            # No statistics (a table never analysed): count, reading at most limit + 1 rows, before sampling.
+            inner = sa.select(sa.literal(1)).select_from(table).limit(limit + 1).subquery()
+            counted = int(conn.execute(sa.select(sa.func.count()).select_from(inner)).scalar() or 0)
+            if counted <= limit:
+                self.info.estimated_rows = counted
+                return _Plan(sa.select(*_raw(columns)).limit(limit + 1), f"all rows ({counted}, counted)")
         if not self.is_view:
             sampled = self._db.dialect.sample(conn, table, columns, limit, estimate, self._db._capabilities)
             if sampled is not None:
@@ -275,7 +291,9 @@ class DatabaseTable(Table):
                     break
         finally:
             result.close()
-        if options.limit is not None and self.info.estimated_rows and self.info.estimated_rows > self.info.rows_scanned:
+        # Statistics are estimates: a table read whole ("all rows ...") is not truncated whatever they say.
+        sampled = not plan.method.startswith("all rows")
+        if sampled and options.limit is not None and (self.info.estimated_rows or 0) > self.info.rows_scanned:
             self.info.truncated = True
 
 
@@ -390,7 +408,15 @@ def _key_ranges(
     rng = random.Random(zlib.crc32(name.encode()))
     per_range = max(1, -(-limit // _RANGES))
     starts = sorted({rng.randint(int(low), int(high)) for _ in range(_RANGES)})
-    parts = [sa.select(*_raw(columns)).where(key >= start).order_by(key).limit(per_range) for start in starts]
+    # Each run stops where the next begins: runs never overlap, so no row is read twice.
+    ends: list[int | None] = [*starts[1:], None]
+    parts = [
+        sa.select(*_raw(columns))
+        .where(key >= start, *([key < end] if end is not None else []))
+        .order_by(key)
+        .limit(per_range)
+        for start, end in zip(starts, ends, strict=True)
+    ]
     if len(parts) == 1:
         query: Any = parts[0]
     else:
