@@ -66,6 +66,14 @@ class ScanOptions:
             limit=None if self.full else self.sample_size, chunk_rows=self.chunk_rows, wants_column=wants_column
         )
 
+    def detect_options(self) -> DetectOptions:
+        return DetectOptions(
+            max_samples=self.max_samples,
+            show_data=self.show_data,
+            ner_model=self.ner_model,
+            date_columns=date_columns(),
+        )
+
     def source_options(self) -> SourceOptions:
         return SourceOptions(
             include=self.include,
@@ -133,12 +141,7 @@ def scan(
         rules=rules,
         options=options,
         progress=progress or Progress(),
-        detect_options=DetectOptions(
-            max_samples=options.max_samples,
-            show_data=options.show_data,
-            ner_model=options.ner_model,
-            date_columns=date_columns(),
-        ),
+        detect_options=options.detect_options(),
         read_options=options.read_options(rules),
     )
     try:

@@ -12,29 +12,21 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import pickle
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from pdscan import __version__
-from pdscan.dates import date_columns
-from pdscan.detect import ColumnStats, DetectOptions, detect_batch, merge_stats
+from pdscan.detect import ColumnStats, detect_batch, merge_stats
+from pdscan.engines.tasks import worker_rules
 from pdscan.errors import UsageError
 from pdscan.model import Batch, Column, Location, ScanResult, SourceSummary, TableInfo
-from pdscan.rules import RuleSet, load_rules
 from pdscan.scan import ScanOptions, table_findings
 from pdscan.sources.parquet import arrow_kind, as_text, flatten_array
 
 _SCHEMA = "part long, rows long, stats string"
-
-
-@functools.lru_cache(maxsize=4)
-def _rules(rules_dirs: tuple[Path, ...], only: tuple[str, ...], except_: tuple[str, ...]) -> RuleSet:
-    return load_rules(rules_dirs).select(only, except_)
 
 
 def batch_of(record_batch: pa.RecordBatch) -> Batch:
@@ -57,13 +49,8 @@ def _partition_function(options: ScanOptions) -> Any:
         import pandas as pd
         from pyspark import TaskContext
 
-        rules = _rules(options.rules_dirs, options.only, options.except_)
-        detect = DetectOptions(
-            max_samples=options.max_samples,
-            show_data=options.show_data,
-            ner_model=options.ner_model,
-            date_columns=date_columns(),
-        )
+        rules = worker_rules(options)
+        detect = options.detect_options()
         stats: dict[str, ColumnStats] = {}
         rows = 0
         for frame in frames:
@@ -86,7 +73,7 @@ def scan_dataframe(df: Any, name: str = "dataframe", options: ScanOptions | None
     except ImportError as exc:
         raise UsageError("scan_dataframe needs the spark extra: pip install 'pdscan[spark]'") from exc
     options = options or ScanOptions(full=True)
-    rules = _rules(options.rules_dirs, options.only, options.except_)
+    rules = worker_rules(options)
     started = _now()
     source = df
     sampling = "all rows (Spark)"

@@ -18,7 +18,7 @@ from typing import Any
 
 from pdscan import __version__
 from pdscan.declaration import Declaration
-from pdscan.dsar.identity import Person
+from pdscan.dsar.identity import EMAIL, HETU, PHONE, Person
 from pdscan.dsar.search import FindResult, Match
 from pdscan.errors import UsageError
 from pdscan.masking import MASKERS
@@ -27,9 +27,6 @@ from pdscan.reporters.markdown_tidy import tidy
 from pdscan.reporters.templates import environment
 
 SCHEMA_VERSION = 1
-_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
-_HETU = re.compile(r"(?<!\w)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?!\w)", re.IGNORECASE)
-_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?[\d(][\d\s().\-/]{5,}\d(?!\w)")
 
 
 def location_groups(result: FindResult) -> dict[tuple[str, str], list[Match]]:
@@ -51,7 +48,7 @@ def mask_others(person: Person, value: Any, own_row: bool = True) -> Any:
     if any(hit.exact for hit in person.match_value(value)):
         return value  # the person's own identifier, as a whole value
     whole = value.strip()
-    if own_row and (_EMAIL.fullmatch(whole) or _HETU.fullmatch(whole) or _PHONE.fullmatch(whole)):
+    if own_row and (EMAIL.fullmatch(whole) or HETU.fullmatch(whole) or PHONE.fullmatch(whole)):
         return value
 
     def replace(pattern: re.Pattern[str], masker: str, text: str) -> str:
@@ -61,9 +58,9 @@ def mask_others(person: Person, value: Any, own_row: bool = True) -> Any:
 
         return pattern.sub(one, text)
 
-    text = replace(_EMAIL, "email", value)
-    text = replace(_HETU, "hetu", text)
-    text = replace(_PHONE, "phone", text)
+    text = replace(EMAIL, "email", value)
+    text = replace(HETU, "hetu", text)
+    text = replace(PHONE, "phone", text)
     spans = [(s, e) for s, e in mentions(text) if not _is_person(person, text[s:e])]
     for start, end in reversed(spans):
         text = text[:start] + MASKERS["name"](text[start:end]) + text[end:]
@@ -164,7 +161,9 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None)
 
 
 def _key_text(key: dict[str, Any]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in key.items() if k != "note")
+    """A row key of a name-only match, which may be someone else's: text keys (a HETU, an email) masked."""
+    shown = (v if v is None or isinstance(v, int) else MASKERS["generic"](str(v)) for v in key.values())
+    return ", ".join(f"{k} {v}" for k, v in zip(key, shown, strict=True) if k != "note")
 
 
 def _declared(declaration: Declaration) -> dict[str, Any]:

@@ -31,9 +31,9 @@ DEFAULT_REGION = "FI"
 KINDS = ("email", "phone", "hetu", "business_id", "name")
 DIRECT = ("email", "phone", "hetu", "business_id")  # identifiers: a match is about this person
 
-_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?[\d(][\d\s().\-/]{5,}\d(?!\w)")
-_HETU = re.compile(r"(?<!\w)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?!\w)", re.IGNORECASE)
+EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+PHONE = re.compile(r"(?<![\w+])(?:\+|00)?[\d(][\d\s().\-/]{5,}\d(?!\w)")
+HETU = re.compile(r"(?<!\w)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?!\w)", re.IGNORECASE)
 _BUSINESS_ID = re.compile(r"(?<!\d)\d{7}-\d(?!\d)")
 _PHONE_SHAPED = re.compile(r"(?:\+|00)?[\d\s().\-/]{6,}")
 # Characters phone numbers are written with between digits: removed before comparing digits.
@@ -167,13 +167,13 @@ class Person:
             lowered = stripped.casefold()
             if lowered in self.emails:
                 hits.append(Hit("email", True))
-            elif any(m.group(0).casefold() in self.emails for m in _EMAIL.finditer(value)):
+            elif any(m.group(0).casefold() in self.emails for m in EMAIL.finditer(value)):
                 hits.append(Hit("email", False))
         if self.hetus:
             upper = stripped.upper()
             if upper in self.hetus:
                 hits.append(Hit("hetu", True))
-            elif any(m.group(0).upper() in self.hetus for m in _HETU.finditer(value)):
+            elif any(m.group(0).upper() in self.hetus for m in HETU.finditer(value)):
                 hits.append(Hit("hetu", False))
         if self.business_ids:
             if stripped in self.business_ids:
@@ -185,7 +185,7 @@ class Person:
             whole = _e164(stripped) if _PHONE_SHAPED.fullmatch(stripped) else None
             if whole is not None and whole in self.phones:
                 hits.append(Hit("phone", True))
-            elif any(_e164(m.group(0)) in self.phones for m in _PHONE.finditer(value)):
+            elif any(_e164(m.group(0)) in self.phones for m in PHONE.finditer(value)):
                 hits.append(Hit("phone", False))
         if self.names:
             kind = self._name_in(value)
@@ -211,7 +211,7 @@ class Person:
     def _name_in(self, value: str) -> bool | None:
         """True: the value is the name (either order, a comma allowed); False: it mentions it in text; else None."""
         # An email address spells a name too (matti.virtanen@...): it is matched as an email, not as a name.
-        words = [fold(w).lower() for w in _WORDS.findall(_EMAIL.sub(" ", value))]
+        words = [fold(w).lower() for w in _WORDS.findall(EMAIL.sub(" ", value))]
         if len(words) < 2:
             return None
         for name in self.names:
@@ -240,14 +240,14 @@ class Person:
 
 def normalise_email(value: str) -> str:
     email = value.strip().casefold()
-    if not _EMAIL.fullmatch(email):
+    if not EMAIL.fullmatch(email):
         raise UsageError(f"--email: not an email address ({_mask(value)})")
     return email
 
 
 def normalise_hetu(value: str) -> str:
     hetu = value.strip().upper()
-    if not _HETU.fullmatch(hetu) or VALIDATORS["fi_hetu"].one(hetu).outcome is Outcome.REJECT:
+    if not HETU.fullmatch(hetu) or VALIDATORS["fi_hetu"].one(hetu).outcome is Outcome.REJECT:
         raise UsageError(f"--hetu: not a valid henkilötunnus ({_mask(value)})")
     return hetu
 

@@ -28,9 +28,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from pdscan.dsar.identity import PHONE_SEPARATORS, Person, RowMatch
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry
-from pdscan.sources import open_source
+from pdscan.sources import mask_source, open_source
 from pdscan.sources.base import ReadOptions, SourceOptions, Table
-from pdscan.sources.sql import DatabaseSource, DatabaseTable, _one_line, column_kind
+from pdscan.sources.sql import SYSTEM_SCHEMAS, DatabaseSource, DatabaseTable, _one_line, column_kind
 
 _TEXT_KINDS = ("string", "json", "other", "array")
 CANDIDATE_LIMIT = 20_000  # candidate rows of one table fetched at once; more are streamed
@@ -101,7 +101,7 @@ class FindOptions:
 
 def find(person: Person, sources: Sequence[str], options: FindOptions | None = None) -> FindResult:
     options = options or FindOptions()
-    result = FindResult(person, [_shown_source(s) for s in sources], _now())
+    result = FindResult(person, [mask_source(s) for s in sources], _now())
     source_options = SourceOptions(
         include=options.include,
         exclude=options.exclude,
@@ -364,7 +364,7 @@ def _children(conn: sa.Connection) -> _Children:
     default = inspector.default_schema_name
     out: dict[tuple[str | None, str], list[tuple[str | None, str, list[str], list[str]]]] = defaultdict(list)
     for schema in inspector.get_schema_names():
-        if schema in ("information_schema", "pg_catalog", "mysql", "performance_schema", "sys"):
+        if schema in SYSTEM_SCHEMAS:
             continue
         name_schema = None if schema == default else schema
         for table in inspector.get_table_names(schema=schema):
@@ -375,16 +375,6 @@ def _children(conn: sa.Connection) -> _Children:
                     continue  # a row pointing at a row of its own table (a referrer, a manager) is another person
                 out[referred].append((name_schema, table, fk["constrained_columns"], fk["referred_columns"]))
     return out
-
-
-def _shown_source(spec: str) -> str:
-    """A source as output may show it: database URLs and remote URLs without their secrets."""
-    if "://" not in spec:
-        return spec
-    from pdscan.sources.remote import PROTOCOLS, mask_remote
-    from pdscan.sources.sql import mask_url
-
-    return mask_remote(spec) if spec.split("://", 1)[0].lower() in PROTOCOLS else mask_url(spec)
 
 
 def _dotted(schema: str | None, table: str) -> str:

@@ -158,9 +158,9 @@ def _run(tasks: list[Task], run: _Run) -> dict[int, TaskResult | ScanErrorEntry]
 
 def _source(task: Task) -> str:
     if isinstance(task, DatabaseTask):
-        from pdscan.sources.sql import mask_url
+        from pdscan.sources import mask_source
 
-        return mask_url(task.url)
+        return mask_source(task.url)
     return task.source
 
 

@@ -22,8 +22,7 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pdscan.dates import date_columns
-from pdscan.detect import ColumnStats, DetectOptions
+from pdscan.detect import ColumnStats
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry, TableInfo
 from pdscan.rules import RuleSet, load_rules
@@ -223,6 +222,11 @@ def _rules(rules_dirs: tuple[Path, ...], only: tuple[str, ...], except_: tuple[s
     return load_rules(rules_dirs).select(only, except_)
 
 
+def worker_rules(options: ScanOptions) -> RuleSet:
+    """The rules of a scan, loaded once per worker process (Dask workers, Spark executors)."""
+    return _rules(options.rules_dirs, options.only, options.except_)
+
+
 _DATABASES: dict[str, DatabaseSource] = {}
 
 
@@ -236,14 +240,9 @@ def _database(url: str, options: ScanOptions) -> DatabaseSource:
 
 def run_task(task: Task, options: ScanOptions) -> TaskResult:
     """Read one task on a worker. Pure in what it returns: statistics, coverage and error entries."""
-    rules = _rules(options.rules_dirs, options.only, options.except_)
+    rules = worker_rules(options)
     read_options = options.read_options(rules)
-    detect = DetectOptions(
-        max_samples=options.max_samples,
-        show_data=options.show_data,
-        ner_model=options.ner_model,
-        date_columns=date_columns(),
-    )
+    detect = options.detect_options()
     result = TaskResult([])
     if isinstance(task, FileTask):
         source = open_source(task.spec or task.source, options.source_options())

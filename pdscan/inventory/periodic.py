@@ -18,7 +18,7 @@ from pdscan.compliance import compare
 from pdscan.declaration import Declaration, load_declaration, parse_period
 from pdscan.errors import InventoryError, PdscanError
 from pdscan.inventory.diff import diff_runs
-from pdscan.inventory.store import Inventory, RunInfo, StoredRun
+from pdscan.inventory.store import Inventory, RunInfo, StoredRun, parse_time
 from pdscan.model import ScanResult
 from pdscan.rules import RuleSet, load_rules
 from pdscan.taxonomy import taxonomy
@@ -74,7 +74,7 @@ def build_periodic_report(
             }
         )
 
-    period_runs = [r for r in inventory.runs() if _time(r.started_at) >= since]
+    period_runs = [r for r in inventory.runs() if parse_time(r.started_at) >= since]
     return {
         "schema_version": SCHEMA_VERSION,
         "kind": "periodic_inventory_report",
@@ -119,7 +119,7 @@ def _base_run(complete: list[RunInfo], run: RunInfo, since: dt.datetime) -> RunI
     same = [
         r for r in complete if r.sources_key == run.sources_key and r.id != run.id and r.started_at <= run.started_at
     ]
-    before = [r for r in same if _time(r.started_at) <= since]
+    before = [r for r in same if parse_time(r.started_at) <= since]
     if before:
         return before[-1]
     return same[0] if same else None
@@ -359,8 +359,3 @@ def _age_text(days: int) -> str:
     if years:
         return f"{years} y {rest // 30} mo"
     return f"{days // 30} mo" if days >= 60 else f"{days} d"
-
-
-def _time(text: str) -> dt.datetime:
-    value = dt.datetime.fromisoformat(text)
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)

@@ -28,6 +28,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from pdscan.errors import InventoryError
 from pdscan.inventory import migrations, schema
 from pdscan.model import Finding, Location, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
+from pdscan.sources import mask_source
 
 ENV_VAR = "PDSCAN_INVENTORY"
 STATUSES = ("running", "complete", "interrupted", "failed")
@@ -154,7 +155,7 @@ class Inventory:
 
     def start_run(self, sources: Sequence[str], options: dict[str, Any], declaration: str | None = None) -> int:
         """Record a run as ``running`` (committed at once) and return its id."""
-        names = [mask(s) if "://" in s else s for s in sources]
+        names = [mask_source(s) for s in sources]
         row = {
             "uid": str(uuid.uuid4()),
             "status": "running",
@@ -201,8 +202,8 @@ class Inventory:
                     .where(schema.runs_table.c.id == run_id)
                     .values(
                         status=status,
-                        started_at=_parse_time(result.started_at),
-                        finished_at=_parse_time(result.finished_at),
+                        started_at=parse_time(result.started_at),
+                        finished_at=parse_time(result.finished_at),
                         rules_version=result.tool.get("rules_version", ""),
                         declaration=declaration,
                         compliance=compliance,
@@ -392,7 +393,7 @@ class Inventory:
             "action": entry.get("action", "find"),
             "identifier_kinds": list(entry["identifier_kinds"]),
             "fingerprints": list(entry["fingerprints"]),
-            "sources": [mask(s) if "://" in s else s for s in entry["sources"]],
+            "sources": [mask_source(s) for s in entry["sources"]],
             "matches": int(entry["matches"]),
             "direct": int(entry["direct"]),
             "related": int(entry["related"]),
@@ -599,7 +600,7 @@ def _run_info(row: Any) -> RunInfo:
     )
 
 
-def _parse_time(text: str) -> dt.datetime:
+def parse_time(text: str) -> dt.datetime:
     value = dt.datetime.fromisoformat(text)
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 

@@ -52,6 +52,19 @@ def _is_sqlite(path: Path) -> bool:
         return False
 
 
+def mask_source(spec: str) -> str:
+    """A source as reports, errors and the inventory show it: URLs without their passwords or keys."""
+    if not _URL.match(spec) or spec[:7].lower() == "file://":
+        return spec
+    if spec.split("://", 1)[0].lower() in _remote_protocols():
+        from pdscan.sources.remote import mask_remote
+
+        return mask_remote(spec)
+    from pdscan.sources.sql import mask_url
+
+    return mask_url(spec)
+
+
 def _remote_protocols() -> frozenset[str]:
     from pdscan.sources.remote import PROTOCOLS
 
@@ -69,4 +82,4 @@ def file_url_path(url: str) -> str:
     return path[1:] if _DRIVE.match(path) else path  # file:///C:/data -> C:/data
 
 
-__all__ = ["Source", "file_url_path", "open_source"]
+__all__ = ["Source", "file_url_path", "mask_source", "open_source"]

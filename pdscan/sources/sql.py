@@ -37,7 +37,7 @@ from pdscan.sources.json_reader import flatten
 
 # The optional extra that brings each dialect's default driver.
 _EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
-_SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
+SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
 # Random primary-key ranges: the sample is read as this many runs of consecutive keys, each through the index.
 _RANGES = 10
 _CONNECT_TIMEOUT = 10
@@ -148,7 +148,7 @@ class DatabaseSource(Source):
                 default: str | None = inspector.default_schema_name
                 listed: list[tuple[str | None, str, bool]] = []
                 for schema in inspector.get_schema_names():
-                    if schema in _SYSTEM_SCHEMAS or schema.startswith("pg_temp") or schema.startswith("pg_toast"):
+                    if schema in SYSTEM_SCHEMAS or schema.startswith("pg_temp") or schema.startswith("pg_toast"):
                         continue
                     if self.options.schemas and not any(fnmatch.fnmatchcase(schema, g) for g in self.options.schemas):
                         continue
