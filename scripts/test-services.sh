@@ -19,9 +19,10 @@ HBA_MARK="# pdscan test servers: the superuser on loopback without a password"
 say() { printf 'test-services: %s\n' "$*" >&2; }
 pg_ready() { command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h "$PG_HOST" -p "$PG_PORT" -U postgres; }
 pg_login() { psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -d postgres -w -tAc 'select 1' >/dev/null 2>&1; }
+# `mariadb-admin ping` succeeds even when the login is refused ("server is alive"): run a query to know we get in.
 maria_login() {
-  command -v mariadb-admin >/dev/null 2>&1 &&
-    mariadb-admin --protocol=tcp -h "$PG_HOST" -P "$MARIA_PORT" -u root --connect-timeout=2 ping >/dev/null 2>&1
+  command -v mariadb >/dev/null 2>&1 &&
+    mariadb --protocol=tcp -h "$PG_HOST" -P "$MARIA_PORT" -u root --connect-timeout=2 -e 'select 1' >/dev/null 2>&1
 }
 
 if [ "${1:-}" = "--check" ]; then
@@ -43,7 +44,7 @@ fi
 # --- install where missing -----------------------------------------------------------------------------------------
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 && [ -n "$(ls /etc/postgresql 2>/dev/null)" ] || missing+=(postgresql)
-[ -x /usr/sbin/mariadbd ] && command -v mariadb-admin >/dev/null 2>&1 || missing+=(mariadb-server)
+[ -x /usr/sbin/mariadbd ] && command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-server)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian's packages"
   export DEBIAN_FRONTEND=noninteractive
