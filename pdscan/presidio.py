@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdscan.colnames import tokens
+from pdscan.detect.colnames import tokens
+from pdscan.detect.rules import Rule, RuleSet, load_rules
+from pdscan.detect.validators import VALIDATORS, Outcome
 from pdscan.errors import UsageError
-from pdscan.rules import Rule, RuleSet, load_rules
-from pdscan.validators import VALIDATORS, Outcome
 
 try:
     from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -63,7 +63,7 @@ class PdscanRecognizer(EntityRecognizer):
         if entities and self.rule.entity not in entities:
             return []
         if self.rule.matcher == "person_name":
-            from pdscan.names import person_spans
+            from pdscan.detect.names import person_spans
 
             return [self._result(start, end, self.rule.precision, None) for start, end in person_spans(text)]
         if self.rule.pattern is None:

@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from pdscan import __version__
-from pdscan.allowlist import load_allowlist
-from pdscan.compliance import compare
-from pdscan.dates import date_columns
-from pdscan.declaration import load_declaration
-from pdscan.detect import ColumnStats, DetectOptions, detect_batch, merge_stats
+from pdscan.compliance.allowlist import load_allowlist
+from pdscan.compliance.compare import compare
+from pdscan.compliance.declaration import load_declaration
+from pdscan.compliance.taxonomy import taxonomy
+from pdscan.detect.core import ColumnStats, DetectOptions, detect_batch, merge_stats
+from pdscan.detect.dates import date_columns
+from pdscan.detect.findings import column_findings
+from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.errors import SourceError, UsageError
-from pdscan.findings import column_findings
 from pdscan.model import Finding, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
-from pdscan.rules import RuleSet, load_rules
 from pdscan.sources import open_source
 from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
-from pdscan.taxonomy import taxonomy
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def scan(
     allow = load_allowlist(options.ignore_file) if options.ignore_file else None
     declaration = load_declaration(options.declaration) if options.declaration else None
     if options.ner_model is not None:
-        from pdscan.ner import load as load_ner
+        from pdscan.detect.ner import load as load_ner
 
         load_ner(options.ner_model)  # a missing model is a usage error now, not an error per column later
     started = _now()
@@ -146,7 +146,7 @@ def scan(
     )
     try:
         if options.engine == "dask":
-            from pdscan.engines.dask_engine import scan_with_dask
+            from pdscan.engines.dask import scan_with_dask
 
             scan_with_dask(run, sources)
         elif options.engine == "local":

@@ -17,8 +17,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from pdscan import detect
-from pdscan.cli import main
+from pdscan.detect import core as detect
+from pdscan.cli.main import main
 
 FINDING_KEYS = {
     "fingerprint",

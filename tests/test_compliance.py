@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from pdscan.cli import main
-from pdscan.declaration import builtin_declarations, load_declaration, parse_declaration
+from pdscan.cli.main import main
+from pdscan.compliance.declaration import builtin_declarations, load_declaration, parse_declaration
+from pdscan.compliance.taxonomy import covers, taxonomy
+from pdscan.detect.rules import load_rules
 from pdscan.errors import UsageError
-from pdscan.rules import load_rules
 from pdscan.scan import ScanOptions, scan
-from pdscan.taxonomy import covers, taxonomy
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 NOTICES = {"entteri": "000_4a9650135503ee72.txt", "entrack": "002_0855ea90893791f5.txt"}
@@ -210,7 +210,7 @@ def test_declarations_commands() -> None:
 
 
 def test_retention_period_is_an_iso_duration_in_days() -> None:
-    from pdscan.declaration import parse_period
+    from pdscan.compliance.declaration import parse_period
 
     assert parse_period("P2Y") == 730
     assert parse_period("p6m") == 183

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from databases import BIG_ROWS, SCHEMA_NOTES, mariadb, postgres
 
-from pdscan.cli import main
+from pdscan.cli.main import main
 from pdscan.errors import SourceError
 from pdscan.model import ScanResult
 from pdscan.scan import ScanOptions, scan
@@ -245,7 +245,7 @@ def test_sqlite_numbers_only_where_a_name_speaks_for_them(tmp_path: Path) -> Non
     conn.close()
     source = open_source(f"sqlite:///{path}", SourceOptions())
     table = next(iter(source.tables()))
-    from pdscan.rules import load_rules
+    from pdscan.detect.rules import load_rules
 
     read = ScanOptions().read_options(load_rules())
     columns = {c.name for batch in table.batches(read) for c in batch.columns}  # type: ignore[union-attr]
@@ -270,7 +270,7 @@ def test_key_ranges_never_read_a_row_twice(tmp_path: Path) -> None:
 
 
 def test_a_sqlite_file_is_scanned_as_a_database_and_query_passwords_are_masked(sqlite_db: Path) -> None:
-    from pdscan.sources.sql import mask_url
+    from pdscan.sources.sql.source import mask_url
 
     result = scan([str(sqlite_db)], ScanOptions(sample_size=1_000, include_tables=("asiakkaat",)))
     assert result.sources[0].kind == "database" and result.sources[0].source == f"sqlite:///{sqlite_db}"

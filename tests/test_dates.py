@@ -9,11 +9,11 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from pdscan.dates import DateRange, date_columns, profile_dates
-from pdscan.detect import DetectOptions, detect_batch, merge_stats
+from pdscan.detect.core import DetectOptions, detect_batch, merge_stats
+from pdscan.detect.dates import DateRange, date_columns, profile_dates
+from pdscan.detect.rules import load_rules
 from pdscan.model import Batch, Column
 from pdscan.resources import builtin_rules_dir
-from pdscan.rules import load_rules
 from pdscan.scan import ScanOptions, scan
 
 VOCABULARY = yaml.safe_load((builtin_rules_dir() / "retention" / "date_columns.yaml").read_text(encoding="utf-8"))

@@ -6,10 +6,10 @@ import random
 
 import pyarrow as pa
 
-from pdscan.detect import ColumnStats, DetectOptions, detect_batch, merge_stats
-from pdscan.findings import column_findings
+from pdscan.detect.core import ColumnStats, DetectOptions, detect_batch, merge_stats
+from pdscan.detect.findings import column_findings
+from pdscan.detect.rules import load_rules
 from pdscan.model import Batch, Column, Location
-from pdscan.rules import load_rules
 
 RULES = load_rules()
 OPTIONS = DetectOptions(max_samples=3)

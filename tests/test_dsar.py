@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from databases import postgres_empty
 
-from pdscan.cli import main
+from pdscan.cli.main import main
 from pdscan.dsar.erasure import erasure_plan
 from pdscan.dsar.identity import Person
 from pdscan.dsar.search import FindOptions, FindResult, find

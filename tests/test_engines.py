@@ -210,7 +210,7 @@ def cluster() -> Iterator[str]:
 def test_cli_on_a_real_scheduler_with_two_workers(lake: Path, cluster: str, tmp_path: Path) -> None:
     def run(*args: str) -> dict[str, Any]:
         out = subprocess.run(
-            [sys.executable, "-m", "pdscan.cli", "scan", *_sources(lake), "--full", "-q", "-f", "json", *args],
+            [sys.executable, "-m", "pdscan.cli.main", "scan", *_sources(lake), "--full", "-q", "-f", "json", *args],
             capture_output=True,
             text=True,
             timeout=300,
@@ -227,7 +227,7 @@ def test_cli_on_a_real_scheduler_with_two_workers(lake: Path, cluster: str, tmp_
 def test_scheduler_needs_the_dask_engine() -> None:
     from click.testing import CliRunner
 
-    from pdscan.cli import main
+    from pdscan.cli.main import main
 
     out = CliRunner().invoke(main, ["scan", str(REPO / "sample_data"), "--scheduler", "tcp://127.0.0.1:8786"])
     assert out.exit_code == 2 and "--scheduler needs --engine dask" in out.output
@@ -240,7 +240,7 @@ def test_spark_scan_dataframe_equals_local(lake: Path) -> None:
     os.environ["PYSPARK_PYTHON"] = sys.executable  # executors run this interpreter, with pdscan installed
     from pyspark.sql import SparkSession
 
-    from pdscan.spark import scan_dataframe
+    from pdscan.engines.spark import scan_dataframe
 
     spark = (
         SparkSession.builder.master("local[2]")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 from databases import postgres_empty
 
-from pdscan.cli import main
+from pdscan.cli.main import main
 from pdscan.errors import InventoryError
 from pdscan.inventory import Inventory, migrations, schema
 from pdscan.inventory.diff import diff_runs
@@ -190,7 +190,7 @@ def test_interrupted_killed_and_failed_runs_never_look_complete(inventory_url: s
 def test_concurrent_writers_both_land(inventory_url: str, lake: Path) -> None:
     """Two scans start at once on a fresh inventory: one creates the schema, both runs land complete."""
     env = {**os.environ, "PDSCAN_INVENTORY": inventory_url}
-    command = [sys.executable, "-m", "pdscan.cli", "scan", str(lake), "--inventory", "-q", "-f", "json", "-o"]
+    command = [sys.executable, "-m", "pdscan.cli.main", "scan", str(lake), "--inventory", "-q", "-f", "json", "-o"]
     procs = [subprocess.Popen([*command, str(lake.parent / f"out{i}.json")], env=env) for i in range(3)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
     with Inventory(inventory_url) as store:

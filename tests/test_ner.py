@@ -12,9 +12,9 @@ from click.testing import CliRunner
 spacy = pytest.importorskip("spacy", reason="NER needs the presidio extra")
 pytest.importorskip("presidio_analyzer", reason="NER needs the presidio extra")
 
-from pdscan.cli import main  # noqa: E402
-from pdscan.rules import load_rules  # noqa: E402
-from pdscan.ruletest import check_examples  # noqa: E402
+from pdscan.cli.main import main  # noqa: E402
+from pdscan.detect.rules import load_rules  # noqa: E402
+from pdscan.detect.ruletest import check_examples  # noqa: E402
 
 
 @pytest.fixture(scope="module")

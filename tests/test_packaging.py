@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import pdscan
-from pdscan.rules import builtin_rules_dir, load_rules
+from pdscan.detect.rules import builtin_rules_dir, load_rules
 
 INSTALLED = os.environ.get("PDSCAN_EXPECT_INSTALLED") == "1"
 

@@ -12,10 +12,10 @@ import pyarrow as pa
 import pytest
 from quality_data import Table, build
 
-from pdscan.detect import DetectOptions, detect_batch
-from pdscan.findings import column_findings
+from pdscan.detect.core import DetectOptions, detect_batch
+from pdscan.detect.findings import column_findings
+from pdscan.detect.rules import load_rules
 from pdscan.model import Batch, Column, Location
-from pdscan.rules import load_rules
 
 RULES = load_rules()
 CHECKSUMMED = {"FI_PERSONAL_IDENTITY_CODE", "FI_BUSINESS_ID", "IBAN_CODE", "CREDIT_CARD"}

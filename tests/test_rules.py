@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from pdscan.detect.findings import name_evidence
+from pdscan.detect.rules import builtin_rules_dir, load_rules, parse_rule
+from pdscan.detect.ruletest import needs_model, value_matches
 from pdscan.errors import RuleError, UsageError
-from pdscan.findings import name_evidence
-from pdscan.rules import builtin_rules_dir, load_rules, parse_rule
-from pdscan.ruletest import needs_model, value_matches
 
 RULES = load_rules()
 

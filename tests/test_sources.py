@@ -19,7 +19,7 @@ from pdscan.errors import SourceError
 from pdscan.model import ScanErrorEntry
 from pdscan.sources import open_source
 from pdscan.sources.base import ReadOptions, SourceOptions, Table
-from pdscan.sources.csv_reader import sniff_delimiter
+from pdscan.sources.formats.csv import sniff_delimiter
 from pdscan.sources.textio import SNIFF_BYTES, detect_encoding
 
 ALL = ReadOptions(limit=None, chunk_rows=1000)

@@ -723,7 +723,7 @@ def test_urls_with_a_scheme_are_databases(tmp_path: Path) -> None:
     source = open_source(f"sqlite:///{db}")
     try:
         assert source.kind == "database"
-        assert type(source).__module__ == "pdscan.sources.sql"
+        assert type(source).__module__ == "pdscan.sources.sql.source"
     finally:
         source.close()
     with pytest.raises(SourceError, match="no such file or directory"):

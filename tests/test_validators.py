@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from pdscan.masking import mask_account, mask_business_id, mask_email, mask_generic, mask_hetu, mask_phone
-from pdscan.validators import Outcome, fi_business_id, fi_hetu, iban, luhn, phone_number
+from pdscan.detect.masking import mask_account, mask_business_id, mask_email, mask_generic, mask_hetu, mask_phone
+from pdscan.detect.validators import Outcome, fi_business_id, fi_hetu, iban, luhn, phone_number
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_column_wide_validators_agree_with_the_scalar_ones(name: str) -> None:
     import numpy as np
     import pyarrow as pa
 
-    from pdscan.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS
+    from pdscan.detect.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS
 
     validator = VALIDATORS[name]
     assert validator.column is not None

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from pdscan import __version__
-from pdscan.declaration import Declaration
+from pdscan.compliance.declaration import Declaration
+from pdscan.detect.masking import MASKERS
+from pdscan.detect.names import mentions
 from pdscan.dsar.identity import EMAIL, HETU, PHONE, Person
 from pdscan.dsar.search import FindResult, Match
 from pdscan.errors import UsageError
-from pdscan.masking import MASKERS
-from pdscan.names import mentions
 from pdscan.reporters.markdown_tidy import tidy
 from pdscan.reporters.templates import environment
 
@@ -68,7 +68,7 @@ def mask_others(person: Person, value: Any, own_row: bool = True) -> Any:
 
 
 def _is_person(person: Person, text: str) -> bool:
-    from pdscan.colnames import fold
+    from pdscan.detect.colnames import fold
 
     words = [fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
     return any(w in name.first_forms or w in name.last_forms for name in person.names for w in words)

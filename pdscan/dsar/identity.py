@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 
-from pdscan.colnames import fold
+from pdscan.detect.colnames import fold
+from pdscan.detect.names import inflections, lexicon
+from pdscan.detect.validators import VALIDATORS, Outcome
 from pdscan.errors import UsageError
-from pdscan.names import inflections, lexicon
-from pdscan.validators import VALIDATORS, Outcome
 
 DEFAULT_REGION = "FI"
 KINDS = ("email", "phone", "hetu", "business_id", "name")

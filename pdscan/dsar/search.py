@@ -30,7 +30,7 @@ from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry
 from pdscan.sources import mask_source, open_source
 from pdscan.sources.base import ReadOptions, SourceOptions, Table
-from pdscan.sources.sql import SYSTEM_SCHEMAS, DatabaseSource, DatabaseTable, _one_line, column_kind
+from pdscan.sources.sql.source import SYSTEM_SCHEMAS, DatabaseSource, DatabaseTable, _one_line, column_kind
 
 _TEXT_KINDS = ("string", "json", "other", "array")
 CANDIDATE_LIMIT = 20_000  # candidate rows of one table fetched at once; more are streamed

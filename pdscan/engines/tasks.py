@@ -22,17 +22,17 @@ from typing import BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pdscan.detect import ColumnStats
+from pdscan.detect.core import ColumnStats
+from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry, TableInfo
-from pdscan.rules import RuleSet, load_rules
 from pdscan.scan import ScanOptions, table_stats
 from pdscan.sources import open_source
 from pdscan.sources.base import IO_ERRORS, FileRef, Table, describe
-from pdscan.sources.csv_reader import tables as csv_tables
 from pdscan.sources.files import FileSource
-from pdscan.sources.parquet import ParquetTable
-from pdscan.sources.sql import DatabaseSource, DatabaseTable, integer_key_bounds
+from pdscan.sources.formats.csv import tables as csv_tables
+from pdscan.sources.formats.parquet import ParquetTable
+from pdscan.sources.sql.source import DatabaseSource, DatabaseTable, integer_key_bounds
 from pdscan.sources.textio import detect_encoding
 
 _SPLIT_CSV = (".csv", ".tsv", ".txt", ".tab")

@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from pdscan.compliance.taxonomy import taxonomy
 from pdscan.inventory.store import StoredRun
 from pdscan.model import Finding, ScanResult, TableInfo
-from pdscan.taxonomy import taxonomy
 
 SCHEMA_VERSION = 1
 _CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}

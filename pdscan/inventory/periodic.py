@@ -14,14 +14,14 @@ from collections import defaultdict
 from typing import Any
 
 from pdscan import __version__
-from pdscan.compliance import compare
-from pdscan.declaration import Declaration, load_declaration, parse_period
+from pdscan.compliance.compare import compare
+from pdscan.compliance.declaration import Declaration, load_declaration, parse_period
+from pdscan.compliance.taxonomy import taxonomy
+from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.errors import InventoryError, PdscanError
 from pdscan.inventory.diff import diff_runs
 from pdscan.inventory.store import Inventory, RunInfo, StoredRun, parse_time
 from pdscan.model import ScanResult
-from pdscan.rules import RuleSet, load_rules
-from pdscan.taxonomy import taxonomy
 
 SCHEMA_VERSION = 1
 TREND_POINTS = 24  # runs shown in the trend chart

@@ -53,7 +53,7 @@ def resolve_inventory_url(value: str | None) -> str:
 
 def mask(url: str) -> str:
     """A database URL without its password (in the user part or a query parameter)."""
-    from pdscan.sources.sql import mask_url
+    from pdscan.sources.sql.source import mask_url
 
     return mask_url(url)
 

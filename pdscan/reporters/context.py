@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from pdscan.compliance.taxonomy import taxonomy
 from pdscan.model import ScanResult
-from pdscan.taxonomy import taxonomy
 
 
 def _bars(counts: Counter[str], limit: int = 12) -> list[dict[str, Any]]:

@@ -26,8 +26,10 @@ from typing import IO, BinaryIO
 
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry
-from pdscan.sources import csv_reader, excel, json_reader, parquet
 from pdscan.sources.base import IO_ERRORS, FileRef, Source, Table, describe
+from pdscan.sources.formats import csv as csv_reader
+from pdscan.sources.formats import excel, parquet
+from pdscan.sources.formats import json as json_reader
 
 Reader = Callable[[FileRef, str], Iterator[Table]]
 

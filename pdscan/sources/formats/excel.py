@@ -27,7 +27,7 @@ from python_calamine import (
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location
 from pdscan.sources.base import FileRef, ReadOptions, Table
-from pdscan.sources.csv_reader import looks_like_data, unique_names
+from pdscan.sources.formats.csv import looks_like_data, unique_names
 
 _HEADER_SCAN_ROWS = 30
 _HEADER_SHARE = 0.6  # a header spans at least this share of the widest row near the top

@@ -33,7 +33,7 @@ from sqlalchemy.exc import ArgumentError, CompileError, NoSuchModuleError, SQLAl
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location, ScanErrorEntry
 from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
-from pdscan.sources.json_reader import flatten
+from pdscan.sources.formats.json import flatten
 
 # The optional extra that brings each dialect's default driver.
 _EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}

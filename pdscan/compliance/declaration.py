@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
+from pdscan.compliance.taxonomy import Taxonomy, taxonomy
 from pdscan.errors import UsageError
 from pdscan.resources import builtin_rules_dir
-from pdscan.taxonomy import Taxonomy, taxonomy
 
 SUPPORTED_VERSIONS = (1,)
 # GDPR Art. 6(1) (a)-(f), by the names declarations use.

@@ -17,21 +17,21 @@ from pathlib import Path
 import click
 
 from pdscan import __version__
-from pdscan.allowlist import DEFAULT_FILE as DEFAULT_IGNORE
-from pdscan.cli_dsar import audit_command, find_command
-from pdscan.cli_inventory import DATE_FORMATS, diff_command, history_command, periodic_report
-from pdscan.clikit import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, PdscanClickError, inventory_option, write_output
-from pdscan.compliance import compare, has_undeclared
-from pdscan.declaration import builtin_declarations, load_declaration
+from pdscan.cli.dsar import audit_command, find_command
+from pdscan.cli.inventory import DATE_FORMATS, diff_command, history_command, periodic_report
+from pdscan.cli.kit import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, PdscanClickError, inventory_option, write_output
+from pdscan.compliance.allowlist import DEFAULT_FILE as DEFAULT_IGNORE
+from pdscan.compliance.compare import compare, has_undeclared
+from pdscan.compliance.declaration import builtin_declarations, load_declaration
+from pdscan.compliance.taxonomy import taxonomy
+from pdscan.detect.findings import at_least
+from pdscan.detect.rules import load_rules, parse_rule
+from pdscan.detect.ruletest import check_examples
 from pdscan.errors import PdscanError
-from pdscan.findings import at_least
 from pdscan.inventory import Inventory
 from pdscan.model import CONFIDENCE_LEVELS, ScanErrorEntry, ScanResult
 from pdscan.reporters import REPORTERS, render
-from pdscan.rules import load_rules, parse_rule
-from pdscan.ruletest import check_examples
 from pdscan.scan import Progress, ScanOptions, scan
-from pdscan.taxonomy import taxonomy
 
 
 def _split_list(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:

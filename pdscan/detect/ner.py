@@ -15,8 +15,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pdscan.detect.matchers import MatchContext, MatcherResult
 from pdscan.errors import UsageError
-from pdscan.matchers import MatchContext, MatcherResult
 
 FREE_TEXT_MIN_WORDS = 3
 # presidio's entity names for what spaCy models call PER/PERSON and LOC/GPE.

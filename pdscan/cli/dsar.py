@@ -10,15 +10,15 @@ from typing import Any
 
 import click
 
-from pdscan.clikit import EXIT_ERROR, PdscanClickError, inventory_option, write_output
-from pdscan.declaration import load_declaration
+from pdscan.cli.kit import EXIT_ERROR, PdscanClickError, inventory_option, write_output
+from pdscan.compliance.declaration import load_declaration
+from pdscan.detect.masking import MASKERS
 from pdscan.dsar.erasure import erasure_plan
 from pdscan.dsar.export import write_export
 from pdscan.dsar.identity import Person
 from pdscan.dsar.search import FindOptions, FindResult, Match, find
 from pdscan.errors import PdscanError
 from pdscan.inventory import Inventory
-from pdscan.masking import MASKERS
 
 SCHEMA_VERSION = 1
 _MASK_BY_KIND = {"email": "email", "phone": "phone", "hetu": "hetu", "business_id": "business_id", "name": "name"}

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pdscan.detect import ColumnStats, merge_stats
+from pdscan.detect.core import ColumnStats, merge_stats
 from pdscan.engines.tasks import DatabaseTask, FileTask, Part, Planned, Task, TaskResult, plan, run_task
 from pdscan.errors import SourceError, UsageError
 from pdscan.model import Location, ScanErrorEntry, SourceSummary, TableInfo

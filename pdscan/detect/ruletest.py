@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from pdscan.detect import DetectOptions, detect_batch
-from pdscan.matchers import MATCHERS
+from pdscan.detect.core import DetectOptions, detect_batch
+from pdscan.detect.matchers import MATCHERS
+from pdscan.detect.rules import Rule, RuleSet
 from pdscan.model import Batch, Column
-from pdscan.rules import Rule, RuleSet
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,14 @@ from typing import Any
 
 import click
 
-from pdscan.clikit import EXIT_FINDINGS, EXIT_OK, PdscanClickError, inventory_option, write_output
-from pdscan.declaration import load_declaration
+from pdscan.cli.kit import EXIT_FINDINGS, EXIT_OK, PdscanClickError, inventory_option, write_output
+from pdscan.compliance.declaration import load_declaration
+from pdscan.detect.rules import load_rules
 from pdscan.errors import PdscanError
 from pdscan.inventory import Inventory
 from pdscan.inventory.diff import DiffOptions, diff_runs
 from pdscan.inventory.periodic import build_periodic_report, compliance_of
 from pdscan.reporters import diff_text, document_json, periodic_html, periodic_markdown
-from pdscan.rules import load_rules
 
 PERIODIC_FORMATS = {"html": periodic_html.render, "markdown": periodic_markdown.render, "json": document_json.render}
 DIFF_FORMATS = {"text": diff_text.render, "json": document_json.render}

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from pdscan.colnames import Vocabulary
+from pdscan.detect.colnames import Vocabulary
 from pdscan.errors import UsageError
 from pdscan.resources import builtin_rules_dir
 

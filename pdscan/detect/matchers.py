@@ -37,12 +37,12 @@ class Matcher:
 
 
 def _person_name(values: pa.Array, context: MatchContext) -> MatcherResult:
-    from pdscan.names import match_person_names  # the lexicon loads on first use, not at import
+    from pdscan.detect.names import match_person_names  # the lexicon loads on first use, not at import
 
     result = match_person_names(values, context.max_samples)
     if context.ner_model is None:
         return result
-    from pdscan.ner import ner_matches
+    from pdscan.detect.ner import ner_matches
 
     return union(result, ner_matches(values, context, "PERSON", exclude=result.index))
 
@@ -50,7 +50,7 @@ def _person_name(values: pa.Array, context: MatchContext) -> MatcherResult:
 def _ner_location(values: pa.Array, context: MatchContext) -> MatcherResult:
     if context.ner_model is None:
         return MatcherResult.empty()
-    from pdscan.ner import ner_matches
+    from pdscan.detect.ner import ner_matches
 
     return ner_matches(values, context, "LOCATION")
 

@@ -4,7 +4,7 @@
 kernels (RE2 regular expressions over the distinct values); Python only touches the candidates a pattern found
 and that need a checksum validator or an overlap check. The result is a dict of :class:`ColumnStats` whose
 ``merge`` is associative, so batches, chunks or partitions can be scanned anywhere and merged in order.
-Turning statistics into findings (scores, confidence, reasons) happens after the merge, in :mod:`pdscan.findings`.
+Turning statistics into findings (scores, confidence, reasons) happens after the merge, in :mod:`pdscan.detect.findings`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pdscan.dates import DateColumns, DateRange, merge_ranges, profile_dates
-from pdscan.masking import MASKERS
-from pdscan.matchers import MATCHERS, MatchContext, MatcherResult
+from pdscan.detect.dates import DateColumns, DateRange, merge_ranges, profile_dates
+from pdscan.detect.masking import MASKERS
+from pdscan.detect.matchers import MATCHERS, MatchContext, MatcherResult
+from pdscan.detect.rules import Rule, RuleSet
+from pdscan.detect.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS, Outcome
 from pdscan.model import Batch, Column
-from pdscan.rules import Rule, RuleSet
-from pdscan.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS, Outcome
 
 # Column kinds the value channel never looks at.
 _UNSCANNED_KINDS = frozenset({"binary"})

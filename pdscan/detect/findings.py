@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pdscan.detect import ColumnStats, RuleStats
+from pdscan.detect.core import ColumnStats, RuleStats
+from pdscan.detect.rules import NameEvidence, Rule, RuleSet
+from pdscan.detect.validators import VALIDATORS
 from pdscan.model import CONFIDENCE_LEVELS, Finding, Location
-from pdscan.rules import NameEvidence, Rule, RuleSet
-from pdscan.validators import VALIDATORS
 
 # Score thresholds of the confidence levels; below LOW nothing is reported.
 THRESHOLDS = {"high": 0.85, "medium": 0.6, "low": 0.3}

@@ -19,12 +19,12 @@ from typing import Any
 import pyarrow as pa
 
 from pdscan import __version__
-from pdscan.detect import ColumnStats, detect_batch, merge_stats
+from pdscan.detect.core import ColumnStats, detect_batch, merge_stats
 from pdscan.engines.tasks import worker_rules
 from pdscan.errors import UsageError
 from pdscan.model import Batch, Column, Location, ScanResult, SourceSummary, TableInfo
 from pdscan.scan import ScanOptions, table_findings
-from pdscan.sources.parquet import arrow_kind, as_text, flatten_array
+from pdscan.sources.formats.parquet import arrow_kind, as_text, flatten_array
 
 _SCHEMA = "part long, rows long, stats string"
 

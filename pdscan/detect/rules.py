@@ -19,14 +19,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
-from pdscan.colnames import Vocabulary
+from pdscan.compliance.taxonomy import taxonomy
+from pdscan.detect.colnames import Vocabulary
+from pdscan.detect.masking import MASKERS
+from pdscan.detect.matchers import MATCHERS
+from pdscan.detect.validators import VALIDATORS
 from pdscan.errors import RuleError, UsageError
-from pdscan.masking import MASKERS
-from pdscan.matchers import MATCHERS
 from pdscan.model import COLUMN_KINDS
 from pdscan.resources import builtin_rules_dir
-from pdscan.taxonomy import taxonomy
-from pdscan.validators import VALIDATORS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -98,7 +98,7 @@ class Rule:
     # A candidate of this exact shape is this kind of identifier even when its checksum fails (a mistyped HETU is
     # not a phone number): rejected candidates still keep lower-priority rules off their characters.
     owns_shape: bool = False
-    matcher: str | None = None  # a registered matcher (pdscan.matchers) instead of a pattern, e.g. person names
+    matcher: str | None = None  # a registered matcher (pdscan.detect.matchers) instead of a pattern, e.g. person names
     categories: tuple[str, ...] = ()  # data category keys (rules/taxonomy) that declarations are matched against
     kinds: frozenset[str] = frozenset(COLUMN_KINDS) - {"binary"}  # column kinds the rule applies to
     # Column-name channel.

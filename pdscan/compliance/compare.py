@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from pdscan.declaration import Declaration
+from pdscan.compliance.declaration import Declaration
+from pdscan.compliance.taxonomy import Taxonomy, covers
+from pdscan.detect.rules import RuleSet
 from pdscan.model import Finding, ScanResult
-from pdscan.rules import RuleSet
-from pdscan.taxonomy import Taxonomy, covers
 
 UNDECLARED = "UNDECLARED"
 
