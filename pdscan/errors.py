@@ -11,14 +11,22 @@ class UsageError(PdscanError):
     """The user asked for something that cannot work (bad option value, unknown format...)."""
 
 
-class RuleError(PdscanError):
-    """A rule file is malformed. The message names the file and the field."""
+class ConfigError(UsageError):
+    """A configuration file is malformed: a rule, a declaration, an allow-list, the taxonomy, a vocabulary.
+
+    One style for all of them: ``path: field 'x.y': reason`` (``path: reason`` when no field is to blame), so a user
+    knows which file and which line of it to open.
+    """
 
     def __init__(self, path: str, field: str, reason: str) -> None:
-        super().__init__(f"{path}: field '{field}': {reason}")
+        super().__init__(f"{path}: field '{field}': {reason}" if field else f"{path}: {reason}")
         self.path = path
         self.field = field
         self.reason = reason
+
+
+class RuleError(ConfigError):
+    """A rule file is malformed. The message names the file and the field."""
 
 
 class SourceError(PdscanError):
@@ -42,3 +50,14 @@ class InventoryError(PdscanError):
         super().__init__(f"inventory {name}: {reason}")
         self.name = name
         self.reason = reason
+
+
+def one_line(exc: BaseException, limit: int = 300) -> str:
+    """The first line of an exception's message (a database driver's own, without the SQL SQLAlchemy appends).
+
+    Error entries and messages are one line: later lines of library messages carry SQL, parameters or stack
+    context that may hold a scanned value.
+    """
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()
+    return (text[0] if text else type(original).__name__)[:limit]

@@ -5,6 +5,7 @@ Everything here is plain data (dataclasses), so that a later distributed engine 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -13,6 +14,11 @@ import pyarrow as pa
 # Column kinds a connector can report. The detector treats every column as strings, but the kind is evidence:
 # an integer column is never a person's name, a binary column is never scanned.
 COLUMN_KINDS = ("string", "integer", "float", "boolean", "datetime", "json", "binary", "other")
+
+
+def utc_now() -> str:
+    """Now in UTC, ISO 8601 to the second: the timestamps of scans, searches and inventory runs."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

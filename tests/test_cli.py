@@ -228,7 +228,7 @@ def test_interrupt_reports_what_was_scanned(sample_dir: Path, monkeypatch: pytes
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("pdscan.scan.detect_batch", interrupt_on_second_table)
+    monkeypatch.setattr("pdscan.engines.base.detect_batch", interrupt_on_second_table)
     result = run("scan", str(sample_dir), "-f", "json")
     assert result.exit_code == 2
     report = json.loads(result.stdout)

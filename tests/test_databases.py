@@ -270,7 +270,7 @@ def test_key_ranges_never_read_a_row_twice(tmp_path: Path) -> None:
 
 
 def test_a_sqlite_file_is_scanned_as_a_database_and_query_passwords_are_masked(sqlite_db: Path) -> None:
-    from pdscan.sources.sql.source import mask_url
+    from pdscan.sources.sql import mask_url
 
     result = scan([str(sqlite_db)], ScanOptions(sample_size=1_000, include_tables=("asiakkaat",)))
     assert result.sources[0].kind == "database" and result.sources[0].source == f"sqlite:///{sqlite_db}"

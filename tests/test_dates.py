@@ -9,7 +9,8 @@ import pyarrow as pa
 import pytest
 import yaml
 
-from pdscan.detect.core import DetectOptions, detect_batch, merge_stats
+from pdscan.detect.core import DetectOptions, detect_batch
+from pdscan.detect.stats import merge_stats
 from pdscan.detect.dates import DateRange, date_columns, profile_dates
 from pdscan.detect.rules import load_rules
 from pdscan.model import Batch, Column

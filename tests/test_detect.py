@@ -6,7 +6,8 @@ import random
 
 import pyarrow as pa
 
-from pdscan.detect.core import ColumnStats, DetectOptions, detect_batch, merge_stats
+from pdscan.detect.core import DetectOptions, detect_batch
+from pdscan.detect.stats import ColumnStats, merge_stats
 from pdscan.detect.findings import column_findings
 from pdscan.detect.rules import load_rules
 from pdscan.model import Batch, Column, Location

@@ -230,7 +230,7 @@ def test_scheduler_needs_the_dask_engine() -> None:
     from pdscan.cli.main import main
 
     out = CliRunner().invoke(main, ["scan", str(REPO / "sample_data"), "--scheduler", "tcp://127.0.0.1:8786"])
-    assert out.exit_code == 2 and "--scheduler needs --engine dask" in out.output
+    assert out.exit_code == 2 and "--scheduler needs --engine dask or spark" in out.output
 
 
 def test_spark_scan_dataframe_equals_local(lake: Path) -> None:
@@ -274,7 +274,7 @@ def test_spark_scan_dataframe_equals_local(lake: Path) -> None:
 
 
 def test_csv_with_quotes_is_not_cut_into_byte_ranges(tmp_path: Path) -> None:
-    from pdscan.engines.tasks import CsvPartTask, plan
+    from pdscan.engines.tasks import FilePartTask, plan
 
     plain, quoted = tmp_path / "plain", tmp_path / "quoted"
     for folder in (plain, quoted):
@@ -284,5 +284,5 @@ def test_csv_with_quotes_is_not_cut_into_byte_ranges(tmp_path: Path) -> None:
     quoted_rows = [*rows[:10], 'Nimi x;x@example.fi;"kaksi\nriviä"', *rows[10:]]
     (quoted / "a.csv").write_text("nimi;email;teksti\n" + "\n".join(quoted_rows) + "\n", encoding="utf-8")
     options = ScanOptions(full=True, engine="dask", partition_bytes=20_000)
-    assert sum(isinstance(t, CsvPartTask) for t in plan(str(plain), options).items) > 3
-    assert not any(isinstance(t, CsvPartTask) for t in plan(str(quoted), options).items)
+    assert sum(isinstance(t, FilePartTask) for t in plan(str(plain), options).items) > 3
+    assert not any(isinstance(t, FilePartTask) for t in plan(str(quoted), options).items)

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from pdscan import __version__
+from pdscan import options as defaults
 from pdscan.cli.dsar import audit_command, find_command
 from pdscan.cli.inventory import DATE_FORMATS, diff_command, history_command, periodic_report
 from pdscan.cli.kit import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, PdscanClickError, inventory_option, write_output
@@ -31,6 +32,7 @@ from pdscan.errors import PdscanError
 from pdscan.inventory import Inventory
 from pdscan.model import CONFIDENCE_LEVELS, ScanErrorEntry, ScanResult
 from pdscan.reporters import REPORTERS, render
+from pdscan.engines import ENGINES
 from pdscan.scan import Progress, ScanOptions, scan
 
 
@@ -88,7 +90,7 @@ def main() -> None:
 @click.option(
     "--sample-size",
     type=click.IntRange(min=1),
-    default=10_000,
+    default=defaults.SAMPLE_SIZE,
     show_default=True,
     help="Rows scanned per table, sheet or file (the first rows of files).",
 )
@@ -118,7 +120,7 @@ def main() -> None:
 @click.option(
     "--min-confidence",
     type=click.Choice(CONFIDENCE_LEVELS),
-    default="low",
+    default=defaults.MIN_CONFIDENCE,
     show_default=True,
     help="Report only findings at or above this confidence.",
 )
@@ -140,7 +142,7 @@ def main() -> None:
 @click.option(
     "--chunk-rows",
     type=click.IntRange(min=100),
-    default=50_000,
+    default=defaults.CHUNK_ROWS,
     show_default=True,
     help="Rows read at a time: bounds memory on big files and tables.",
 )
@@ -174,7 +176,7 @@ def main() -> None:
 @click.option(
     "--table-timeout",
     type=click.FloatRange(min=0.1),
-    default=60.0,
+    default=defaults.TABLE_TIMEOUT,
     show_default=True,
     metavar="SECONDS",
     help="Databases: a statement running longer is cancelled and its table skipped with that reason.",
@@ -195,16 +197,17 @@ def main() -> None:
 @inventory_option("Store the run in this inventory (history, diff, periodic reports).")
 @click.option(
     "--engine",
-    type=click.Choice(["local", "dask"]),
+    type=click.Choice(list(ENGINES)),
     default="local",
     show_default=True,
-    help="Where tables and partitions are scanned: this process, or a Dask cluster (pip install 'pdscan[dask]').",
+    help="Where tables and partitions are scanned: this process, a Dask cluster (pip install 'pdscan[dask]') or "
+    "Spark (pip install 'pdscan[spark]').",
 )
 @click.option(
     "--scheduler",
     metavar="ADDRESS",
-    help="With --engine dask: the scheduler to run on (tcp://host:8786); default: a local cluster, one worker per "
-    "core.",
+    help="With --engine dask: the scheduler to run on (tcp://host:8786), default a local cluster with one worker "
+    "per core; with --engine spark: the master URL (local[2], spark://host:7077), default Spark's own.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no error lines on standard error.")
 def scan_command(
@@ -272,8 +275,8 @@ def scan_command(
         engine=engine,
         scheduler=scheduler,
     )
-    if scheduler is not None and engine != "dask":
-        raise click.UsageError("--scheduler needs --engine dask")
+    if scheduler is not None and engine == "local":
+        raise click.UsageError("--scheduler needs --engine dask or spark")
     if fail_on == "undeclared" and declaration is None:
         raise click.UsageError("--fail-on undeclared needs --declaration FILE")
     try:

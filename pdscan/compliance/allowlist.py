@@ -19,10 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from pdscan.errors import UsageError
+from pdscan.errors import ConfigError
 from pdscan.model import Finding
+from pdscan.yamlfile import load_yaml
 
 DEFAULT_FILE = ".pdscanignore"
 SUPPORTED_VERSIONS = (1,)
@@ -49,28 +48,23 @@ class AllowList:
 
 def load_allowlist(path: Path) -> AllowList:
     name = str(path)
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{name}: invalid YAML") from exc
+    data: Any = load_yaml(path, name)
     if not isinstance(data, dict):
-        raise UsageError(f"{name}: expected a mapping with 'version' and 'ignore'")
+        raise ConfigError(name, "", "expected a mapping with 'version' and 'ignore'")
     if data.get("version") not in SUPPORTED_VERSIONS:
-        raise UsageError(f"{name}: field 'version': must be one of {list(SUPPORTED_VERSIONS)}")
+        raise ConfigError(name, "version", f"must be one of {list(SUPPORTED_VERSIONS)}")
     items = data.get("ignore") or []
     if not isinstance(items, list):
-        raise UsageError(f"{name}: field 'ignore': a list of entries")
+        raise ConfigError(name, "ignore", "a list of entries")
     entries = []
     for i, item in enumerate(items):
-        where = f"{name}: field 'ignore[{i}]"
+        where = f"ignore[{i}]"
         if not isinstance(item, dict):
-            raise UsageError(f"{where}': an entry with 'fingerprint' and 'reason'")
+            raise ConfigError(name, where, "an entry with 'fingerprint' and 'reason'")
         fingerprint, reason = item.get("fingerprint"), item.get("reason")
         if not isinstance(fingerprint, str) or not fingerprint.strip():
-            raise UsageError(f"{where}.fingerprint': required")
+            raise ConfigError(name, f"{where}.fingerprint", "required")
         if not isinstance(reason, str) or not reason.strip():
-            raise UsageError(f"{where}.reason': required: say why this finding is accepted")
+            raise ConfigError(name, f"{where}.reason", "required: say why this finding is accepted")
         entries.append(Entry(fingerprint.strip(), reason.strip()))
     return AllowList(name, tuple(entries))

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from pdscan.compliance.taxonomy import Taxonomy, taxonomy
-from pdscan.errors import UsageError
+from pdscan.errors import ConfigError
 from pdscan.resources import builtin_rules_dir
+from pdscan.yamlfile import load_yaml
 
 SUPPORTED_VERSIONS = (1,)
 # GDPR Art. 6(1) (a)-(f), by the names declarations use.
@@ -86,14 +85,7 @@ def load_declaration(spec: str | Path) -> Declaration:
     if not path.exists() and str(spec) in builtin_declarations():
         path = builtin_declarations()[str(spec)]
     name = str(spec)
-    try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read declaration ({exc.strerror or exc})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise UsageError(f"{name}: invalid YAML{where}") from exc
+    data: Any = load_yaml(path, name, "declaration")
     return parse_declaration(data, name, taxonomy())
 
 
@@ -109,8 +101,8 @@ def parse_period(text: str) -> int | None:
     return round(y * 365.25 + m * 30.44 + w * 7 + d)
 
 
-def _fail(path: str, field_name: str, reason: str) -> UsageError:
-    return UsageError(f"{path}: field '{field_name}': {reason}")
+def _fail(path: str, field_name: str, reason: str) -> ConfigError:
+    return ConfigError(path, field_name, reason)
 
 
 def _text(path: str, data: dict[str, Any], key: str, where: str, required: bool = True) -> str:

@@ -10,10 +10,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from pdscan.errors import UsageError
+from pdscan.errors import ConfigError
 from pdscan.resources import builtin_rules_dir
+from pdscan.yamlfile import load_yaml
 
 
 @dataclass(frozen=True)
@@ -58,13 +57,13 @@ def covers(declared: str, found: str, taxonomy: Taxonomy) -> bool:
 @functools.lru_cache(maxsize=1)
 def taxonomy() -> Taxonomy:
     path = builtin_rules_dir() / "taxonomy" / "data_categories.yaml"
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: Any = load_yaml(path)
     categories = {}
     for key, fields in (data.get("categories") or {}).items():
         fields = fields or {}
         unknown = set(fields) - {"name", "risk", "article", "replaced_by"}
         if unknown:  # an unquoted comma in a flow mapping turns the rest of a name into a field
-            raise UsageError(f"{path}: field 'categories.{key}': unknown fields {sorted(map(str, unknown))}")
+            raise ConfigError(str(path), f"categories.{key}", f"unknown fields {sorted(map(str, unknown))}")
         categories[key] = Category(
             key=key,
             name=str(fields.get("name", key)),
@@ -73,5 +72,5 @@ def taxonomy() -> Taxonomy:
             replaced_by=fields.get("replaced_by"),
         )
     if not categories:
-        raise UsageError(f"{path}: no categories (is rules/taxonomy installed?)")
+        raise ConfigError(str(path), "", "no categories (is rules/taxonomy installed?)")
     return Taxonomy(categories, str(data.get("source", "")))

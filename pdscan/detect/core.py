@@ -3,26 +3,29 @@
 ``detect_batch(batch, rules, options)`` looks at every column of a batch once per rule with whole-column Arrow
 kernels (RE2 regular expressions over the distinct values); Python only touches the candidates a pattern found
 and that need a checksum validator or an overlap check. The result is a dict of :class:`ColumnStats` whose
-``merge`` is associative, so batches, chunks or partitions can be scanned anywhere and merged in order.
-Turning statistics into findings (scores, confidence, reasons) happens after the merge, in :mod:`pdscan.detect.findings`.
+``merge`` is associative (:mod:`pdscan.detect.stats`), so batches, chunks or partitions can be scanned anywhere
+and merged in order. Turning statistics into findings (scores, confidence, reasons) happens after the merge, in
+:mod:`pdscan.detect.findings`.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pdscan.detect.dates import DateColumns, DateRange, merge_ranges, profile_dates
+from pdscan import options as defaults
+from pdscan.detect.dates import DateColumns, profile_dates
 from pdscan.detect.masking import MASKERS
-from pdscan.detect.matchers import MATCHERS, MatchContext, MatcherResult
+from pdscan.detect.matchers import MATCHERS
+from pdscan.detect.matching import MatchContext, MatcherResult
 from pdscan.detect.rules import Rule, RuleSet
+from pdscan.detect.stats import ColumnStats, RuleStats
 from pdscan.detect.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS, Outcome
 from pdscan.model import Batch, Column
 
@@ -32,90 +35,11 @@ _UNSCANNED_KINDS = frozenset({"binary"})
 
 @dataclass(frozen=True)
 class DetectOptions:
-    max_samples: int = 3
+    max_samples: int = defaults.MAX_SAMPLES
     show_data: bool = False  # keep raw samples instead of masked ones (only for --show-data)
     ner_model: str | None = None  # spaCy model for named-entity recognition in free text (--ner)
     # Date columns to profile (oldest/newest date) for retention hints: by name, and every datetime column.
     date_columns: DateColumns | None = None
-
-
-@dataclass
-class RuleStats:
-    """What one rule saw in one column. Counts are of values (cells), not of distinct values."""
-
-    match_count: int = 0  # values with at least one accepted match
-    full_match_count: int = 0  # values that are entirely one match (a column of emails, not text mentioning one)
-    confirmed: int = 0  # values whose match a validator confirmed
-    rejected: int = 0  # values that had the pattern's shape but every candidate failed its validator
-    details: dict[str, int] = field(default_factory=dict)  # validator labels, e.g. temporary identity code
-    samples: tuple[str, ...] = ()  # masked unless DetectOptions.show_data
-    # Working state of one batch (not merged): distinct values accepted by the column-wide path.
-    sample_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False, compare=False)
-
-    def merge(self, other: RuleStats, max_samples: int) -> RuleStats:
-        details = dict(self.details)
-        for key, count in other.details.items():
-            details[key] = details.get(key, 0) + count
-        return RuleStats(
-            match_count=self.match_count + other.match_count,
-            full_match_count=self.full_match_count + other.full_match_count,
-            confirmed=self.confirmed + other.confirmed,
-            rejected=self.rejected + other.rejected,
-            details=details,
-            samples=_merge_samples(self.samples, other.samples, max_samples),
-        )
-
-
-@dataclass
-class ColumnStats:
-    name: str
-    kind: str
-    rows: int = 0  # rows of the batches this column was seen in
-    values: int = 0  # non-empty values looked at
-    rules: dict[str, RuleStats] = field(default_factory=dict)
-    dates: DateRange | None = None  # date profile, for retention-relevant date columns only
-
-    def merge(self, other: ColumnStats, max_samples: int) -> ColumnStats:
-        rules = dict(self.rules)
-        for rule_id, stats in other.rules.items():
-            mine = rules.get(rule_id)
-            rules[rule_id] = stats if mine is None else mine.merge(stats, max_samples)
-        # A column that is text in one batch and numeric in another is text: the wider kind wins.
-        kind = self.kind if self.kind == other.kind else "string"
-        return ColumnStats(
-            self.name,
-            kind,
-            self.rows + other.rows,
-            self.values + other.values,
-            rules,
-            merge_ranges(self.dates, other.dates),
-        )
-
-
-def merge_stats(
-    left: Mapping[str, ColumnStats], right: Mapping[str, ColumnStats], max_samples: int
-) -> dict[str, ColumnStats]:
-    """Merge two results of :func:`detect_batch`. Associative; keeps the left operand's column order first."""
-    out = dict(left)
-    for name, stats in right.items():
-        mine = out.get(name)
-        out[name] = stats if mine is None else mine.merge(stats, max_samples)
-    return out
-
-
-def _merge_samples(left: tuple[str, ...], right: tuple[str, ...], limit: int) -> tuple[str, ...]:
-    # Ordered union truncated to a prefix: associative, so merge order (not grouping) decides the samples.
-    if len(left) >= limit:
-        return left[:limit]
-    seen = set(left)
-    merged = list(left)
-    for sample in right:
-        if sample not in seen:
-            merged.append(sample)
-            seen.add(sample)
-            if len(merged) == limit:
-                break
-    return tuple(merged)
 
 
 def detect_batch(batch: Batch, rules: RuleSet, options: DetectOptions) -> dict[str, ColumnStats]:

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
 from pdscan.detect.colnames import Vocabulary
-from pdscan.errors import UsageError
+from pdscan.errors import ConfigError
 from pdscan.resources import builtin_rules_dir
+from pdscan.yamlfile import load_yaml
 
 ROLES = ("created", "activity")
 # ISO 8601 (2024-01-31, 2024-01-31T12:00:00, 2024-01-31 12:00:00+02) and Finnish d.m.yyyy (31.1.2024 12.00).
@@ -71,13 +71,10 @@ class DateColumns:
 
 def load_date_columns(path: Path | None = None) -> DateColumns:
     path = path or builtin_rules_dir() / "retention" / "date_columns.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"{path}: cannot read the date column vocabulary ({exc})") from exc
-    missing = [role for role in ROLES if not isinstance(data.get(role), list)]
+    data = load_yaml(path, what="the date column vocabulary")
+    missing = [role for role in ROLES if not isinstance(data, dict) or not isinstance(data.get(role), list)]
     if missing:
-        raise UsageError(f"{path}: field '{missing[0]}': a list of column names")
+        raise ConfigError(str(path), missing[0], "a list of column names")
     return DateColumns({role: Vocabulary.of(str(w) for w in data[role]) for role in ROLES})
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pdscan.detect.core import ColumnStats, RuleStats
 from pdscan.detect.rules import NameEvidence, Rule, RuleSet
+from pdscan.detect.stats import ColumnStats, RuleStats
 from pdscan.detect.validators import VALIDATORS
 from pdscan.model import CONFIDENCE_LEVELS, Finding, Location
 

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pdscan.detect.matchers import MatcherResult
+from pdscan.detect.matching import MatcherResult
 from pdscan.resources import builtin_rules_dir
 
 _UPPER = "A-ZÀ-ÖØ-Þ"

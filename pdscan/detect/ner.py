@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pdscan.detect.matchers import MatchContext, MatcherResult
+from pdscan.detect.matching import MatchContext, MatcherResult
 from pdscan.errors import UsageError
 
 FREE_TEXT_MIN_WORDS = 3

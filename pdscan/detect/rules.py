@@ -17,16 +17,16 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
 
 from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.colnames import Vocabulary
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
 from pdscan.detect.validators import VALIDATORS
-from pdscan.errors import RuleError, UsageError
+from pdscan.errors import ConfigError, RuleError, UsageError
 from pdscan.model import COLUMN_KINDS
 from pdscan.resources import builtin_rules_dir
+from pdscan.yamlfile import parse_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -182,11 +182,10 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
 
 def parse_rule(text: str, path: str) -> Rule:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "document"
-        raise RuleError(path, where, "invalid YAML") from exc
+        data = parse_yaml(text, path)
+    except ConfigError as exc:
+        mark = getattr(exc.__cause__, "problem_mark", None)
+        raise RuleError(path, f"line {mark.line + 1}" if mark is not None else "document", "invalid YAML") from exc
     if not isinstance(data, dict):
         raise RuleError(path, "(top level)", "a rule is a mapping of fields")
     _no_unknown_keys(path, "", data, _TOP_KEYS)

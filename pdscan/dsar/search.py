@@ -25,12 +25,13 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from pdscan import options as defaults
 from pdscan.dsar.identity import PHONE_SEPARATORS, Person, RowMatch
 from pdscan.errors import SourceError
-from pdscan.model import Location, ScanErrorEntry
+from pdscan.model import Location, ScanErrorEntry, utc_now
 from pdscan.sources import mask_source, open_source
 from pdscan.sources.base import ReadOptions, SourceOptions, Table
-from pdscan.sources.sql.source import SYSTEM_SCHEMAS, DatabaseSource, DatabaseTable, _one_line, column_kind
+from pdscan.sources.sql import SYSTEM_SCHEMAS, DatabaseSource, DatabaseTable, column_kind, db_error
 
 _TEXT_KINDS = ("string", "json", "other", "array")
 CANDIDATE_LIMIT = 20_000  # candidate rows of one table fetched at once; more are streamed
@@ -93,7 +94,7 @@ class FindOptions:
     include_tables: tuple[str, ...] = ()
     exclude_tables: tuple[str, ...] = ()
     table_timeout: float = 600.0
-    chunk_rows: int = 50_000
+    chunk_rows: int = defaults.CHUNK_ROWS
     hops: int = 2  # foreign-key hops followed from each direct match
     # (source, table/sheet/file as displayed, column) -> entity, from the inventory: identifier columns
     known_columns: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
@@ -101,7 +102,7 @@ class FindOptions:
 
 def find(person: Person, sources: Sequence[str], options: FindOptions | None = None) -> FindResult:
     options = options or FindOptions()
-    result = FindResult(person, [mask_source(s) for s in sources], _now())
+    result = FindResult(person, [mask_source(s) for s in sources], utc_now())
     source_options = SourceOptions(
         include=options.include,
         exclude=options.exclude,
@@ -144,7 +145,7 @@ def find(person: Person, sources: Sequence[str], options: FindOptions | None = N
             result.errors.append(ScanErrorEntry(source.name, exc.reason))
         finally:
             source.close()
-    result.finished_at = _now()
+    result.finished_at = utc_now()
     return result
 
 
@@ -253,7 +254,7 @@ def _search_table(person: Person, table: DatabaseTable, options: FindOptions, re
                 key = {k: row[k] for k in primary_key} if primary_key else {"row": None, "note": "no primary key"}
                 found.append(Match(table.source, table.location, key, row, match, primary_key=primary_key))
     except SQLAlchemyError as exc:
-        raise SourceError(table.source, _one_line(exc, options.table_timeout), where) from exc
+        raise SourceError(table.source, db_error(exc, options.table_timeout), where) from exc
     result.searched.append(Searched(table.source, table.location, None, method))
     return found
 
@@ -304,7 +305,7 @@ def _foreign_keys(source: DatabaseSource, result: FindResult) -> _Children:
         with source.engine.connect() as conn:
             return _children(conn)
     except SQLAlchemyError as exc:
-        result.errors.append(ScanErrorEntry(source.name, f"reading foreign keys: {_one_line(exc)}"))
+        result.errors.append(ScanErrorEntry(source.name, f"reading foreign keys: {db_error(exc)}"))
         return {}
 
 
@@ -354,7 +355,7 @@ def _related(
                 if not frontier:
                     break
     except SQLAlchemyError as exc:
-        result.errors.append(ScanErrorEntry(source.name, f"following foreign keys: {_one_line(exc)}"))
+        result.errors.append(ScanErrorEntry(source.name, f"following foreign keys: {db_error(exc)}"))
     return related
 
 
@@ -404,7 +405,3 @@ def _as_text(value: Any) -> str | None:
 
         return json.dumps(value, ensure_ascii=False)
     return str(value)
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -1,30 +1,94 @@
-"""pdscan on Spark (and Databricks): ``scan_dataframe(spark_df)`` scans a DataFrame where it lives.
+"""``--engine spark`` and ``scan_dataframe``: pdscan on Spark (and Databricks), pdscan[spark].
 
-Built on ``DataFrame.mapInPandas``: every Spark partition runs the detector core (:func:`pdscan.detect.detect_batch`)
-over its rows and returns its mergeable column statistics; the driver merges them in partition order with the same
-associative merge as the local and Dask engines, and turns them into the same findings structure
-(:class:`~pdscan.model.ScanResult`). Rows travel nowhere: only statistics and masked samples leave the executors.
-Columns are read as the Parquet reader reads them (nested fields flattened, binary skipped), so a DataFrame and the
-Parquet file it was written to give the same findings. pyspark is an optional extra: ``pip install 'pdscan[spark]'``.
+Two ways in, one finishing step (:func:`pdscan.engines.base.finish`, allow-list and declaration included):
+- ``pdscan scan SOURCES --engine spark [--scheduler local[2]|spark://host:7077]`` plans the same tasks as the Dask
+  engine (files, Parquet row groups, CSV blocks, key ranges of database tables) and runs them as a Spark job, one
+  task per partition; results are merged per table in task order, so the findings equal ``--engine local``.
+  Executors must have pdscan installed and reach the sources.
+- ``scan_dataframe(spark_df)`` scans a DataFrame where it lives, on ``DataFrame.mapInPandas``: every Spark
+  partition runs the detector core (:func:`pdscan.detect.core.detect_batch`) over its rows and returns its mergeable
+  column statistics; the driver merges them in partition order. Rows travel nowhere: only statistics and masked
+  samples leave the executors. Columns are read as the Parquet reader reads them (nested fields flattened, binary
+  skipped), so a DataFrame and the Parquet file it was written to give the same findings.
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import pickle
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar
 
 import pyarrow as pa
 
-from pdscan import __version__
-from pdscan.detect.core import ColumnStats, detect_batch, merge_stats
-from pdscan.engines.tasks import worker_rules
-from pdscan.errors import UsageError
-from pdscan.model import Batch, Column, Location, ScanResult, SourceSummary, TableInfo
-from pdscan.scan import ScanOptions, table_findings
+from pdscan.detect.core import detect_batch
+from pdscan.detect.stats import ColumnStats, merge_stats
+from pdscan.engines.base import ScanContext, ScanOptions, finish
+from pdscan.engines.tasks import (
+    TASK_ERRORS,
+    Task,
+    TaskResult,
+    collect,
+    plan_all,
+    run_task,
+    task_location,
+    task_source,
+    tasks_of,
+    worker_rules,
+)
+from pdscan.errors import UsageError, one_line
+from pdscan.model import Batch, Column, Location, ScanErrorEntry, ScanResult, TableInfo
 from pdscan.sources.formats.parquet import arrow_kind, as_text, flatten_array
+
+RETRIES = 2
+
+
+class SparkEngine:
+    name: ClassVar[str] = "spark"
+
+    def run(self, context: ScanContext, sources: Sequence[str]) -> None:
+        planned = plan_all(context, sources)
+        tasks = tasks_of(planned)
+        if not tasks:
+            collect(context, planned, {})
+            return
+        spark = _session(context.options.scheduler)
+        context.progress.note(f"Spark {spark.version}, master {spark.sparkContext.master}: {len(tasks)} tasks")
+        options = context.options
+        outcomes = spark.sparkContext.parallelize(tasks, len(tasks)).map(lambda t: _run_task(t, options)).collect()
+        results: dict[int, TaskResult | ScanErrorEntry] = {}
+        for task, outcome in zip(tasks, outcomes, strict=True):
+            results[id(task)] = outcome
+            if isinstance(outcome, ScanErrorEntry):
+                context.progress.error(outcome)
+            else:
+                context.progress.rows_read(outcome.rows)
+        collect(context, planned, results)
+
+
+def _session(master: str | None) -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise UsageError("--engine spark needs the spark extra: pip install 'pdscan[spark]'") from exc
+    builder = SparkSession.builder.appName("pdscan")
+    if master:
+        builder = builder.master(master)
+    return builder.getOrCreate()
+
+
+def _run_task(task: Task, options: ScanOptions) -> TaskResult | ScanErrorEntry:
+    """A task on an executor; one that still fails after the retries becomes its error entry, as on Dask.
+    Spark would fail the whole job instead, and the other partitions' results with it."""
+    for attempt in range(RETRIES + 1):
+        try:
+            return run_task(task, options)
+        except TASK_ERRORS as exc:
+            if attempt == RETRIES:
+                reason = f"partition failed after {RETRIES} retries: {type(exc).__name__}: {one_line(exc)}"
+                return ScanErrorEntry(task_source(task), reason, task_location(task))
+    raise AssertionError("unreachable")
+
 
 _SCHEMA = "part long, rows long, stats string"
 
@@ -67,14 +131,15 @@ def _partition_function(options: ScanOptions) -> Any:
 
 def scan_dataframe(df: Any, name: str = "dataframe", options: ScanOptions | None = None, seed: int = 0) -> ScanResult:
     """Scan a Spark DataFrame. ``options.full`` scans every row; otherwise each partition keeps a Bernoulli
-    sample of its rows (sizes proportional to the partitions), about ``options.sample_size`` rows in all."""
+    sample of its rows (sizes proportional to the partitions), about ``options.sample_size`` rows in all.
+    The options' allow-list and declaration apply as in any scan."""
     try:
         import pyspark  # noqa: F401
     except ImportError as exc:
         raise UsageError("scan_dataframe needs the spark extra: pip install 'pdscan[spark]'") from exc
     options = options or ScanOptions(full=True)
-    rules = worker_rules(options)
-    started = _now()
+    context = ScanContext.start(options, worker_rules(options))
+    context.result.options["engine"] = "spark"
     source = df
     sampling = "all rows (Spark)"
     if not options.full:
@@ -95,19 +160,5 @@ def scan_dataframe(df: Any, name: str = "dataframe", options: ScanOptions | None
         truncated=not options.full and sampling.startswith("random"),
         sampling=f"{sampling}, {len(parts)} partitions",
     )
-    findings = table_findings(info, stats, rules, options.min_confidence)
-    findings.sort(key=lambda f: (f.location.sort_key(), -f.score, f.entity))
-    result = ScanResult(
-        tool={"name": "pdscan", "version": __version__, "rules_version": rules.version},
-        started_at=started,
-        finished_at=_now(),
-        options={**options.to_dict(), "engine": "spark"},
-        sources=[SourceSummary(source=name, kind="spark", tables=1)],
-        tables=[info],
-        findings=findings,
-    )
-    return result
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    context.record(context.add_source(name, "spark"), context.outcome(info, stats))
+    return finish(context)

@@ -11,32 +11,24 @@ a sampled scan reads each table whole, so its sample is the one a local scan tak
 from __future__ import annotations
 
 import functools
-import io
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
-from pdscan.detect.core import ColumnStats
 from pdscan.detect.rules import RuleSet, load_rules
-from pdscan.errors import SourceError
-from pdscan.model import Location, ScanErrorEntry, TableInfo
-from pdscan.scan import ScanOptions, table_stats
-from pdscan.sources import open_source
-from pdscan.sources.base import IO_ERRORS, FileRef, Table, describe
+from pdscan.detect.stats import ColumnStats, merge_stats
+from pdscan.engines.base import ScanContext, ScanOptions, table_stats
+from pdscan.errors import PdscanError, SourceError
+from pdscan.model import Location, ScanErrorEntry, SourceSummary, TableInfo
+from pdscan.sources import mask_source, open_source
+from pdscan.sources.base import Table
 from pdscan.sources.files import FileSource
-from pdscan.sources.formats.csv import tables as csv_tables
-from pdscan.sources.formats.parquet import ParquetTable
-from pdscan.sources.sql.source import DatabaseSource, DatabaseTable, integer_key_bounds
-from pdscan.sources.textio import detect_encoding
-
-_SPLIT_CSV = (".csv", ".tsv", ".txt", ".tab")
-_SPLIT_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "ascii")
+from pdscan.sources.formats import BY_EXTENSION
+from pdscan.sources.sql import DatabaseSource, DatabaseTable, integer_key_bounds
 
 
 @dataclass(frozen=True)
@@ -48,20 +40,14 @@ class FileTask:
 
 
 @dataclass(frozen=True)
-class ParquetPartTask:
+class FilePartTask:
+    """One part of a big local file, as its format splits it (:attr:`pdscan.sources.base.Format.split`)."""
+
     source: str
     path: str
     display: str
-    row_groups: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class CsvPartTask:
-    source: str
-    path: str
-    display: str
-    start: int
-    end: int
+    format: str  # a name in pdscan.sources.formats.BY_NAME
+    part: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -76,7 +62,19 @@ class DatabaseTask:
         return Location(schema=self.schema, table=self.table)
 
 
-Task = FileTask | ParquetPartTask | CsvPartTask | DatabaseTask
+Task = FileTask | FilePartTask | DatabaseTask
+
+# What a task may still raise after the readers turned their own failures into error entries (a file that vanished
+# between planning and reading, a worker out of memory, a reader bug on odd input). An engine retries these and then
+# records one error entry for the partition; anything else is a bug that should stop the scan loudly.
+TASK_ERRORS: tuple[type[BaseException], ...] = (
+    PdscanError,
+    OSError,
+    EOFError,
+    ValueError,
+    MemoryError,
+    pa.ArrowException,
+)
 
 
 @dataclass
@@ -138,61 +136,14 @@ def _file_tasks(source: FileSource, path: Path, rel: str, options: ScanOptions) 
     whole: list[Task] = [FileTask(source.name, str(path), rel, getattr(source, "spec", source.name))]
     if not options.full or type(source) is not FileSource:
         return whole  # remote files are read whole: one task per object
-    name = path.name.lower()
+    fmt = BY_EXTENSION.get(os.path.splitext(path.name.lower())[1])
+    if fmt is None or fmt.split is None:
+        return whole
+    parts = fmt.split(path, options.partition_rows, options.partition_bytes)
+    if len(parts) < 2:
+        return whole
     display = source.display_name(rel)
-    try:
-        if name.endswith((".parquet", ".pq")):
-            with pq.ParquetFile(path) as parquet:
-                groups = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]
-            parts = _group(groups, options.partition_rows)
-            if len(parts) > 1:
-                return [ParquetPartTask(source.name, str(path), display, tuple(p)) for p in parts]
-        elif name.endswith(_SPLIT_CSV):
-            size = path.stat().st_size
-            if size > options.partition_bytes and _splittable_csv(path):
-                blocks = math.ceil(size / options.partition_bytes)
-                step = math.ceil(size / blocks)
-                return [
-                    CsvPartTask(source.name, str(path), display, start, min(size, start + step))
-                    for start in range(0, size, step)
-                ]
-    except (*IO_ERRORS, pa.ArrowInvalid):
-        return whole  # the worker reading it whole reports the problem, as a local scan would
-    return whole
-
-
-def _group(sizes: list[int], target: int) -> list[list[int]]:
-    """Consecutive row groups gathered into parts of about ``target`` rows."""
-    parts: list[list[int]] = []
-    rows = 0
-    for index, size in enumerate(sizes):
-        if not parts or rows >= target:
-            parts.append([])
-            rows = 0
-        parts[-1].append(index)
-        rows += size
-    return parts
-
-
-def _splittable_csv(path: Path) -> bool:
-    """A single-byte encoding or UTF-8 whose first line is the header (no title rows above it)."""
-    with path.open("rb") as f:
-        head = f.read(64 * 1024)
-    if detect_encoding(head, complete=False) not in _SPLIT_ENCODINGS:
-        return False
-    lines = head.splitlines()[:3]
-    if len(lines) < 3:
-        return False
-    counts = [max(line.count(d) for d in (b";", b",", b"\t", b"|")) for line in lines]
-    if not (counts[0] > 0 and counts[0] == counts[1] == counts[2]):
-        return False
-    # A quoted field may hold a line break, and a block boundary inside it would cut a row in two. Without any
-    # quote character in the file there is no quoted field: read it once (fast, bytes only) to be sure.
-    with path.open("rb") as f:
-        while chunk := f.read(8 << 20):
-            if b'"' in chunk:
-                return False
-    return True
+    return [FilePartTask(source.name, str(path), display, fmt.name, part) for part in parts]
 
 
 def _table_tasks(url: str, source: DatabaseSource, table: DatabaseTable, options: ScanOptions) -> list[Task]:
@@ -264,40 +215,113 @@ def run_task(task: Task, options: ScanOptions) -> TaskResult:
 
 
 def _part_tables(task: Task, options: ScanOptions) -> Iterator[Table | ScanErrorEntry]:
-    if isinstance(task, ParquetPartTask):
-        path = Path(task.path)
-        ref = FileRef(task.display, ".parquet", functools.partial(_open_binary, path), path=path)
-        yield ParquetTable(ref, task.source, list(task.row_groups))
-    elif isinstance(task, CsvPartTask):
-        ext = os.path.splitext(task.path.lower())[1]
-        ref = FileRef(task.display, ext, functools.partial(_csv_block, Path(task.path), task.start, task.end))
-        try:
-            yield from csv_tables(ref, task.source)
-        except IO_ERRORS as exc:
-            yield ScanErrorEntry(task.source, describe(exc), Location(file=task.display))
+    if isinstance(task, FilePartTask):
+        from pdscan.sources.formats import BY_NAME
+
+        read_part = BY_NAME[task.format].read_part
+        assert read_part is not None  # only formats that split plan parts
+        yield from read_part(Path(task.path), task.display, task.source, task.part)
     elif isinstance(task, DatabaseTask):
         table = DatabaseTable(_database(task.url, options), task.schema, task.table, task.is_view)
         table.key_range = task.key_range
         yield table
 
 
-def _open_binary(path: Path) -> BinaryIO:
-    return path.open("rb")
+# -- back on the driver --------------------------------------------------------------------------------------
 
 
-def _csv_block(path: Path, start: int, end: int) -> BinaryIO:
-    """The header line and the whole lines whose first byte lies in [start, end)."""
-    with path.open("rb") as f:
-        header = f.readline()
-        if start == 0:
-            f.seek(len(header))
-        else:
-            f.seek(start - 1)
-            f.readline()  # the line straddling `start` belongs to the block before
-        body = bytearray()
-        while f.tell() < end:
-            line = f.readline()
-            if not line:
-                break
-            body += line
-    return io.BytesIO(header + bytes(body))
+def plan_all(context: ScanContext, sources: Sequence[str]) -> list[tuple[SourceSummary, Planned | None]]:
+    """Plan every source; a source that cannot be opened becomes its error entry, as in a local scan."""
+    planned: list[tuple[SourceSummary, Planned | None]] = []
+    for spec in sources:
+        try:
+            source_plan = plan(spec, context.options)
+        except SourceError as exc:
+            planned.append((context.source_failed(exc), None))
+            continue
+        planned.append((context.add_source(source_plan.source, source_plan.kind), source_plan))
+    return planned
+
+
+def tasks_of(planned: list[tuple[SourceSummary, Planned | None]]) -> list[Task]:
+    return [t for _, p in planned if p is not None for t in p.items if not isinstance(t, ScanErrorEntry)]
+
+
+@dataclass
+class _Merging:
+    """A table whose parts are being merged, in task order."""
+
+    info: TableInfo
+    stats: dict[str, ColumnStats]
+    errors: list[ScanErrorEntry] = field(default_factory=list)
+    parts: int = 1
+
+
+def collect(
+    context: ScanContext,
+    planned: list[tuple[SourceSummary, Planned | None]],
+    results: dict[int, TaskResult | ScanErrorEntry],
+) -> None:
+    """Merge the task results (keyed by ``id(task)``) per table in task order and record every table: the same
+    outcomes, in the same order, as a local scan of the same sources."""
+    for summary, maybe_plan in planned:
+        if maybe_plan is None:
+            continue
+        tables: dict[tuple[str, str], _Merging] = {}
+        order: list[tuple[str, str] | ScanErrorEntry] = []
+        for item in maybe_plan.items:
+            if isinstance(item, ScanErrorEntry):
+                order.append(item)
+                continue
+            outcome = results[id(item)]
+            if isinstance(outcome, ScanErrorEntry):
+                order.append(outcome)
+                continue
+            summary.ignored_files += outcome.ignored_files
+            for part in outcome.items:
+                if isinstance(part, ScanErrorEntry):
+                    order.append(part)
+                    continue
+                known = tables.get(part.key)
+                if known is None:
+                    tables[part.key] = _Merging(part.info, part.stats, [part.error] if part.error else [])
+                    order.append(part.key)
+                else:
+                    _merge(known, part, context.options.max_samples)
+        for entry in order:
+            if isinstance(entry, ScanErrorEntry):
+                context.record(summary, entry)
+                continue
+            table = tables[entry]
+            if table.parts > 1:
+                table.info.sampling = f"all rows (--full, {table.parts} partitions)"
+            context.record(summary, context.outcome(table.info, table.stats, table.errors[0] if table.errors else None))
+            for extra in table.errors[1:]:
+                summary.errors += 1
+                context.record_error(extra)
+
+
+def _merge(table: _Merging, part: Part, max_samples: int) -> None:
+    table.stats = merge_stats(table.stats, part.stats, max_samples)
+    table.parts += 1
+    info = table.info
+    info.rows_scanned += part.info.rows_scanned
+    info.truncated = info.truncated or part.info.truncated
+    info.columns = max(info.columns, part.info.columns)
+    info.notes.extend(n for n in part.info.notes if n not in info.notes)
+    info.schema = info.schema or part.info.schema
+    if part.error is not None:
+        table.errors.append(part.error)
+
+
+def task_source(task: Task) -> str:
+    """The source a task's error entry names: a database URL without its password."""
+    return mask_source(task.url) if isinstance(task, DatabaseTask) else task.source
+
+
+def task_location(task: Task) -> Location:
+    if isinstance(task, DatabaseTask):
+        return task.location()
+    if isinstance(task, FileTask):
+        return Location(file=task.path)
+    return Location(file=task.display)

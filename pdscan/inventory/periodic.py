@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from pdscan import __version__
+from pdscan import options as defaults
 from pdscan.compliance.compare import compare
 from pdscan.compliance.declaration import Declaration, load_declaration, parse_period
 from pdscan.compliance.taxonomy import taxonomy
@@ -217,7 +218,7 @@ def _coverage(current: list[StoredRun]) -> list[dict[str, Any]]:
                 "rows_scanned": sum(t.rows_scanned for t in result.tables),
                 "sampling": "every row (--full)"
                 if result.options.get("full")
-                else f"at most {result.options.get('sample_size', 10_000)} rows per table",
+                else f"at most {result.options.get('sample_size', defaults.SAMPLE_SIZE)} rows per table",
                 "skipped": [e.one_line() for e in result.errors],
             }
         )

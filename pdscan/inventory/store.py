@@ -25,7 +25,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from pdscan.errors import InventoryError
+from pdscan.errors import InventoryError, one_line
 from pdscan.inventory import migrations, schema
 from pdscan.model import Finding, Location, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
 from pdscan.sources import mask_source
@@ -53,7 +53,7 @@ def resolve_inventory_url(value: str | None) -> str:
 
 def mask(url: str) -> str:
     """A database URL without its password (in the user part or a query parameter)."""
-    from pdscan.sources.sql.source import mask_url
+    from pdscan.sources.sql import mask_url
 
     return mask_url(url)
 
@@ -132,7 +132,7 @@ class Inventory:
                 self.version = migrations.upgrade(self.engine, name=self.name)
             except SQLAlchemyError as exc:
                 self.engine.dispose()
-                raise InventoryError(self.name, _one_line(exc)) from exc
+                raise InventoryError(self.name, one_line(exc)) from exc
 
     def __enter__(self) -> Inventory:
         return self
@@ -444,16 +444,16 @@ class _Transaction:
             self._context = self.inventory.engine.begin()
             conn: Connection = self._context.__enter__()
         except SQLAlchemyError as exc:
-            raise InventoryError(self.inventory.name, _one_line(exc)) from exc
+            raise InventoryError(self.inventory.name, one_line(exc)) from exc
         return conn
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
             self._context.__exit__(exc_type, exc, tb)
         except SQLAlchemyError as error:
-            raise InventoryError(self.inventory.name, _one_line(error)) from error
+            raise InventoryError(self.inventory.name, one_line(error)) from error
         if isinstance(exc, SQLAlchemyError) and not isinstance(exc, InventoryError):
-            raise InventoryError(self.inventory.name, _one_line(exc)) from exc
+            raise InventoryError(self.inventory.name, one_line(exc)) from exc
 
 
 def _engine(url: str, name: str) -> Engine:
@@ -630,10 +630,3 @@ def _version() -> str:
     from pdscan import __version__
 
     return __version__
-
-
-def _one_line(exc: BaseException) -> str:
-    """The first line of a database error, without the SQL and parameters SQLAlchemy appends."""
-    original = getattr(exc, "orig", None) or exc
-    text = (str(original).strip().splitlines() or [type(original).__name__])[0]
-    return text[:300]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from pdscan import options as defaults
 from pdscan.compliance.taxonomy import taxonomy
 from pdscan.model import ScanResult
 
@@ -45,7 +46,7 @@ def report_context(result: ScanResult) -> dict[str, Any]:
         "errors": [e.one_line() for e in result.errors],
         "sampling": "every row (--full)"
         if result.options.get("full")
-        else f"at most {result.options.get('sample_size', 10_000)} rows per table",
+        else f"at most {result.options.get('sample_size', defaults.SAMPLE_SIZE)} rows per table",
         "rows": rows,
         "by_category": _bars(per_category),
         "by_source": _bars(per_source),

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from pdscan import options as defaults
 from pdscan.model import ScanResult
 
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
@@ -155,7 +156,7 @@ def _summary(result: ScanResult) -> str:
 def _sampling(result: ScanResult) -> str:
     if result.options.get("full"):
         return "full scan: every row"
-    size = result.options.get("sample_size", 10_000)
+    size = result.options.get("sample_size", defaults.SAMPLE_SIZE)
     return f"sampled: at most {size} rows per table (use --full to scan every row)"
 
 

@@ -23,7 +23,7 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Source:
 
         return RemoteFileSource(spec, include=options.include, exclude=options.exclude)
     elif _URL.match(spec):
-        from pdscan.sources.sql.source import DatabaseSource  # SQLAlchemy loads only when a database is scanned
+        from pdscan.sources.sql import DatabaseSource  # SQLAlchemy loads only when a database is scanned
 
         return DatabaseSource(spec, options)
     from pdscan.sources.files import FileSource
@@ -36,7 +36,7 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Source:
     if not exists:
         raise SourceError(spec, "no such file or directory")
     if path.is_file() and _is_sqlite(path):
-        from pdscan.sources.sql.source import DatabaseSource
+        from pdscan.sources.sql import DatabaseSource
 
         # A SQLite database named as a file (crm.sqlite): scanned as the database it is, read-only.
         return DatabaseSource(f"sqlite:///{path}", options)
@@ -60,7 +60,7 @@ def mask_source(spec: str) -> str:
         from pdscan.sources.remote import mask_remote
 
         return mask_remote(spec)
-    from pdscan.sources.sql.source import mask_url
+    from pdscan.sources.sql import mask_url
 
     return mask_url(spec)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from pdscan import options as defaults
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Location, ScanErrorEntry, TableInfo
 
@@ -50,8 +51,8 @@ def describe(exc: BaseException) -> str:
 class ReadOptions:
     """How much to read. ``limit`` None means every row (``--full``)."""
 
-    limit: int | None = 10_000
-    chunk_rows: int = 50_000
+    limit: int | None = defaults.SAMPLE_SIZE
+    chunk_rows: int = defaults.CHUNK_ROWS
     # Which columns of a kind that rarely holds personal data (numbers, dates, booleans) are worth fetching from
     # a database: called with the column name; None fetches them all. Text columns are always fetched.
     wants_column: Callable[[str], bool] | None = None
@@ -66,7 +67,7 @@ class SourceOptions:
     schemas: tuple[str, ...] = ()  # schema globs; empty = every non-system schema
     include_tables: tuple[str, ...] = ()  # globs on "table" or "schema.table"
     exclude_tables: tuple[str, ...] = ()
-    table_timeout: float = 60.0  # seconds one statement may run before the table is skipped
+    table_timeout: float = defaults.TABLE_TIMEOUT  # seconds one statement may run before the table is skipped
     workers: int = 1  # tables scanned at once (connections in the pool)
 
 
@@ -137,3 +138,26 @@ class FileRef:
                 shutil.copyfileobj(src, tmp, length=1 << 20)
             tmp.flush()
             yield Path(tmp.name)
+
+
+# How a format's reader is called: one file in, its tables out (a workbook has a table per sheet).
+Reader = Callable[[FileRef, str], Iterator[Table]]
+# How a distributed --full scan cuts one big local file: (path, rows per part, bytes per part) -> parts, each a
+# tuple of ints the format understands (row groups, a byte range). Fewer than two parts: the file is read whole.
+Splitter = Callable[[Path, int, int], list[tuple[int, ...]]]
+# Reads one part on a worker: (path, display name, source, part) -> its tables, or error entries.
+PartReader = Callable[[Path, str, str, tuple[int, ...]], Iterator["Table | ScanErrorEntry"]]
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format: its extensions, its reader, and (optionally) how it splits for distributed scans.
+
+    Each reader module in :mod:`pdscan.sources.formats` declares one ``FORMAT``; the registry lists them once.
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    tables: Reader
+    split: Splitter | None = None
+    read_part: PartReader | None = None

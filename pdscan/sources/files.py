@@ -27,19 +27,8 @@ from typing import IO, BinaryIO
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry
 from pdscan.sources.base import IO_ERRORS, FileRef, Source, Table, describe
-from pdscan.sources.formats import csv as csv_reader
-from pdscan.sources.formats import excel, parquet
-from pdscan.sources.formats import json as json_reader
+from pdscan.sources.formats import BY_EXTENSION
 
-Reader = Callable[[FileRef, str], Iterator[Table]]
-
-# The one registry of file formats: extension -> reader.
-READERS: dict[str, Reader] = {
-    **dict.fromkeys((".csv", ".tsv", ".txt", ".tab"), csv_reader.tables),
-    **dict.fromkeys((".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"), excel.tables),
-    **dict.fromkeys((".json", ".jsonl", ".ndjson"), json_reader.tables),
-    **dict.fromkeys((".parquet", ".pq"), parquet.tables),
-}
 ARCHIVE = ".zip"
 COMPRESSED = ".gz"
 # Compression methods Python's zipfile can read; others (deflate64, PPMd...) fail only when a member is opened.
@@ -53,7 +42,7 @@ def _strip_gz(name: str) -> str:
 def supported(name: str) -> bool:
     """Whether some reader (or the archive walker) handles a file of this name."""
     lower = _strip_gz(name.lower())
-    return lower.endswith(ARCHIVE) or os.path.splitext(lower)[1] in READERS
+    return lower.endswith(ARCHIVE) or os.path.splitext(lower)[1] in BY_EXTENSION
 
 
 def is_archive(name: str) -> bool:
@@ -206,7 +195,7 @@ class FileSource(Source):
         ext = os.path.splitext(lower)[1]
         ref = FileRef(display, ext, opener, path=path, size=size)
         try:
-            yield from READERS[ext](ref, self.name)
+            yield from BY_EXTENSION[ext].tables(ref, self.name)
         except SourceError as exc:
             yield ScanErrorEntry(self.name, exc.reason, where)
         except IO_ERRORS as exc:

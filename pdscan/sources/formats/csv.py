@@ -7,16 +7,21 @@ in a note, never shown. Memory stays bounded: Arrow's streaming reader holds one
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import math
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.csv as pv
 
 from pdscan.errors import SourceError
-from pdscan.model import Batch, Column, Location
-from pdscan.sources.base import FileRef, ReadOptions, Table
+from pdscan.model import Batch, Column, Location, ScanErrorEntry
+from pdscan.sources.base import IO_ERRORS, FileRef, Format, ReadOptions, Table, describe
 from pdscan.sources.textio import SNIFF_BYTES, Utf8Stream, detect_encoding
 
 DELIMITERS = (";", ",", "\t", "|")  # ';' first: the Finnish Excel default
@@ -255,3 +260,73 @@ def unique_names(header: list[str]) -> list[str]:
         used.add(name)
         names.append(name)
     return names
+
+
+# Encodings where a byte offset can start a block: single-byte ones, and UTF-8 (a line break is never inside a
+# multi-byte character).
+_SPLIT_ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "ascii")
+
+
+def split(path: Path, rows: int, nbytes: int) -> list[tuple[int, ...]]:
+    """Byte ranges of about ``nbytes`` (whole lines: a line belongs to the block its first byte is in)."""
+    try:
+        size = path.stat().st_size
+        if size <= nbytes or not _splittable(path):
+            return []
+    except IO_ERRORS:
+        return []  # the worker reading it whole reports the problem, as a local scan would
+    blocks = math.ceil(size / nbytes)
+    step = math.ceil(size / blocks)
+    return [(start, min(size, start + step)) for start in range(0, size, step)]
+
+
+def read_part(path: Path, display: str, source: str, part: tuple[int, ...]) -> Iterator[Table | ScanErrorEntry]:
+    start, end = part
+    ext = os.path.splitext(path.name.lower())[1]
+    ref = FileRef(display, ext, functools.partial(_block, path, start, end))
+    try:
+        yield from tables(ref, source)
+    except IO_ERRORS as exc:
+        yield ScanErrorEntry(source, describe(exc), Location(file=display))
+
+
+def _splittable(path: Path) -> bool:
+    """A single-byte encoding or UTF-8 whose first line is the header (no title rows above it)."""
+    with path.open("rb") as f:
+        head = f.read(64 * 1024)
+    if detect_encoding(head, complete=False) not in _SPLIT_ENCODINGS:
+        return False
+    lines = head.splitlines()[:3]
+    if len(lines) < 3:
+        return False
+    counts = [max(line.count(d) for d in (b";", b",", b"\t", b"|")) for line in lines]
+    if not (counts[0] > 0 and counts[0] == counts[1] == counts[2]):
+        return False
+    # A quoted field may hold a line break, and a block boundary inside it would cut a row in two. Without any
+    # quote character in the file there is no quoted field: read it once (fast, bytes only) to be sure.
+    with path.open("rb") as f:
+        while chunk := f.read(8 << 20):
+            if b'"' in chunk:
+                return False
+    return True
+
+
+def _block(path: Path, start: int, end: int) -> BinaryIO:
+    """The header line and the whole lines whose first byte lies in [start, end)."""
+    with path.open("rb") as f:
+        header = f.readline()
+        if start == 0:
+            f.seek(len(header))
+        else:
+            f.seek(start - 1)
+            f.readline()  # the line straddling `start` belongs to the block before
+        body = bytearray()
+        while f.tell() < end:
+            line = f.readline()
+            if not line:
+                break
+            body += line
+    return io.BytesIO(header + bytes(body))
+
+
+FORMAT = Format("csv", (".csv", ".tsv", ".txt", ".tab"), tables, split, read_part)

@@ -24,9 +24,9 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
-from pdscan.errors import SourceError
+from pdscan.errors import SourceError, one_line
 from pdscan.model import Batch, Column, Location
-from pdscan.sources.base import FileRef, ReadOptions, Table
+from pdscan.sources.base import FileRef, Format, ReadOptions, Table
 from pdscan.sources.formats.csv import looks_like_data, unique_names
 
 _HEADER_SCAN_ROWS = 30
@@ -51,7 +51,7 @@ def tables(ref: FileRef, source: str) -> Iterator[Table]:
         except PasswordError as exc:  # an encrypted .xls
             raise SourceError(source, _ENCRYPTED, ref.name) from exc
         except (CalamineError, ValueError, OSError) as exc:
-            raise SourceError(source, f"corrupt or unreadable workbook: {_short(exc)}", ref.name) from exc
+            raise SourceError(source, f"corrupt or unreadable workbook: {one_line(exc)}", ref.name) from exc
         try:
             for meta in sheets:
                 if meta.typ in _CELL_SHEETS:
@@ -114,7 +114,7 @@ class SheetTable(Table):
             if chunk:
                 yield self._batch(names, chunk, first_column)
         except CalamineError as exc:
-            raise SourceError(self.source, f"unreadable sheet: {_short(exc)}", self.location.display()) from exc
+            raise SourceError(self.source, f"unreadable sheet: {one_line(exc)}", self.location.display()) from exc
 
     def _batch(self, names: list[str], rows: list[list[Any]], first_column: int) -> Batch:
         """One batch; ``names`` grows in place when data reaches past the header (unlabelled columns are data)."""
@@ -216,5 +216,4 @@ def _width(row: list[Any]) -> int:
     return 0
 
 
-def _short(exc: BaseException) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+FORMAT = Format("excel", (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"), tables)

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location
-from pdscan.sources.base import FileRef, ReadOptions, Table
+from pdscan.sources.base import FileRef, Format, ReadOptions, Table
 
 _JSON_ERRORS = (ijson.JSONError, ValueError)  # IncompleteJSONError and UnicodeDecodeError are subclasses
 _STARTS = frozenset(("start_map", "start_array"))
@@ -349,3 +349,6 @@ def _skip_rest_of_array(events: _Events) -> None:
         if event == "end_array":
             return
         _skip(event, events)
+
+
+FORMAT = Format("json", (".json", ".jsonl", ".ndjson"), tables)

@@ -6,15 +6,18 @@ Structs become dotted paths (``address.city``), lists and maps are exploded (``t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pdscan.errors import SourceError
-from pdscan.model import Batch, Column, Location
-from pdscan.sources.base import FileRef, ReadOptions, Table
+from pdscan.errors import SourceError, one_line
+from pdscan.model import Batch, Column, Location, ScanErrorEntry
+from pdscan.sources.base import IO_ERRORS, FileRef, Format, ReadOptions, Table
 
 
 def tables(ref: FileRef, source: str) -> Iterator[Table]:
@@ -83,7 +86,7 @@ class ParquetTable(Table):
                 parquet = pq.ParquetFile(path)
                 total = parquet.metadata.num_rows
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:  # no footer, bad magic
-                raise SourceError(self.source, f"not a valid Parquet file: {_short(exc)}", self.ref.name) from exc
+                raise SourceError(self.source, f"not a valid Parquet file: {one_line(exc)}", self.ref.name) from exc
             self.info.estimated_rows = total
             try:
                 batches = parquet.iter_batches(batch_size=max(1, options.chunk_rows), row_groups=self.row_groups)
@@ -100,7 +103,7 @@ class ParquetTable(Table):
                     self.info.truncated = self.info.rows_scanned < total
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
                 # A valid footer but unreadable pages: a truncated or corrupt file.
-                raise SourceError(self.source, f"not a valid Parquet file: {_short(exc)}", self.ref.name) from exc
+                raise SourceError(self.source, f"not a valid Parquet file: {one_line(exc)}", self.ref.name) from exc
             finally:
                 parquet.close()  # before the temporary copy of an archive member is deleted
                 binary = [name for name, why in skipped.items() if why == "binary"]
@@ -131,5 +134,31 @@ def as_text(array: pa.Array) -> pa.Array:
     return pc.cast(array, pa.string())  # timestamps become "2024-01-02 03:04:05", ISO 8601 with a space
 
 
-def _short(exc: BaseException) -> str:
-    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+def split(path: Path, rows: int, nbytes: int) -> list[tuple[int, ...]]:
+    """Consecutive row groups gathered into parts of about ``rows`` rows."""
+    try:
+        with pq.ParquetFile(path) as parquet:
+            sizes = [parquet.metadata.row_group(i).num_rows for i in range(parquet.num_row_groups)]
+    except (*IO_ERRORS, pa.ArrowInvalid):
+        return []  # the worker reading it whole reports the problem, as a local scan would
+    parts: list[list[int]] = []
+    count = 0
+    for index, size in enumerate(sizes):
+        if not parts or count >= rows:
+            parts.append([])
+            count = 0
+        parts[-1].append(index)
+        count += size
+    return [tuple(p) for p in parts]
+
+
+def read_part(path: Path, display: str, source: str, part: tuple[int, ...]) -> Iterator[Table | ScanErrorEntry]:
+    ref = FileRef(display, ".parquet", functools.partial(_open_binary, path), path=path)
+    yield ParquetTable(ref, source, list(part))
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    return path.open("rb")
+
+
+FORMAT = Format("parquet", (".parquet", ".pq"), tables, split, read_part)

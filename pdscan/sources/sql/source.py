@@ -18,10 +18,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import random
-import time
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,32 +32,11 @@ from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location, ScanErrorEntry
 from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
 from pdscan.sources.formats.json import flatten
+from pdscan.sources.sql.dialects import Plan, db_error, dialect_for, is_system_schema
+from pdscan.sources.sql.urls import mask_url
 
-# The optional extra that brings each dialect's default driver.
-_EXTRAS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql"}
-SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
 # Random primary-key ranges: the sample is read as this many runs of consecutive keys, each through the index.
 _RANGES = 10
-_CONNECT_TIMEOUT = 10
-
-
-def mask_url(url: URL | str) -> str:
-    """The URL as text with its password replaced by ``***``; unparsable text is reduced to its scheme."""
-    try:
-        parsed = make_url(url) if isinstance(url, str) else url
-    except ArgumentError:
-        scheme = str(url).split("://", 1)[0]
-        return f"{scheme}://***"
-    secret = {k: "***" for k in parsed.query if k.lower() in _SECRET_PARAMETERS}
-    if secret:
-        parsed = parsed.update_query_dict(secret)
-    return parsed.render_as_string(hide_password=True).replace("%2A%2A%2A", "***")
-
-
-# Query parameters that carry credentials (libpq's password, ODBC's PWD, tokens of cloud drivers).
-_SECRET_PARAMETERS = frozenset(
-    ["password", "pwd", "passwd", "pass", "secret", "token", "access_token", "sslpassword", "api_key", "apikey", "key"]
-)
 
 
 def column_kind(column_type: Any) -> str:
@@ -109,8 +86,8 @@ class DatabaseSource(Source):
         parsed = _read_only_sqlite(parsed, self.name)
         self.backend = parsed.get_backend_name()
         connect_args: dict[str, Any] = {}
-        if self.backend in ("postgresql", "mysql", "mariadb"):
-            connect_args["connect_timeout"] = _CONNECT_TIMEOUT
+        self.dialect = dialect_for(self.backend)
+        connect_args.update(self.dialect.connect_args())
         try:
             self.engine: Engine = (
                 sa.create_engine(
@@ -120,16 +97,15 @@ class DatabaseSource(Source):
                     pool_pre_ping=True,
                     connect_args=connect_args,
                 )
-                if self.backend != "sqlite"
+                if self.dialect.pooled
                 else sa.create_engine(parsed)
             )
         except (NoSuchModuleError, ModuleNotFoundError) as exc:
-            extra = _EXTRAS.get(self.backend)
+            extra = self.dialect.extra
             hint = f": pip install 'pdscan[{extra}]'" if extra else ""
             raise SourceError(self.name, f"database driver not installed for '{parsed.drivername}'{hint}") from exc
         except (TypeError, ArgumentError) as exc:
-            raise SourceError(self.name, f"cannot use this URL: {_one_line(exc)}") from exc
-        self.dialect = _dialect_for(self.backend)
+            raise SourceError(self.name, f"cannot use this URL: {db_error(exc)}") from exc
         sa.event.listen(self.engine, "connect", self._on_connect)
         sa.event.listen(self.engine, "before_cursor_execute", self._before_execute)
         self._capabilities: dict[str, Any] = {}
@@ -148,7 +124,7 @@ class DatabaseSource(Source):
                 default: str | None = inspector.default_schema_name
                 listed: list[tuple[str | None, str, bool]] = []
                 for schema in inspector.get_schema_names():
-                    if schema in SYSTEM_SCHEMAS or schema.startswith("pg_temp") or schema.startswith("pg_toast"):
+                    if is_system_schema(schema):
                         continue
                     if self.options.schemas and not any(fnmatch.fnmatchcase(schema, g) for g in self.options.schemas):
                         continue
@@ -159,7 +135,7 @@ class DatabaseSource(Source):
                         listed.append((name_schema, view, True))
                 self._capabilities = self.dialect.capabilities(conn)
         except SQLAlchemyError as exc:
-            raise SourceError(self.name, _one_line(exc, self.options.table_timeout)) from exc
+            raise SourceError(self.name, db_error(exc, self.options.table_timeout)) from exc
         for schema_name, table_name, is_view in listed:
             full = f"{schema_name}.{table_name}" if schema_name else table_name
             if self.options.include_tables and not _glob(full, table_name, self.options.include_tables):
@@ -174,13 +150,6 @@ class DatabaseSource(Source):
 
 def _glob(full: str, table: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(full, p) or fnmatch.fnmatchcase(table, p) for p in patterns)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    query: sa.Select[Any]
-    method: str
-    ordered_by_key: bool = False
 
 
 class DatabaseTable(Table):
@@ -220,7 +189,7 @@ class DatabaseTable(Table):
                 self.info.sampling = plan.method
                 yield from self._fetch(conn, plan, columns, options)
         except SQLAlchemyError as exc:
-            raise SourceError(self.source, _one_line(exc, db.options.table_timeout), where) from exc
+            raise SourceError(self.source, db_error(exc, db.options.table_timeout), where) from exc
         except ValueError as exc:  # a driver that cannot decode a stored value (an impossible date, say)
             raise SourceError(self.source, f"a stored value cannot be decoded ({type(exc).__name__})", where) from exc
 
@@ -244,23 +213,23 @@ class DatabaseTable(Table):
         columns: list[sa.Column[Any]],
         options: ReadOptions,
         estimate: int | None,
-    ) -> _Plan:
+    ) -> Plan:
         limit = options.limit
         if limit is None and self.key_range is not None:
             name, lo, hi = self.key_range
             key = table.c[name]
-            return _Plan(sa.select(*_raw(columns)).where(key >= lo, key < hi), f"all rows (--full, {name} range)")
+            return Plan(sa.select(*_raw(columns)).where(key >= lo, key < hi), f"all rows (--full, {name} range)")
         if limit is None:
-            return _Plan(sa.select(*_raw(columns)), "all rows (--full, streamed)")
+            return Plan(sa.select(*_raw(columns)), "all rows (--full, streamed)")
         if estimate is not None and estimate <= limit:
-            return _Plan(sa.select(*_raw(columns)).limit(limit + 1), f"all rows (about {estimate} by statistics)")
+            return Plan(sa.select(*_raw(columns)).limit(limit + 1), f"all rows (about {estimate} by statistics)")
         if estimate is None:
             # No statistics (a table never analysed): count, reading at most limit + 1 rows, before sampling.
             inner = sa.select(sa.literal(1)).select_from(table).limit(limit + 1).subquery()
             counted = int(conn.execute(sa.select(sa.func.count()).select_from(inner)).scalar() or 0)
             if counted <= limit:
                 self.info.estimated_rows = counted
-                return _Plan(sa.select(*_raw(columns)).limit(limit + 1), f"all rows ({counted}, counted)")
+                return Plan(sa.select(*_raw(columns)).limit(limit + 1), f"all rows ({counted}, counted)")
         if not self.is_view:
             sampled = self._db.dialect.sample(conn, table, columns, limit, estimate, self._db._capabilities)
             if sampled is not None:
@@ -269,10 +238,10 @@ class DatabaseTable(Table):
             if ranged is not None:
                 return ranged
         reason = "a view" if self.is_view else "no integer primary key to sample by"
-        return _Plan(sa.select(*_raw(columns)).limit(limit + 1), f"first {limit} rows ({reason})")
+        return Plan(sa.select(*_raw(columns)).limit(limit + 1), f"first {limit} rows ({reason})")
 
     def _fetch(
-        self, conn: Connection, plan: _Plan, columns: list[sa.Column[Any]], options: ReadOptions
+        self, conn: Connection, plan: Plan, columns: list[sa.Column[Any]], options: ReadOptions
     ) -> Iterator[Batch]:
         kinds = [column_kind(c.type) for c in columns]
         names = [c.name for c in columns]
@@ -309,7 +278,7 @@ def integer_key_bounds(source: DatabaseSource, table: DatabaseTable) -> tuple[st
                 return None
             lo, hi = conn.execute(sa.select(sa.func.min(keys[0]), sa.func.max(keys[0]))).one()
     except SQLAlchemyError as exc:
-        raise SourceError(source.name, _one_line(exc, source.options.table_timeout), table.location.display()) from exc
+        raise SourceError(source.name, db_error(exc, source.options.table_timeout), table.location.display()) from exc
     if lo is None:
         return None
     return keys[0].name, int(lo), int(hi)
@@ -390,9 +359,7 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _key_ranges(
-    conn: Connection, table: sa.Table, columns: list[sa.Column[Any]], limit: int, name: str
-) -> _Plan | None:
+def _key_ranges(conn: Connection, table: sa.Table, columns: list[sa.Column[Any]], limit: int, name: str) -> Plan | None:
     """Random runs of an integer primary key (SQLite's rowid too): a random sample without sorting the table."""
     keys = list(table.primary_key.columns)
     if len(keys) == 1 and column_kind(keys[0].type) == "integer":
@@ -421,177 +388,7 @@ def _key_ranges(
         query: Any = parts[0]
     else:
         query = sa.union_all(*[p.subquery().select() for p in parts])
-    return _Plan(
+    return Plan(
         sa.select(*query.subquery().c) if len(parts) > 1 else query,
         f"random primary-key ranges ({len(starts)} × {per_range} rows by {getattr(key, 'name', 'rowid')})",
     )
-
-
-class _Dialect:
-    """What differs between databases: read-only sessions, timeouts, statistics and cheap sampling."""
-
-    def prepare(self, dbapi_connection: Any, timeout: float) -> None:
-        """Make a fresh DBAPI connection read-only, with a statement timeout."""
-
-    def before_execute(self, dbapi_connection: Any, timeout: float) -> None:
-        """Called before every statement (SQLite starts its timeout clock here)."""
-
-    def capabilities(self, conn: Connection) -> dict[str, Any]:
-        return {}
-
-    def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
-        return None
-
-    def sample(
-        self,
-        conn: Connection,
-        table: sa.Table,
-        columns: list[sa.Column[Any]],
-        limit: int,
-        estimate: int | None,
-        capabilities: dict[str, Any],
-    ) -> _Plan | None:
-        return None
-
-
-def _execute_raw(dbapi_connection: Any, *statements: str) -> None:
-    # Session settings on a raw DBAPI connection, fixed text without any identifier or value from outside.
-    cursor = dbapi_connection.cursor()
-    try:
-        for statement in statements:
-            cursor.execute(statement)
-    finally:
-        cursor.close()
-
-
-class _Postgres(_Dialect):
-    def prepare(self, dbapi_connection: Any, timeout: float) -> None:
-        milliseconds = max(1, int(timeout * 1000))
-        _execute_raw(
-            dbapi_connection,
-            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
-            f"SET statement_timeout = {milliseconds}",
-        )
-        dbapi_connection.commit()
-
-    def capabilities(self, conn: Connection) -> dict[str, Any]:
-        query = sa.text("SELECT 1 FROM pg_extension WHERE extname = 'tsm_system_rows'")
-        return {"system_rows": conn.execute(query).first() is not None}
-
-    def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
-        query = sa.text(
-            "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE c.relname = :table AND n.nspname = COALESCE(:schema, current_schema())"
-        )
-        value = conn.execute(query, {"table": table.name, "schema": table.schema}).scalar()
-        return int(value) if value is not None and value >= 0 else None
-
-    def sample(
-        self,
-        conn: Connection,
-        table: sa.Table,
-        columns: list[sa.Column[Any]],
-        limit: int,
-        estimate: int | None,
-        capabilities: dict[str, Any],
-    ) -> _Plan | None:
-        if capabilities.get("system_rows"):
-            sampled = sa.tablesample(table, sa.func.system_rows(limit))
-            return _Plan(
-                sa.select(*[sampled.c[c.name] for c in columns]), f"random sample: TABLESAMPLE SYSTEM_ROWS({limit})"
-            )
-        if estimate:
-            percent = min(100.0, round(100.0 * limit * 1.2 / estimate, 4))
-            sampled = sa.tablesample(table, sa.func.bernoulli(percent))
-            query = sa.select(*[sampled.c[c.name] for c in columns]).limit(limit)
-            return _Plan(query, f"random sample: TABLESAMPLE BERNOULLI({percent}%) of about {estimate} rows")
-        return None
-
-
-class _MySQL(_Dialect):
-    def __init__(self, mariadb: bool | None = None) -> None:
-        self.mariadb = mariadb
-
-    def prepare(self, dbapi_connection: Any, timeout: float) -> None:
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute("SELECT VERSION()")
-            version = str(cursor.fetchone()[0]).lower()
-        finally:
-            cursor.close()
-        statements = ["SET SESSION TRANSACTION READ ONLY"]
-        if "mariadb" in version:
-            statements.append(f"SET SESSION max_statement_time = {max(0.001, timeout):.3f}")
-        else:
-            statements.append(f"SET SESSION max_execution_time = {max(1, int(timeout * 1000))}")
-        _execute_raw(dbapi_connection, *statements)
-
-    def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
-        query = sa.text(
-            "SELECT TABLE_ROWS FROM information_schema.TABLES "
-            "WHERE TABLE_NAME = :table AND TABLE_SCHEMA = COALESCE(:schema, DATABASE())"
-        )
-        value = conn.execute(query, {"table": table.name, "schema": table.schema}).scalar()
-        return int(value) if value is not None else None
-
-
-class _SQLite(_Dialect):
-    def __init__(self) -> None:
-        self._deadlines: dict[int, float] = {}
-
-    def prepare(self, dbapi_connection: Any, timeout: float) -> None:
-        _execute_raw(dbapi_connection, "PRAGMA query_only = ON")
-        key = id(dbapi_connection)
-
-        def over_time() -> int:
-            deadline = self._deadlines.get(key, 0.0)
-            return 1 if deadline and time.monotonic() > deadline else 0
-
-        # SQLite has no statement timeout: a progress handler interrupts a statement that runs past the deadline.
-        dbapi_connection.set_progress_handler(over_time, 10_000)
-
-    def before_execute(self, dbapi_connection: Any, timeout: float) -> None:
-        self._deadlines[id(dbapi_connection)] = time.monotonic() + timeout
-
-    def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
-        try:
-            stat = conn.execute(
-                sa.text("SELECT stat FROM sqlite_stat1 WHERE tbl = :table AND idx IS NULL"), {"table": table.name}
-            ).scalar()
-            if stat:
-                return int(str(stat).split()[0])
-        except SQLAlchemyError:
-            pass  # no ANALYZE statistics: fall back to the rowid span
-        rowid: sa.ColumnClause[Any] = sa.literal_column("rowid")
-        try:
-            low, high = conn.execute(sa.select(sa.func.min(rowid), sa.func.max(rowid)).select_from(table)).one()
-        except SQLAlchemyError:
-            return None  # a WITHOUT ROWID table
-        return 0 if low is None else int(high) - int(low) + 1
-
-
-def _dialect_for(backend: str) -> _Dialect:
-    if backend == "postgresql":
-        return _Postgres()
-    if backend in ("mysql", "mariadb"):
-        return _MySQL()
-    if backend == "sqlite":
-        return _SQLite()
-    return _Dialect()
-
-
-_TIMEOUT_MARKERS = (
-    "statement timeout",  # PostgreSQL
-    "max_statement_time",  # MariaDB
-    "maximum statement execution time",  # MySQL
-    "interrupted",  # SQLite progress handler, MySQL
-)
-
-
-def _one_line(exc: BaseException, timeout: float | None = None) -> str:
-    # The driver's own message, first line only: SQLAlchemy appends the SQL and a link on later lines.
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    line = (text[0] if text else type(exc).__name__)[:300]
-    if timeout is not None and any(marker in line.lower() for marker in _TIMEOUT_MARKERS):
-        return f"timed out after {timeout:g} s (--table-timeout): {line}"
-    return line

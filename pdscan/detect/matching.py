@@ -1,0 +1,45 @@
+"""The types every matcher shares: what it is given (:class:`MatchContext`) and returns (:class:`MatcherResult`).
+
+Kept apart from the registry (:mod:`pdscan.detect.matchers`) so the matchers themselves (names, NER) import only
+these types, and the registry imports the matchers: no import circle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+
+from pdscan import options as defaults
+
+
+@dataclass(frozen=True)
+class MatchContext:
+    max_samples: int = defaults.MAX_SAMPLES
+    ner_model: str | None = None  # a spaCy model (package name or path) for named-entity recognition, if any
+
+
+@dataclass(frozen=True)
+class MatcherResult:
+    index: np.ndarray  # indices of the distinct values that hold the entity
+    full: np.ndarray  # per accepted value: True when the whole value is the entity (a name column, not a text)
+    found: list[str]  # the matched text in the first accepted values, for samples (the engine masks them)
+
+    @classmethod
+    def empty(cls) -> MatcherResult:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), [])
+
+
+@dataclass(frozen=True)
+class Matcher:
+    run: Callable[[pa.Array, MatchContext], MatcherResult]
+    needs_model: bool = False  # finds nothing unless a NER model is given (--ner)
+
+
+def union(first: MatcherResult, second: MatcherResult) -> MatcherResult:
+    index = np.concatenate([first.index, second.index])
+    full = np.concatenate([first.full, second.full])
+    order = np.argsort(index, kind="stable")
+    return MatcherResult(index[order], full[order], first.found + second.found)

@@ -1,0 +1,275 @@
+"""What every engine shares: the options of a scan, its running state (:class:`ScanContext`), the unit of work
+(:func:`table_stats`), and the one finishing step (allow-list, sort, declaration) that turns a run into a result.
+
+An engine (:class:`Engine`) decides only *where* tables are read and detected: in this process (``local``), on a
+Dask cluster, or on Spark executors. It reports each table's outcome through :meth:`ScanContext.record`, in listing
+order, and :func:`finish` does the rest the same way for all of them, so their results are identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from pdscan import __version__
+from pdscan import options as defaults
+from pdscan.compliance.allowlist import AllowList, load_allowlist
+from pdscan.compliance.compare import compare
+from pdscan.compliance.declaration import Declaration, load_declaration
+from pdscan.compliance.taxonomy import taxonomy
+from pdscan.detect.core import DetectOptions, detect_batch
+from pdscan.detect.dates import date_columns
+from pdscan.detect.findings import column_findings
+from pdscan.detect.rules import RuleSet, load_rules
+from pdscan.detect.stats import ColumnStats, merge_stats
+from pdscan.errors import SourceError
+from pdscan.model import Finding, ScanErrorEntry, ScanResult, SourceSummary, TableInfo, utc_now
+from pdscan.sources.base import ReadOptions, SourceOptions, Table
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    sample_size: int = defaults.SAMPLE_SIZE
+    full: bool = False  # scan every row instead of at most sample_size per table
+    chunk_rows: int = defaults.CHUNK_ROWS
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()  # entities to look for (all when empty)
+    except_: tuple[str, ...] = ()  # entities not to look for
+    min_confidence: str = defaults.MIN_CONFIDENCE
+    show_data: bool = False
+    max_samples: int = defaults.MAX_SAMPLES
+    rules_dirs: tuple[Path, ...] = ()
+    ignore_file: Path | None = None  # an allow-list (.pdscanignore) of accepted findings
+    ner_model: str | None = None  # a spaCy model for PERSON and LOCATION in free text (needs the presidio extra)
+    schemas: tuple[str, ...] = ()  # database schema globs
+    include_tables: tuple[str, ...] = ()
+    exclude_tables: tuple[str, ...] = ()
+    table_timeout: float = defaults.TABLE_TIMEOUT
+    workers: int = defaults.WORKERS
+    declaration: str | None = None  # a declaration file (or a shipped one by name) to compare the findings with
+    engine: str = "local"  # a name in pdscan.engines.ENGINES: local, dask (pdscan[dask]), spark (pdscan[spark])
+    scheduler: str | None = None  # dask: a scheduler address (tcp://host:8786); spark: a master URL (local[2])
+    partition_rows: int = defaults.PARTITION_ROWS  # distributed --full: rows per partition of a table or Parquet file
+    partition_bytes: int = defaults.PARTITION_BYTES  # distributed --full: bytes per block of a big CSV file
+
+    def read_options(self, rules: RuleSet) -> ReadOptions:
+        dated = date_columns()
+
+        def wants_column(name: str) -> bool:
+            # Numbers, dates and flags are fetched from a database only when a rule's column names speak for them,
+            # or (dates) when the name says when the row was created or last used: retention hints need those.
+            return any(rule.name_evidence(name).supports for rule in rules) or dated.role(name) is not None
+
+        return ReadOptions(
+            limit=None if self.full else self.sample_size, chunk_rows=self.chunk_rows, wants_column=wants_column
+        )
+
+    def detect_options(self) -> DetectOptions:
+        return DetectOptions(
+            max_samples=self.max_samples,
+            show_data=self.show_data,
+            ner_model=self.ner_model,
+            date_columns=date_columns(),
+        )
+
+    def source_options(self) -> SourceOptions:
+        return SourceOptions(
+            include=self.include,
+            exclude=self.exclude,
+            schemas=self.schemas,
+            include_tables=self.include_tables,
+            exclude_tables=self.exclude_tables,
+            table_timeout=self.table_timeout,
+            workers=self.workers,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["except"] = out.pop("except_")
+        out["rules_dirs"] = [str(p) for p in self.rules_dirs]
+        out["ignore_file"] = str(self.ignore_file) if self.ignore_file else None
+        for key in ("include", "exclude", "only", "except", "schemas", "include_tables", "exclude_tables"):
+            out[key] = list(out[key])
+        return out
+
+
+@dataclass
+class Progress:
+    """Callbacks the CLI uses to draw a progress bar. The library calls them; they must not raise."""
+
+    table_started: Callable[[Table], None] = lambda table: None
+    rows_read: Callable[[int], None] = lambda rows: None
+    error: Callable[[ScanErrorEntry], None] = lambda entry: None
+    note: Callable[[str], None] = lambda message: None  # one line about the run (a cluster's dashboard address)
+
+
+@dataclass
+class TableOutcome:
+    """One table scanned: its coverage, its findings, the read error that stopped it, whether Ctrl-C did."""
+
+    info: TableInfo
+    findings: list[Finding]
+    error: ScanErrorEntry | None = None
+    interrupted: bool = False
+
+
+@dataclass
+class ScanContext:
+    """A scan under way: its options, rules and the result it fills. Engines add to it only through its methods."""
+
+    result: ScanResult
+    rules: RuleSet
+    options: ScanOptions
+    progress: Progress = field(default_factory=Progress)
+    detect_options: DetectOptions = field(default_factory=DetectOptions)
+    read_options: ReadOptions = field(default_factory=ReadOptions)
+    allow: AllowList | None = None
+    declaration: Declaration | None = None
+
+    @classmethod
+    def start(cls, options: ScanOptions, rules: RuleSet | None = None, progress: Progress | None = None) -> ScanContext:
+        """Load what the scan needs up front: a bad rule, allow-list, declaration or NER model is a usage error
+        now, before any source is read."""
+        rules = (rules or load_rules(options.rules_dirs)).select(options.only, options.except_)
+        if options.ner_model is not None:
+            from pdscan.detect.ner import load as load_ner  # spaCy loads only when --ner is asked for
+
+            load_ner(options.ner_model)
+        started = utc_now()
+        return cls(
+            result=ScanResult(
+                tool={"name": "pdscan", "version": __version__, "rules_version": rules.version},
+                started_at=started,
+                finished_at=started,
+                options=options.to_dict(),
+            ),
+            rules=rules,
+            options=options,
+            progress=progress or Progress(),
+            detect_options=options.detect_options(),
+            read_options=options.read_options(rules),
+            allow=load_allowlist(options.ignore_file) if options.ignore_file else None,
+            declaration=load_declaration(options.declaration) if options.declaration else None,
+        )
+
+    def add_source(self, source: str, kind: str) -> SourceSummary:
+        summary = SourceSummary(source=source, kind=kind)
+        self.result.sources.append(summary)
+        return summary
+
+    def source_failed(self, exc: SourceError) -> SourceSummary:
+        """A source that cannot be opened at all: one error entry, and the scan goes on with the others."""
+        summary = self.add_source(exc.source, "unknown")
+        summary.errors = 1
+        self.record_error(ScanErrorEntry(exc.source, exc.reason))
+        return summary
+
+    def record(self, summary: SourceSummary, outcome: ScanErrorEntry | TableOutcome) -> None:
+        """Add one table's outcome (or one error entry) to the result, in the main thread, in listing order."""
+        if isinstance(outcome, ScanErrorEntry):
+            summary.errors += 1
+            self.record_error(outcome)
+            return
+        summary.tables += 1
+        self.result.tables.append(outcome.info)
+        self.result.findings.extend(outcome.findings)
+        if outcome.error is not None:
+            summary.errors += 1
+            self.record_error(outcome.error)
+        if outcome.interrupted:
+            raise KeyboardInterrupt
+
+    def record_error(self, entry: ScanErrorEntry) -> None:
+        self.result.errors.append(entry)
+        self.progress.error(entry)
+
+    def outcome(
+        self, info: TableInfo, stats: dict[str, ColumnStats], error: ScanErrorEntry | None = None
+    ) -> TableOutcome:
+        """A table's outcome from its merged column statistics."""
+        return TableOutcome(info, table_findings(info, stats, self.rules, self.options.min_confidence), error)
+
+
+class Engine(Protocol):
+    """Where a scan runs. ``run`` reads every source and records each table through the context, in order."""
+
+    name: ClassVar[str]
+
+    def run(self, context: ScanContext, sources: Sequence[str]) -> None: ...
+
+
+def finish(context: ScanContext) -> ScanResult:
+    """The one finishing step of every engine: allow-list, stable sort, declared-vs-found comparison."""
+    result = context.result
+    result.finished_at = utc_now()
+    if context.allow is not None:
+        kept = []
+        for finding in result.findings:
+            reason = context.allow.reason_for(finding)
+            if reason is None:
+                kept.append(finding)
+            else:
+                result.suppressed.append({"fingerprint": finding.fingerprint, "reason": reason})
+        result.findings = kept
+    result.findings.sort(key=lambda f: (f.source, f.location.sort_key(), -f.score, f.entity))
+    if context.declaration is not None:
+        compare(result, context.declaration, taxonomy(), context.rules)
+    return result
+
+
+def table_stats(
+    table: Table,
+    rules: RuleSet,
+    read_options: ReadOptions,
+    detect_options: DetectOptions,
+    max_samples: int,
+    rows_read: Callable[[int], None] = lambda rows: None,
+) -> tuple[dict[str, ColumnStats], ScanErrorEntry | None, bool]:
+    """Read a table (or one partition of it) and return its merged column statistics, the read error that
+    stopped it if any, and whether Ctrl-C did. The unit of work of every engine: local threads, Dask tasks."""
+    stats: dict[str, ColumnStats] = {}
+    error = None
+    interrupted = False
+    try:
+        for batch in table.batches(read_options):
+            stats = merge_stats(stats, detect_batch(batch, rules, detect_options), max_samples)
+            rows_read(batch.num_rows)
+    except SourceError as exc:
+        reason = exc.reason if not table.info.rows_scanned else f"{exc.reason} (after {table.info.rows_scanned} rows)"
+        error = ScanErrorEntry(table.source, reason, table.location)
+        if not table.info.rows_scanned:
+            table.info.sampling = "not scanned (see errors)"
+    except KeyboardInterrupt:
+        table.info.notes.append("interrupted: only the rows read before the interruption were scanned")
+        interrupted = True
+    return stats, error, interrupted
+
+
+def table_findings(
+    info: TableInfo, stats: dict[str, ColumnStats], rules: RuleSet, min_confidence: str
+) -> list[Finding]:
+    """Findings of one table from its merged column statistics; fills in the table's schema and date ranges."""
+    if not info.columns:
+        info.columns = len(stats)
+    if not info.schema:  # files: the columns as read (databases describe theirs when the table is opened)
+        info.schema = [{"name": c.name, "type": c.kind} for c in stats.values()]
+    dated = date_columns()
+    dates = {c.name: c for c in stats.values() if c.dates is not None}
+    found: list[Finding] = []
+    names = list(stats)
+    for column in stats.values():
+        found.extend(column_findings(info.source, info.location, column, rules, min_confidence, names))
+    personal = {f.location.column for f in found}
+    # A date that is personal data itself (a date of birth) says nothing about how old the row is.
+    info.dates = [
+        {"column": name, "role": dated.role(name) or "date", **column.dates.to_dict()}
+        for name, column in dates.items()
+        if name not in personal and column.dates is not None
+    ]
+    for finding in found:
+        finding.primary_key = info.primary_key
+        finding.estimated_rows = info.estimated_rows
+    return found
