@@ -6,6 +6,7 @@ Everything here is plain data (dataclasses), so that a later distributed engine 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -116,21 +117,21 @@ class TableInfo:
             out["dates"] = [dict(d) for d in self.dates]
         return out
 
-
-def _table_info(data: dict[str, Any]) -> TableInfo:
-    return TableInfo(
-        source=data["source"],
-        location=Location(**data["location"]),
-        rows_scanned=int(data.get("rows_scanned", 0)),
-        columns=int(data.get("columns", 0)),
-        truncated=bool(data.get("truncated", False)),
-        sampling=str(data.get("sampling", "")),
-        estimated_rows=data.get("estimated_rows"),
-        primary_key=data.get("primary_key"),
-        notes=list(data.get("notes", [])),
-        schema=[dict(c) for c in data.get("schema", [])],
-        dates=[dict(d) for d in data.get("dates", [])],
-    )
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TableInfo:
+        return cls(
+            source=data["source"],
+            location=Location(**data["location"]),
+            rows_scanned=int(data.get("rows_scanned", 0)),
+            columns=int(data.get("columns", 0)),
+            truncated=bool(data.get("truncated", False)),
+            sampling=str(data.get("sampling", "")),
+            estimated_rows=data.get("estimated_rows"),
+            primary_key=data.get("primary_key"),
+            notes=list(data.get("notes", [])),
+            schema=[dict(c) for c in data.get("schema", [])],
+            dates=[dict(d) for d in data.get("dates", [])],
+        )
 
 
 @dataclass
@@ -200,7 +201,7 @@ class Finding:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
         return cls(
             source=data["source"],
             location=Location(**data["location"]),
@@ -267,7 +268,7 @@ class ScanResult:
                 finished_at=data["finished_at"],
                 options=dict(data.get("options", {})),
                 sources=[SourceSummary(**s) for s in data.get("sources", [])],
-                tables=[_table_info(t) for t in data.get("tables", [])],
+                tables=[TableInfo.from_dict(t) for t in data.get("tables", [])],
                 findings=[Finding.from_dict(f) for f in data.get("findings", [])],
                 errors=[
                     ScanErrorEntry(e["source"], e["reason"], Location(**e["location"]) if "location" in e else None)

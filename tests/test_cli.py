@@ -17,8 +17,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from pdscan.detect import core as detect
 from pdscan.cli.main import main
+from pdscan.detect import core as detect
 
 FINDING_KEYS = {
     "fingerprint",

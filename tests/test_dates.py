@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from pdscan.detect.core import DetectOptions, detect_batch
-from pdscan.detect.stats import merge_stats
 from pdscan.detect.dates import DateRange, date_columns, profile_dates
 from pdscan.detect.rules import load_rules
+from pdscan.detect.stats import merge_stats
 from pdscan.model import Batch, Column
 from pdscan.resources import builtin_rules_dir
 from pdscan.scan import ScanOptions, scan

@@ -7,9 +7,9 @@ import random
 import pyarrow as pa
 
 from pdscan.detect.core import DetectOptions, detect_batch
-from pdscan.detect.stats import ColumnStats, merge_stats
 from pdscan.detect.findings import column_findings
 from pdscan.detect.rules import load_rules
+from pdscan.detect.stats import ColumnStats, merge_stats
 from pdscan.model import Batch, Column, Location
 
 RULES = load_rules()

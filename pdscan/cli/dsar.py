@@ -6,25 +6,20 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import click
 
-from pdscan.cli.kit import EXIT_ERROR, PdscanClickError, inventory_option, write_output
+from pdscan.cli.kit import EXIT_ERROR, PdscanClickError, format_option, inventory_option, write_output
 from pdscan.compliance.declaration import load_declaration
-from pdscan.detect.masking import MASKERS
+from pdscan.dsar.document import SCHEMA_VERSION, counts, find_document, identifier_columns
 from pdscan.dsar.erasure import erasure_plan
 from pdscan.dsar.export import write_export
 from pdscan.dsar.identity import Person
-from pdscan.dsar.search import FindOptions, FindResult, Match, find
+from pdscan.dsar.search import FindOptions, find
 from pdscan.errors import PdscanError
 from pdscan.inventory import Inventory
-
-SCHEMA_VERSION = 1
-_MASK_BY_KIND = {"email": "email", "phone": "phone", "hetu": "hetu", "business_id": "business_id", "name": "name"}
-# An identifier column, for the database search: the inventory found the entity in nearly every value.
-# Only columns in which the scan saw the identifier in every value: equality there misses nothing the scan saw.
-_IDENTIFIER_SHARE = 1.0
+from pdscan.reporters import FIND_FORMATS
+from pdscan.sources.base import SourceOptions
 
 
 @click.command("find")
@@ -64,7 +59,7 @@ _IDENTIFIER_SHARE = 1.0
     show_default=True,
     help="Foreign-key hops followed from the person's rows to related rows.",
 )
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(sorted(FIND_FORMATS), "text", "Output format.")
 @click.option("--show-data", is_flag=True, help="Show matched values unmasked in the output.")
 @click.option(
     "--table-timeout",
@@ -115,12 +110,9 @@ def find_command(
         person = Person.from_identifiers(emails, phones, hetus, names, business_ids)
         declared = load_declaration(declaration) if declaration else None
         with Inventory(inventory) as store:
-            targets, known = _targets(store, sources)
+            targets, known = identifier_columns(store, sources)
             options = FindOptions(
-                include=include,
-                exclude=exclude,
-                schemas=schemas,
-                table_timeout=table_timeout,
+                source=SourceOptions(include=include, exclude=exclude, schemas=schemas, table_timeout=table_timeout),
                 hops=hops,
                 known_columns=known,
             )
@@ -131,13 +123,12 @@ def find_command(
             if plan_file is not None:
                 plan = erasure_plan(result)
                 write_output(plan_file, lambda stream: stream.write(plan))
-            counts = _counts(result)
             entry = store.record_audit(
                 {
                     "identifier_kinds": person.kinds,
                     "fingerprints": person.fingerprints(store.salt),
                     "sources": targets,
-                    **counts,
+                    **counts(result),
                     "exported": export_dir is not None,
                     "erasure_plan": plan_file is not None,
                 }
@@ -149,15 +140,12 @@ def find_command(
         for error in result.errors:
             click.echo(f"pdscan: not searched {error.one_line()}", err=True)
     nothing_searched = bool(result.errors) and not result.searched
-    if fmt == "json":
-        document = _document(result, show_data, elapsed)
-        document["audit"] = {"inventory": inventory_name, "entry": entry}
-        if index is not None:
-            document["export"] = {"directory": str(export_dir), "locations": len(index["locations"])}
-        json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        _text(result, show_data, elapsed)
+    document = find_document(result, show_data, elapsed)
+    document["audit"] = {"inventory": inventory_name, "entry": entry}
+    if index is not None:
+        document["export"] = {"directory": str(export_dir), "locations": len(index["locations"])}
+    FIND_FORMATS[fmt](document, sys.stdout)
+    if fmt == "text":
         if export_dir is not None:
             click.echo(f"Export: {export_dir}/ (index.json, summary.md, summary.html, rows as JSON and CSV)")
         if plan_file is not None:
@@ -167,126 +155,9 @@ def find_command(
         sys.exit(EXIT_ERROR)  # "no row about this person" would be untrue: nothing could be read
 
 
-def _targets(store: Inventory, sources: tuple[str, ...]) -> tuple[list[str], dict[tuple[str, str, str], str]]:
-    """The sources to search and the identifier columns the inventory's latest runs know in them."""
-    complete = store.runs(statuses=("complete",))
-    latest: dict[str, Any] = {}
-    for run in complete:
-        latest[run.sources_key] = run
-    targets = list(sources)
-    if not targets:
-        targets = [s for run in latest.values() for s in run.sources]
-        if not targets:
-            raise PdscanClickError("give SOURCES, or scan them with --inventory first")
-        hidden = [s for s in targets if "***" in s]
-        if hidden:
-            raise PdscanClickError(
-                f"the inventory keeps {hidden[0]} without its password: give the source on the command line"
-            )
-    known: dict[tuple[str, str, str], str] = {}
-    for run in latest.values():
-        for finding in store.load(run.id).result.findings:
-            share = finding.match_count / finding.values_scanned if finding.values_scanned else 0
-            if share >= _IDENTIFIER_SHARE:
-                key = (finding.source, finding.location.display(with_column=False), finding.location.column or "")
-                known[key] = finding.entity
-    return targets, known
-
-
-def _counts(result: FindResult) -> dict[str, int]:
-    kinds = [m.kind for m in result.matches]
-    return {
-        "matches": len(kinds),
-        "direct": kinds.count("direct"),
-        "related": kinds.count("related"),
-        "name_only": kinds.count("name"),
-    }
-
-
-def _shown(match: Match, column: str, show_data: bool) -> str:
-    """A matched value as the output shows it: masked by the kind of identifier found in it."""
-    value = match.row.get(column)
-    hits = match.match.columns.get(column, ()) if match.match else ()
-    if value is None or not hits:
-        return column
-    exact = [h for h in hits if h.exact]
-    if not exact:
-        return f"{column} (in text: {', '.join(sorted({h.kind for h in hits}))})"
-    text = str(value) if show_data else MASKERS[_MASK_BY_KIND[exact[0].kind]](str(value))
-    return f"{column}={text}"
-
-
-def _key(match: Match, show_data: bool) -> dict[str, Any]:
-    """Row keys as output shows them: numbers as they are; text keys masked (a key may be a HETU or an email)."""
-    return {
-        k: (v if show_data or v is None or isinstance(v, int) or k == "note" else MASKERS["generic"](str(v)))
-        for k, v in match.key.items()
-    }
-
-
-def _document(result: FindResult, show_data: bool, elapsed: float) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "kind": "dsar_find",
-        "started_at": result.started_at,
-        "finished_at": result.finished_at,
-        "seconds": round(elapsed, 3),
-        "identifiers": result.person.kinds,
-        "sources": result.sources,
-        "summary": _counts(result),
-        "matches": [
-            {
-                "source": m.source,
-                "location": m.location.to_dict(),
-                "display": m.location.display(with_column=False),
-                "key": _key(m, show_data),
-                "kind": m.kind,
-                "strength": m.strength,
-                "columns": {c: sorted({h.kind for h in hits}) for c, hits in m.match.columns.items()}
-                if m.match
-                else {},
-                "shown": [_shown(m, c, show_data) for c in sorted(m.match.columns)] if m.match else [],
-                "via": m.via,
-            }
-            for m in result.matches
-        ],
-        "searched": [
-            {"source": s.source, "location": s.location.to_dict(), "rows": s.rows, "method": s.method}
-            for s in result.searched
-        ],
-        "errors": [e.to_dict() for e in result.errors],
-    }
-
-
-def _text(result: FindResult, show_data: bool, elapsed: float) -> None:
-    counts = _counts(result)
-    click.echo(
-        f"pdscan find: {', '.join(result.person.kinds)} in {len(result.sources)} source(s), "
-        f"{len(result.searched)} tables/files searched in full, {elapsed:.1f} s"
-    )
-    for m in result.matches:
-        label = {"direct": "DIRECT ", "related": "RELATED", "name": "NAME?  "}[m.kind]
-        key = ", ".join(f"{k}={v}" for k, v in _key(m, show_data).items() if k != "note")
-        detail = (
-            f"via {m.via}"
-            if m.kind == "related"
-            else "; ".join(_shown(m, c, show_data) for c in sorted(m.match.columns))
-            if m.match
-            else ""
-        )
-        click.echo(f"  {label} {m.location.display(with_column=False)} [{key}] {m.strength}: {detail}")
-    if not result.matches:
-        click.echo("  no row about this person in the sources searched")
-    click.echo(
-        f"{counts['matches']} row{'' if counts['matches'] == 1 else 's'}: {counts['direct']} matched by an "
-        f"identifier, {counts['related']} related, {counts['name_only']} by name only (confirm those before acting "
-        "on them)"
-    )
-
-
 @click.command("audit")
 @inventory_option("The inventory to read.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(["text", "json"], "text", "Output format.")
 def audit_command(inventory: str | None, fmt: str) -> None:
     """List the DSAR searches recorded in the inventory: when, who, which identifier kinds, how many rows.
 

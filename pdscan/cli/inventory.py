@@ -3,30 +3,43 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from pdscan.cli.kit import EXIT_FINDINGS, EXIT_OK, PdscanClickError, inventory_option, write_output
+from pdscan.cli.kit import (
+    DECLARATION_OPTION,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    PdscanClickError,
+    exit_code,
+    format_option,
+    inventory_option,
+    output_option,
+    write_output,
+    write_report,
+)
+from pdscan.compliance.compare import compare
 from pdscan.compliance.declaration import load_declaration
+from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.rules import load_rules
 from pdscan.errors import PdscanError
 from pdscan.inventory import Inventory
 from pdscan.inventory.diff import DiffOptions, diff_runs
 from pdscan.inventory.periodic import build_periodic_report, compliance_of
-from pdscan.reporters import diff_text, document_json, periodic_html, periodic_markdown
+from pdscan.model import ScanResult
+from pdscan.reporters import DIFF_FORMATS, PERIODIC_FORMATS, REPORTERS, document_json
 
-PERIODIC_FORMATS = {"html": periodic_html.render, "markdown": periodic_markdown.render, "json": document_json.render}
-DIFF_FORMATS = {"text": diff_text.render, "json": document_json.render}
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
 
 @click.command("history")
 @inventory_option("The inventory to read.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show the last N runs.")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option(["text", "json"], "text", "Output format.")
 def history_command(inventory: str | None, limit: int, fmt: str) -> None:
     """List the runs stored in the inventory, newest last.
 
@@ -71,7 +84,7 @@ def history_command(inventory: str | None, limit: int, fmt: str) -> None:
     metavar="FILE",
     help="Compare both runs with this declaration for new undeclared categories (default: what each run used).",
 )
-@click.option("-f", "--format", "fmt", type=click.Choice(sorted(DIFF_FORMATS)), default="text", show_default=True)
+@format_option(sorted(DIFF_FORMATS), "text", "Output format.")
 @click.option(
     "--count-factor",
     type=click.FloatRange(min=1.0, min_open=True),
@@ -190,3 +203,64 @@ def periodic_report(
             raise click.UsageError("--fail-on undeclared needs --declaration FILE (or runs that used one)")
         return EXIT_FINDINGS if report["compliance"]["undeclared"] else EXIT_OK
     return EXIT_OK
+
+
+@click.command("report")
+@click.argument(
+    "scan_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="[SCAN.json]", required=False
+)
+@DECLARATION_OPTION
+@inventory_option("Build the periodic inventory report from this inventory instead of a saved scan.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=DATE_FORMATS),
+    help="Inventory report: the period starts here (default: 30 days ago); changes are counted from the last run "
+    "before it.",
+)
+@format_option(sorted(REPORTERS), "html", "Output format (the inventory report: html, markdown or json).")
+@output_option()
+@click.option(
+    "--fail-on",
+    type=click.Choice(["never", "undeclared"]),
+    default="never",
+    show_default=True,
+    help="Exit with 1 when the scan holds personal data the declaration does not cover.",
+)
+def report_command(
+    scan_file: Path | None,
+    declaration: str | None,
+    inventory: str | None,
+    since: dt.datetime | None,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+) -> None:
+    """Render a saved scan (pdscan scan ... --format json) as a report compared with a declaration, or, with
+    --inventory, the periodic inventory report: overview, changes in the period, undeclared gaps, trend,
+    retention hints and coverage.
+
+    \b
+    Examples:
+      pdscan scan exports/ crm.sqlite --format json --output scan.json
+      pdscan report scan.json --declaration entrack --format html --output report.html
+      pdscan report scan.json --declaration my_notice.yaml --format markdown --fail-on undeclared
+      pdscan report --inventory --since 2026-11-01 --declaration entrack --output inventory-2026-11.html
+    """
+    if (scan_file is None) == (inventory is None):
+        raise click.UsageError("give either SCAN.json or --inventory [URL]")
+    if inventory is not None:
+        sys.exit(periodic_report(inventory, since, declaration, fmt, output, fail_on))
+    assert scan_file is not None
+    try:
+        result = ScanResult.from_dict(json.loads(scan_file.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise PdscanClickError(f"{scan_file}: not a pdscan JSON scan ({str(exc).splitlines()[0]})") from exc
+    try:
+        if declaration is not None:
+            compare(result, load_declaration(declaration), taxonomy(), load_rules())
+        elif fail_on == "undeclared":
+            raise click.UsageError("--fail-on undeclared needs --declaration FILE")
+        write_report(result, fmt, output)
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    sys.exit(exit_code(result, fail_on))

@@ -1,4 +1,5 @@
-"""What the click commands share: exit codes, the error type, the inventory option and atomic report writing."""
+"""What the click commands share: exit codes, the error type, the options several commands take, the exit code of
+a scan, and atomic report writing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from typing import TextIO
 
 import click
 
+from pdscan.compliance.compare import has_undeclared
+from pdscan.detect.findings import at_least
 from pdscan.inventory.store import ENV_VAR, default_inventory_path
+from pdscan.model import ScanResult
+from pdscan.reporters import render
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -52,3 +57,63 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def split_list(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+# Shared by the commands that compare findings with a privacy notice.
+DECLARATION_OPTION = click.option(
+    "--declaration",
+    metavar="FILE",
+    help="A declaration of the privacy notice (YAML) to compare the findings with: a file, or a shipped example "
+    "by name (entrack, entteri). Adds 'declared as' to every finding and the gaps to the report.",
+)
+
+# Shared by every command that loads rules.
+RULES_OPTION = click.option(
+    "--rules",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    metavar="DIR",
+    help="Also load the YAML rules in DIR (a rule with an existing id replaces the built-in one).",
+)
+
+
+def output_option() -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``-o/--output FILE``: the report goes to FILE (written atomically) instead of standard output."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        help="Write the report to FILE instead of standard output.",
+    )
+
+
+def format_option(
+    choices: list[str], default: str, help_text: str
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``-f/--format``: the output format, from a reporter registry."""
+    return click.option(
+        "-f", "--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help=help_text
+    )
+
+
+def exit_code(result: ScanResult, fail_on: str) -> int:
+    if result.interrupted:
+        return EXIT_ERROR
+    if result.errors and not result.tables:
+        return EXIT_ERROR  # nothing could be read at all: not a clean scan
+    if fail_on == "undeclared":
+        return EXIT_FINDINGS if has_undeclared(result) else EXIT_OK
+    if fail_on != "never" and any(at_least(f.confidence, fail_on) for f in result.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def write_report(result: ScanResult, fmt: str, output: Path | None) -> None:
+    if result.interrupted:
+        click.echo("pdscan: interrupted; reporting what was scanned so far", err=True)
+    write_output(output, lambda stream: render(result, fmt, stream))

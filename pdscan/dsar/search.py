@@ -86,14 +86,14 @@ class FindResult:
     references: dict[str, dict[tuple[str | None, str], set[tuple[str | None, str]]]] = field(default_factory=dict)
 
 
+# A search reads whole tables, not samples: statements may run much longer than a scan's.
+FIND_TABLE_TIMEOUT = 600.0
+
+
 @dataclass(frozen=True)
 class FindOptions:
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    schemas: tuple[str, ...] = ()
-    include_tables: tuple[str, ...] = ()
-    exclude_tables: tuple[str, ...] = ()
-    table_timeout: float = 600.0
+    # Which files and tables to open: the same filters as a scan (globs, schemas, timeouts).
+    source: SourceOptions = field(default_factory=lambda: SourceOptions(table_timeout=FIND_TABLE_TIMEOUT))
     chunk_rows: int = defaults.CHUNK_ROWS
     hops: int = 2  # foreign-key hops followed from each direct match
     # (source, table/sheet/file as displayed, column) -> entity, from the inventory: identifier columns
@@ -103,17 +103,9 @@ class FindOptions:
 def find(person: Person, sources: Sequence[str], options: FindOptions | None = None) -> FindResult:
     options = options or FindOptions()
     result = FindResult(person, [mask_source(s) for s in sources], utc_now())
-    source_options = SourceOptions(
-        include=options.include,
-        exclude=options.exclude,
-        schemas=options.schemas,
-        include_tables=options.include_tables,
-        exclude_tables=options.exclude_tables,
-        table_timeout=options.table_timeout,
-    )
     for spec in sources:
         try:
-            source = open_source(spec, source_options)
+            source = open_source(spec, options.source)
         except SourceError as exc:
             result.errors.append(ScanErrorEntry(exc.source, exc.reason))
             continue
@@ -254,7 +246,7 @@ def _search_table(person: Person, table: DatabaseTable, options: FindOptions, re
                 key = {k: row[k] for k in primary_key} if primary_key else {"row": None, "note": "no primary key"}
                 found.append(Match(table.source, table.location, key, row, match, primary_key=primary_key))
     except SQLAlchemyError as exc:
-        raise SourceError(table.source, db_error(exc, options.table_timeout), where) from exc
+        raise SourceError(table.source, db_error(exc, options.source.table_timeout), where) from exc
     result.searched.append(Searched(table.source, table.location, None, method))
     return found
 

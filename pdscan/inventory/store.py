@@ -307,7 +307,7 @@ class Inventory:
                 )
             ]
             findings = [
-                _finding(r._mapping)
+                Finding.from_dict(dict(r._mapping))
                 for r in conn.execute(
                     sa.select(schema.findings_table)
                     .where(schema.findings_table.c.run_id == run_id)
@@ -329,7 +329,7 @@ class Inventory:
                 )
             ]
             tables = [
-                _table(r._mapping)
+                TableInfo.from_dict({**r._mapping, "schema": r._mapping["table_schema"]})
                 for r in conn.execute(
                     sa.select(schema.locations_table)
                     .where(schema.locations_table.c.run_id == run_id)
@@ -524,26 +524,6 @@ def _finding_row(run_id: int, finding: Finding, raw_samples: bool) -> dict[str, 
     }
 
 
-def _finding(row: Any) -> Finding:
-    return Finding(
-        source=row["source"],
-        location=Location(**row["location"]),
-        entity=row["entity"],
-        rules=list(row["rules"]),
-        confidence=row["confidence"],
-        score=float(row["score"]),
-        match_count=int(row["match_count"]),
-        values_scanned=int(row["values_scanned"]),
-        rows_scanned=int(row["rows_scanned"]),
-        reasons=list(row["reasons"]),
-        samples=list(row["samples"]),
-        primary_key=row["primary_key"],
-        estimated_rows=row["estimated_rows"],
-        categories=list(row["categories"]),
-        declared=row["declared"],
-    )
-
-
 def _location_row(run_id: int, table: TableInfo) -> dict[str, Any]:
     return {
         "run_id": run_id,
@@ -560,22 +540,6 @@ def _location_row(run_id: int, table: TableInfo) -> dict[str, Any]:
         "table_schema": [dict(c) for c in table.schema],
         "dates": [dict(d) for d in table.dates],
     }
-
-
-def _table(row: Any) -> TableInfo:
-    return TableInfo(
-        source=row["source"],
-        location=Location(**row["location"]),
-        rows_scanned=int(row["rows_scanned"]),
-        columns=int(row["columns"]),
-        truncated=bool(row["truncated"]),
-        sampling=row["sampling"],
-        estimated_rows=row["estimated_rows"],
-        primary_key=row["primary_key"],
-        notes=list(row["notes"]),
-        schema=list(row["table_schema"]),
-        dates=list(row["dates"]),
-    )
 
 
 def _run_info(row: Any) -> RunInfo:
