@@ -239,6 +239,154 @@ CONFIDENCE_LEVELS = ("low", "medium", "high")
 
 
 @dataclass
+class FindingRef:
+    """A finding as the declared-vs-found sections list it (``key``: the data category it was matched under)."""
+
+    source: str
+    location: dict[str, Any]
+    display: str
+    entity: str
+    confidence: str
+    match_count: int
+    rows_scanned: int
+    key: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        if self.key is None:
+            del out["key"]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FindingRef:
+        return cls(**{k: data[k] for k in _FINDING_REF_FIELDS if k in data})
+
+
+@dataclass
+class Gap:
+    """A data category found but not declared: the compliance gap a DPO acts on."""
+
+    key: str
+    name: str
+    risk: str  # "high" for Art. 9/10 categories and national identifiers, else "normal"
+    article: str | None
+    entities: list[str]
+    locations: list[FindingRef]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "locations": [loc.to_dict() for loc in self.locations]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Gap:
+        return cls(
+            key=data["key"],
+            name=data["name"],
+            risk=data["risk"],
+            article=data.get("article"),
+            entities=list(data.get("entities", [])),
+            locations=[FindingRef.from_dict(loc) for loc in data.get("locations", [])],
+        )
+
+
+@dataclass
+class DeclaredCategory:
+    """A category the notice declares, with where it was found (found and declared) or whether pdscan could have
+    found it at all (declared, never found: ``detectable`` False means no rule looks for it)."""
+
+    name: str
+    keys: list[str]
+    subjects: list[str]
+    source: str  # the notice's sentence
+    note: str | None = None
+    locations: list[FindingRef] | None = None
+    detectable: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "keys": list(self.keys), "subjects": list(self.subjects)}
+        out["source"] = self.source
+        if self.note:
+            out["note"] = self.note
+        if self.locations is not None:
+            out["locations"] = [loc.to_dict() for loc in self.locations]
+        else:
+            out["detectable"] = self.detectable
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DeclaredCategory:
+        locations = data.get("locations")
+        return cls(
+            name=data["name"],
+            keys=list(data.get("keys", [])),
+            subjects=list(data.get("subjects", [])),
+            source=data.get("source", ""),
+            note=data.get("note"),
+            locations=[FindingRef.from_dict(loc) for loc in locations] if locations is not None else None,
+            detectable=data.get("detectable"),
+        )
+
+
+@dataclass
+class ComplianceSummary:
+    findings: int = 0
+    declared: int = 0
+    undeclared: int = 0
+    undeclared_categories: int = 0
+    high_risk_undeclared: int = 0
+    declared_categories: int = 0
+    declared_never_found: int = 0
+
+
+@dataclass
+class Coverage:
+    """What the comparison rests on: a category 'never found' means little in tables that were not scanned."""
+
+    sources: list[dict[str, Any]]
+    tables_scanned: int
+    tables_sampled: int
+    tables_skipped: int
+    rows_scanned: int
+    errors: list[str]
+    sample_size: int | None
+
+
+@dataclass
+class Compliance:
+    """Declared vs found for one scan and one declaration (JSON: the result's ``compliance`` member)."""
+
+    declaration: dict[str, Any]
+    summary: ComplianceSummary
+    undeclared: list[Gap]
+    found_declared: list[DeclaredCategory]
+    declared_not_found: list[DeclaredCategory]
+    coverage: Coverage
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "declaration": self.declaration,
+            "summary": asdict(self.summary),
+            "undeclared": [g.to_dict() for g in self.undeclared],
+            "found_declared": [c.to_dict() for c in self.found_declared],
+            "declared_not_found": [c.to_dict() for c in self.declared_not_found],
+            "coverage": asdict(self.coverage),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Compliance:
+        return cls(
+            declaration=dict(data["declaration"]),
+            summary=ComplianceSummary(**data["summary"]),
+            undeclared=[Gap.from_dict(g) for g in data.get("undeclared", [])],
+            found_declared=[DeclaredCategory.from_dict(c) for c in data.get("found_declared", [])],
+            declared_not_found=[DeclaredCategory.from_dict(c) for c in data.get("declared_not_found", [])],
+            coverage=Coverage(**data["coverage"]),
+        )
+
+
+_FINDING_REF_FIELDS = tuple(FindingRef.__dataclass_fields__)
+
+
+@dataclass
 class ScanResult:
     """Everything one scan produced. Reporters render this; nothing else."""
 
@@ -252,7 +400,7 @@ class ScanResult:
     errors: list[ScanErrorEntry] = field(default_factory=list)
     interrupted: bool = False
     suppressed: list[dict[str, str]] = field(default_factory=list)  # allow-listed findings: fingerprint, reason
-    compliance: dict[str, Any] | None = None  # declared vs found, when the scan had a declaration
+    compliance: Compliance | None = None  # declared vs found, when the scan had a declaration
 
     SCHEMA_VERSION = 1
 
@@ -276,7 +424,7 @@ class ScanResult:
                 ],
                 interrupted=bool(data.get("interrupted", False)),
                 suppressed=list(data.get("suppressed", [])),
-                compliance=data.get("compliance"),
+                compliance=Compliance.from_dict(data["compliance"]) if data.get("compliance") else None,
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a pdscan scan result ({type(exc).__name__}: {exc})") from exc
@@ -294,5 +442,5 @@ class ScanResult:
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
             "suppressed": list(self.suppressed),
-            **({"compliance": self.compliance} if self.compliance is not None else {}),
+            **({"compliance": self.compliance.to_dict()} if self.compliance is not None else {}),
         }

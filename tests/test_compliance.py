@@ -81,32 +81,33 @@ def test_every_rule_maps_to_a_category_key() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED_GAPS))
 def test_sample_data_gaps_per_declaration(results: dict[str, Any], name: str) -> None:
     compliance = results[name].compliance
-    assert {gap["key"] for gap in compliance["undeclared"]} == EXPECTED_GAPS[name]
-    high = {gap["key"] for gap in compliance["undeclared"] if gap["risk"] == "high"}
+    assert compliance is not None
+    assert {gap.key for gap in compliance.undeclared} == EXPECTED_GAPS[name]
+    high = {gap.key for gap in compliance.undeclared if gap.risk == "high"}
     assert high == EXPECTED_GAPS[name] & {
         "user.demographic.union_membership",
         "user.health",
         "user.government_id.national_identification_number",
     }
     # High-risk gaps come first.
-    risks = [gap["risk"] for gap in compliance["undeclared"]]
+    risks = [gap.risk for gap in compliance.undeclared]
     assert risks == sorted(risks, key=lambda r: r != "high")
     for finding in results[name].findings:
         assert finding.declared, finding.fingerprint
         undeclared = finding.declared == ["UNDECLARED"]
         assert undeclared == any(
-            covers(gap["key"], key, taxonomy()) for gap in compliance["undeclared"] for key in finding.categories
+            covers(gap.key, key, taxonomy()) for gap in compliance.undeclared for key in finding.categories
         )
 
 
 def test_the_two_notices_give_different_gaps(results: dict[str, Any]) -> None:
-    entrack = {g["key"] for g in results["entrack"].compliance["undeclared"]}
-    entteri = {g["key"] for g in results["entteri"].compliance["undeclared"]}
+    entrack = {g.key for g in results["entrack"].compliance.undeclared}
+    entteri = {g.key for g in results["entteri"].compliance.undeclared}
     assert entteri - entrack == {"user.government_id.national_identification_number", "user.financial.bank_account"}
 
 
 def test_declared_but_never_found_says_whether_pdscan_could_find_it(results: dict[str, Any]) -> None:
-    missing = {c["name"]: c["detectable"] for c in results["entrack"].compliance["declared_not_found"]}
+    missing = {c.name: c.detectable for c in results["entrack"].compliance.declared_not_found}
     assert missing == {
         "työnimike": False,
         "markkinointiluvat ja -kiellot": False,

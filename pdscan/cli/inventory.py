@@ -30,7 +30,7 @@ from pdscan.errors import PdscanError
 from pdscan.inventory import Inventory
 from pdscan.inventory.diff import DiffOptions, diff_runs
 from pdscan.inventory.periodic import build_periodic_report, compliance_of
-from pdscan.model import ScanResult
+from pdscan.model import Compliance, ScanResult
 from pdscan.reporters import DIFF_FORMATS, PERIODIC_FORMATS, REPORTERS, document_json
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
@@ -125,7 +125,7 @@ def diff_command(
         with Inventory(inventory, create=False) as store:
             before, after = _pick_runs(store, run_a, run_b)
             a, b = store.load(before), store.load(after)
-            recomputed: tuple[dict[str, Any] | None, dict[str, Any] | None] = (None, None)
+            recomputed: tuple[Compliance | None, Compliance | None] = (None, None)
             declaration = declaration or _shared_declaration(a.info.declaration, b.info.declaration)
             if declaration is not None:
                 declared, rules = load_declaration(declaration), load_rules()

@@ -8,26 +8,35 @@ gaps, high-risk first), found and declared, declared but never found, and covera
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
 
 from pdscan.compliance.declaration import Declaration
 from pdscan.compliance.taxonomy import Taxonomy, covers
 from pdscan.detect.rules import RuleSet
-from pdscan.model import Finding, ScanResult
+from pdscan.model import (
+    Compliance,
+    ComplianceSummary,
+    Coverage,
+    DeclaredCategory,
+    Finding,
+    FindingRef,
+    Gap,
+    ScanResult,
+)
 
 UNDECLARED = "UNDECLARED"
 
 
-def _location(finding: Finding) -> dict[str, Any]:
-    return {
-        "source": finding.source,
-        "location": finding.location.to_dict(),
-        "display": finding.location.display(),
-        "entity": finding.entity,
-        "confidence": finding.confidence,
-        "match_count": finding.match_count,
-        "rows_scanned": finding.rows_scanned,
-    }
+def _location(finding: Finding, key: str | None = None) -> FindingRef:
+    return FindingRef(
+        source=finding.source,
+        location=finding.location.to_dict(),
+        display=finding.location.display(),
+        entity=finding.entity,
+        confidence=finding.confidence,
+        match_count=finding.match_count,
+        rows_scanned=finding.rows_scanned,
+        key=key,
+    )
 
 
 def compare(result: ScanResult, declaration: Declaration, taxonomy: Taxonomy, rules: RuleSet | None = None) -> None:
@@ -53,33 +62,33 @@ def compare(result: ScanResult, declaration: Declaration, taxonomy: Taxonomy, ru
     for key, findings in undeclared.items():
         known = taxonomy.get(key) if key in taxonomy else None
         gaps.append(
-            {
-                "key": key,
-                "name": known.name if known else key,
-                "risk": "high" if taxonomy.high_risk(key) else "normal",
-                "article": _article(taxonomy, key),
-                "entities": sorted({f.entity for f in findings}),
-                "locations": [_location(f) for f in findings],
-            }
+            Gap(
+                key=key,
+                name=known.name if known else key,
+                risk="high" if taxonomy.high_risk(key) else "normal",
+                article=_article(taxonomy, key),
+                entities=sorted({f.entity for f in findings}),
+                locations=[_location(f) for f in findings],
+            )
         )
-    gaps.sort(key=lambda g: (g["risk"] != "high", g["key"]))
+    gaps.sort(key=lambda g: (g.risk != "high", g.key))
 
     found_declared = []
     not_found = []
     for index, category in enumerate(declaration.categories):
         hits = declared_hits.get(index, [])
-        entry: dict[str, Any] = {
-            "name": category.name,
-            "keys": list(category.keys),
-            "subjects": declaration.subject_names(category.subjects),
-            "source": category.source,
-            **({"note": category.note} if category.note else {}),
-        }
+        entry = DeclaredCategory(
+            name=category.name,
+            keys=list(category.keys),
+            subjects=declaration.subject_names(category.subjects),
+            source=category.source,
+            note=category.note or None,
+        )
         if hits:
-            entry["locations"] = [{**_location(f), "key": key} for key, f in hits]
+            entry.locations = [_location(f, key) for key, f in hits]
             found_declared.append(entry)
         else:
-            entry["detectable"] = (
+            entry.detectable = (
                 None
                 if detectable is None
                 else any(
@@ -91,30 +100,30 @@ def compare(result: ScanResult, declaration: Declaration, taxonomy: Taxonomy, ru
             not_found.append(entry)
 
     scanned = [t for t in result.tables if not t.sampling.startswith("not scanned")]
-    result.compliance = {
-        "declaration": declaration.to_dict(),
-        "summary": {
-            "findings": len(result.findings),
-            "declared": sum(1 for f in result.findings if f.declared != [UNDECLARED]),
-            "undeclared": sum(1 for f in result.findings if f.declared == [UNDECLARED]),
-            "undeclared_categories": len(gaps),
-            "high_risk_undeclared": sum(1 for g in gaps if g["risk"] == "high"),
-            "declared_categories": len(declaration.categories),
-            "declared_never_found": len(not_found),
-        },
-        "undeclared": gaps,
-        "found_declared": found_declared,
-        "declared_not_found": not_found,
-        "coverage": {
-            "sources": [s.to_dict() for s in result.sources],
-            "tables_scanned": len(scanned),
-            "tables_sampled": sum(1 for t in scanned if t.truncated),
-            "tables_skipped": len(result.tables) - len(scanned),
-            "rows_scanned": sum(t.rows_scanned for t in scanned),
-            "errors": [e.one_line() for e in result.errors],
-            "sample_size": None if result.options.get("full") else result.options.get("sample_size"),
-        },
-    }
+    result.compliance = Compliance(
+        declaration=declaration.to_dict(),
+        summary=ComplianceSummary(
+            findings=len(result.findings),
+            declared=sum(1 for f in result.findings if f.declared != [UNDECLARED]),
+            undeclared=sum(1 for f in result.findings if f.declared == [UNDECLARED]),
+            undeclared_categories=len(gaps),
+            high_risk_undeclared=sum(1 for g in gaps if g.risk == "high"),
+            declared_categories=len(declaration.categories),
+            declared_never_found=len(not_found),
+        ),
+        undeclared=gaps,
+        found_declared=found_declared,
+        declared_not_found=not_found,
+        coverage=Coverage(
+            sources=[s.to_dict() for s in result.sources],
+            tables_scanned=len(scanned),
+            tables_sampled=sum(1 for t in scanned if t.truncated),
+            tables_skipped=len(result.tables) - len(scanned),
+            rows_scanned=sum(t.rows_scanned for t in scanned),
+            errors=[e.one_line() for e in result.errors],
+            sample_size=None if result.options.get("full") else result.options.get("sample_size"),
+        ),
+    )
 
 
 def _article(taxonomy: Taxonomy, key: str) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pdscan.compliance.taxonomy import taxonomy
 from pdscan.inventory.store import StoredRun
-from pdscan.model import Finding, ScanResult, TableInfo
+from pdscan.model import Compliance, Finding, ScanResult, TableInfo
 
 SCHEMA_VERSION = 1
 _CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -72,7 +72,7 @@ def diff_runs(
     before: StoredRun,
     after: StoredRun,
     options: DiffOptions | None = None,
-    undeclared: tuple[dict[str, Any] | None, dict[str, Any] | None] = (None, None),
+    undeclared: tuple[Compliance | None, Compliance | None] = (None, None),
 ) -> dict[str, Any]:
     """The changes from ``before`` to ``after``. ``undeclared`` may carry both runs' compliance (recomputed
     against one declaration); without it the stored compliance of each run is compared."""
@@ -187,16 +187,16 @@ def _run_summary(run: StoredRun) -> dict[str, Any]:
 
 
 def _undeclared_changes(
-    before: StoredRun, after: StoredRun, recomputed: tuple[dict[str, Any] | None, dict[str, Any] | None]
+    before: StoredRun, after: StoredRun, recomputed: tuple[Compliance | None, Compliance | None]
 ) -> dict[str, Any]:
     ca, cb = recomputed
     if ca is not None and cb is not None:
-        gaps_a = {g["key"]: g for g in ca["undeclared"]}
-        gaps_b = {g["key"]: g for g in cb["undeclared"]}
+        gaps_a = {g.key: g for g in ca.undeclared}
+        gaps_b = {g.key: g for g in cb.undeclared}
         return {
             "compared": True,
-            "new": [gaps_b[k] for k in gaps_b if k not in gaps_a],
-            "resolved": [{"key": k, "name": gaps_a[k]["name"]} for k in gaps_a if k not in gaps_b],
+            "new": [gaps_b[k].to_dict() for k in gaps_b if k not in gaps_a],
+            "resolved": [{"key": k, "name": gaps_a[k].name} for k in gaps_a if k not in gaps_b],
         }
     sa_, sb = before.info.compliance, after.info.compliance
     if sa_ is None or sb is None:

@@ -22,7 +22,7 @@ from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.errors import InventoryError, PdscanError
 from pdscan.inventory.diff import diff_runs
 from pdscan.inventory.store import Inventory, RunInfo, StoredRun, parse_time
-from pdscan.model import ScanResult
+from pdscan.model import Compliance, ScanResult
 
 SCHEMA_VERSION = 1
 TREND_POINTS = 24  # runs shown in the trend chart
@@ -60,7 +60,7 @@ def build_periodic_report(
             changes.append({"sources": run.info.sources, "after": run.info.id, "before": None, "diff": None})
             continue
         before = inventory.load(base.id)
-        recomputed: tuple[dict[str, Any] | None, dict[str, Any] | None] = (None, None)
+        recomputed: tuple[Compliance | None, Compliance | None] = (None, None)
         if declaration is not None:
             recomputed = (
                 compliance_of(before.result, declaration, rules),
@@ -83,14 +83,14 @@ def build_periodic_report(
         "tool": {"name": "pdscan", "version": __version__},
         "inventory": inventory.name,
         "period": {"since": since.isoformat(timespec="seconds"), "until": now.isoformat(timespec="seconds")},
-        "declaration": merged.compliance["declaration"] if merged.compliance else None,
+        "declaration": merged.compliance.declaration if merged.compliance else None,
         "notes": notes,
         "current_runs": [c.info.to_dict() for c in current],
         "runs_in_period": [r.to_dict() for r in period_runs],
         "incomplete_runs": [r.to_dict() for r in period_runs if r.status != "complete"],
         "overview": _overview(merged, inventory.seen()),
         "changes": changes,
-        "compliance": merged.compliance,
+        "compliance": merged.compliance.to_dict() if merged.compliance else None,
         "coverage": _coverage(current),
         "trend": _trend(inventory, complete),
         "retention": _retention(merged, declaration, now),
@@ -110,7 +110,7 @@ def _declaration_of(current: list[StoredRun], notes: list[str]) -> Declaration |
         return None
 
 
-def compliance_of(result: ScanResult, declaration: Declaration, rules: RuleSet) -> dict[str, Any] | None:
+def compliance_of(result: ScanResult, declaration: Declaration, rules: RuleSet) -> Compliance | None:
     copy = ScanResult.from_dict(result.to_dict())  # compare() marks findings: keep the stored runs untouched
     compare(copy, declaration, taxonomy(), rules)
     return copy.compliance
@@ -147,9 +147,9 @@ def _overview(result: ScanResult, seen: dict[tuple[str, str, str, str], tuple[st
     known = taxonomy()
     subjects_of: dict[tuple[str, str], set[str]] = defaultdict(set)
     if result.compliance:
-        for category in result.compliance["found_declared"]:
-            for loc in category["locations"]:
-                subjects_of[(loc["source"], loc["display"])].update(category["subjects"])
+        for category in result.compliance.found_declared:
+            for loc in category.locations or []:
+                subjects_of[(loc.source, loc.display)].update(category.subjects)
     tables = {(t.source, t.location.display(with_column=False)): t for t in result.tables}
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for f in result.findings:

@@ -16,7 +16,7 @@ import os
 import socket
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,12 +187,12 @@ class Inventory:
                 compliance = None
                 if result.compliance is not None:
                     compliance = {
-                        "summary": result.compliance.get("summary", {}),
-                        "undeclared": [g["key"] for g in result.compliance.get("undeclared", [])],
+                        "summary": asdict(result.compliance.summary),
+                        "undeclared": [g.key for g in result.compliance.undeclared],
                     }
                 declaration = None
                 if result.compliance is not None:
-                    declared = result.compliance.get("declaration", {})
+                    declared = result.compliance.declaration
                     declaration = {
                         "file": declared.get("file"),
                         "controller": (declared.get("controller") or {}).get("name"),

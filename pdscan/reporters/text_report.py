@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any, TextIO
+from typing import TextIO
 
 from rich import box
 from rich.console import Console
@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pdscan import options as defaults
-from pdscan.model import ScanResult
+from pdscan.model import Compliance, ScanResult
 
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 _PLAIN_WIDTH = 160  # fixed width when not writing to a terminal, so files and pipes get stable output
@@ -108,33 +108,33 @@ def render(result: ScanResult, stream: TextIO) -> None:
     console.print(Text(_summary(result), style="bold"))
 
 
-def _compliance(console: Console, compliance: dict[str, Any]) -> None:
+def _compliance(console: Console, compliance: Compliance) -> None:
     """Declared vs found, gaps first: what a DPO acts on."""
-    declaration = compliance["declaration"]
-    summary = compliance["summary"]
+    declaration = compliance.declaration
+    summary = compliance.summary
     console.print(
         Text(f"Declared vs found: {declaration['controller'].get('name', '')} ({declaration['file']})", style="bold")
     )
-    if not compliance["undeclared"]:
+    if not compliance.undeclared:
         console.print(Text("  Every finding is covered by a declared category.", style="green"))
-    for gap in compliance["undeclared"]:
-        risk = "HIGH RISK " if gap["risk"] == "high" else ""
-        article = f" ({gap['article']})" if gap.get("article") else ""
+    for gap in compliance.undeclared:
+        risk = "HIGH RISK " if gap.risk == "high" else ""
+        article = f" ({gap.article})" if gap.article else ""
         console.print(
-            Text(f"  UNDECLARED {risk}{gap['name']} [{gap['key']}]{article}", style="bold red" if risk else "yellow")
+            Text(f"  UNDECLARED {risk}{gap.name} [{gap.key}]{article}", style="bold red" if risk else "yellow")
         )
-        for loc in gap["locations"]:
-            console.print(Text(f"    {loc['display']}: {loc['entity']} {loc['match_count']}/{loc['rows_scanned']}"))
-    for category in compliance["found_declared"]:
-        count = len(category["locations"])
-        console.print(Text(f"  declared and found: {category['name']} ({count} location{'' if count == 1 else 's'})"))
-    for category in compliance["declared_not_found"]:
-        why = "no detector for it" if category.get("detectable") is False else "stale, or not scanned yet?"
-        console.print(Text(f"  declared, never found: {category['name']} ({why})", style="dim"))
+        for loc in gap.locations:
+            console.print(Text(f"    {loc.display}: {loc.entity} {loc.match_count}/{loc.rows_scanned}"))
+    for category in compliance.found_declared:
+        count = len(category.locations or [])
+        console.print(Text(f"  declared and found: {category.name} ({count} location{'' if count == 1 else 's'})"))
+    for category in compliance.declared_not_found:
+        why = "no detector for it" if category.detectable is False else "stale, or not scanned yet?"
+        console.print(Text(f"  declared, never found: {category.name} ({why})", style="dim"))
     console.print(
-        f"  {summary['undeclared']} undeclared findings in {summary['undeclared_categories']} categories "
-        f"({summary['high_risk_undeclared']} high risk); {summary['declared_never_found']} of "
-        f"{summary['declared_categories']} declared categories never found"
+        f"  {summary.undeclared} undeclared findings in {summary.undeclared_categories} categories "
+        f"({summary.high_risk_undeclared} high risk); {summary.declared_never_found} of "
+        f"{summary.declared_categories} declared categories never found"
     )
 
 
