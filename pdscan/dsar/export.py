@@ -20,7 +20,7 @@ from pdscan import __version__
 from pdscan.compliance.declaration import Declaration
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.names import mentions
-from pdscan.dsar.identity import EMAIL, HETU, PHONE, Person
+from pdscan.dsar.identity import EMAIL, PHONE, Person, hetu_pattern
 from pdscan.dsar.search import FindResult, Match
 from pdscan.errors import UsageError
 from pdscan.reporters.markdown_tidy import tidy
@@ -48,7 +48,7 @@ def mask_others(person: Person, value: Any, own_row: bool = True) -> Any:
     if any(hit.exact for hit in person.match_value(value)):
         return value  # the person's own identifier, as a whole value
     whole = value.strip()
-    if own_row and (EMAIL.fullmatch(whole) or HETU.fullmatch(whole) or PHONE.fullmatch(whole)):
+    if own_row and (EMAIL.fullmatch(whole) or hetu_pattern().fullmatch(whole) or PHONE.fullmatch(whole)):
         return value
 
     def replace(pattern: re.Pattern[str], masker: str, text: str) -> str:
@@ -59,7 +59,7 @@ def mask_others(person: Person, value: Any, own_row: bool = True) -> Any:
         return pattern.sub(one, text)
 
     text = replace(EMAIL, "email", value)
-    text = replace(HETU, "hetu", text)
+    text = replace(hetu_pattern(), "hetu", text)
     text = replace(PHONE, "phone", text)
     spans = [(s, e) for s, e in mentions(text) if not _is_person(person, text[s:e])]
     for start, end in reversed(spans):

@@ -13,6 +13,7 @@ on their digits with separators removed). Then :meth:`Person.match_row` decides 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import itertools
@@ -24,6 +25,7 @@ import phonenumbers
 
 from pdscan.detect.colnames import fold
 from pdscan.detect.names import inflections, lexicon
+from pdscan.detect.rules import Rule, load_rules
 from pdscan.detect.validators import VALIDATORS, Outcome
 from pdscan.errors import UsageError
 
@@ -33,12 +35,22 @@ DIRECT = ("email", "phone", "hetu", "business_id")  # identifiers: a match is ab
 
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?[\d(][\d\s().\-/]{5,}\d(?!\w)")
-HETU = re.compile(r"(?<!\w)\d{6}[-+A-FU-Y]\d{3}[0-9A-Y](?!\w)", re.IGNORECASE)
 _BUSINESS_ID = re.compile(r"(?<!\d)\d{7}-\d(?!\d)")
 _PHONE_SHAPED = re.compile(r"(?:\+|00)?[\d\s().\-/]{6,}")
 # Characters phone numbers are written with between digits: removed before comparing digits.
 PHONE_SEPARATORS = (" ", "-", "(", ")", ".", "/", "+", "\u00a0")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@functools.lru_cache(maxsize=1)
+def hetu_pattern() -> re.Pattern[str]:
+    """The HETU pattern of the shipped rule (rules/fi_hetu.yaml): scans and DSAR searches share one definition.
+
+    Its group ``v`` is the code; the rule's boundaries keep it out of longer digit runs.
+    """
+    rule: Rule = next(r for r in load_rules() if r.id == "fi-hetu")
+    assert rule.pattern is not None  # a pattern rule by its file
+    return rule.pattern
 
 
 @dataclass(frozen=True)
@@ -173,7 +185,7 @@ class Person:
             upper = stripped.upper()
             if upper in self.hetus:
                 hits.append(Hit("hetu", True))
-            elif any(m.group(0).upper() in self.hetus for m in HETU.finditer(value)):
+            elif any(m.group("v").upper() in self.hetus for m in hetu_pattern().finditer(value)):
                 hits.append(Hit("hetu", False))
         if self.business_ids:
             if stripped in self.business_ids:
@@ -247,7 +259,7 @@ def normalise_email(value: str) -> str:
 
 def normalise_hetu(value: str) -> str:
     hetu = value.strip().upper()
-    if not HETU.fullmatch(hetu) or VALIDATORS["fi_hetu"].one(hetu).outcome is Outcome.REJECT:
+    if not hetu_pattern().fullmatch(hetu) or VALIDATORS["fi_hetu"].one(hetu).outcome is Outcome.REJECT:
         raise UsageError(f"--hetu: not a valid henkilötunnus ({_mask(value)})")
     return hetu
 
