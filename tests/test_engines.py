@@ -233,44 +233,97 @@ def test_scheduler_needs_the_dask_engine() -> None:
     assert out.exit_code == 2 and "--scheduler needs --engine dask or spark" in out.output
 
 
-def test_spark_scan_dataframe_equals_local(lake: Path) -> None:
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
     pytest.importorskip("pyspark", reason="the spark extra is not installed (pip install 'pdscan[spark]')")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         pytest.skip("Spark needs Java: no java on PATH and no JAVA_HOME")
     os.environ["PYSPARK_PYTHON"] = sys.executable  # executors run this interpreter, with pdscan installed
     from pyspark.sql import SparkSession
 
-    from pdscan.engines.spark import scan_dataframe
-
-    spark = (
+    session = (
         SparkSession.builder.master("local[2]")
         .appName("pdscan-test")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )
-    try:
-        df = spark.read.parquet(str(lake / "parquet")).repartition(5)
-        result = scan_dataframe(df, "asiakkaat", ScanOptions(full=True))
-        assert result.tables[0].rows_scanned == 10_000
-        assert "5 partitions" in result.tables[0].sampling
-        local = scan([str(lake / "parquet")], ScanOptions(full=True))
-        # The same rows: summed over the four files, per column and entity.
-        totals: dict[tuple[str, str], list[int]] = {}
-        for f in local.findings:
-            entry = totals.setdefault((f.location.column or "", f.entity), [0, 0, 0])
-            entry[0] += f.match_count
-            entry[1] += f.values_scanned
-            entry[2] += f.rows_scanned
-        spark_totals = {
-            (f.location.column or "", f.entity): [f.match_count, f.values_scanned, f.rows_scanned]
-            for f in result.findings
-        }
-        assert spark_totals == totals
-        sampled = scan_dataframe(df, "asiakkaat", ScanOptions(sample_size=1000))
-        assert 700 < sampled.tables[0].rows_scanned < 1300 and sampled.tables[0].truncated
-    finally:
-        spark.stop()
+    yield session
+    session.stop()
+
+
+def test_spark_scan_dataframe_equals_local(lake: Path, spark: Any) -> None:
+    from pdscan.engines.spark import scan_dataframe
+
+    df = spark.read.parquet(str(lake / "parquet")).repartition(5)
+    result = scan_dataframe(df, "asiakkaat", ScanOptions(full=True))
+    assert result.tables[0].rows_scanned == 10_000
+    assert "5 partitions" in result.tables[0].sampling
+    local = scan([str(lake / "parquet")], ScanOptions(full=True))
+    # The same rows: summed over the four files, per column and entity.
+    totals: dict[tuple[str, str], list[int]] = {}
+    for f in local.findings:
+        entry = totals.setdefault((f.location.column or "", f.entity), [0, 0, 0])
+        entry[0] += f.match_count
+        entry[1] += f.values_scanned
+        entry[2] += f.rows_scanned
+    spark_totals = {
+        (f.location.column or "", f.entity): [f.match_count, f.values_scanned, f.rows_scanned]
+        for f in result.findings
+    }
+    assert spark_totals == totals
+    sampled = scan_dataframe(df, "asiakkaat", ScanOptions(sample_size=1000))
+    assert 700 < sampled.tables[0].rows_scanned < 1300 and sampled.tables[0].truncated
+
+
+def _finished(result: ScanResult) -> tuple[Any, ...]:
+    """What the shared finishing step decides: the findings kept and their order, what the allow-list
+    suppressed, and the declared-vs-found comparison."""
+    assert result.compliance is not None
+    compliance = result.compliance.to_dict()
+    return (
+        [(f.fingerprint, f.match_count, f.confidence, f.declared) for f in result.findings],
+        result.suppressed,
+        {k: v for k, v in compliance.items() if k != "coverage"},
+        compliance["coverage"]["rows_scanned"],
+    )
+
+
+def test_local_dask_and_spark_finish_alike_with_allow_list_and_declaration(
+    lake: Path, spark: Any, tmp_path: Path
+) -> None:
+    sources = [*_sources(lake), str(REPO / "sample_data")]
+    first = scan(sources, ScanOptions(full=True))
+    accepted = [f for f in first.findings if f.entity == "EMAIL_ADDRESS"][:2]
+    ignore = tmp_path / ".pdscanignore"
+    ignore.write_text(
+        "version: 1\nignore:\n"
+        + "".join(f"  - fingerprint: '{f.fingerprint}'\n    reason: test accounts\n" for f in accepted),
+        encoding="utf-8",
+    )
+    common = {"full": True, "ignore_file": ignore, "declaration": "entrack", **SMALL_PARTS}
+    local = scan(sources, ScanOptions(**common))  # type: ignore[arg-type]
+    dask = scan(sources, ScanOptions(engine="dask", **common))  # type: ignore[arg-type]
+    on_spark = scan(sources, ScanOptions(engine="spark", scheduler="local[2]", **common))  # type: ignore[arg-type]
+    assert len(local.suppressed) == 2 and local.compliance is not None and local.compliance.undeclared
+    assert on_spark.errors == dask.errors == local.errors == []
+    assert _finished(on_spark) == _finished(dask) == _finished(local)
+    assert _coverage(on_spark) == _coverage(local)
+    sampling = {t.location.display(with_column=False): t.sampling for t in on_spark.tables}
+    assert "partitions" in sampling[f"{lake}/tilit.csv"]  # the big tables were split on Spark too
+    assert on_spark.options["engine"] == "spark"
+
+
+def test_scan_dataframe_applies_the_declaration(lake: Path, spark: Any) -> None:
+    from pdscan.engines.spark import scan_dataframe
+
+    df = spark.read.parquet(str(lake / "parquet"))
+    result = scan_dataframe(df, "asiakkaat", ScanOptions(full=True, declaration="entteri"))
+    assert result.compliance is not None
+    assert all(f.declared for f in result.findings)
+    local = scan([str(lake / "parquet")], ScanOptions(full=True, declaration="entteri"))
+    assert local.compliance is not None
+    assert {g.key for g in result.compliance.undeclared} == {g.key for g in local.compliance.undeclared}
 
 
 def test_csv_with_quotes_is_not_cut_into_byte_ranges(tmp_path: Path) -> None:

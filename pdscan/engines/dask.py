@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, ClassVar
 
 from pdscan.engines.base import ScanContext
-from pdscan.engines.tasks import Task, TaskResult, collect, plan_all, run_task, task_location, task_source, tasks_of
+from pdscan.engines.tasks import Task, TaskResult, run_distributed, run_task, task_location, task_source
 from pdscan.errors import UsageError, one_line
 from pdscan.model import ScanErrorEntry
 
@@ -27,9 +27,7 @@ class DaskEngine:
     name: ClassVar[str] = "dask"
 
     def run(self, context: ScanContext, sources: Sequence[str]) -> None:
-        planned = plan_all(context, sources)
-        tasks = tasks_of(planned)
-        collect(context, planned, _run(tasks, context) if tasks else {})
+        run_distributed(context, sources, _run)
 
 
 @contextmanager

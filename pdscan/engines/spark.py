@@ -28,12 +28,10 @@ from pdscan.engines.tasks import (
     TASK_ERRORS,
     Task,
     TaskResult,
-    collect,
-    plan_all,
+    run_distributed,
     run_task,
     task_location,
     task_source,
-    tasks_of,
     worker_rules,
 )
 from pdscan.errors import UsageError, one_line
@@ -47,23 +45,23 @@ class SparkEngine:
     name: ClassVar[str] = "spark"
 
     def run(self, context: ScanContext, sources: Sequence[str]) -> None:
-        planned = plan_all(context, sources)
-        tasks = tasks_of(planned)
-        if not tasks:
-            collect(context, planned, {})
-            return
-        spark = _session(context.options.scheduler)
-        context.progress.note(f"Spark {spark.version}, master {spark.sparkContext.master}: {len(tasks)} tasks")
-        options = context.options
-        outcomes = spark.sparkContext.parallelize(tasks, len(tasks)).map(lambda t: _run_task(t, options)).collect()
-        results: dict[int, TaskResult | ScanErrorEntry] = {}
-        for task, outcome in zip(tasks, outcomes, strict=True):
-            results[id(task)] = outcome
-            if isinstance(outcome, ScanErrorEntry):
-                context.progress.error(outcome)
-            else:
-                context.progress.rows_read(outcome.rows)
-        collect(context, planned, results)
+        run_distributed(context, sources, _run_on_spark)
+
+
+def _run_on_spark(tasks: list[Task], context: ScanContext) -> dict[int, TaskResult | ScanErrorEntry]:
+    """Every task as one partition of a Spark job; results come back in task order."""
+    spark = _session(context.options.scheduler)
+    context.progress.note(f"Spark {spark.version}, master {spark.sparkContext.master}: {len(tasks)} tasks")
+    options = context.options
+    outcomes = spark.sparkContext.parallelize(tasks, len(tasks)).map(lambda t: _run_task(t, options)).collect()
+    results: dict[int, TaskResult | ScanErrorEntry] = {}
+    for task, outcome in zip(tasks, outcomes, strict=True):
+        results[id(task)] = outcome
+        if isinstance(outcome, ScanErrorEntry):
+            context.progress.error(outcome)
+        else:
+            context.progress.rows_read(outcome.rows)
+    return results
 
 
 def _session(master: str | None) -> Any:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -245,6 +245,18 @@ def plan_all(context: ScanContext, sources: Sequence[str]) -> list[tuple[SourceS
 
 def tasks_of(planned: list[tuple[SourceSummary, Planned | None]]) -> list[Task]:
     return [t for _, p in planned if p is not None for t in p.items if not isinstance(t, ScanErrorEntry)]
+
+
+# How a distributed engine runs the planned tasks: every task's result (or error entry), keyed by id(task).
+Executor = Callable[[list[Task], ScanContext], dict[int, "TaskResult | ScanErrorEntry"]]
+
+
+def run_distributed(context: ScanContext, sources: Sequence[str], execute: Executor) -> None:
+    """Plan on the driver, run the tasks where ``execute`` sends them, merge and record in listing order: what
+    the Dask and Spark engines share; they differ only in ``execute``."""
+    planned = plan_all(context, sources)
+    tasks = tasks_of(planned)
+    collect(context, planned, execute(tasks, context) if tasks else {})
 
 
 @dataclass
