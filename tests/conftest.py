@@ -24,7 +24,7 @@ def expected() -> dict[str, Any]:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print the detection-quality figures measured by test_quality.py."""
-    from test_quality import quality_summary
+    from quality_data import quality_summary
 
     lines = quality_summary()
     if lines:

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from faker import Faker
 from synth import ascii_local, birth_date, card, ean13, hetu, iban_fi, landline, phone, reference_number, ytunnus
@@ -239,3 +240,20 @@ def _free_text(
         texts[column] = values
         planted[column] = {entity: count}
     return texts, planted
+
+
+# Filled by test_quality.py as it measures; printed at the end of the run by conftest.py.
+REPORT: dict[str, Any] = {}
+
+
+def quality_summary() -> list[str]:
+    lines = []
+    if "columns" in REPORT:
+        lines.append("column-level detection on the labelled benchmark (precision / recall, TP FP FN):")
+        for entity, (p, r, tp, fp, fn) in REPORT["columns"].items():
+            lines.append(f"  {entity:<28} P {p:.3f}  R {r:.3f}   {tp:>3} {fp:>3} {fn:>3}")
+    if "text" in REPORT:
+        lines.append("cell-level recall in free text (planted mentions found):")
+        for entity, (recall, _, _) in REPORT["text"].items():
+            lines.append(f"  {entity:<28} {recall:.3f}")
+    return lines

@@ -8,10 +8,11 @@ gaps, high-risk first), found and declared, declared but never found, and covera
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Protocol
 
 from pdscan.compliance.declaration import Declaration
 from pdscan.compliance.taxonomy import Taxonomy, covers
-from pdscan.detect.rules import RuleSet
 from pdscan.model import (
     Compliance,
     ComplianceSummary,
@@ -24,6 +25,14 @@ from pdscan.model import (
 )
 
 UNDECLARED = "UNDECLARED"
+
+
+class Categorised(Protocol):
+    """What the comparison needs of a detection rule: the data categories it finds (a RuleSet's rules have it).
+    Typed by shape so that the compliance layer does not depend on the detector."""
+
+    @property
+    def categories(self) -> tuple[str, ...]: ...
 
 
 def _location(finding: Finding, key: str | None = None) -> FindingRef:
@@ -39,8 +48,13 @@ def _location(finding: Finding, key: str | None = None) -> FindingRef:
     )
 
 
-def compare(result: ScanResult, declaration: Declaration, taxonomy: Taxonomy, rules: RuleSet | None = None) -> None:
-    """Mark ``result.findings`` with their declared categories and set ``result.compliance``."""
+def compare(
+    result: ScanResult, declaration: Declaration, taxonomy: Taxonomy, rules: Iterable[Categorised] | None = None
+) -> None:
+    """Mark ``result.findings`` with their declared categories and set ``result.compliance``.
+
+    ``rules``: the rules of the scan, to tell "declared, never found" apart from "declared, nothing looks for it".
+    """
     undeclared: dict[str, list[Finding]] = defaultdict(list)
     declared_hits: dict[int, list[tuple[str, Finding]]] = defaultdict(list)
     for finding in result.findings:

@@ -301,7 +301,7 @@ class _Sections(HTMLParser):
 
 def test_monthly_report_shows_the_change_trend_and_retention(inventory_url: str, lake: Path, tmp_path: Path) -> None:
     declaration = tmp_path / "notice.yaml"
-    text = (Path(__file__).parent.parent / "rules" / "declarations" / "entteri.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "rules" / "declarations" / "entteri.yaml").read_text(encoding="utf-8")
     declaration.write_text(text.replace("retention:\n", "retention:\n  period: P5Y\n"), encoding="utf-8")
     runner = CliRunner()
     common = ["--inventory", inventory_url, "-q", "--declaration", str(declaration), "-f", "json", "-o"]

@@ -26,7 +26,7 @@ from pdscan.scan import Progress, ScanOptions, scan
 
 pytest.importorskip("distributed", reason="the dask extra is not installed (pip install 'pdscan[dask]')")
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SMALL_PARTS = {"partition_rows": 700, "partition_bytes": 40_000}
 
 
@@ -268,8 +268,7 @@ def test_spark_scan_dataframe_equals_local(lake: Path, spark: Any) -> None:
         entry[1] += f.values_scanned
         entry[2] += f.rows_scanned
     spark_totals = {
-        (f.location.column or "", f.entity): [f.match_count, f.values_scanned, f.rows_scanned]
-        for f in result.findings
+        (f.location.column or "", f.entity): [f.match_count, f.values_scanned, f.rows_scanned] for f in result.findings
     }
     assert spark_totals == totals
     sampled = scan_dataframe(df, "asiakkaat", ScanOptions(sample_size=1000))

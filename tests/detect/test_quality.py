@@ -6,11 +6,10 @@ a regression below the targets fails the build.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 import pyarrow as pa
 import pytest
-from quality_data import Table, build
+from quality_data import REPORT, Table, build
 
 from pdscan.detect.core import DetectOptions, detect_batch
 from pdscan.detect.findings import column_findings
@@ -23,7 +22,6 @@ COLUMN_TARGET = 0.97
 # Cell-level recall targets in free text (share of planted mentions found).
 TEXT_TARGET = {"PERSON": 0.9}
 TEXT_DEFAULT_TARGET = 0.97
-REPORT: dict[str, Any] = {}
 
 
 def _findings(table: Table) -> dict[str, set[str]]:
@@ -101,16 +99,3 @@ def test_free_text_cell_recall(benchmark: tuple[list[Table], dict[str, dict[str,
         assert extra == 0, f"{entity}: {extra} more cells than planted"
         # Neutral sentences hold dates, order numbers, EAN codes, versions and reference numbers: none may fire.
         assert not others, f"{entity} column also reported as {others}"
-
-
-def quality_summary() -> list[str]:
-    lines = []
-    if "columns" in REPORT:
-        lines.append("column-level detection on the labelled benchmark (precision / recall, TP FP FN):")
-        for entity, (p, r, tp, fp, fn) in REPORT["columns"].items():
-            lines.append(f"  {entity:<28} P {p:.3f}  R {r:.3f}   {tp:>3} {fp:>3} {fn:>3}")
-    if "text" in REPORT:
-        lines.append("cell-level recall in free text (planted mentions found):")
-        for entity, (recall, _, _) in REPORT["text"].items():
-            lines.append(f"  {entity:<28} {recall:.3f}")
-    return lines

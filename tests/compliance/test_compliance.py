@@ -16,9 +16,10 @@ from pdscan.compliance.declaration import builtin_declarations, load_declaration
 from pdscan.compliance.taxonomy import covers, taxonomy
 from pdscan.detect.rules import load_rules
 from pdscan.errors import UsageError
+from pdscan.model import ScanResult
 from pdscan.scan import ScanOptions, scan
 
-SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 NOTICES = {"entteri": "000_4a9650135503ee72.txt", "entrack": "002_0855ea90893791f5.txt"}
 EXPECTED_GAPS = {
     # Entrack declares payroll data and identity codes for its staff, and nothing about health or unions.
@@ -218,3 +219,15 @@ def test_retention_period_is_an_iso_duration_in_days() -> None:
     assert parse_period("P1Y6M") == 548
     assert parse_period("P90D") == 90
     assert parse_period("P") is None and parse_period("2 years") is None
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED_GAPS))
+def test_the_typed_comparison_survives_its_json(results: dict[str, Any], name: str) -> None:
+    """A saved scan (--format json) read back by `pdscan report` gives the same typed comparison."""
+    result = results[name]
+    assert result.compliance is not None
+    saved = json.loads(json.dumps(result.to_dict()))
+    again = ScanResult.from_dict(saved)
+    assert again.compliance == result.compliance
+    assert saved["compliance"]["found_declared"][0]["locations"][0]["key"]  # the key a finding was matched under
+    assert all("detectable" in c and "locations" not in c for c in saved["compliance"]["declared_not_found"])

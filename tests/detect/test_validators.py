@@ -90,7 +90,7 @@ def _random_cases(name: str) -> list[str]:
     import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path(__file__).parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from synth import birth_date, card, hetu, phone, ytunnus
 
     rng = random.Random(hash(name) % 1000)

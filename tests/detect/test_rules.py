@@ -36,7 +36,7 @@ def _column_cases() -> list[tuple[str, str, bool]]:
 def test_rule_value_examples(rule_id: str, value: str, expected: bool) -> None:
     rule = next(r for r in RULES if r.id == rule_id)
     if needs_model(rule):
-        pytest.skip("finds values only with a NER model: tests/test_ner.py runs it with a pipeline it builds")
+        pytest.skip("finds values only with a NER model: tests/detect/test_ner.py runs it with a pipeline it builds")
     assert value_matches(rule, RULES, value) is expected, (
         f"{rule_id}: {value!r} should {'' if expected else 'not '}match"
     )
