@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from pdscan.detect.colnames import tokens
+from pdscan.detect.names import person_spans
 from pdscan.detect.rules import Rule, RuleSet, load_rules
 from pdscan.detect.validators import VALIDATORS, Outcome
 from pdscan.errors import UsageError
@@ -63,8 +64,6 @@ class PdscanRecognizer(EntityRecognizer):
         if entities and self.rule.entity not in entities:
             return []
         if self.rule.matcher == "person_name":
-            from pdscan.detect.names import person_spans
-
             return [self._result(start, end, self.rule.precision, None) for start, end in person_spans(text)]
         if self.rule.pattern is None:
             return []

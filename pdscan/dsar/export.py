@@ -18,6 +18,7 @@ from typing import Any
 
 from pdscan import __version__
 from pdscan.compliance.declaration import Declaration
+from pdscan.detect.colnames import fold
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.names import mentions
 from pdscan.dsar.identity import EMAIL, PHONE, Person, hetu_pattern
@@ -68,8 +69,6 @@ def mask_others(person: Person, value: Any, own_row: bool = True) -> Any:
 
 
 def _is_person(person: Person, text: str) -> bool:
-    from pdscan.detect.colnames import fold
-
     words = [fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
     return any(w in name.first_forms or w in name.last_forms for name in person.names for w in words)
 

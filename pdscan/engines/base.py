@@ -22,6 +22,7 @@ from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.core import DetectOptions, detect_batch
 from pdscan.detect.dates import date_columns
 from pdscan.detect.findings import column_findings
+from pdscan.detect.ner import load as load_ner
 from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.detect.stats import ColumnStats, merge_stats
 from pdscan.errors import SourceError
@@ -135,9 +136,7 @@ class ScanContext:
         now, before any source is read."""
         rules = (rules or load_rules(options.rules_dirs)).select(options.only, options.except_)
         if options.ner_model is not None:
-            from pdscan.detect.ner import load as load_ner  # spaCy loads only when --ner is asked for
-
-            load_ner(options.ner_model)
+            load_ner(options.ner_model)  # spaCy loads here, only when --ner is asked for
         started = utc_now()
         return cls(
             result=ScanResult(

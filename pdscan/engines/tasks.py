@@ -27,7 +27,7 @@ from pdscan.model import Location, ScanErrorEntry, SourceSummary, TableInfo
 from pdscan.sources import mask_source, open_source
 from pdscan.sources.base import Table
 from pdscan.sources.files import FileSource
-from pdscan.sources.formats import BY_EXTENSION
+from pdscan.sources.formats import BY_EXTENSION, BY_NAME
 from pdscan.sources.sql import DatabaseSource, DatabaseTable, integer_key_bounds
 
 
@@ -216,8 +216,6 @@ def run_task(task: Task, options: ScanOptions) -> TaskResult:
 
 def _part_tables(task: Task, options: ScanOptions) -> Iterator[Table | ScanErrorEntry]:
     if isinstance(task, FilePartTask):
-        from pdscan.sources.formats import BY_NAME
-
         read_part = BY_NAME[task.format].read_part
         assert read_part is not None  # only formats that split plan parts
         yield from read_part(Path(task.path), task.display, task.source, task.part)

@@ -25,10 +25,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from pdscan import __version__
 from pdscan.errors import InventoryError, one_line
 from pdscan.inventory import migrations, schema
 from pdscan.model import Finding, Location, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
 from pdscan.sources import mask_source
+from pdscan.sources.sql import mask_url
 
 ENV_VAR = "PDSCAN_INVENTORY"
 STATUSES = ("running", "complete", "interrupted", "failed")
@@ -53,8 +55,6 @@ def resolve_inventory_url(value: str | None) -> str:
 
 def mask(url: str) -> str:
     """A database URL without its password (in the user part or a query parameter)."""
-    from pdscan.sources.sql import mask_url
-
     return mask_url(url)
 
 
@@ -591,6 +591,4 @@ def _user() -> str | None:
 
 
 def _version() -> str:
-    from pdscan import __version__
-
     return __version__

@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
 from pdscan.errors import SourceError
-from pdscan.model import ScanErrorEntry
+from pdscan.model import Location, ScanErrorEntry
 from pdscan.sources.base import IO_ERRORS, Table, describe
 from pdscan.sources.files import FileSource
 
@@ -99,8 +99,6 @@ class RemoteFileSource(FileSource):
         return self.name if self.kind == "file" or rel == "." else f"{self.name.rstrip('/')}/{rel}"
 
     def tables(self) -> Iterator[Table | ScanErrorEntry]:
-        from pdscan.model import Location
-
         for path, rel, error in self.files():
             if error is not None:
                 yield ScanErrorEntry(self.name, error, Location(file=self.display_name(rel)))
