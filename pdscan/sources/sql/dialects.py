@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from pdscan.errors import one_line
+from pdscan.errors import SourceError, one_line
 
 CONNECT_TIMEOUT = 10  # seconds to wait for a database server to answer
 
@@ -37,6 +38,11 @@ class Dialect:
     system_prefixes: ClassVar[tuple[str, ...]] = ()
     pooled: ClassVar[bool] = True  # a connection pool sized by --workers (SQLite files: SQLAlchemy's default)
     timeout_markers: ClassVar[tuple[str, ...]] = ()  # words of the driver's message when a statement timed out
+    implicit_key: ClassVar[str | None] = None  # a row key every table has without declaring one (SQLite's rowid)
+
+    def prepare_url(self, url: URL, name: str) -> URL:
+        """The URL to connect with (SQLite: the file, read-only). Raises SourceError for a URL that cannot work."""
+        return url
 
     def connect_args(self) -> dict[str, Any]:
         """Driver arguments: a connect timeout where the driver takes one."""
@@ -164,6 +170,16 @@ class MySQL(Dialect):
 class SQLite(Dialect):
     pooled = False
     timeout_markers = ("interrupted",)  # the progress handler below
+    implicit_key = "rowid"
+
+    def prepare_url(self, url: URL, name: str) -> URL:
+        """SQLite files open read-only, and a missing file is an error: SQLite would silently create an empty one."""
+        if url.database in (None, "", ":memory:") or "mode=" in str(url):
+            return url
+        path = Path(url.database or "")
+        if not path.is_file():
+            raise SourceError(name, "no such file or directory")
+        return url.set(database=f"file:{path.resolve()}?mode=ro", query={**url.query, "uri": "true"})
 
     def __init__(self) -> None:
         self._deadlines: dict[int, float] = {}

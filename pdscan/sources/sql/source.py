@@ -20,19 +20,18 @@ import json
 import random
 import zlib
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, CompileError, NoSuchModuleError, SQLAlchemyError
 
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location, ScanErrorEntry
 from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
 from pdscan.sources.formats.json import flatten
-from pdscan.sources.sql.dialects import Plan, db_error, dialect_for, is_system_schema
+from pdscan.sources.sql.dialects import Dialect, Plan, db_error, dialect_for, is_system_schema
 from pdscan.sources.sql.urls import mask_url
 
 # Random primary-key ranges: the sample is read as this many runs of consecutive keys, each through the index.
@@ -63,16 +62,6 @@ def column_kind(column_type: Any) -> str:
     return "other"
 
 
-def _read_only_sqlite(url: URL, name: str) -> URL:
-    """SQLite files open read-only, and a missing file is an error: SQLite would silently create an empty one."""
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") or "mode=" in str(url):
-        return url
-    path = Path(url.database or "")
-    if not path.is_file():
-        raise SourceError(name, "no such file or directory")
-    return url.set(database=f"file:{path.resolve()}?mode=ro", query={**url.query, "uri": "true"})
-
-
 class DatabaseSource(Source):
     kind = "database"
 
@@ -83,11 +72,10 @@ class DatabaseSource(Source):
             parsed = make_url(url)
         except ArgumentError as exc:
             raise SourceError(mask_url(url), "not a valid database URL") from exc
-        parsed = _read_only_sqlite(parsed, self.name)
         self.backend = parsed.get_backend_name()
-        connect_args: dict[str, Any] = {}
         self.dialect = dialect_for(self.backend)
-        connect_args.update(self.dialect.connect_args())
+        parsed = self.dialect.prepare_url(parsed, self.name)
+        connect_args = self.dialect.connect_args()
         try:
             self.engine: Engine = (
                 sa.create_engine(
@@ -234,7 +222,7 @@ class DatabaseTable(Table):
             sampled = self._db.dialect.sample(conn, table, columns, limit, estimate, self._db._capabilities)
             if sampled is not None:
                 return sampled
-            ranged = _key_ranges(conn, table, columns, limit, self.location.display())
+            ranged = _key_ranges(conn, table, columns, limit, self.location.display(), self._db.dialect)
             if ranged is not None:
                 return ranged
         reason = "a view" if self.is_view else "no integer primary key to sample by"
@@ -359,13 +347,15 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _key_ranges(conn: Connection, table: sa.Table, columns: list[sa.Column[Any]], limit: int, name: str) -> Plan | None:
+def _key_ranges(
+    conn: Connection, table: sa.Table, columns: list[sa.Column[Any]], limit: int, name: str, dialect: Dialect
+) -> Plan | None:
     """Random runs of an integer primary key (SQLite's rowid too): a random sample without sorting the table."""
     keys = list(table.primary_key.columns)
     if len(keys) == 1 and column_kind(keys[0].type) == "integer":
         key: Any = keys[0]
-    elif conn.dialect.name == "sqlite" and not keys:
-        key = sa.literal_column("rowid")
+    elif dialect.implicit_key is not None and not keys:
+        key = sa.literal_column(dialect.implicit_key)
     else:
         return None
     low, high = conn.execute(sa.select(sa.func.min(key), sa.func.max(key)).select_from(table)).one()
