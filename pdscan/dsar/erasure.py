@@ -8,7 +8,6 @@ compiled for the source's dialect, identifiers quoted. Files get a list of the r
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -16,11 +15,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect, make_url
 
 from pdscan.dsar.search import FindResult, Match
+from pdscan.model import utc_now
 
 
 def erasure_plan(result: FindResult) -> str:
     lines = [
-        f"-- pdscan erasure plan, {dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}",
+        f"-- pdscan erasure plan, {utc_now()}",
         "-- For human review: pdscan never runs these statements. Check legal retention duties first",
         "-- (bookkeeping, payroll and tax records must be kept for their statutory periods).",
     ]

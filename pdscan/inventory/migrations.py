@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection, Engine
 from pdscan import __version__
 from pdscan.errors import InventoryError
 from pdscan.inventory import schema
+from pdscan.model import utc_now
 
 # An arbitrary constant: the key of the advisory lock all pdscan processes take while migrating.
 _LOCK_KEY = 0x70647363616E  # "pdscan"
@@ -48,7 +49,7 @@ def _initial(conn: Connection) -> None:
         schema.errors_table,
         schema.suppressed_table,
     )(conn)
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    now = utc_now()
     # The salt keys the fingerprints the inventory keeps of identifiers (DSAR audit log): without it a hash of
     # a HETU or a phone number could be reversed by trying them all.
     conn.execute(
