@@ -23,7 +23,7 @@ from pdscan import options as defaults
 from pdscan.detect.dates import DateColumns, profile_dates
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
-from pdscan.detect.matching import MatchContext, MatcherResult
+from pdscan.detect.matching import SINGLE_WORD, MatchContext, MatcherResult
 from pdscan.detect.rules import Rule, RuleSet
 from pdscan.detect.stats import ColumnStats, RuleStats
 from pdscan.detect.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS, Outcome
@@ -91,8 +91,9 @@ def _detect_column(
             continue  # an integer column is never a person's name, whatever its header says
         if rule.weak and not rule.backed(column.name, table_columns):
             continue  # weak shapes (postal codes, plates, union names) count only where the names back them
+        vetoed = _vetoed(rule, distinct)
         if rule.matcher is not None:
-            matched = _apply_matcher_rule(rule, distinct, counts, claims, options)
+            matched = _apply_matcher_rule(rule, distinct, counts, claims, options, vetoed)
             if matched is not None:
                 stats.rules[rule.id] = matched
             continue
@@ -100,6 +101,8 @@ def _detect_column(
             continue
         index = _candidates(rule, distinct, prefilters)
         index = index[~claims.whole[index]]  # a value that is wholly a HETU holds nothing else
+        if vetoed is not None:
+            index = index[~vetoed[index]]
         if index.size == 0:
             continue
         rule_stats: RuleStats | None
@@ -193,22 +196,36 @@ def _apply_pattern_rule(
         match_count=int(counts[index].sum()),
         full_match_count=int(counts[index][full_mask].sum()),
         samples=tuple(samples),
+        distinct=len(index),
     )
 
 
+def _vetoed(rule: Rule, distinct: pa.Array) -> np.ndarray | None:
+    """The distinct values a rule's veto words rule out (the name of a hospital, a street), by one column pass."""
+    if rule.veto_text is None:
+        return None
+    return np.asarray(pc.match_substring_regex(distinct, pattern=rule.veto_text).to_numpy(zero_copy_only=False))
+
+
 def _apply_matcher_rule(
-    rule: Rule, distinct: pa.Array, counts: np.ndarray, claims: _Claims, options: DetectOptions
+    rule: Rule,
+    distinct: pa.Array,
+    counts: np.ndarray,
+    claims: _Claims,
+    options: DetectOptions,
+    vetoed: np.ndarray | None = None,
 ) -> RuleStats | None:
     """A registered matcher, on the values no higher-priority rule has taken whole (an address is not a name)."""
     assert rule.matcher is not None
-    free = np.flatnonzero(~claims.whole)
+    free = np.flatnonzero(~claims.whole if vetoed is None else ~claims.whole & ~vetoed)
     if free.size == 0:
         return None
     subset = distinct if free.size == len(distinct) else distinct.take(pa.array(free))
     result = MATCHERS[rule.matcher].run(subset, MatchContext(options.max_samples, options.ner_model))
     if result.index.size == 0:
         return None
-    result = MatcherResult(free[result.index], result.full, result.found)
+    single = result.single_words()
+    result = MatcherResult(free[result.index], result.full, result.found, single)
     masker = MASKERS[rule.mask]
     samples: list[str] = []
     for text in result.found:
@@ -219,6 +236,8 @@ def _apply_matcher_rule(
         match_count=int(counts[result.index].sum()),
         full_match_count=int(counts[result.index][result.full].sum()),
         samples=tuple(samples[: options.max_samples]),
+        distinct=len(result.index),
+        details={SINGLE_WORD: int(counts[result.index][single].sum())} if single.any() else {},
     )
 
 
@@ -277,6 +296,7 @@ def _validate_whole(
     result.full_match_count += int(weights[accepted].sum())
     result.confirmed += int(weights[outcomes.codes == CONFIRM_CODE].sum())
     result.rejected += int(weights[~accepted].sum())
+    result.distinct += int(accepted.sum())
     for label, mask in outcomes.details.items():
         if mask.any():
             details[label] = details.get(label, 0) + int(weights[mask].sum())
@@ -370,6 +390,7 @@ def _apply_validated_rule(
                 result.rejected += weight
             continue
         result.match_count += weight
+        result.distinct += 1
         if any_confirmed:
             result.confirmed += weight
         if len(accepted) == 1 and accepted[0] == (0, len(text)):

@@ -6,6 +6,13 @@ Evidence comes through two channels (ankane/pdscan style, with the checksum outc
 - the column name: a vocabulary word of the rule raises the score, an exclusion word lowers it.
 A column can be a finding by its name alone (an empty ``email`` column still tells where emails are kept): such
 findings are always low confidence.
+
+The confidence is then capped by how much of the column holds the entity: five place names that are also surnames
+in 10,000 rows are a coincidence, not a column of names. A share of at least half the values allows "high", a fifth
+"medium", less "low"; fewer than three distinct matching values are "low"; a column name that backs the rule lifts
+the cap one level. Values proved by a check digit (HETU, Y-tunnus, IBAN, cards) are exempt: one valid HETU in a
+notes column is real. A validated shape whose look-alikes mostly fail validation (batch codes where one in five
+happens to be a valid phone number) is coincidence: no finding, or "low" where the column name backs it.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pdscan.detect.matching import SINGLE_WORD
 from pdscan.detect.rules import NameEvidence, Rule, RuleSet
 from pdscan.detect.stats import ColumnStats, RuleStats
 from pdscan.detect.validators import VALIDATORS
@@ -28,6 +36,14 @@ NAME_ONLY_SCORE = 0.4  # a column that only its name points to: low confidence
 # With this many values checked and none matching, the values contradict the column name: no finding.
 NAME_CONTRADICTED_AT = 10
 _MAX_EVIDENCE = 5  # beyond five accepted values, more of them add nothing to the certainty
+SHARE_FOR_HIGH = 0.5  # share of the values that must match for "high" (without a check digit)
+SHARE_FOR_MEDIUM = 0.2
+MIN_DISTINCT = 3  # fewer distinct matching values than this: at most "low"
+# Validated shapes: with at least this many look-alikes checked, fewer than COINCIDENCE_SHARE of them validating
+# means the ones that validate do so by chance.
+COINCIDENCE_CHECKED = 5
+COINCIDENCE_SHARE = 0.5
+_CAPS = {"low": THRESHOLDS["medium"] - 0.01, "medium": THRESHOLDS["high"] - 0.01, "high": 1.0}
 
 
 def name_evidence(rule: Rule, column: str) -> NameEvidence:
@@ -117,6 +133,20 @@ def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Score
 
     if rule.weak and not (names.supports or (context_column is not None and names.negative is None)):
         return None  # weak shapes count only with a column name or a table context that backs them
+    if rule.matcher is not None and seen.details.get(SINGLE_WORD, 0) >= seen.match_count and not names.supports:
+        return None  # lone words (Salo, Jun, Line) carry a column only where its header says what they are
+    if rule.validator is not None and not names.supports:
+        unbacked = sum(seen.details.get(label, 0) for label in VALIDATORS[rule.validator].name_backed)
+        if unbacked and unbacked >= seen.match_count:
+            return None  # valid only in a plan the header must name (a US number without +1)
+    checked = seen.confirmed + seen.rejected
+    if (
+        rule.validator is not None
+        and checked >= COINCIDENCE_CHECKED
+        and seen.confirmed < COINCIDENCE_SHARE * checked
+        and not names.supports
+    ):
+        return None  # one shape throughout, and only a fraction of it validates: coincidence
     value_score = _value_score(rule, seen)
     reasons.extend(_value_reasons(rule, seen, stats.values))
     if rule.weak and context_column is not None and not names.supports:
@@ -130,7 +160,34 @@ def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Score
             return None  # the column name says it holds something else (tuotenimi, yrityksen nimi, laskunumero)
         score = value_score * EXCLUDED_FACTOR
         reasons.append(f"name '{stats.name}' ~ {names.negative}, not personal: score lowered")
+    level, why = _share_level(rule, seen, stats.values, names.supports)
+    if score > _CAPS[level]:
+        score = _CAPS[level]
+        reasons.append(f"at most {level}: {why}")
     return _Scored(rule, score, seen.match_count, reasons, seen.samples)
+
+
+def _share_level(rule: Rule, seen: RuleStats, values: int, named: bool) -> tuple[str, str]:
+    """The highest confidence the share of matching values allows, and why (for the reasons)."""
+    if rule.validator is not None and VALIDATORS[rule.validator].checksum and seen.confirmed:
+        return "high", "check digits confirm the values"
+    checked = seen.confirmed + seen.rejected
+    if rule.validator is not None and checked >= COINCIDENCE_CHECKED and seen.confirmed < COINCIDENCE_SHARE * checked:
+        return "low", f"only {seen.confirmed}/{checked} look-alikes validate"
+    share = seen.match_count / values if values else 0.0
+    levels = list(CONFIDENCE_LEVELS)
+    if seen.distinct < MIN_DISTINCT:
+        level, why = "low", f"{seen.distinct} distinct matching value{'' if seen.distinct == 1 else 's'}"
+    elif share >= SHARE_FOR_HIGH:
+        return "high", ""
+    elif share >= SHARE_FOR_MEDIUM:
+        level, why = "medium", f"{share:.0%} of the values match"
+    else:
+        level, why = "low", f"{share:.0%} of the values match"
+    if named:
+        level = levels[min(levels.index(level) + 1, len(levels) - 1)]
+        why += " (the column name backs it)"
+    return level, why
 
 
 def _value_score(rule: Rule, seen: RuleStats) -> float:

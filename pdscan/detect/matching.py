@@ -14,6 +14,9 @@ import pyarrow as pa
 
 from pdscan import options as defaults
 
+# The detail label a matcher's lone-word matches are counted under (RuleStats.details).
+SINGLE_WORD = "one-word values"
+
 
 @dataclass(frozen=True)
 class MatchContext:
@@ -26,10 +29,16 @@ class MatcherResult:
     index: np.ndarray  # indices of the distinct values that hold the entity
     full: np.ndarray  # per accepted value: True when the whole value is the entity (a name column, not a text)
     found: list[str]  # the matched text in the first accepted values, for samples (the engine masks them)
+    # Per accepted value: True when it is one lone word (Liisa, Salo): weak alone, a column of them counts only
+    # where its header backs the rule (a column of month names or codes is not a column of first names).
+    single: np.ndarray | None = None
+
+    def single_words(self) -> np.ndarray:
+        return self.single if self.single is not None else np.zeros(len(self.index), dtype=bool)
 
     @classmethod
     def empty(cls) -> MatcherResult:
-        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), [])
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), [], np.zeros(0, dtype=bool))
 
 
 @dataclass(frozen=True)
@@ -41,5 +50,6 @@ class Matcher:
 def union(first: MatcherResult, second: MatcherResult) -> MatcherResult:
     index = np.concatenate([first.index, second.index])
     full = np.concatenate([first.full, second.full])
+    single = np.concatenate([first.single_words(), second.single_words()])
     order = np.argsort(index, kind="stable")
-    return MatcherResult(index[order], full[order], first.found + second.found)
+    return MatcherResult(index[order], full[order], first.found + second.found, single[order])

@@ -186,11 +186,13 @@ def match_person_names(values: pa.Array, max_samples: int) -> MatcherResult:
     full = np.zeros(n, dtype=bool)
     found: dict[int, str] = {}
     shaped = pc.match_substring_regex(values, pattern=NAME_SHAPE).to_numpy(zero_copy_only=False)
+    single = np.zeros(n, dtype=bool)
     shaped_idx = np.flatnonzero(shaped)
     if shaped_idx.size:
-        ok = _names_by_lexicon(values.take(pa.array(shaped_idx)), lex)
+        ok, lone = _names_by_lexicon(values.take(pa.array(shaped_idx)), lex)
         accepted[shaped_idx[ok]] = True
         full[shaped_idx[ok]] = True
+        single[shaped_idx[ok & lone]] = True
         for i in shaped_idx[ok][:max_samples].tolist():
             found[i] = values[i].as_py()
     text_idx = np.flatnonzero(
@@ -204,12 +206,15 @@ def match_person_names(values: pa.Array, max_samples: int) -> MatcherResult:
                 found[i] = mention
     index = np.flatnonzero(accepted)
     order = [i for i in index.tolist() if i in found][:max_samples]
-    return MatcherResult(index=index, full=full[index], found=[found[i] for i in order])
+    return MatcherResult(index=index, full=full[index], found=[found[i] for i in order], single=single[index])
 
 
-def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> np.ndarray:
-    """For name-shaped values: True where the tokens are names by the lexicon (vectorised over the column)."""
+def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
+    """For name-shaped values: True where the tokens are names by the lexicon (vectorised over the column), and
+    which of them are a lone word."""
     sets = lex.arrays
+    # One-word values in capitals are codes and place names as registers print them (HELSINKI, KOK), not names.
+    capitals = np.asarray(pc.equal(values, pc.utf8_upper(values)).to_numpy(zero_copy_only=False))
     tokens = pc.split_pattern_regex(pc.utf8_lower(values), pattern="[ ,-]+")
     flat = pc.list_flatten(tokens)
     parents = pc.list_parent_indices(tokens).to_numpy()
@@ -228,12 +233,12 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> np.ndarray:
     strong = per_value(pc.and_(is_known, pc.invert(member("ambiguous"))))
     strong_first = per_value(member("common_first"))
     company = per_value(member("company"))
-    single = (total == 1) & (strong == 1)
+    single = (total == 1) & (strong == 1) & ~capitals
     all_known = (total >= 2) & (known == total) & (strong >= 1)
     # One unknown token beside a well-known first name: a surname the lexicon lacks (Matti Meikäläinen).
     one_unknown = (total == 2) & (known == 1) & (strong_first == 1)
     long_name = (total >= 3) & (known >= total - 1) & (strong >= 2)
-    return np.asarray((company == 0) & (single | all_known | one_unknown | long_name))
+    return np.asarray((company == 0) & (single | all_known | one_unknown | long_name)), np.asarray(total == 1)
 
 
 def _mention(text: str, lex: Lexicon) -> str | None:
@@ -278,7 +283,7 @@ def person_spans(text: str) -> list[tuple[int, int]]:
     """Where ``text`` holds person names: all of it for a name-shaped value, else the mentions in it."""
     value = text.strip()
     if value and _shape().fullmatch(value):
-        if bool(_names_by_lexicon(pa.array([value], pa.string()), lexicon())[0]):
+        if bool(_names_by_lexicon(pa.array([value], pa.string()), lexicon())[0][0]):
             start = text.index(value)
             return [(start, start + len(value))]
         return []

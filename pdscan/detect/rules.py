@@ -53,11 +53,15 @@ _VALUE_KEYS = {
     "precision",
     "weak",
     "owns_shape",
+    "veto",
+    "proper_nouns",
 }
 _COLUMN_KEYS = {"names", "exclude"}
 _CONTEXT_KEYS = {"columns", "words"}
 # Letters of the Latin-1 range, written so that Python's re and Arrow's RE2 read them the same way.
 LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
 _EXAMPLE_KEYS = {"match", "no_match", "column_match", "column_no_match"}
 
 
@@ -99,6 +103,9 @@ class Rule:
     # not a phone number): rejected candidates still keep lower-priority rules off their characters.
     owns_shape: bool = False
     matcher: str | None = None  # a registered matcher (pdscan.detect.matchers) instead of a pattern, e.g. person names
+    # Words that make a value the name of something else (Allergiasairaala, Eliel Saarisen tie, Robert Gordon
+    # University): a value holding one, as a word or as the tail of a compound, does not count for this rule.
+    veto_text: str | None = None
     categories: tuple[str, ...] = ()  # data category keys (rules/taxonomy) that declarations are matched against
     kinds: frozenset[str] = frozenset(COLUMN_KINDS) - {"binary"}  # column kinds the rule applies to
     # Column-name channel.
@@ -235,9 +242,14 @@ def parse_rule(text: str, path: str) -> Rule:
     if matcher is not None and matcher not in MATCHERS:
         raise RuleError(path, "value.matcher", f"unknown matcher '{matcher}'; known: {sorted(MATCHERS)}")
     ascii_only = True
+    proper_nouns = value.get("proper_nouns", True)
+    if not isinstance(proper_nouns, bool):
+        raise RuleError(path, "value.proper_nouns", "true or false")
+    if not proper_nouns and not vocabulary:
+        raise RuleError(path, "value.proper_nouns", "applies to a vocabulary")
     if vocabulary:
-        pattern_text = vocabulary_pattern(vocabulary)
-        ignore_case = True
+        pattern_text = vocabulary_pattern(vocabulary, proper_nouns)
+        ignore_case = proper_nouns  # without proper nouns the case of the first letter decides
         ascii_only = False  # vocabulary words hold ä and ö, which must fold case in Python's re too
     pattern = _compile(path, pattern_text, ignore_case, ascii_only) if pattern_text is not None else None
     prefilter = value.get("prefilter")
@@ -251,6 +263,11 @@ def parse_rule(text: str, path: str) -> Rule:
         raise RuleError(path, "value.precision", "a number between 0 and 1 (exclusive)")
     if pattern is None and (validator or prefilter):
         raise RuleError(path, "value.pattern", "required when a validator or prefilter is given")
+
+    veto = _str_list(path, value, "veto", "value.")
+    veto_text = veto_pattern(veto) if veto else None
+    if veto_text is not None:
+        _compile(path, veto_text, False, ascii_only=False)
 
     names = _str_list(path, column, "names", "column.")
     exclude = _str_list(path, column, "exclude", "column.")
@@ -286,6 +303,7 @@ def parse_rule(text: str, path: str) -> Rule:
         weak=bool(value.get("weak", False)),
         owns_shape=bool(value.get("owns_shape", False)),
         matcher=matcher,
+        veto_text=veto_text,
         categories=tuple(categories),
         kinds=frozenset(kinds_list),
         names=Vocabulary.of(names),
@@ -297,15 +315,61 @@ def parse_rule(text: str, path: str) -> Rule:
     )
 
 
-def vocabulary_pattern(words: Sequence[str]) -> str:
+def vocabulary_pattern(words: Sequence[str], proper_nouns: bool = True) -> str:
     """One alternation for a vocabulary. ``*`` at either end of a word stands for more letters, so ``*allergi*``
-    finds ``pähkinäallergia`` and ``allergiat``; a word never matches inside a longer word otherwise."""
-    letters = f"[{LETTER}]*"
+    finds ``pähkinäallergia`` and ``allergiat``; a word never matches inside a longer word, nor inside an
+    identifier (``cancer_registry``, ``diabetes2024``) otherwise.
+
+    ``proper_nouns=False``: the words are common nouns that say something about a person (a diagnosis, a diet);
+    capitalised, they count only where the value starts, and no capitalised word may follow them, so the names of
+    institutions (Institute of Cancer Research, Cancer Research UK) do not count. Matching is case-sensitive then.
+    """
+    boundary = f"[^{LETTER}_0-9]"
+    if proper_nouns:
+        letters = f"[{LETTER}]*"
+        parts = [_vocabulary_word(word, letters) for word in _by_length(words)]
+        return f"(?:^|{boundary})(?P<v>{'|'.join(parts)})(?:$|{boundary})"
+    lower = f"[{_LOWER}]*"
+    common = [_vocabulary_word(word.lower(), lower) for word in _by_length(words)]
+    # ^ inside the group: a capitalised form counts only where the value starts (the prefix matched nothing).
+    capitalised = ["^" + _capitalised(word, lower) for word in _by_length(words)]
+    # No capitalised word may follow: Cancer Research UK, Diabetes Society are names, not a person's health.
+    after = f"(?:$|[^{LETTER}_0-9 ]| +[^{_UPPER} ])"
+    return f"(?:^|{boundary})(?P<v>{'|'.join(common + capitalised)}){after}"
+
+
+def veto_pattern(words: Sequence[str]) -> str:
+    """Words as whole words, and (four letters or more) as the tail of a compound: ``sairaala`` vetoes
+    ``Allergiasairaala``, ``tie`` only ``Eliel Saarisen tie``. Case-sensitive: Finnish street and park words are
+    written in lower case (``Sibeliuksen puisto``), so a capitalised surname (``Matti Puisto``) is not vetoed."""
+    tails = [re.escape(w) for w in _by_length(words) if len(w) >= 4]
+    whole = [re.escape(w) for w in _by_length(words) if len(w) < 4]
     parts = []
-    for word in sorted(set(words), key=lambda w: (-len(w), w)):
-        core = re.escape(word.strip("*")).replace("\\ ", " ")
-        parts.append((letters if word.startswith("*") else "") + core + (letters if word.endswith("*") else ""))
-    return f"(?:^|[^{LETTER}])(?P<v>{'|'.join(parts)})(?:$|[^{LETTER}])"
+    if whole:
+        parts.append(f"(?:^|[^{LETTER}])(?:{'|'.join(whole)})")
+    if tails:
+        parts.append(f"(?:{'|'.join(tails)})")
+    return f"(?:{'|'.join(parts)})(?:$|[^{LETTER}])"
+
+
+def _by_length(words: Sequence[str]) -> list[str]:
+    return sorted(set(words), key=lambda w: (-len(w), w))
+
+
+def _vocabulary_word(word: str, letters: str) -> str:
+    core = re.escape(word.strip("*")).replace("\\ ", " ")
+    return (letters if word.startswith("*") else "") + core + (letters if word.endswith("*") else "")
+
+
+def _capitalised(word: str, letters: str) -> str:
+    """``*allergi*`` -> Allergi... or a capitalised compound ending in it (Pähkinäallergia)."""
+    core = word.strip("*").lower()
+    head = re.escape(core[0].upper()) + re.escape(core[1:]).replace("\\ ", " ")
+    tail = letters if word.endswith("*") else ""
+    if word.startswith("*"):
+        inner = re.escape(core).replace("\\ ", " ")
+        return f"(?:{head}|[{_UPPER}]{letters}{inner}){tail}"
+    return head + tail
 
 
 def _compile(path: str, text: Any, ignore_case: bool, ascii_only: bool = True) -> re.Pattern[str]:

@@ -23,6 +23,9 @@ class RuleStats:
     confirmed: int = 0  # values whose match a validator confirmed
     rejected: int = 0  # values that had the pattern's shape but every candidate failed its validator
     details: dict[str, int] = field(default_factory=dict)  # validator labels, e.g. temporary identity code
+    # Distinct values with an accepted match. Merged as the maximum over batches: a lower bound of the column's
+    # distinct matches, exact for a sampled table (one batch), and associative like every other field.
+    distinct: int = 0
     samples: tuple[str, ...] = ()  # masked unless DetectOptions.show_data
     # Working state of one batch (not merged): distinct values accepted by the column-wide path.
     sample_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False, compare=False)
@@ -37,6 +40,7 @@ class RuleStats:
             confirmed=self.confirmed + other.confirmed,
             rejected=self.rejected + other.rejected,
             details=details,
+            distinct=max(self.distinct, other.distinct),
             samples=_merge_samples(self.samples, other.samples, max_samples),
         )
 

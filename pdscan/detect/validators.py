@@ -164,13 +164,30 @@ def _finnish_nsn(candidate: str) -> str | None:
     return None
 
 
+# Finnish numbers are written with the area or operator code as their first group (09, 040, 0400, 050): a first
+# group of five or more digits followed by more (04401-5112, a US ZIP+4 code) is not a phone number written by hand.
+_LONG_FIRST_GROUP = re.compile(r"^\(?0\d{4,}[ ./)-]")
+# North American numbers written without +1 (202-224-3441): valid in that plan, but a column of them is phone
+# numbers only where its header says so (order and case numbers take the same shape).
+_NANP = re.compile(r"^\(?[2-9]\d{2}\)?[ .-]?[2-9]\d{2}[ .-]\d{4}$")
+NATIONAL_ELSEWHERE = "number without its country code (+1)"
+
+
 def phone_number(candidate: str) -> Verdict:
+    if _LONG_FIRST_GROUP.match(candidate.strip()):
+        return REJECT
     nsn = _finnish_nsn(candidate)
     if nsn is not None:
         for general, descs in _REGIONS_358:
             if general.fullmatch(nsn) and any(len(nsn) in lengths and p.fullmatch(nsn) for p, lengths in descs):
                 return CONFIRM
         return REJECT
+    if _NANP.match(candidate.strip()):
+        try:
+            us = phonenumbers.parse(candidate, "US")
+        except phonenumbers.NumberParseException:
+            return REJECT
+        return Verdict(Outcome.UNKNOWN, NATIONAL_ELSEWHERE) if phonenumbers.is_valid_number(us) else REJECT
     try:
         number = phonenumbers.parse(candidate, "FI")
     except phonenumbers.NumberParseException:
@@ -250,6 +267,7 @@ def date_of_birth(candidate: str) -> Verdict:
 # The same checks over a whole Arrow array of candidates at once (numpy and Arrow kernels, no Python per value).
 # Each must agree with its scalar form; tests/test_validators.py proves it on random input.
 REJECT_CODE, UNKNOWN_CODE, CONFIRM_CODE = -1, 0, 1
+_CODES = {Outcome.CONFIRM: CONFIRM_CODE, Outcome.UNKNOWN: UNKNOWN_CODE, Outcome.REJECT: REJECT_CODE}
 
 
 @dataclass
@@ -355,16 +373,19 @@ def _phone_number_many(values: pa.Array) -> Outcomes:
             )
             typed |= np.asarray(hit.to_numpy(zero_copy_only=False))
         valid |= fits & typed
+    grouped_wrong = pc.match_substring_regex(pc.utf8_trim_whitespace(values), pattern=_LONG_FIRST_GROUP.pattern)
+    valid &= ~np.asarray(grouped_wrong.to_numpy(zero_copy_only=False))
     codes = np.where(valid, CONFIRM_CODE, REJECT_CODE).astype(np.int8)
     details: dict[str, np.ndarray] = {}
     foreign = np.flatnonzero(~finnish)
     if foreign.size:  # numbers of other countries: the full libphonenumber parse, one by one (rare)
-        international = np.zeros(len(values), dtype=bool)
+        labels = {label: np.zeros(len(values), dtype=bool) for label in ("international number", NATIONAL_ELSEWHERE)}
         for i, text in zip(foreign.tolist(), values.take(pa.array(foreign)).to_pylist(), strict=True):
             verdict = phone_number(text)
-            codes[i] = CONFIRM_CODE if verdict.outcome is Outcome.CONFIRM else REJECT_CODE
-            international[i] = verdict.detail is not None
-        details["international number"] = international
+            codes[i] = _CODES[verdict.outcome]
+            if verdict.detail in labels:
+                labels[verdict.detail][i] = True
+        details.update(labels)
     return Outcomes(codes, details)
 
 
@@ -379,7 +400,7 @@ def _one_by_one(one: Callable[[str], Verdict]) -> Callable[[pa.Array], Outcomes]
         details: dict[str, list[int]] = {}
         for i, text in enumerate(values.to_pylist()):
             verdict = one(text)
-            codes[i] = {Outcome.CONFIRM: CONFIRM_CODE, Outcome.UNKNOWN: UNKNOWN_CODE}.get(verdict.outcome, REJECT_CODE)
+            codes[i] = _CODES[verdict.outcome]
             if verdict.detail and verdict.outcome is not Outcome.REJECT:
                 details.setdefault(verdict.detail, []).append(i)
         masks = {}
@@ -397,6 +418,11 @@ class Validator:
     one: Callable[[str], Verdict]  # one candidate
     label: str  # how a finding's reasons name the check
     column: Callable[[pa.Array], Outcomes] | None = None  # all candidates of a column at once
+    # A check digit proves a confirmed value (HETU, IBAN, Luhn): one such value in a notes column is real. A plan
+    # check (phone numbers) or a format check (IP addresses, dates) also passes coincidences.
+    checksum: bool = False
+    # Detail labels of values that count only where the column name backs the rule (a US number without +1).
+    name_backed: tuple[str, ...] = ()
 
     def many(self, values: pa.Array) -> Outcomes:
         return (self.column or _one_by_one(self.one))(values)
@@ -404,12 +430,14 @@ class Validator:
 
 # The one registry of validators: rules name them in value.validator.
 VALIDATORS: dict[str, Validator] = {
-    "fi_hetu": Validator(fi_hetu, "checksum mod 31 + date", _fi_hetu_many),
-    "fi_business_id": Validator(fi_business_id, "checksum mod 11", _fi_business_id_many),
-    "iban": Validator(iban, "checksum mod 97"),
-    "luhn": Validator(luhn, "Luhn checksum"),
-    "payment_card": Validator(payment_card, "Luhn + card scheme", _payment_card_many),
-    "phone_number": Validator(phone_number, "libphonenumber plan", _phone_number_many),
+    "fi_hetu": Validator(fi_hetu, "checksum mod 31 + date", _fi_hetu_many, checksum=True),
+    "fi_business_id": Validator(fi_business_id, "checksum mod 11", _fi_business_id_many, checksum=True),
+    "iban": Validator(iban, "checksum mod 97", checksum=True),
+    "luhn": Validator(luhn, "Luhn checksum", checksum=True),
+    "payment_card": Validator(payment_card, "Luhn + card scheme", _payment_card_many, checksum=True),
+    "phone_number": Validator(
+        phone_number, "libphonenumber plan", _phone_number_many, name_backed=(NATIONAL_ELSEWHERE,)
+    ),
     "ip_address": Validator(ip_address, "valid IP address"),
     "date_of_birth": Validator(date_of_birth, "existing past date"),
 }

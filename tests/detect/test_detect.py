@@ -121,8 +121,12 @@ def _finding(column: str, values: list[str | None]) -> list[tuple[str, str]]:
 def test_confidence_from_values_and_name() -> None:
     emails = [f"user{i}@example.fi" for i in range(50)]
     assert _finding("Sähköposti", emails) == [("EMAIL_ADDRESS", "high")]
-    assert _finding("x", ["040 123 4567"]) == [("PHONE_NUMBER", "medium")]
-    assert _finding("puhelin", ["040 123 4567"]) == [("PHONE_NUMBER", "high")]
+    # One value is one value: low, unless the column name backs it (one level up).
+    assert _finding("x", ["040 123 4567"]) == [("PHONE_NUMBER", "low")]
+    assert _finding("puhelin", ["040 123 4567"]) == [("PHONE_NUMBER", "medium")]
+    phones = [f"040 123 45{i:02d}" for i in range(20)]
+    assert _finding("x", phones) == [("PHONE_NUMBER", "high")]
+    assert _finding("puhelin", phones) == [("PHONE_NUMBER", "high")]
     # A column named like a phone column with no phone numbers in it is a low-confidence hint.
     assert _finding("puhelin", ["ei ole", "-"]) == [("PHONE_NUMBER", "low")]
     assert _finding("email", [None, None]) == [("EMAIL_ADDRESS", "low")]
@@ -140,3 +144,75 @@ def test_many_checksum_failures_lower_the_confidence() -> None:
     assert not hetu or hetu[0].confidence == "low"
     if hetu:
         assert any("look-alikes rejected" in r for r in hetu[0].reasons)
+
+
+def test_confidence_follows_the_share_of_matching_values() -> None:
+    # Fifteen surnames in a thousand notes: a coincidence of words, not a column of names.
+    notes = [f"Tilaus {i} toimitettu ajallaan" for i in range(985)]
+    names = [f"Matti Virtanen {i}" for i in range(15)]
+    mixed = _finding("kommentti", notes + [f"Yhteyshenkilö Matti Virtanen, tilaus {i}" for i in range(15)])
+    assert mixed == [("PERSON", "low")]
+    assert _finding("kommentti", notes[:60] + [f"Soitti Matti Virtanen asiasta {i}" for i in range(40)]) == [
+        ("PERSON", "medium")
+    ]
+    assert names and _finding(
+        "x",
+        [
+            f"{f} {s}"
+            for f, s in zip(["Matti", "Anna", "Pekka"] * 10, ["Virtanen", "Korhonen", "Laine"] * 10, strict=True)
+        ],
+    ) == [("PERSON", "high")]
+    # A check digit proves one HETU in a hundred notes.
+    hetu_notes = [f"Asiakas soitti {i}" for i in range(99)] + ["Asiakkaan henkilötunnus 131052-308T"]
+    assert ("FI_PERSONAL_IDENTITY_CODE", "high") in _finding("muistiinpano", hetu_notes)
+
+
+def test_one_shape_where_few_validate_is_coincidence() -> None:
+    batch_codes = [f"{n}-{n % 7}" for n in range(4_620_710, 4_620_740)]  # a code shape, some valid Luhn by chance
+    assert not any(e == "CREDIT_CARD" for e, _ in _finding("koodi", batch_codes))
+    assert _finding("batch", [f"0462{n:03d}/8" for n in range(71, 86)]) == []  # not phones cut out of codes
+    zips = _finding("zip", ["04401-5112", "02134-1420", "10001-2310", "94105-1804", "60614-3302"])
+    assert not any(e == "PHONE_NUMBER" for e, _ in zips)  # US ZIP+4 codes, not Finnish mobiles
+
+
+def test_lone_words_need_a_header_that_says_names() -> None:
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] * 2
+    assert _finding("Month", months) == []
+    first_names = ["Matti", "Anna", "Jussi", "Liisa", "Pekka", "Sari", "Juha", "Tiina", "Mikko", "Päivi"]
+    assert _finding("x", first_names) == []
+    assert _finding("etunimi", first_names) == [("PERSON", "high")]
+    assert _finding("kunta", ["HELSINKI", "ESPOO", "VANTAA", "TURKU", "SALO", "PORI", "KEMI", "RAAHE"]) == []
+    assert _finding("Sex", ["M", "F", "F", "M", "M", "F"] * 4) == []
+
+
+def test_names_of_places_and_institutions_are_not_persons() -> None:
+    places = [
+        "Eliel Saarisen tie",
+        "Aleksis Kiven katu",
+        "Sibeliuksen puisto",
+        "Jarkko Nieminen Areena",
+        "Robert Gordon University",
+        "Paavo Nurmen stadion",
+        "Tove Janssonin puisto",
+        "Urho Kekkosen katu",
+    ]
+    assert _finding("kohde", places) == []
+    people = ["Matti Puisto", "Anna Talo", "Pekka Torni", "Liisa Satama", "Jussi Halli", "Sari Laine"]
+    assert _finding("x", people) == [("PERSON", "high")]
+    assert _finding("stop_name", ["Kamppi", "Eliel Saarisen tie", "Mannerheimintie", "Lasipalatsi"] * 3) == []
+
+
+def test_health_words_in_names_of_institutions_are_not_health_data() -> None:
+    institutions = [
+        "Allergiasairaala",
+        "Institute of Cancer Research",
+        "Cancer Research UK",
+        "Diabetesliitto",
+        "Syöpäsäätiö",
+        "Mielenterveystalo",
+        "cancer_registry",
+        "diabetes_stats",
+    ]
+    assert _finding("laitos", institutions) == []
+    about_people = ["Asiakkaalla pähkinäallergia", "keliakia", "Diabetes tyyppi 1", "sairauslomalla viikon"] * 3
+    assert _finding("lisätiedot", about_people) == [("HEALTH_DATA", "high")]
