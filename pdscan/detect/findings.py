@@ -156,7 +156,7 @@ def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Score
         score = 1 - (1 - value_score) * (1 - NAME_WEIGHT)
         reasons.append(f"name '{stats.name}' ~ {names.positive}")
     elif names.negative is not None:
-        if rule.validator is None or seen.confirmed < stats.values / 2:
+        if rule.validator is None or not VALIDATORS[rule.validator].checksum or seen.confirmed < stats.values / 2:
             return None  # the column name says it holds something else (tuotenimi, yrityksen nimi, laskunumero)
         score = value_score * EXCLUDED_FACTOR
         reasons.append(f"name '{stats.name}' ~ {names.negative}, not personal: score lowered")
@@ -165,6 +165,14 @@ def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Score
         score = _CAPS[level]
         reasons.append(f"at most {level}: {why}")
     return _Scored(rule, score, seen.match_count, reasons, seen.samples)
+
+
+def with_table_context(found: list[Finding], rules: RuleSet) -> list[Finding]:
+    """A table's findings without its quasi-identifiers (postal codes) when nothing else personal is in it."""
+    quasi = {r.entity for r in rules if r.quasi_identifier}
+    if not quasi or any(f.entity not in quasi for f in found):
+        return found
+    return []
 
 
 def _share_level(rule: Rule, seen: RuleStats, values: int, named: bool) -> tuple[str, str]:

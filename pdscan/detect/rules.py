@@ -42,6 +42,7 @@ _TOP_KEYS = {
     "context",
     "mask",
     "examples",
+    "quasi_identifier",
 }
 _VALUE_KEYS = {
     "pattern",
@@ -117,6 +118,9 @@ class Rule:
     context_words: tuple[str, ...] = ()
     mask: str = "generic"
     examples: Examples = field(default_factory=Examples)
+    # Personal only next to people: a table of postal code areas is reference data. Such a finding is kept only
+    # when its table holds another entity that is not a quasi-identifier.
+    quasi_identifier: bool = False
 
     def name_evidence(self, column: str) -> NameEvidence:
         return NameEvidence(self.names.match(column), self.exclude.match(column))
@@ -301,6 +305,7 @@ def parse_rule(text: str, path: str) -> Rule:
         validator=validator,
         precision=float(precision),
         weak=bool(value.get("weak", False)),
+        quasi_identifier=bool(data.get("quasi_identifier", False)),
         owns_shape=bool(value.get("owns_shape", False)),
         matcher=matcher,
         veto_text=veto_text,

@@ -21,7 +21,7 @@ from pdscan.compliance.declaration import Declaration, load_declaration
 from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.core import DetectOptions, detect_batch
 from pdscan.detect.dates import date_columns
-from pdscan.detect.findings import column_findings
+from pdscan.detect.findings import column_findings, with_table_context
 from pdscan.detect.ner import load as load_ner
 from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.detect.stats import ColumnStats, merge_stats
@@ -261,6 +261,7 @@ def table_findings(
     names = list(stats)
     for column in stats.values():
         found.extend(column_findings(info.source, info.location, column, rules, min_confidence, names))
+    found = with_table_context(found, rules)
     personal = {f.location.column for f in found}
     # A date that is personal data itself (a date of birth) says nothing about how old the row is.
     info.dates = [
