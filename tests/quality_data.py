@@ -252,6 +252,14 @@ def quality_summary() -> list[str]:
         lines.append("column-level detection on the labelled benchmark (precision / recall, TP FP FN):")
         for entity, (p, r, tp, fp, fn) in REPORT["columns"].items():
             lines.append(f"  {entity:<28} P {p:.3f}  R {r:.3f}   {tp:>3} {fp:>3} {fn:>3}")
+    if "realworld" in REPORT:
+        lines.append("hand-labelled real-world columns (tests/data/realworld_columns.yaml; P / R, TP FP FN):")
+        for entity, (p, r, tp, fp, fn) in REPORT["realworld"].items():
+            lines.append(f"  {entity:<28} P {p:.3f}  R {r:.3f}   {tp:>3} {fp:>3} {fn:>3}")
+    if "vectors" in REPORT:
+        lines.append("other projects' test vectors (valid found / invalid accepted as a whole value):")
+        for entity, score in sorted(REPORT["vectors"].items()):
+            lines.append(f"  {entity:<28} {score.found}/{score.valid} found, {score.accepted}/{score.invalid} accepted")
     if "text" in REPORT:
         lines.append("cell-level recall in free text (planted mentions found):")
         for entity, (recall, _, _) in REPORT["text"].items():
