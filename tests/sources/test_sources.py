@@ -133,6 +133,20 @@ def test_headerless_csv_gets_numbered_columns(tmp_path: Path) -> None:
     assert "no header row: columns are numbered" in tables[0].info.notes
 
 
+def test_headerless_csv_of_names_and_phones_keeps_its_first_row(tmp_path: Path) -> None:
+    # No email in the first row, and not only numbers: a phone number or a HETU still says it is data. Read as a
+    # header, it would lose the row and put a person's name into every report as a column name.
+    path = tmp_path / "export.csv"
+    path.write_text("Matti Virtanen;040 123 4567;Helsinki\nLiisa Laine;050 987 6543;Espoo\n", encoding="utf-8")
+    tables, _, data = read(path)
+    assert only(data)["column_1"] == ["Matti Virtanen", "Liisa Laine"]
+    assert "no header row: columns are numbered" in tables[0].info.notes
+    # A header with years stays a header.
+    years = tmp_path / "vuodet.csv"
+    years.write_text("Kunta;2019;2020\nHelsinki;12;14\n", encoding="utf-8")
+    assert list(only(read(years)[2])) == ["Kunta", "2019", "2020"]
+
+
 def test_single_column_csv(tmp_path: Path) -> None:
     path = tmp_path / "emails.csv"
     path.write_text("email\na@example.fi\nb@example.fi\n", encoding="utf-8")
@@ -225,6 +239,46 @@ def test_excel_every_sheet_and_header_below_a_title(tmp_path: Path) -> None:
     assert customers["Aktiivinen"] == ["true", "false"]
     assert "header found on row 3" in tables[0].info.notes
     assert data[(str(path), "Tilaukset", None)] == {"Tilausnumero": ["2024000123"], "Tuote": ["Kahvinkeitin"]}
+
+
+def test_excel_header_with_years_as_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "talous.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Talous"
+    sheet.append(["Tili", 2019, 2020, 2021])
+    sheet.append(["Myynti", 1200.5, 1300, 1400])
+    sheet.append(["Palkat", 800, 850, 900])
+    book.save(path)
+    tables, _, data = read(path)
+    assert list(data[(str(path), "Talous", None)]) == ["Tili", "2019", "2020", "2021"]
+    assert data[(str(path), "Talous", None)]["Tili"] == ["Myynti", "Palkat"]
+    assert not any("no header row" in n for n in tables[0].info.notes)
+
+
+def test_excel_two_header_rows_are_joined(tmp_path: Path) -> None:
+    path = tmp_path / "asiakkaat.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Asiakkaat"
+    sheet.append(["Asiakas", None, "Yhteystiedot", None])
+    sheet.append(["Etunimi", "Sukunimi", "Sähköposti", "Puhelin"])
+    sheet.append(["Matti", "Virtanen", "matti@example.fi", "040 123 4567"])
+    sheet.append(["Liisa", "Laine", "liisa@example.fi", "050 987 6543"])
+    book.save(path)
+    tables, _, data = read(path)
+    columns = data[(str(path), "Asiakkaat", None)]
+    assert list(columns) == ["Asiakas Etunimi", "Asiakas Sukunimi", "Yhteystiedot Sähköposti", "Yhteystiedot Puhelin"]
+    assert columns["Asiakas Etunimi"] == ["Matti", "Liisa"]
+    assert any("two header rows" in n for n in tables[0].info.notes)
+    # One header row above rows of text (names and towns) is not a two-row header.
+    plain = tmp_path / "lista.xlsx"
+    book = Workbook()
+    book.active.append(["Nimi", "Kaupunki"])
+    book.active.append(["Matti Virtanen", "Helsinki"])
+    book.active.append(["Liisa Laine", "Espoo"])
+    book.save(plain)
+    assert next(iter(read(plain)[2].values()))["Nimi"] == ["Matti Virtanen", "Liisa Laine"]
 
 
 def test_ods_workbook(tmp_path: Path) -> None:

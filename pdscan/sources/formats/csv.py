@@ -28,6 +28,7 @@ DELIMITERS = (";", ",", "\t", "|")  # ';' first: the Finnish Excel default
 _SNIFF_LINES = 50
 _BYTES_PER_ROW = 256  # to turn --chunk-rows into Arrow's block size in bytes
 _NUMERIC = re.compile(r"^[\d\s+\-.,:/]+$")
+_DIGITS = re.compile(r"\d")
 _ARROW_SAFE = re.compile(r"Expected \d+ columns?, got \d+")
 
 
@@ -237,11 +238,12 @@ def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str | None:
 
 
 def looks_like_data(row: list[str]) -> bool:
-    """A first row that holds an email or only numbers is data, not a header."""
+    """A first row that holds an email, a value of five digits or more (a phone number, a HETU, a postal code, an
+    account) or only numbers is data, not a header: headers are words, at most with a year (Myynti 2023)."""
     cells = [c.strip() for c in row if c.strip()]
     if not cells:
         return False
-    return any("@" in c for c in cells) or all(_NUMERIC.match(c) for c in cells)
+    return any("@" in c or len(_DIGITS.findall(c)) >= 5 for c in cells) or all(_NUMERIC.match(c) for c in cells)
 
 
 def unique_names(header: list[str]) -> list[str]:

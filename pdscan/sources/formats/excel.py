@@ -89,9 +89,12 @@ class SheetTable(Table):
                 pending = head[filled[0] :]
                 self.info.notes.append("no header row: columns are named by their letters")
             else:
-                names = _names(head[at], first_column)
+                groups = group_row(head, at)
+                names = _names(head[at], first_column, groups=head[groups] if groups is not None else None)
                 pending = head[at + 1 :]
-                if at:
+                if groups is not None:
+                    self.info.notes.append(f"two header rows ({groups + 1} and {at + 1}): names joined")
+                elif at:
                     self.info.notes.append(f"header found on row {at + 1}")
             self.info.columns = len(names)
             chunk: list[list[Any]] = []
@@ -149,18 +152,63 @@ def header_row(rows: list[list[Any]]) -> int | None:
 
 
 def _text_row(row: list[Any], need: int) -> bool:
+    """Header-like: text cells (and years, which spreadsheets store as numbers: Kunta, 2019, 2020), none of them
+    looking like data, at least one of them text."""
     cells = [c for c in row if _is_filled(c)]
+    texts = [c for c in cells if isinstance(c, str)]
     return (
         len(cells) >= need
-        and all(isinstance(c, str) for c in cells)
-        and not looks_like_data([c for c in cells if isinstance(c, str)])
+        and bool(texts)
+        and all(isinstance(c, str) or _is_year(c) for c in cells)
+        and not looks_like_data(texts)
     )
 
 
-def _names(header: list[Any], first_column: int) -> list[str]:
-    header = header[: _width(header)]
-    raw = [str(c) if _is_filled(c) else f"column_{_letter(first_column + i)}" for i, c in enumerate(header)]
+def _is_year(cell: Any) -> bool:
+    return (
+        isinstance(cell, int | float)
+        and not isinstance(cell, bool)
+        and float(cell).is_integer()
+        and 1900 <= cell <= 2100
+    )
+
+
+def group_row(rows: list[list[Any]], at: int) -> int | None:
+    """The row right above a header that labels groups of its columns (Asiakas | | Yhteystiedot above Etunimi |
+    Sukunimi | Sähköposti): text in two cells or more, fewer than the header fills. A one-cell title above the header
+    is a title, not a group row."""
+    above = at - 1
+    if above < 0 or not _filled(rows[above]):
+        return None
+    filled = sum(1 for c in rows[above] if _is_filled(c))
+    header = sum(1 for c in rows[at] if _is_filled(c))
+    if filled < 2 or filled >= header or not _text_row(rows[above], filled):
+        return None
+    return above
+
+
+def _names(header: list[Any], first_column: int, groups: list[Any] | None = None) -> list[str]:
+    """Column names from the header row; with a group row above it, each name is prefixed by its group (a merged
+    group cell covers the columns to its right until the next one)."""
+    width = max(_width(header), _width(groups) if groups else 0)
+    header = [*header[:width], *[None] * (width - len(header[:width]))]
+    prefixes: list[str] = []
+    current = ""
+    for i in range(width):
+        cell = groups[i] if groups is not None and i < len(groups) else None
+        if _is_filled(cell):
+            current = _header_text(cell)
+        prefixes.append(current)
+    raw = []
+    for i, cell in enumerate(header):
+        name = _header_text(cell) if _is_filled(cell) else ""
+        joined = " ".join(p for p in (prefixes[i], name) if p)
+        raw.append(joined or f"column_{_letter(first_column + i)}")
     return unique_names(raw)
+
+
+def _header_text(cell: Any) -> str:
+    return str(int(cell)) if _is_year(cell) else str(cell)
 
 
 def _letter(index: int) -> str:
