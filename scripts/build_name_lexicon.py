@@ -6,7 +6,9 @@ suomalaisten nimiaineistot", CC BY 4.0 (copies in ../shared/data/dvv-names/). Ru
     python scripts/build_name_lexicon.py ../shared/data/dvv-names
 
 Writes rules/lexicons/names.tsv (name, kind, holders) and rules/lexicons/name_ambiguous.txt (names that are also
-Finnish words or municipalities: they count for less). Only names borne by at least 10 people are kept.
+Finnish words, months, brands, municipalities, regions, districts or countries: they count for less). Only names
+borne by at least 10 people are kept; pdscan also counts names of fewer than 100 holders and one- or two-letter
+names as weak (pdscan/detect/names.py), so codes such as M, PA or Jun carry nothing alone.
 """
 
 from __future__ import annotations
@@ -45,6 +47,29 @@ ruusu saari sade salo satu sini sisko sulo suvi säde taimi talvi toivo tuuli t�
 vuori aarre ahti ainoa elo halme hovi huhta järvinen kaisla koivisto kumpu leppä louhi luoto nuppu oras paasi
 pakkanen pouta rahko riikka saima sampo sarja savu seppä soini sorsa tarmo tenho toive tuomi uljas unelma usvi
 valto vilja viljo virpi
+"""
+
+# Places that are also surnames or first names: regions (maakunnat), historical provinces, Helsinki, Espoo and
+# Vantaa districts, Swedish names of municipalities, countries in Finnish, and words (months, weekdays, brands).
+PLACES = """
+uusimaa varsinais-suomi satakunta kanta-häme pirkanmaa päijät-häme kymenlaakso etelä-karjala etelä-savo pohjois-savo
+pohjois-karjala keski-suomi etelä-pohjanmaa pohjanmaa keski-pohjanmaa pohjois-pohjanmaa kainuu lappi ahvenanmaa
+häme savo karjala pohjanmaa suomi lappi kainuu satakunta
+kamppi kallio töölö punavuori eira ullanlinna kruununhaka katajanokka hakaniemi sörnäinen vallila pasila käpylä
+oulunkylä malmi kontula vuosaari myllypuro herttoniemi kulosaari lauttasaari munkkiniemi pitäjänmäki haaga
+kannelmäki pakila tapiola otaniemi leppävaara matinkylä kivenlahti tikkurila myyrmäki hakunila korso martinlaakso
+vanda esbo åbo helsingfors grankulla kyrkslätt lovisa borgå ekenäs raseborg hangö jakobstad nykarleby vasa karleby
+kristinestad närpes tavastehus tammerfors uleåborg villmanstrand nyslott kotka fredrikshamn björneborg nystad
+saksa ruotsi norja tanska viro venäjä ranska espanja italia puola unkari kreikka turkki kiina japani intia
+brasilia kanada meksiko egypti kenia ghana irlanti islanti itävalta sveitsi belgia hollanti portugali latvia liettua
+"""
+WORDS_MORE = """
+tammikuu helmikuu maaliskuu huhtikuu toukokuu kesäkuu heinäkuu elokuu syyskuu lokakuu marraskuu joulukuu
+maanantai tiistai keskiviikko torstai perjantai lauantai sunnuntai
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
+jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+tesla neste lager line kone valio fazer nokia elisa telia alko atria finnair stockmann
 """
 
 
@@ -87,9 +112,9 @@ def main(source: Path) -> None:
     from faker.providers.address.fi_FI import Provider  # municipalities of Finland, as Faker lists them
 
     places = {c.lower() for c in Provider.cities}
-    ambiguous = sorted(set(WORDS.split()) | places)
+    ambiguous = sorted(set(WORDS.split()) | set(WORDS_MORE.split()) | set(PLACES.split()) | places)
     (OUT / "name_ambiguous.txt").write_text(
-        "# Names that are also Finnish words or municipalities: weak evidence on their own.\n"
+        "# Names that are also Finnish words, months, brands or places: weak evidence on their own.\n"
         + "\n".join(ambiguous)
         + "\n",
         encoding="utf-8",

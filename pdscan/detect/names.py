@@ -70,6 +70,10 @@ _VOWELS = "aeiouyäöå"
 _BACK = "aou"
 # Inflected forms are generated for names this common; rarer names are matched in their base form only.
 _INFLECT_MIN_HOLDERS = 500
+# Names borne by fewer people, and names of one or two letters, are weak like the ambiguous ones: among 35,000 names
+# of ten holders or more are codes and words (M, PA, Jun, Tesla, Lager); beside a strong name they still count.
+_STRONG_MIN_HOLDERS = 100
+_STRONG_MIN_LENGTH = 3
 
 
 @dataclass(frozen=True)
@@ -106,13 +110,18 @@ def lexicon() -> Lexicon:
     last: set[str] = set()
     common: list[str] = []
     common_first: set[str] = set()
+    strong: set[str] = set()  # names common as at least one kind (Esa, the first name, whatever else it is)
     with (directory / "names.tsv").open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
                 continue
             name, kind, holders = line.rstrip("\n").split("\t")
             (first if kind == "first" else last).add(name)
-            if int(holders) >= _INFLECT_MIN_HOLDERS:
+            count = int(holders)
+            # 0 holders: the international names the build script adds, common by choice.
+            if len(name) >= _STRONG_MIN_LENGTH and (count == 0 or count >= _STRONG_MIN_HOLDERS):
+                strong.add(name)
+            if count >= _INFLECT_MIN_HOLDERS:
                 common.append(name)
                 if kind == "first":
                     common_first.add(name)
@@ -121,6 +130,7 @@ def lexicon() -> Lexicon:
         for w in (directory / "name_ambiguous.txt").read_text(encoding="utf-8").splitlines()
         if w.strip() and not w.startswith("#")
     }
+    ambiguous |= (first | last) - strong
     lemma: dict[str, str] = {}
     for name in common:
         if name in ambiguous:

@@ -216,3 +216,12 @@ def test_health_words_in_names_of_institutions_are_not_health_data() -> None:
     assert _finding("laitos", institutions) == []
     about_people = ["Asiakkaalla pähkinäallergia", "keliakia", "Diabetes tyyppi 1", "sairauslomalla viikon"] * 3
     assert _finding("lisätiedot", about_people) == [("HEALTH_DATA", "high")]
+
+
+def test_short_rare_and_place_names_are_weak_alone_and_together() -> None:
+    codes = ["PA MI", "KA PA", "MI KA", "S C", "PA KA", "MI PA"] * 3
+    assert _finding("x", codes) == []
+    places = ["Suomi Saksa", "Lappi Uusimaa", "Kamppi Vanda", "Lovisa Suomi", "Saksa Lappi", "Uusimaa Kamppi"] * 2
+    assert _finding("x", places) == []
+    people = ["Matti Suomi", "Anna Lappi", "Pekka Saksa", "Liisa Uusimaa", "Jussi Kamppi", "Sari Neste"] * 2
+    assert _finding("x", people) == [("PERSON", "high")]
