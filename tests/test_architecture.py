@@ -90,6 +90,15 @@ def _cli_options() -> dict[str, list[str]]:
     return options
 
 
+def test_every_command_has_help_with_an_example() -> None:
+    from click.testing import CliRunner
+
+    for path, _command in _commands(main, []):
+        result = CliRunner().invoke(main, [*path, "--help"])
+        assert result.exit_code == 0
+        assert "Example" in result.output, f"'pdscan {' '.join(path)}' --help has no example"
+
+
 def test_every_command_is_in_the_readme() -> None:
     missing = [" ".join(p) for p, _ in _commands(main, []) if p and f"pdscan {' '.join(p)}" not in README]
     assert missing == []

@@ -237,20 +237,6 @@ def test_interrupt_reports_what_was_scanned(sample_dir: Path, monkeypatch: pytes
     assert "interrupted" in result.stderr
 
 
-def test_every_command_has_help_with_an_example() -> None:
-    def walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-        found = [(path, command)]
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                found.extend(walk(sub, [*path, name]))
-        return found
-
-    for path, _command in walk(main, []):
-        result = run(*path, "--help")
-        assert result.exit_code == 0
-        assert "Example" in result.stdout, f"'pdscan {' '.join(path)}' --help has no example"
-
-
 def test_rules_list() -> None:
     out = run("rules", "list").stdout
     for rule_id in ("email", "phone", "fi-hetu", "fi-business-id", "iban"):
