@@ -91,7 +91,7 @@ def _random_cases(name: str) -> list[str]:
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from synth import birth_date, card, hetu, phone, ytunnus
+    from synth import birth_date, card, hetu, iban_fi, phone, ytunnus
 
     rng = random.Random(hash(name) % 1000)
 
@@ -105,17 +105,47 @@ def _random_cases(name: str) -> list[str]:
         "phone_number": lambda: (
             phone(rng) if rng.random() < 0.5 else rng.choice(["0", "+358 ", "00358", "+44 ", "+1 "]) + digits(4, 11)
         ),
+        "iban": lambda: (
+            iban_fi(rng, spaced=rng.random() < 0.5)
+            if rng.random() < 0.5
+            else rng.choice(["FI", "DE", "GB", "SE", "NO", "BE", "ES", "fi"]) + digits(14, 22)
+        ),
+        "email": lambda: (
+            rng.choice(["matti", "a.b", "x..y", ".z", "ünï", "o'brien"])
+            + "@"
+            + rng.choice(["example.fi", "sub.example.com", "example", "ex--ample.org", "exämple.fi", "example.test"])
+        ),
     }
     fixed = {
         "fi_hetu": ["290200A998H", "290201A998H", "131052-001T", "010594Y9021", "131052G308T", "310252-308T"],
         "fi_business_id": ["FI20774740", "123456-2", "0737546-2", "2077474-1"],
         "payment_card": ["378282246310005", "5500005555555559", "6011111111111117", "4111111111111112"],
         "phone_number": ["018 123 4567", "+358 (0)40 123 4567", "09-123 4567"],
+        "iban": [
+            "FI2112345600000785",
+            "fi21 1234 5600 0007 85",
+            "GB29NWBK60161331926819",
+            "BE68539007547034",
+            "BE68539007547035",
+            "XX8937040044053",
+            "NO07.8380.08.06006",
+            "DE89 3704 0044 0532 0130 01",
+        ],
+        "email": [
+            "matti@example.fi",
+            "jüri@example.ee",
+            "a..b@example.fi",
+            "x@y.test",
+            "info@xn--mnchen-3ya.de",
+            "me@xn--0.tld",
+            "a@b",
+            "first.last@sub.example.co.uk",
+        ],
     }
     return fixed[name] + [makers[name]() for _ in range(3000)]
 
 
-@pytest.mark.parametrize("name", ["fi_hetu", "fi_business_id", "payment_card", "phone_number"])
+@pytest.mark.parametrize("name", ["fi_hetu", "fi_business_id", "payment_card", "phone_number", "iban", "email"])
 def test_column_wide_validators_agree_with_the_scalar_ones(name: str) -> None:
     import numpy as np
     import pyarrow as pa
