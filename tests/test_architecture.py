@@ -74,7 +74,10 @@ def test_the_private_import_check_sees_an_offender() -> None:
 def _commands(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
     found = [(path, command)]
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            assert sub is not None, name
             found.extend(_commands(sub, [*path, name]))
     return found
 
@@ -117,19 +120,20 @@ def test_every_option_the_readme_names_exists() -> None:
 
 
 def test_registries_feed_the_cli_and_the_readers() -> None:
-    from pdscan.engines import ENGINES
+    from pdscan.engines import ENGINES, engine_class
     from pdscan.sources.files import supported
     from pdscan.sources.formats import BY_EXTENSION, FORMATS
     from pdscan.sources.sql.dialects import DIALECTS, SYSTEM_SCHEMAS, Dialect
 
-    scan_command = main.commands["scan"]
+    scan_command = main.get_command(click.Context(main), "scan")
+    assert scan_command is not None
     engine = next(p for p in scan_command.params if p.name == "engine")
     assert isinstance(engine.type, click.Choice) and list(engine.type.choices) == list(ENGINES) == [
         "local",
         "dask",
         "spark",
     ]
-    assert all(ENGINES[name].name == name for name in ENGINES)
+    assert all(engine_class(name).name == name for name in ENGINES)
     assert {ext for f in FORMATS for ext in f.extensions} == set(BY_EXTENSION)
     assert all(supported(f"export{ext}") and supported(f"export{ext}.gz") for ext in BY_EXTENSION)
     assert not supported("notes.docx")

@@ -17,7 +17,7 @@ from pdscan.dsar.export import write_export
 from pdscan.dsar.identity import Person
 from pdscan.dsar.search import FindOptions, find
 from pdscan.errors import PdscanError
-from pdscan.inventory import Inventory
+from pdscan.inventory.store import Inventory
 from pdscan.reporters import FIND_FORMATS
 from pdscan.sources.base import SourceOptions
 

@@ -27,9 +27,9 @@ from pdscan.compliance.declaration import load_declaration
 from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.rules import load_rules
 from pdscan.errors import PdscanError
-from pdscan.inventory import Inventory
 from pdscan.inventory.diff import DiffOptions, diff_runs
 from pdscan.inventory.periodic import build_periodic_report, compliance_of
+from pdscan.inventory.store import Inventory
 from pdscan.model import Compliance, ScanResult
 from pdscan.reporters import DIFF_FORMATS, PERIODIC_FORMATS, REPORTERS, document_json
 

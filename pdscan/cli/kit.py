@@ -15,7 +15,7 @@ import click
 
 from pdscan.compliance.compare import has_undeclared
 from pdscan.detect.findings import at_least
-from pdscan.inventory.store import ENV_VAR, default_inventory_path
+from pdscan.inventory.paths import ENV_VAR, default_inventory_path
 from pdscan.model import ScanResult
 from pdscan.reporters import render
 

@@ -23,7 +23,6 @@ from pdscan.cli.progress import progress_for
 from pdscan.compliance.allowlist import DEFAULT_FILE as DEFAULT_IGNORE
 from pdscan.engines import ENGINES
 from pdscan.errors import PdscanError
-from pdscan.inventory import Inventory
 from pdscan.model import CONFIDENCE_LEVELS
 from pdscan.reporters import REPORTERS
 from pdscan.scan import ScanOptions, scan
@@ -226,7 +225,12 @@ def scan_command(
     if fail_on == "undeclared" and declaration is None:
         raise click.UsageError("--fail-on undeclared needs --declaration FILE")
     try:
-        store = Inventory(inventory) if inventory is not None else None
+        if inventory is not None:
+            from pdscan.inventory.store import Inventory  # SQLAlchemy loads only when the run is stored
+
+            store: Inventory | None = Inventory(inventory)
+        else:
+            store = None
         run_id = store.start_run(sources, options.to_dict(), declaration) if store is not None else None
         try:
             with progress_for(quiet) as progress:

@@ -12,7 +12,7 @@ from typing import Any
 from pdscan.detect.masking import MASKERS
 from pdscan.dsar.search import FindResult, Match
 from pdscan.errors import UsageError
-from pdscan.inventory import Inventory
+from pdscan.inventory.store import Inventory
 
 SCHEMA_VERSION = 1
 _MASK_BY_KIND = {"email": "email", "phone": "phone", "hetu": "hetu", "business_id": "business_id", "name": "name"}

@@ -3,21 +3,28 @@ one line in :data:`ENGINES` (which feeds the CLI's ``--engine`` choices)."""
 
 from __future__ import annotations
 
+import importlib
+
 from pdscan.engines.base import Engine
-from pdscan.engines.dask import DaskEngine
-from pdscan.engines.local import LocalEngine
-from pdscan.engines.spark import SparkEngine
 from pdscan.errors import UsageError
 
-ENGINES: dict[str, type[Engine]] = {
-    LocalEngine.name: LocalEngine,
-    DaskEngine.name: DaskEngine,
-    SparkEngine.name: SparkEngine,
+# name -> "module:class". An engine's module is imported when it is chosen: the distributed engines plan database
+# partitions, so importing them loads SQLAlchemy, which a local scan of files does without.
+ENGINES: dict[str, str] = {
+    "local": "pdscan.engines.local:LocalEngine",
+    "dask": "pdscan.engines.dask:DaskEngine",
+    "spark": "pdscan.engines.spark:SparkEngine",
 }
 
 
-def engine_for(name: str) -> Engine:
+def engine_class(name: str) -> type[Engine]:
     try:
-        return ENGINES[name]()
+        module, attribute = ENGINES[name].split(":")
     except KeyError:
         raise UsageError(f"unknown engine '{name}'; choose {', '.join(ENGINES)}") from None
+    engine: type[Engine] = getattr(importlib.import_module(module), attribute)
+    return engine
+
+
+def engine_for(name: str) -> Engine:
+    return engine_class(name)()

@@ -28,18 +28,12 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from pdscan import __version__
 from pdscan.errors import InventoryError, one_line
 from pdscan.inventory import migrations, schema
+from pdscan.inventory.paths import ENV_VAR, default_inventory_path
 from pdscan.model import Finding, Location, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
 from pdscan.sources import mask_source
 from pdscan.sources.sql import mask_url
 
-ENV_VAR = "PDSCAN_INVENTORY"
 STATUSES = ("running", "complete", "interrupted", "failed")
-
-
-def default_inventory_path() -> Path:
-    """``$XDG_DATA_HOME/pdscan/inventory.sqlite`` (``~/.local/share/pdscan/inventory.sqlite``)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "pdscan" / "inventory.sqlite"
 
 
 def resolve_inventory_url(value: str | None) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 def _markdown_cell(value: object) -> object:
@@ -16,6 +18,9 @@ def _markdown_cell(value: object) -> object:
 
 @functools.lru_cache(maxsize=2)
 def environment(kind: str) -> Environment:
+    # Jinja2 loads when an HTML or Markdown report is written, not with every command.
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     loader = PackageLoader("pdscan", "templates")
     if kind == "html":
         return Environment(

@@ -20,7 +20,7 @@ from pdscan.dsar.erasure import erasure_plan
 from pdscan.dsar.identity import Person
 from pdscan.dsar.search import FindOptions, FindResult, find
 from pdscan.errors import UsageError
-from pdscan.inventory import Inventory
+from pdscan.inventory.store import Inventory
 
 PERSON = Person.from_identifiers(
     emails=[dsar_data.EMAIL], phones=[dsar_data.PHONE], hetus=[dsar_data.HETU], names=[dsar_data.NAME]

@@ -21,9 +21,10 @@ from databases import postgres_empty
 
 from pdscan.cli.main import main
 from pdscan.errors import InventoryError
-from pdscan.inventory import Inventory, migrations, schema
+from pdscan.inventory import migrations, schema
 from pdscan.inventory.diff import diff_runs
 from pdscan.inventory.periodic import build_periodic_report
+from pdscan.inventory.store import Inventory
 from pdscan.model import Finding, Location
 from pdscan.scan import Progress, ScanOptions, scan
 
