@@ -10,8 +10,8 @@ findings are always low confidence.
 The confidence is then capped by how much of the column holds the entity: five place names that are also surnames
 in 10,000 rows are a coincidence, not a column of names. A share of at least half the values allows "high", a fifth
 "medium", less "low"; fewer than three distinct matching values are "low"; a column name that backs the rule lifts
-the cap one level. Values proved by a check digit (HETU, Y-tunnus, IBAN, cards) are exempt: one valid HETU in a
-notes column is real. A validated shape whose look-alikes mostly fail validation (batch codes where one in five
+the cap one level. Values a validator proves (check digits of HETU, Y-tunnus, IBAN, cards; an e-mail address's
+syntax) are exempt: one valid HETU in a notes column is real. A validated shape whose look-alikes mostly fail validation (batch codes where one in five
 happens to be a valid phone number) is coincidence: no finding, or "low" where the column name backs it.
 """
 
@@ -156,7 +156,7 @@ def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Score
         score = 1 - (1 - value_score) * (1 - NAME_WEIGHT)
         reasons.append(f"name '{stats.name}' ~ {names.positive}")
     elif names.negative is not None:
-        if rule.validator is None or not VALIDATORS[rule.validator].checksum or seen.confirmed < stats.values / 2:
+        if rule.validator is None or not VALIDATORS[rule.validator].conclusive or seen.confirmed < stats.values / 2:
             return None  # the column name says it holds something else (tuotenimi, yrityksen nimi, laskunumero)
         score = value_score * EXCLUDED_FACTOR
         reasons.append(f"name '{stats.name}' ~ {names.negative}, not personal: score lowered")
@@ -177,8 +177,8 @@ def with_table_context(found: list[Finding], rules: RuleSet) -> list[Finding]:
 
 def _share_level(rule: Rule, seen: RuleStats, values: int, named: bool) -> tuple[str, str]:
     """The highest confidence the share of matching values allows, and why (for the reasons)."""
-    if rule.validator is not None and VALIDATORS[rule.validator].checksum and seen.confirmed:
-        return "high", "check digits confirm the values"
+    if rule.validator is not None and VALIDATORS[rule.validator].conclusive and seen.confirmed:
+        return "high", "the validator proves the values"
     checked = seen.confirmed + seen.rejected
     if rule.validator is not None and checked >= COINCIDENCE_CHECKED and seen.confirmed < COINCIDENCE_SHARE * checked:
         return "low", f"only {seen.confirmed}/{checked} look-alikes validate"

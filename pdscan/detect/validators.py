@@ -535,9 +535,10 @@ class Validator:
     one: Callable[[str], Verdict]  # one candidate
     label: str  # how a finding's reasons name the check
     column: Callable[[pa.Array], Outcomes] | None = None  # all candidates of a column at once
-    # A check digit proves a confirmed value (HETU, IBAN, Luhn): one such value in a notes column is real. A plan
-    # check (phone numbers) or a format check (IP addresses, dates) also passes coincidences.
-    checksum: bool = False
+    # A confirmed value is the entity beyond doubt: a check digit (HETU, IBAN, Luhn) or an e-mail address's full
+    # syntax. One such value in a notes column is real. A plan check (phone numbers: two digit groups in a log line
+    # can be a valid Turku number) or a format check (IP addresses, dates) also passes coincidences.
+    conclusive: bool = False
     # Detail labels of values that count only where the column name backs the rule (a US number without +1).
     name_backed: tuple[str, ...] = ()
 
@@ -547,15 +548,15 @@ class Validator:
 
 # The one registry of validators: rules name them in value.validator.
 VALIDATORS: dict[str, Validator] = {
-    "fi_hetu": Validator(fi_hetu, "checksum mod 31 + date", _fi_hetu_many, checksum=True),
-    "fi_business_id": Validator(fi_business_id, "checksum mod 11", _fi_business_id_many, checksum=True),
-    "iban": Validator(iban, "checksum mod 97", _iban_many, checksum=True),
-    "luhn": Validator(luhn, "Luhn checksum", checksum=True),
-    "payment_card": Validator(payment_card, "Luhn + card scheme", _payment_card_many, checksum=True),
+    "fi_hetu": Validator(fi_hetu, "checksum mod 31 + date", _fi_hetu_many, conclusive=True),
+    "fi_business_id": Validator(fi_business_id, "checksum mod 11", _fi_business_id_many, conclusive=True),
+    "iban": Validator(iban, "checksum mod 97", _iban_many, conclusive=True),
+    "luhn": Validator(luhn, "Luhn checksum", conclusive=True),
+    "payment_card": Validator(payment_card, "Luhn + card scheme", _payment_card_many, conclusive=True),
     "phone_number": Validator(
         phone_number, "libphonenumber plan", _phone_number_many, name_backed=(NATIONAL_ELSEWHERE,)
     ),
     "ip_address": Validator(ip_address, "valid IP address"),
-    "email": Validator(email, "RFC 5322 address (email-validator)", _email_many),
+    "email": Validator(email, "RFC 5322 address (email-validator)", _email_many, conclusive=True),
     "date_of_birth": Validator(date_of_birth, "existing past date"),
 }

@@ -165,6 +165,13 @@ def test_confidence_follows_the_share_of_matching_values() -> None:
     # A check digit proves one HETU in a hundred notes.
     hetu_notes = [f"Asiakas soitti {i}" for i in range(99)] + ["Asiakkaan henkilötunnus 131052-308T"]
     assert ("FI_PERSONAL_IDENTITY_CODE", "high") in _finding("muistiinpano", hetu_notes)
+    # So does an address's syntax; a phone number's plan does not (two digit groups in a log line can be one).
+    mail_notes = [f"Asiakas soitti {i}" for i in range(95)] + [
+        f"Vastaus osoitteeseen u{i}@example.fi" for i in range(5)
+    ]
+    assert ("EMAIL_ADDRESS", "high") in _finding("muistiinpano", mail_notes)
+    phone_notes = [f"Asiakas soitti {i}" for i in range(95)] + [f"Soita 040 123 45{i:02d}" for i in range(5)]
+    assert ("PHONE_NUMBER", "low") in _finding("muistiinpano", phone_notes)
 
 
 def test_one_shape_where_few_validate_is_coincidence() -> None:
