@@ -11,8 +11,9 @@ The confidence is then capped by how much of the column holds the entity: five p
 in 10,000 rows are a coincidence, not a column of names. A share of at least half the values allows "high", a fifth
 "medium", less "low"; fewer than three distinct matching values are "low"; a column name that backs the rule lifts
 the cap one level. Values a validator proves (check digits of HETU, Y-tunnus, IBAN, cards; an e-mail address's
-syntax) are exempt: one valid HETU in a notes column is real. A validated shape whose look-alikes mostly fail validation (batch codes where one in five
-happens to be a valid phone number) is coincidence: no finding, or "low" where the column name backs it.
+syntax) are exempt: one valid HETU in a notes column is real. A validated shape whose look-alikes mostly fail
+validation (batch codes where one in five happens to be a valid phone number) is coincidence: no finding, or "low"
+where the column name backs it.
 """
 
 from __future__ import annotations
