@@ -47,6 +47,12 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
     if output is None:
         write(sys.stdout)
         return
+    if output.exists() and not output.is_file():
+        # /dev/null, /dev/stdout, a named pipe: written in place. Renaming over them would replace the device
+        # itself with a regular file (as root, /dev/null for the whole machine).
+        with output.open("w", encoding="utf-8", newline="") as stream:
+            write(stream)
+        return
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
     try:

@@ -61,12 +61,22 @@ class Utf8Stream(io.RawIOBase):
         return True
 
     def readinto(self, target: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self._buffer and not self._eof:
-            self._fill()
-        n = min(len(target), len(self._buffer))
-        target[:n] = self._buffer[:n]
-        self._buffer = self._buffer[n:]
-        return n
+        # Fill the whole target unless the source ends: Arrow's streaming CSV reader makes one block of every read,
+        # so short reads (one source chunk each) would cut a 50,000-row batch into 1 MB pieces and multiply the
+        # detector's per-batch cost by ten.
+        view = memoryview(target).cast("B")
+        filled = 0
+        while filled < len(view):
+            if not self._buffer:
+                if self._eof:
+                    break
+                self._fill()
+                continue
+            n = min(len(view) - filled, len(self._buffer))
+            view[filled : filled + n] = self._buffer[:n]
+            self._buffer = self._buffer[n:]
+            filled += n
+        return filled
 
     def _fill(self) -> None:
         data = self._raw.read(self._chunk)

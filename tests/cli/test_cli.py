@@ -7,8 +7,10 @@ import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -165,6 +167,22 @@ def test_output_file(sample_dir: Path, tmp_path: Path) -> None:
     assert result.stdout == ""
     assert json.loads(target.read_text(encoding="utf-8"))["schema_version"] == 1
     assert [p.name for p in target.parent.iterdir()] == ["scan.json"]  # no temporary file left behind
+
+
+def test_output_to_a_pipe_or_device_writes_in_place(sample_dir: Path, tmp_path: Path) -> None:
+    # `-o /dev/null` once renamed a temporary file over the device: as root that replaced /dev/null for the whole
+    # machine. A named pipe stands in for the device here (safe to break in a test).
+    pipe = tmp_path / "report.pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    result = run("scan", str(sample_dir / "crm_contacts.csv"), "--format", "json", "--output", str(pipe))
+    reader.join(timeout=30)
+    assert result.exit_code in (0, 1), result.output
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+    assert json.loads(received[0])["schema_version"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.pipe.")]
 
 
 def test_filters(sample_dir: Path) -> None:

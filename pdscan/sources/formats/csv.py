@@ -26,7 +26,7 @@ from pdscan.sources.textio import SNIFF_BYTES, Utf8Stream, detect_encoding
 
 DELIMITERS = (";", ",", "\t", "|")  # ';' first: the Finnish Excel default
 _SNIFF_LINES = 50
-_BYTES_PER_ROW = 256  # to turn --chunk-rows into Arrow's block size in bytes
+_BLOCK_BYTES = 1 << 20  # Arrow's default block; blocks are joined into --chunk-rows batches (see _limited)
 _NUMERIC = re.compile(r"^[\d\s+\-.,:/]+$")
 _DIGITS = re.compile(r"\d")
 _ARROW_SAFE = re.compile(r"Expected \d+ columns?, got \d+")
@@ -105,7 +105,7 @@ class CsvTable(Table):
                 read_options=pv.ReadOptions(
                     column_names=names,
                     skip_rows=skip,
-                    block_size=max(1 << 20, min(64 << 20, options.chunk_rows * _BYTES_PER_ROW)),
+                    block_size=_BLOCK_BYTES,
                     use_threads=False,
                 ),
                 parse_options=pv.ParseOptions(
@@ -148,26 +148,42 @@ class CsvTable(Table):
     def _limited(
         self, record_batches: Iterator[pa.RecordBatch], names: list[str], options: ReadOptions
     ) -> Iterator[Batch]:
-        """Batches of at most ``chunk_rows`` rows, stopping at ``limit``; ``truncated`` when rows were left."""
+        """Batches of ``chunk_rows`` rows (the last one shorter), stopping at ``limit``; ``truncated`` when rows
+        were left. Arrow's blocks are sized in bytes: they are cut and joined here so that the detector sees whole
+        batches (its cost per batch is fixed, its dedup works per batch) and memory stays about one chunk."""
         step = max(1, options.chunk_rows)
+        pending: list[pa.RecordBatch] = []
+        held = 0
+        done = False
         for record_batch in record_batches:
-            done = False
             rows = record_batch.num_rows
-            if options.limit is not None and self.info.rows_scanned + rows >= options.limit:
-                keep = options.limit - self.info.rows_scanned
+            if options.limit is not None and self.info.rows_scanned + held + rows >= options.limit:
+                keep = options.limit - self.info.rows_scanned - held
                 self.info.truncated = rows > keep
                 record_batch = record_batch.slice(0, keep)
                 done = True
-            # Arrow's blocks are sized in bytes; the batches promised to the detector are at most chunk_rows.
-            for start in range(0, record_batch.num_rows, step):
-                piece = record_batch.slice(start, step)
-                self.info.rows_scanned += piece.num_rows
-                yield Batch([Column(n, piece.column(i)) for i, n in enumerate(names)], piece.num_rows)
+            pending.append(record_batch)
+            held += record_batch.num_rows
+            while held >= step:
+                yield self._batch(pending, names, step)
+                rest = pa.Table.from_batches(pending).slice(step)
+                pending = rest.to_batches()
+                held -= step
             if done:
-                # Exactly at the limit: the table is truncated only if some row follows (peek one block).
-                if not self.info.truncated:
-                    self.info.truncated = any(b.num_rows for b in record_batches)
-                return
+                break
+        if held:
+            yield self._batch(pending, names, held)
+        if done and not self.info.truncated:
+            # Exactly at the limit: the table is truncated only if some row follows (peek one block).
+            self.info.truncated = any(b.num_rows for b in record_batches)
+
+    def _batch(self, pending: list[pa.RecordBatch], names: list[str], rows: int) -> Batch:
+        table = pa.Table.from_batches(pending).slice(0, rows)
+        self.info.rows_scanned += rows
+        if len(pending) == 1:
+            piece = pending[0].slice(0, rows)
+            return Batch([Column(n, piece.column(i)) for i, n in enumerate(names)], rows)
+        return Batch([Column(n, table.column(i).combine_chunks()) for i, n in enumerate(names)], rows)
 
     def _text_lines(self, encoding: str, options: ReadOptions) -> Iterator[Batch]:
         """A file without a delimiter: each line is one value of a column named ``text``."""
