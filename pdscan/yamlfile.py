@@ -9,15 +9,26 @@ import yaml
 
 from pdscan.errors import ConfigError
 
+# libyaml's safe loader is ten times faster than the pure-Python one (the rules load at every start).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def parse_yaml(text: str, name: str) -> Any:
     """Parse YAML text; a syntax error is a :class:`ConfigError` naming the line."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader (libyaml's when installed)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(name, "", f"invalid YAML{where}") from exc
+        line = error_line(exc, text)
+        raise ConfigError(name, "", f"invalid YAML{f' at line {line}' if line else ''}") from exc
+
+
+def error_line(exc: BaseException | None, text: str) -> int | None:
+    """The 1-based line a YAML syntax error points at, if it says. libyaml puts an error at the very end of the
+    text one line past the last one: that is the last line."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is None:
+        return None
+    return int(min(mark.line + 1, max(1, len(text.splitlines()))))
 
 
 def load_yaml(path: Path, name: str | None = None, what: str = "") -> Any:

@@ -25,6 +25,7 @@ from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
 from pdscan.detect.matching import SINGLE_WORD, MatchContext, MatcherResult
 from pdscan.detect.rules import Rule, RuleSet
+from pdscan.detect.shape import bytes_present
 from pdscan.detect.stats import ColumnStats, RuleStats
 from pdscan.detect.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS, Outcome
 from pdscan.model import Batch, Column
@@ -86,6 +87,7 @@ def _detect_column(
     counts = counted.field("counts").to_numpy(zero_copy_only=False)
     claims = _Claims(distinct)
     prefilters: dict[tuple[str, bool], np.ndarray] = {}
+    present = bytes_present(distinct)  # a pattern that needs a letter cannot match a column of digits
     for rule in rules:
         if column.kind not in rule.kinds:
             continue  # an integer column is never a person's name, whatever its header says
@@ -96,7 +98,7 @@ def _detect_column(
             if matched is not None:
                 stats.rules[rule.id] = matched
             continue
-        if rule.pattern is None:
+        if rule.pattern is None or not rule.needs.met(present):
             continue
         index = _candidates(rule, distinct, prefilters)
         index = index[~claims.whole[index]]  # a value that is wholly a HETU holds nothing else
@@ -295,7 +297,7 @@ def _validate_whole(
 ) -> None:
     """Validate values that are wholly one candidate, column-wide, and add them to ``result``."""
     assert rule.validator is not None and rule.pattern is not None
-    if "v" in rule.pattern.groupindex:
+    if not rule.value_is_whole:  # the value sits inside boundary context: cut it out (a slow pass in RE2)
         anchored = ("(?i)" if rule.ignore_case else "") + f"^(?:{rule.pattern_text})$"
         values = pc.struct_field(pc.extract_regex(values, pattern=anchored), "v")
     outcomes = VALIDATORS[rule.validator].many(values)

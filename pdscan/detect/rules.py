@@ -8,6 +8,7 @@ Adding a rule touches only its file (and the changelog).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -22,11 +23,12 @@ from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.colnames import Vocabulary
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
+from pdscan.detect.shape import ANYTHING, Requirement, requirement, value_is_whole
 from pdscan.detect.validators import VALIDATORS
 from pdscan.errors import ConfigError, RuleError, UsageError
 from pdscan.model import COLUMN_KINDS
 from pdscan.resources import builtin_rules_dir
-from pdscan.yamlfile import parse_yaml
+from pdscan.yamlfile import error_line, parse_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -140,6 +142,16 @@ class Rule:
     def has_value_channel(self) -> bool:
         return self.pattern is not None or self.matcher is not None
 
+    @functools.cached_property
+    def needs(self) -> Requirement:
+        """What a column's bytes must include for the pattern to match one of its values (see :mod:`.shape`)."""
+        return requirement(self.pattern_text, self.ignore_case) if self.pattern_text is not None else ANYTHING
+
+    @functools.cached_property
+    def value_is_whole(self) -> bool:
+        """Whether the value group is the whole match, so a wholly matching text is its own value."""
+        return self.pattern_text is None or value_is_whole(self.pattern_text)
+
 
 @dataclass(frozen=True)
 class RuleSet:
@@ -195,8 +207,8 @@ def parse_rule(text: str, path: str) -> Rule:
     try:
         data = parse_yaml(text, path)
     except ConfigError as exc:
-        mark = getattr(exc.__cause__, "problem_mark", None)
-        raise RuleError(path, f"line {mark.line + 1}" if mark is not None else "document", "invalid YAML") from exc
+        line = error_line(exc.__cause__, text)
+        raise RuleError(path, f"line {line}" if line else "document", "invalid YAML") from exc
     if not isinstance(data, dict):
         raise RuleError(path, "(top level)", "a rule is a mapping of fields")
     _no_unknown_keys(path, "", data, _TOP_KEYS)

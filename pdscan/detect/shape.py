@@ -1,0 +1,181 @@
+"""What a rule's regular expression needs of a column before it can match there, read from the pattern itself.
+
+A column of order numbers holds only digits: a pattern that needs a letter, an ``@`` or a dash cannot match any of
+its values, and running it over 50,000 distinct values costs a whole Arrow pass for nothing. :func:`requirement`
+turns a pattern into a formula over bytes ("a digit, and a dash or an F") that is a *necessary* condition for a
+match: a column whose bytes do not satisfy it is skipped, a column that does is searched as before. So findings
+never change; only passes that could not find anything are saved. The formula is conservative wherever the
+pattern is hard to bound (negated classes, ``.``, look-arounds count as "anything").
+
+:func:`value_is_whole` says whether the group ``v`` of a pattern is the whole match (only zero-width assertions
+around it), so a value that matches the anchored pattern *is* its ``v`` and needs no extraction pass.
+
+Both read Python's own parse tree of the pattern (``re._parser``, the module behind ``sre_parse``): the rule
+patterns are written so that Python's ``re`` and RE2 read them alike (see :mod:`pdscan.detect.rules`).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+# Python's own regex parser: re._parser since 3.11, sre_parse (now its deprecated alias) before.
+if sys.version_info >= (3, 11):
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+else:  # pragma: no cover
+    import sre_constants
+    import sre_parse
+
+_C = sre_constants
+_ALL = np.ones(256, dtype=bool)
+_NON_ASCII = np.zeros(256, dtype=bool)
+_NON_ASCII[128:] = True  # every byte of a UTF-8 encoded non-ASCII character is >= 0x80
+
+
+def _bytes(chars: str) -> np.ndarray:
+    mask = np.zeros(256, dtype=bool)
+    for ch in chars:
+        mask[ord(ch)] = True
+    return mask
+
+
+_CATEGORIES: dict[Any, np.ndarray] = {
+    _C.CATEGORY_DIGIT: _bytes("0123456789"),
+    _C.CATEGORY_SPACE: _bytes(" \t\n\r\f\v"),
+    # \w: ASCII letters, digits and _ under the rules' ASCII flag; non-ASCII bytes kept too, to stay conservative.
+    _C.CATEGORY_WORD: _bytes("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") | _NON_ASCII,
+}
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A formula over the bytes present in a column: ``kind`` is "bytes" (one of ``mask``), "all" or "any"."""
+
+    kind: str
+    mask: np.ndarray | None = None
+    parts: tuple[Requirement, ...] = ()
+
+    def met(self, present: np.ndarray) -> bool:
+        """Whether a column with these bytes present (a bool array of 256) may hold a match."""
+        if self.kind == "bytes":
+            assert self.mask is not None
+            return bool(present[self.mask].any())
+        if self.kind == "all":
+            return all(part.met(present) for part in self.parts)
+        return any(part.met(present) for part in self.parts)
+
+    @property
+    def trivial(self) -> bool:
+        return self.kind == "all" and not self.parts
+
+
+ANYTHING = Requirement("all")
+
+
+def _of_mask(mask: np.ndarray) -> Requirement:
+    return ANYTHING if mask.all() else Requirement("bytes", mask)
+
+
+def _all(parts: list[Requirement]) -> Requirement:
+    kept = tuple(p for p in parts if not p.trivial)
+    return kept[0] if len(kept) == 1 else Requirement("all", parts=kept)
+
+
+def _any(parts: list[Requirement]) -> Requirement:
+    if not parts or any(p.trivial for p in parts):
+        return ANYTHING
+    return Requirement("any", parts=tuple(parts))
+
+
+def _char(code: int, ignore_case: bool) -> np.ndarray:
+    if code > 127:
+        return _NON_ASCII
+    mask = np.zeros(256, dtype=bool)
+    mask[code] = True
+    if ignore_case and chr(code).isalpha():
+        mask[ord(chr(code).swapcase())] = True
+        mask |= _NON_ASCII  # RE2 folds case beyond ASCII too (k and the Kelvin sign, s and the long s)
+    return mask
+
+
+def _class(items: list[tuple[Any, Any]], ignore_case: bool) -> np.ndarray:
+    mask = np.zeros(256, dtype=bool)
+    for op, av in items:
+        if op is _C.NEGATE:
+            return _ALL  # [^...]: nearly anything
+        if op is _C.LITERAL:
+            mask |= _char(av, ignore_case)
+        elif op is _C.RANGE:
+            low, high = av
+            for code in range(low, min(high, 127) + 1):
+                mask |= _char(code, ignore_case)
+            if high > 127:
+                mask |= _NON_ASCII
+        elif op is _C.CATEGORY and av in _CATEGORIES:
+            mask |= _CATEGORIES[av]
+        else:  # \D, \S, \W and anything unforeseen
+            return _ALL
+    return mask
+
+
+def _sequence(items: Any, ignore_case: bool) -> Requirement:
+    return _all([_item(op, av, ignore_case) for op, av in items])
+
+
+def _item(op: Any, av: Any, ignore_case: bool) -> Requirement:
+    if op is _C.LITERAL:
+        return _of_mask(_char(av, ignore_case))
+    if op is _C.IN:
+        return _of_mask(_class(av, ignore_case))
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
+        low, _high, sub = av
+        return _sequence(sub, ignore_case) if low > 0 else ANYTHING
+    if op is _C.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        case = (ignore_case or bool(add_flags & re.IGNORECASE)) and not del_flags & re.IGNORECASE
+        return _sequence(sub, case)
+    if op is _C.BRANCH:
+        return _any([_sequence(alternative, ignore_case) for alternative in av[1]])
+    if op is getattr(_C, "ATOMIC_GROUP", None):
+        return _sequence(av, ignore_case)
+    return ANYTHING  # ., assertions, look-arounds, back-references: no byte is certain
+
+
+def requirement(pattern: str, ignore_case: bool = False) -> Requirement:
+    """The necessary condition on a column's bytes for ``pattern`` to match one of its values."""
+    parsed = sre_parse.parse(pattern, re.ASCII | (re.IGNORECASE if ignore_case else 0))
+    return _sequence(parsed, ignore_case or bool(parsed.state.flags & re.IGNORECASE))
+
+
+def value_is_whole(pattern: str) -> bool:
+    """Whether the group ``v`` spans the whole match: nothing but zero-width assertions (\\b, ^, $) around it."""
+    parsed = sre_parse.parse(pattern, re.ASCII)
+    group = parsed.state.groupdict.get("v")
+    if group is None:
+        return True  # no v: the value is the match
+    found = False
+    for op, av in parsed:
+        if op is _C.SUBPATTERN and av[0] == group:
+            found = True
+        elif op is not _C.AT:
+            return False
+    return found
+
+
+def bytes_present(values: pa.Array) -> np.ndarray:
+    """Which of the 256 byte values occur in a string column: one pass over its data buffer."""
+    if len(values) == 0:
+        return np.zeros(256, dtype=bool)
+    offsets_type = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    buffers = values.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=offsets_type)[values.offset : values.offset + len(values) + 1]
+    if buffers[2] is None:
+        return np.zeros(256, dtype=bool)
+    data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return np.bincount(data, minlength=256) > 0

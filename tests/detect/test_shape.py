@@ -1,0 +1,95 @@
+"""What a pattern needs of a column (pdscan.detect.shape): a necessary condition, so skipping a column that fails it
+never loses a match; and the value group read as the whole match only where nothing but assertions surrounds it."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pyarrow as pa
+import pytest
+from realworld import DATA
+from vectors import all_vectors
+
+from pdscan.detect.rules import Rule, load_rules
+from pdscan.detect.shape import bytes_present, requirement, value_is_whole
+
+RULES = [r for r in load_rules() if r.pattern is not None]
+
+
+def _texts() -> list[str]:
+    """Every example of every rule, the library test vectors, the real-world columns, and random mixtures of them."""
+    texts = [t for r in RULES for t in (*r.examples.match, *r.examples.no_match)]
+    texts += [v.value for v in all_vectors()]
+    texts += re.findall(r"^\s+- (.+)$", DATA.read_text(encoding="utf-8"), flags=re.M)
+    rng = random.Random(16)
+    texts += [" ".join(rng.sample(texts, 3)) for _ in range(500)]
+    return texts
+
+
+TEXTS = _texts()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_a_value_that_matches_meets_the_requirement(rule: Rule) -> None:
+    assert rule.pattern is not None
+    matching = [t for t in TEXTS if rule.pattern.search(t)]
+    assert matching or rule.id in {"religion", "ethnicity", "trade-union"}, "no text exercises this rule"
+    for text in matching:
+        assert rule.needs.met(bytes_present(pa.array([text]))), text
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_whole_value_group_equals_the_anchored_match(rule: Rule) -> None:
+    assert rule.pattern is not None and rule.pattern_text is not None
+    if not rule.value_is_whole:
+        return
+    anchored = re.compile(f"^(?:{rule.pattern_text})$", rule.pattern.flags)
+    for text in TEXTS:
+        match = anchored.match(text)
+        if match and "v" in anchored.groupindex:
+            assert match.group("v") == text
+
+
+def test_digit_columns_skip_rules_that_need_letters_or_punctuation() -> None:
+    digits = bytes_present(pa.array(["20240001", "20240002", "4711"]))
+    by_id = {r.id: r for r in RULES}
+    assert not by_id["fi-hetu"].needs.met(digits)  # a century sign is needed
+    assert not by_id["email"].needs.met(digits)
+    assert not by_id["iban"].needs.met(digits)
+    assert by_id["fi-business-id-compact"].needs.met(digits)
+    assert by_id["customer-number"].needs.met(digits)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "column", "met"),
+    [
+        ("ab", ["xaxb"], True),  # bytes anywhere in the column: necessary, not sufficient
+        ("ab", ["xa"], False),
+        ("a(?:b|c)", ["ac"], True),
+        ("a(?:b|c)", ["ad"], False),
+        ("a?b*", ["z"], True),  # nothing required
+        ("[^a]", ["a"], True),  # negated classes are "anything"
+        ("(?i)k", ["\u212a"], True),  # RE2 folds the Kelvin sign to k: non-ASCII kept under ignore-case
+        ("ä", ["a"], False),
+        ("ä", ["ö"], True),  # non-ASCII: any byte >= 0x80 counts
+        (r"\d{3}", ["abc"], False),
+    ],
+)
+def test_requirement_formula(pattern: str, column: list[str], met: bool) -> None:
+    assert requirement(pattern).met(bytes_present(pa.array(column))) is met
+
+
+def test_bytes_present_reads_slices_and_empty_columns() -> None:
+    column = pa.array(["ab", "cd", "ef"]).slice(1, 1)
+    present = bytes_present(column)
+    assert present[ord("c")] and present[ord("d")] and not present[ord("a")] and not present[ord("e")]
+    assert not bytes_present(pa.array([], pa.string())).any()
+    assert not bytes_present(pa.array([""], pa.string())).any()
+
+
+def test_value_is_whole() -> None:
+    assert value_is_whole(r"\b(?P<v>\d{6})\b")
+    assert value_is_whole(r"(?P<v>x@y)")
+    assert not value_is_whole(r"(?:^|[^\w])(?P<v>\d{5})")
+    assert value_is_whole(r"\d+")
