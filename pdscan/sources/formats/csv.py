@@ -106,7 +106,7 @@ class CsvTable(Table):
                     column_names=names,
                     skip_rows=skip,
                     block_size=_BLOCK_BYTES,
-                    use_threads=False,
+                    use_threads=True,
                 ),
                 parse_options=pv.ParseOptions(
                     delimiter=delimiter, newlines_in_values=True, invalid_row_handler=invalid_row
