@@ -10,9 +10,11 @@ and merged in order. Turning statistics into findings (scores, confidence, reaso
 
 from __future__ import annotations
 
+import collections
 import functools
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,6 +56,42 @@ def detect_batch(batch: Batch, rules: RuleSet, options: DetectOptions) -> dict[s
         return {col.name: _detect_column(col, batch.num_rows, rules, options, names) for col in batch.columns}
     results = _pool().map(lambda col: _detect_column(col, batch.num_rows, rules, options, names), batch.columns)
     return {col.name: stats for col, stats in zip(batch.columns, results, strict=True)}
+
+
+def detect_batches(
+    batches: Iterable[Batch], rules: RuleSet, options: DetectOptions, ahead: int = 1
+) -> Iterator[tuple[Batch, dict[str, ColumnStats]]]:
+    """:func:`detect_batch` over a stream of batches, in order, each batch with its statistics.
+
+    The columns of the next ``ahead`` batches are queued on the pool while earlier ones finish, and the next batch
+    is read meanwhile: no core waits for a batch's slowest column or for the reader. At most ``ahead + 2``
+    batches are held (the one yielded, the queued ones, the one being read), so memory stays a few chunks.
+    """
+    if _WORKERS < 2:
+        for batch in batches:
+            yield batch, detect_batch(batch, rules, options)
+        return
+    pending: collections.deque[tuple[Batch, list[Future[ColumnStats]]]] = collections.deque()
+    try:
+        for batch in batches:
+            names = [col.name for col in batch.columns]
+            futures = [
+                _pool().submit(_detect_column, col, batch.num_rows, rules, options, names) for col in batch.columns
+            ]
+            pending.append((batch, futures))
+            if len(pending) > ahead:
+                yield _collected(pending.popleft())
+        while pending:
+            yield _collected(pending.popleft())
+    finally:  # an interrupted or failed stream: queued columns are dropped, running ones finish on their own
+        for _, futures in pending:
+            for future in futures:
+                future.cancel()
+
+
+def _collected(item: tuple[Batch, list[Future[ColumnStats]]]) -> tuple[Batch, dict[str, ColumnStats]]:
+    batch, futures = item
+    return batch, {col.name: future.result() for col, future in zip(batch.columns, futures, strict=True)}
 
 
 _WORKERS = min(8, os.cpu_count() or 1)

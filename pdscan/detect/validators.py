@@ -137,12 +137,12 @@ def _iban_many(values: pa.Array) -> Outcomes:
     codes = np.full(len(values), REJECT_CODE, dtype=np.int8)
     if not shaped.any():
         return Outcomes(codes)
-    countries = np.asarray(pc.utf8_slice_codeunits(compact, 0, 2).to_numpy(zero_copy_only=False), dtype=object)
+    countries = pc.utf8_slice_codeunits(compact, 0, 2)
     structured = np.zeros(len(values), dtype=bool)
     national = np.zeros(len(values), dtype=bool)
-    for country in set(countries[shaped].tolist()):
+    for country in pc.unique(countries.filter(pa.array(shaped))).to_pylist():
         pattern = _iban_structure(country)
-        rows = shaped & (countries == country)
+        rows = shaped & np.asarray(pc.equal(countries, country).to_numpy(zero_copy_only=False))
         if pattern is None:
             continue
         if stdnum_iban._get_cc_module(country) is not None:
@@ -154,16 +154,17 @@ def _iban_many(values: pa.Array) -> Outcomes:
     # is sum(value_j * 10^(digits after j)) mod 97, so each character's power of ten comes from a running sum of
     # the widths: one pass over the matrix instead of one fold per position.
     safe = pc.if_else(pa.array(structured), compact, "AA00")
-    chars, size = _byte_matrix(safe, _IBAN_WIDTH)  # ASCII once structured: bytes are characters
+    widest = int(length[structured].max()) if structured.any() else 4  # Finnish IBANs: 18 of the 34 columns
+    chars, size = _byte_matrix(safe, widest)  # ASCII once structured: bytes are characters
     code = chars.astype(np.int32)
     letter = code >= 65
     value = np.where(letter, code - 55, code - 48)
-    inside = np.arange(_IBAN_WIDTH)[None, :] < size[:, None]
+    inside = np.arange(widest)[None, :] < size[:, None]
     width = np.where(inside, letter.astype(np.int32) + 1, 0)
     after = width.sum(axis=1, dtype=np.int32)[:, None] - np.cumsum(width, axis=1, dtype=np.int32)
     head = width[:, :4].sum(axis=1, dtype=np.int32)[:, None]  # the four characters that move to the end
     tail = after[:, 3:4]  # digits after the fourth character: the rest of the account
-    exponent = np.where(np.arange(_IBAN_WIDTH)[None, :] < 4, after - tail, after + head)
+    exponent = np.where(np.arange(widest)[None, :] < 4, after - tail, after + head)
     remainder = (np.where(inside, value, 0) * _POW10_MOD97[exponent]).sum(axis=1) % 97
     codes[structured & (remainder == 1)] = CONFIRM_CODE
     for i in np.flatnonzero(national).tolist():

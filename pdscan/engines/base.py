@@ -19,7 +19,7 @@ from pdscan.compliance.allowlist import AllowList, load_allowlist
 from pdscan.compliance.compare import compare
 from pdscan.compliance.declaration import Declaration, load_declaration
 from pdscan.compliance.taxonomy import taxonomy
-from pdscan.detect.core import DetectOptions, detect_batch
+from pdscan.detect.core import DetectOptions, detect_batches
 from pdscan.detect.dates import date_columns
 from pdscan.detect.findings import column_findings, with_table_context
 from pdscan.detect.ner import load as load_ner
@@ -232,9 +232,11 @@ def table_stats(
     stats: dict[str, ColumnStats] = {}
     error = None
     interrupted = False
+    merged = 0  # rows whose statistics are merged: the reader may be a batch ahead of the detector
     try:
-        for batch in table.batches(read_options):
-            stats = merge_stats(stats, detect_batch(batch, rules, detect_options), max_samples)
+        for batch, batch_stats in detect_batches(table.batches(read_options), rules, detect_options):
+            stats = merge_stats(stats, batch_stats, max_samples)
+            merged += batch.num_rows
             rows_read(batch.num_rows)
     except SourceError as exc:
         reason = exc.reason if not table.info.rows_scanned else f"{exc.reason} (after {table.info.rows_scanned} rows)"
@@ -243,6 +245,7 @@ def table_stats(
             table.info.sampling = "not scanned (see errors)"
     except KeyboardInterrupt:
         table.info.notes.append("interrupted: only the rows read before the interruption were scanned")
+        table.info.rows_scanned = merged  # what the statistics hold, not what the reader had reached
         interrupted = True
     return stats, error, interrupted
 

@@ -237,7 +237,7 @@ def test_bad_inputs_are_listed_and_the_scan_goes_on(sample_dir: Path, tmp_path: 
 
 
 def test_interrupt_reports_what_was_scanned(sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = detect.detect_batch
+    real = detect.detect_batches
     calls = {"n": 0}
 
     def interrupt_on_second_table(*args: Any, **kwargs: Any) -> Any:
@@ -246,13 +246,33 @@ def test_interrupt_reports_what_was_scanned(sample_dir: Path, monkeypatch: pytes
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("pdscan.engines.base.detect_batch", interrupt_on_second_table)
+    monkeypatch.setattr("pdscan.engines.base.detect_batches", interrupt_on_second_table)
     result = run("scan", str(sample_dir), "-f", "json")
     assert result.exit_code == 2
     report = json.loads(result.stdout)
     assert report["interrupted"] is True
     assert report["findings"]  # the first table's findings are kept
     assert "interrupted" in result.stderr
+
+
+def test_interrupt_inside_a_table_counts_only_the_rows_detected(
+    sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reader runs a batch ahead of the detector: an interruption must not count the batch read but not scanned.
+    real = detect.detect_batches
+
+    def interrupt_after_one_batch(batches: Any, *args: Any, **kwargs: Any) -> Any:
+        stream = real(batches, *args, **kwargs)
+        yield next(stream)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pdscan.engines.base.detect_batches", interrupt_after_one_batch)
+    result = run("scan", str(sample_dir / "crm_contacts.csv"), "--full", "--chunk-rows", "100", "-f", "json")
+    report = json.loads(result.stdout)
+    assert report["interrupted"] is True
+    table = report["tables"][0]
+    assert table["rows_scanned"] == 100
+    assert report["findings"] and all(f["rows_scanned"] == 100 for f in report["findings"])
 
 
 def test_rules_list() -> None:
