@@ -3,8 +3,10 @@
 Two kinds of values hold names:
 - name-shaped values (``Matti Virtanen``, ``Virtanen, Matti``, ``Anna-Maija``): checked for a whole column at once
   with Arrow kernels: split into tokens, looked up in the lexicon, counted per value;
-- free text (``Soita Matille huomenna``): each candidate text is tokenised in Python and every capitalised word
-  that is not the first of a sentence is looked up, Finnish case endings removed (Virtasen, Korhoselta, Matille).
+- free text (``Soita Matille huomenna``): every capitalised word that is not the first of a sentence is looked up,
+  Finnish case endings removed (Virtasen, Korhoselta, Matille). :func:`mentions` says where, one text at a time;
+  for a column, :func:`_mentioning` decides which texts mention a name with Arrow kernels over all their words at
+  once (the same rules, proven equal by tests), so free text no longer holds the GIL word by word.
 
 Names that are also words or places (Salo, Lahti, Koski, Tuuli) are weak: alone they are not a person.
 Company forms (Oy, Ab, Ky...) veto a value: ``Virtanen & Laine Oy`` is a company.
@@ -33,6 +35,12 @@ NAME_SHAPE = f"^(?:{_TOKEN}|{_PARTICLE})(?:,? (?:{_TOKEN}|{_PARTICLE})){{0,4}}$"
 # Free text worth a closer look: a capitalised word after a lower-case word or a comma, or two capitalised words.
 _TEXT_HINT = f"[{_LOWER}0-9,:;)] +[{_UPPER}][{_LOWER}]|[{_UPPER}][{_LOWER}]+,? [{_UPPER}][{_LOWER}]"
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# _WORD in RE2, for texts of Latin-1 characters (and ’): Python's [^\W\d_] and \w there, spelled out (letters, the
+# ordinal indicators, micro, and the superscript digits and fractions, which Python counts as word characters).
+_LATIN1_LETTER = "A-Za-zªµºÀ-ÖØ-öø-ÿ²³¹¼-¾"
+_WORD_RE2 = f"([{_LATIN1_LETTER}][0-9_{_LATIN1_LETTER}'’-]*)"
+_OUTSIDE_LATIN1 = r"[^\x00-\x{ff}’]|\x1f"  # such texts take the Python path (\x1f marks words below)
+_PY_SPACE_TAIL = r"[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0]+$"  # what str.rstrip() removes, within Latin-1
 COMPANY_FORMS = frozenset(
     [
         "oy",
@@ -95,6 +103,10 @@ class Lexicon:
             "particle": PARTICLES,
         }
         return {key: pa.array(sorted(words), pa.string()) for key, words in sets.items()}
+
+    @functools.cached_property
+    def lemma_array(self) -> pa.Array:
+        return pa.array(sorted(self.lemma), pa.string())
 
     def base(self, word: str) -> str | None:
         """The lexicon name behind ``word`` (lower-case), inflected or not, or None."""
@@ -208,11 +220,14 @@ def match_person_names(values: pa.Array, max_samples: int) -> MatcherResult:
     text_idx = np.flatnonzero(
         ~shaped & pc.match_substring_regex(values, pattern=_TEXT_HINT).to_numpy(zero_copy_only=False)
     )
-    for i, text in zip(text_idx.tolist(), values.take(pa.array(text_idx)).to_pylist(), strict=True):
-        mention = _mention(text, lex)
-        if mention is not None:
-            accepted[i] = True
-            if len(found) < max_samples:
+    if text_idx.size:
+        mentioning = text_idx[_mentioning(values.take(pa.array(text_idx)), lex)]
+        accepted[mentioning] = True
+        for i in mentioning.tolist():  # samples: the mention itself, from the first texts only
+            if len(found) >= max_samples:
+                break
+            mention = _mention(values[i].as_py(), lex)
+            if mention is not None:
                 found[i] = mention
     index = np.flatnonzero(accepted)
     order = [i for i in index.tolist() if i in found][:max_samples]
@@ -249,6 +264,72 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     one_unknown = (total == 2) & (known == 1) & (strong_first == 1)
     long_name = (total >= 3) & (known >= total - 1) & (strong >= 2)
     return np.asarray((company == 0) & (single | all_known | one_unknown | long_name)), np.asarray(total == 1)
+
+
+def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
+    """Which texts mention a person name by the rules of :func:`mentions`, for a whole column at once.
+
+    Each word is marked (``\x1f``) and the texts split, so every text becomes separators and words alternating;
+    the word tests (capitalised, in the lexicon, ambiguous, a company form) are set lookups over all words, and a
+    word's neighbours are the next entries of the same text. A text mentions a name when some word starts a pair
+    (a name, " " or ", ", a capitalised name, no company form after, not both ambiguous) or is a lone name that is
+    not ambiguous and does not start a sentence. Texts with characters beyond Latin-1 go through Python, where
+    the regular expression engines could read word characters differently."""
+    n = len(texts)
+    result = np.zeros(n, dtype=bool)
+    other = np.asarray(pc.match_substring_regex(texts, pattern=_OUTSIDE_LATIN1).to_numpy(zero_copy_only=False))
+    for i in np.flatnonzero(other).tolist():
+        result[i] = _mention(texts[i].as_py(), lex) is not None
+    inside = np.flatnonzero(~other)
+    if inside.size == 0:
+        return result
+    subset = texts.take(pa.array(inside))
+    pieces = pc.split_pattern(pc.replace_substring_regex(subset, pattern=_WORD_RE2, replacement="\x1f\\1\x1f"), "\x1f")
+    flat = pc.list_flatten(pieces)
+    parents = np.asarray(pc.list_parent_indices(pieces).to_numpy(zero_copy_only=False), dtype=np.int64)
+    starts = np.asarray(pieces.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+    position = np.arange(len(flat)) - starts[parents]
+    odd = position % 2 == 1
+    word_at = np.flatnonzero(odd)  # flat index of every word; the separator before word j is at word_at[j] - 1
+    if word_at.size == 0:
+        return result
+    words = flat.take(pa.array(word_at))
+    owner = parents[word_at]
+    order = (position[word_at] - 1) // 2  # the word's number in its text
+
+    def column(mask: pa.Array) -> np.ndarray:
+        return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+    lower = pc.utf8_lower(words)
+    arrays = lex.arrays
+    named = column(pc.or_(pc.is_in(lower, value_set=arrays["first"]), pc.is_in(lower, value_set=arrays["last"])))
+    based = named | column(pc.is_in(lower, value_set=lex.lemma_array))
+    ambiguous = named & column(pc.is_in(lower, value_set=arrays["ambiguous"]))
+    company = column(pc.is_in(lower, value_set=arrays["company"]))
+    capital = column(pc.match_substring_regex(words, pattern=f"^[{_UPPER}]"))
+    candidate = based & capital & ~column(pc.utf8_is_upper(words))
+    # The next word and the one after, within the same text.
+    same_next = np.zeros(len(words), dtype=bool)
+    same_next[:-1] = owner[1:] == owner[:-1]
+    same_after = np.zeros(len(words), dtype=bool)
+    same_after[:-2] = owner[2:] == owner[:-2]
+    between = flat.take(pa.array(word_at + 1))  # the separator after each word (before the next one)
+    joined = column(pc.is_in(between, value_set=pa.array([" ", ", "])))
+    nxt = np.flatnonzero(same_next)
+    pair = np.zeros(len(words), dtype=bool)
+    pair[nxt] = candidate[nxt] & capital[nxt + 1] & based[nxt + 1] & joined[nxt]
+    pair[nxt] &= ~(ambiguous[nxt] & ambiguous[nxt + 1])
+    after = np.flatnonzero(same_after)
+    pair[after] &= ~company[after + 2]
+    # A sentence starts where nothing but white space precedes the word, or ".", "!" or "?" ends what does.
+    before = pc.replace_substring_regex(flat.take(pa.array(word_at - 1)), pattern=_PY_SPACE_TAIL, replacement="")
+    blank = column(pc.equal(before, ""))
+    stop = column(pc.match_substring_regex(before, pattern="[.!?]$"))
+    sentence_start = (blank & (order == 0)) | (~blank & stop)
+    lone = candidate & ~sentence_start & ~ambiguous
+    hit = np.bincount(owner[pair | lone], minlength=inside.size) > 0
+    result[inside] = hit
+    return result
 
 
 def _mention(text: str, lex: Lexicon) -> str | None:

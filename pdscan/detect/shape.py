@@ -168,8 +168,14 @@ def value_is_whole(pattern: str) -> bool:
     return found
 
 
+# Above this many bytes per value a column is prose: it holds letters, digits and punctuation, so no rule would be
+# skipped, and counting its bytes would cost as much as a pattern pass.
+PROSE_BYTES = 24
+
+
 def bytes_present(values: pa.Array) -> np.ndarray:
-    """Which of the 256 byte values occur in a string column: one pass over its data buffer."""
+    """Which of the 256 byte values occur in a string column: one pass over its data buffer. A column of prose
+    (more than PROSE_BYTES a value) reads as holding every byte, so every rule runs on it."""
     if len(values) == 0:
         return np.zeros(256, dtype=bool)
     offsets_type = np.int64 if pa.types.is_large_string(values.type) else np.int32
@@ -177,5 +183,7 @@ def bytes_present(values: pa.Array) -> np.ndarray:
     offsets = np.frombuffer(buffers[1], dtype=offsets_type)[values.offset : values.offset + len(values) + 1]
     if buffers[2] is None:
         return np.zeros(256, dtype=bool)
+    if offsets[-1] - offsets[0] > PROSE_BYTES * len(values):
+        return np.ones(256, dtype=bool)
     data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
     return np.bincount(data, minlength=256) > 0

@@ -93,3 +93,9 @@ def test_value_is_whole() -> None:
     assert value_is_whole(r"(?P<v>x@y)")
     assert not value_is_whole(r"(?:^|[^\w])(?P<v>\d{5})")
     assert value_is_whole(r"\d+")
+
+
+def test_prose_columns_read_as_holding_every_byte() -> None:
+    prose = pa.array(["Asiakas soitti ja kysyi tilauksen tilaa, lupasin soittaa takaisin huomenna"] * 3)
+    assert bytes_present(prose).all()
+    assert not bytes_present(pa.array(["20240001"] * 3))[ord("a")]
