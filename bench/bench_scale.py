@@ -3,9 +3,9 @@
 Generates (once, cached under --dir) a lake of at least --gigabytes of Parquet in --files files: customer rows with
 names, emails, phone numbers, HETUs, IBANs, free text and numbers. Then scans it with ``--full``:
   * ``--engine local``: one process, columns on threads;
-  * ``--engine dask`` on a LocalCluster of one worker process per core (``--workers`` to change);
+  * ``--engine dask`` on a LocalCluster of one worker process, then of one per core (``--workers`` to change);
 and prints wall time, throughput (MB/s of Parquet, rows/s), peak memory of the process / of each worker, the scaling
-ratio, and whether both found the same (source, location, entity, counts).
+ratio (N workers against one), and whether every run found the same (source, location, entity, counts).
 Run: ``python bench/bench_scale.py [--gigabytes 2] [--files 40] [--dir /tmp/pdscan-lake]``. Needs the dask extra.
 """
 
@@ -148,23 +148,32 @@ def main() -> None:
         f"peak {peak.peaks['process'] / 1e6:,.0f} MB"
     )
 
+    runs = {n: _dask_run(args.dir, n, size, rows) for n in sorted({1, args.workers})}
+    one, many = runs[1], runs[args.workers]
+    print(f"  scaling: dask {args.workers} workers / 1 worker = {one[0] / many[0]:.2f}x (goal >= 1.7 on 2 cores)")
+    print(f"  dask {args.workers} workers / local engine = {local_s / many[0]:.2f}x")
+    same = all(key(local) == key(result) for _, result in runs.values())
+    print(f"  same findings (source, location, entity, counts) on every run: {same}")
+
+
+def _dask_run(directory: Path, workers: int, size: int, rows: int) -> tuple[float, Any]:
     from dask.distributed import Client, LocalCluster
 
     with (
-        LocalCluster(n_workers=args.workers, threads_per_worker=1, dashboard_address=":0") as cluster,
+        LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=":0") as cluster,
         Client(cluster) as client,
         Peak(client) as peaks,
     ):
         start = time.perf_counter()
-        distributed = scan([str(args.dir)], ScanOptions(full=True, engine="dask", scheduler=cluster.scheduler_address))
-        dask_s = time.perf_counter() - start
+        result = scan([str(directory)], ScanOptions(full=True, engine="dask", scheduler=cluster.scheduler_address))
+        elapsed = time.perf_counter() - start
     per_worker = ", ".join(f"{v / 1e6:,.0f}" for v in peaks.peaks.values())
+    label = f"--engine dask ({workers} worker{'s' if workers > 1 else ''})"
     print(
-        f"  --engine dask ({args.workers} workers): {dask_s:7.1f} s  {size / 1e6 / dask_s:7.1f} MB/s  "
-        f"{rows / dask_s:,.0f} rows/s  peak per worker {per_worker} MB"
+        f"  {label}: {elapsed:7.1f} s  {size / 1e6 / elapsed:7.1f} MB/s  {rows / elapsed:,.0f} rows/s  "
+        f"peak per worker {per_worker} MB"
     )
-    print(f"  scaling: dask / local throughput = {local_s / dask_s:.2f}x on {args.workers} workers")
-    print(f"  same findings (source, location, entity, counts): {key(local) == key(distributed)}")
+    return elapsed, result
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import collections
 import functools
-import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -94,7 +93,9 @@ def _collected(item: tuple[Batch, list[Future[ColumnStats]]]) -> tuple[Batch, di
     return batch, {col.name: future.result() for col, future in zip(batch.columns, futures, strict=True)}
 
 
-_WORKERS = min(8, os.cpu_count() or 1)
+# One thread per core Arrow may use: pyarrow.cpu_count() follows OMP_NUM_THREADS, which Dask sets to 1 in its
+# workers, so a worker with one thread uses one core and N workers scale as N (not N processes x all cores).
+_WORKERS = max(1, min(8, pa.cpu_count()))
 
 
 @functools.lru_cache(maxsize=1)
