@@ -6,8 +6,10 @@ runs them, alternating, medians of 3 (wall time, cores busy = CPU time / wall ti
   * a plain Python ``re`` loop over every cell with the same email/phone/HETU shapes (what a naive scanner does);
   * presidio-analyzer's BatchAnalyzerEngine with its predefined pattern recognizers (a blank spaCy pipeline, so
     no NER cost), on the first rows only (it is slow), as cells/s;
-  * ``pdscan scan FILE --full`` with all built-in rules, validators included.
-Prints cells/s and the ratios. Run: ``python bench/bench_scan.py [--rows 200000] [--repeats 3]``.
+  * ``pdscan scan FILE --full`` with all built-in rules, validators included (and once on a file twice as long,
+    for its peak memory).
+Prints cells/s, cores busy, peak memory and the ratios.
+Run: ``python bench/bench_scan.py [--rows 200000] [--repeats 3]``.
 Timings are printed, never asserted: they depend on the machine.
 """
 
@@ -216,12 +218,22 @@ def main() -> None:
         print(f"  {'whole process, median of ' + str(args.repeats):<38} {'wall':>7} {'cores':>6} {'peak':>8}")
         for name, run in results.items():
             print(f"  {name:<38} {run.wall:6.2f}s {run.cores:6.2f} {run.peak_mb:6.0f}MB")
+        # Memory is bounded by the chunk, not the file: the same scan of a file twice as long, once.
+        double = Path(tmp) / f"contacts_{2 * args.rows}.csv"
+        generate(double, 2 * args.rows, seed=7)
+        twice = run_process([sys.executable, "-m", "pdscan.cli.main", "scan", str(double), "--full", "-q",
+                             "-f", "json", "-o", os.devnull])  # fmt: skip
+        print(f"  {'pdscan scan --full, twice the rows':<38} {twice.wall:6.2f}s {twice.cores:6.2f} "
+              f"{twice.peak_mb:6.0f}MB")  # fmt: skip
         t_naive = timed("plain re loop, 3 patterns per cell", lambda: naive_loop(path))
         presidio = presidio_cells_per_second(path, args.presidio_rows)
         pandas_run, pdscan_run = results["pandas.read_csv(sep=';', dtype=str)"], results["pdscan scan --full"]
         print(f"pdscan --full: {cells / pdscan_run.wall:,.0f} cells/s, {pdscan_run.cores:.2f} cores busy, "
               f"peak {pdscan_run.peak_mb:.0f} MB")  # fmt: skip
         print(f"ratio pdscan / pandas read (whole processes): {pdscan_run.wall / pandas_run.wall:5.2f}x (goal <= 2)")
+        print(f"cores busy: {pdscan_run.cores:.2f} of {os.cpu_count()} (goal >= 1.7 on 2)")
+        print(f"peak memory: {pdscan_run.peak_mb:.0f} MB for {args.rows:,} rows, {twice.peak_mb:.0f} MB for "
+              f"{2 * args.rows:,} (bounded by --chunk-rows, not by the file)")  # fmt: skip
         print(f"ratio plain re loop / pdscan time:            {t_naive / pdscan_run.wall:5.2f}x (higher is better)")
         if presidio:
             ratio = cells / pdscan_run.wall / presidio

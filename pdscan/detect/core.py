@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -71,12 +72,23 @@ def detect_batches(
             yield batch, detect_batch(batch, rules, options)
         return
     pending: collections.deque[tuple[Batch, list[Future[ColumnStats]]]] = collections.deque()
+    cost: dict[str, float] = {}  # seconds each column took in the previous batch
+
+    def timed(col: Column, num_rows: int, names: list[str]) -> ColumnStats:
+        start = time.perf_counter()
+        try:
+            return _detect_column(col, num_rows, rules, options, names)
+        finally:
+            cost[col.name] = time.perf_counter() - start
+
     try:
         for batch in batches:
             names = [col.name for col in batch.columns]
-            futures = [
-                _pool().submit(_detect_column, col, batch.num_rows, rules, options, names) for col in batch.columns
-            ]
+            # The costliest columns first (longest processing time first): the batch does not end with one thread
+            # still validating IBANs while the others wait.
+            order = sorted(range(len(batch.columns)), key=lambda i: -cost.get(names[i], 0.0))
+            submitted = {i: _pool().submit(timed, batch.columns[i], batch.num_rows, names) for i in order}
+            futures = [submitted[i] for i in range(len(batch.columns))]
             pending.append((batch, futures))
             if len(pending) > ahead:
                 yield _collected(pending.popleft())
