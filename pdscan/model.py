@@ -6,7 +6,7 @@ Everything here is plain data (dataclasses), so that a later distributed engine 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -68,6 +68,9 @@ class Column:
     name: str
     values: pa.Array
     kind: str = "string"
+    # Passages of a document's part: prose, where a weak rule is backed by its context words in the same passage
+    # ("Syntymäaika: 12.3.1985") as a column is by its name.
+    prose: bool = False
 
 
 @dataclass
@@ -95,6 +98,8 @@ class TableInfo:
     schema: list[dict[str, Any]] = field(default_factory=list)
     # Retention-relevant date columns: {"column": name, "role": created|activity|date, "count", "oldest", "newest"}.
     dates: list[dict[str, Any]] = field(default_factory=list)
+    # Documents (PDF, Word, mail...): what kind; their columns are parts (pages, headers) and rows passages of text.
+    document: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -115,6 +120,8 @@ class TableInfo:
             out["schema"] = [dict(c) for c in self.schema]
         if self.dates:
             out["dates"] = [dict(d) for d in self.dates]
+        if self.document is not None:
+            out["document"] = self.document
         return out
 
     @classmethod
@@ -131,6 +138,7 @@ class TableInfo:
             notes=list(data.get("notes", [])),
             schema=[dict(c) for c in data.get("schema", [])],
             dates=[dict(d) for d in data.get("dates", [])],
+            document=data.get("document"),
         )
 
 
@@ -386,6 +394,68 @@ class Compliance:
 _FINDING_REF_FIELDS = tuple(FindingRef.__dataclass_fields__)
 
 
+# Entities that are not about a person: a document holding only these holds no personal data.
+NOT_PERSONAL = frozenset({"FI_BUSINESS_ID"})
+_CONTACT = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER"})
+_BIRTH = frozenset({"FI_PERSONAL_IDENTITY_CODE", "DATE_OF_BIRTH"})
+
+
+@dataclass
+class DocumentFacts:
+    """One document (an attachment is one too): what it holds, and whether it reads like a CV or an application."""
+
+    file: str
+    kind: str
+    entities: list[str]
+    cv_like: bool  # a name, a way to reach the person, and a HETU or birth date: a CV, an application, a form
+
+    @property
+    def personal(self) -> bool:
+        return any(e not in NOT_PERSONAL for e in self.entities)
+
+    @property
+    def folder(self) -> str:
+        """The folder the document lies in (an attachment or zip member: the folder of its container)."""
+        outer = self.file.split("!", 1)[0]
+        return outer.rsplit("/", 1)[0] if "/" in outer else "."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "kind": self.kind, "entities": list(self.entities), "cv_like": self.cv_like}
+
+
+def document_facts(tables: Sequence[TableInfo], findings: Sequence[Finding]) -> list[DocumentFacts]:
+    """The documents among the scanned tables, each with the entities its findings name."""
+    found: dict[str, set[str]] = {}
+    for finding in findings:
+        if finding.location.file is not None:
+            found.setdefault(finding.location.file, set()).add(finding.entity)
+    out = []
+    for table in tables:
+        if table.document is None or table.location.file is None or table.sampling.startswith("not scanned"):
+            continue  # not a document, or one that could not be read (it is among the errors)
+        entities = found.get(table.location.file, set())
+        cv_like = "PERSON" in entities and bool(entities & _CONTACT) and bool(entities & _BIRTH)
+        out.append(DocumentFacts(table.location.file, table.document, sorted(entities), cv_like))
+    return out
+
+
+def documents_summary(facts: Sequence[DocumentFacts]) -> dict[str, Any]:
+    """Counts per folder: documents scanned, with personal data, CV-like (the JSON ``documents`` object)."""
+    folders: dict[str, dict[str, Any]] = {}
+    for doc in facts:
+        entry = folders.setdefault(doc.folder, {"folder": doc.folder, "documents": 0, "personal": 0, "cv_like": 0})
+        entry["documents"] += 1
+        entry["personal"] += doc.personal
+        entry["cv_like"] += doc.cv_like
+    return {
+        "documents": len(facts),
+        "personal": sum(d.personal for d in facts),
+        "cv_like": sum(d.cv_like for d in facts),
+        "folders": [folders[k] for k in sorted(folders)],
+        "items": [d.to_dict() for d in facts],
+    }
+
+
 @dataclass
 class ScanResult:
     """Everything one scan produced. Reporters render this; nothing else."""
@@ -443,4 +513,9 @@ class ScanResult:
             "errors": [e.to_dict() for e in self.errors],
             "suppressed": list(self.suppressed),
             **({"compliance": self.compliance.to_dict()} if self.compliance is not None else {}),
+            **({"documents": documents_summary(self.documents())} if self.documents() else {}),
         }
+
+    def documents(self) -> list[DocumentFacts]:
+        """The documents scanned (PDF, Word, mail...), with what each holds."""
+        return document_facts(self.tables, self.findings)

@@ -318,6 +318,82 @@ def products(rng: random.Random) -> None:
     write_csv(HERE / "tuotteet.csv", header, rows, "utf-8", ",", "\n")
 
 
+def documents(fake: Faker, rng: random.Random) -> dict[str, dict[str, Any]]:
+    """Job applications on the HR share (the notices declare CVs and applications): a CV as PDF, a cover letter as
+    Word, and the application mail with the CV attached. Returns their ground truth, part by part."""
+    from docx import Document
+    from fpdf import FPDF
+
+    folder = HERE / "hakemukset"
+    folder.mkdir(exist_ok=True)
+    first, last = fake.first_name(), fake.last_name()
+    email = f"{ascii_local(first)}.{ascii_local(last)}@example.fi"
+    mobile = phone(rng, 0)
+    born = dt.date(1988, 4, 17)
+    code = hetu(rng, born)
+    street = f"{fake.street_name()} {rng.randint(1, 60)} B {rng.randint(1, 30)}"
+    cv_name = f"ansioluettelo_{ascii_local(last)}.pdf"
+
+    pdf = FPDF()
+    pdf.set_creation_date(FIXED)
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    for line in ["ANSIOLUETTELO", f"{first} {last}", f"Sähköposti: {email}", f"Puhelin: {mobile}",
+                 f"Osoite: {street}, 00100 Helsinki", f"Henkilötunnus: {code}"]:  # fmt: skip
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    history = ["TYÖKOKEMUS", "2019-2024 Projektipäällikkö, Esimerkki Oy, Tampere", "2014-2019 Suunnittelija, Malli Ab",
+               "KOULUTUS", "Diplomi-insinööri, Aalto-yliopisto"]  # fmt: skip
+    for line in history:
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    cv = bytes(pdf.output())
+    (folder / cv_name).write_bytes(cv)
+
+    letter = Document()
+    letter.core_properties.created = letter.core_properties.modified = FIXED
+    letter.add_paragraph("Työhakemus: projektipäällikkö")
+    letter.add_paragraph(
+        "Hyvä vastaanottaja, haen ilmoittamaanne projektipäällikön tehtävää. Olen työskennellyt viisi vuotta "
+        "projektien parissa ja johtanut kymmenen hengen tiimiä."
+    )
+    letter.add_paragraph(f"Ystävällisin terveisin\n{first} {last}\n{email}")
+    buffer = io.BytesIO()
+    letter.save(buffer)
+    letter_name = f"tyohakemus_{ascii_local(last)}.docx"
+    (folder / letter_name).write_bytes(stable_zip(buffer.getvalue()))
+
+    from email.message import EmailMessage
+
+    mail = EmailMessage()
+    mail["From"] = f"{first} {last} <{email}>"
+    mail["To"] = "rekrytointi@esimerkki.example"
+    mail["Subject"] = "Hakemus: projektipäällikkö"
+    mail["Date"] = "Mon, 03 Jun 2024 09:15:00 +0300"
+    mail["Message-ID"] = "<hakemus-2024-06-03@example.fi>"
+    mail.set_content(f"Hei,\n\nliitteenä ansioluetteloni.\n\nTerveisin\n{first} {last}\n")
+    mail.add_attachment(cv, maintype="application", subtype="pdf", filename=cv_name)
+    mail_name = f"hakemus_{ascii_local(last)}.eml"
+    (folder / mail_name).write_bytes(bytes(mail))
+
+    cv_truth = {
+        "personal": {
+            "page 1": ["PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "FI_PERSONAL_IDENTITY_CODE"]
+        },
+        "context": [],
+        "not_personal": ["page 2"],
+    }
+    return {
+        cv_name: cv_truth,
+        letter_name: {"personal": {"body": ["PERSON", "EMAIL_ADDRESS"]}, "context": [], "not_personal": []},
+        mail_name: {
+            "personal": {"header From": ["PERSON", "EMAIL_ADDRESS"], "body": ["PERSON"]},
+            "context": ["header To"],
+            "not_personal": ["subject"],
+        },
+        f"{mail_name}!{cv_name}": cv_truth,
+    }
+
+
 # Ground truth: which columns hold which entities ("personal"), which hold none ("not_personal"), and columns
 # that are context rather than personal data on their own and are not asserted either way ("context").
 EXPECTED: dict[str, dict[str, Any]] = {
@@ -406,8 +482,9 @@ def main() -> None:
     webform(fake, rng)
     products(rng)
     staff(fake, rng)
+    expected = {**EXPECTED, **documents(fake, rng)}
     # The ground truth lives with the tests, not here: pdscan scans every file of sample_data/.
-    text = json.dumps(EXPECTED, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
     (HERE.parent / "tests" / "sample_expected.json").write_text(text, encoding="utf-8")
 
 

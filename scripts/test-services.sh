@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up the database servers pdscan's connector and inventory tests use, on a Debian machine, as root:
 #   PostgreSQL on 127.0.0.1:5432, superuser `postgres` without a password on loopback (trust for that user only),
-#   MariaDB    on 127.0.0.1:3306, `root` without a password on loopback.
+#   MariaDB    on 127.0.0.1:3306, `root` without a password on loopback;
+# and installs the document tools the document tests use: tesseract (with Finnish) for --ocr, antiword for .doc.
 # Idempotent: packages are installed only where missing (one `apt-get update` then), servers started only where they
 # do not answer, and the access set-up is skipped where it is already in place. A second run takes about a second.
 #
@@ -32,8 +33,10 @@ if [ "${1:-}" = "--check" ]; then
   exit $ok
 fi
 
-if pg_login && maria_login; then
-  say "PostgreSQL and MariaDB already answer on $PG_HOST"
+doc_tools() { command -v antiword >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx fin; }
+
+if pg_login && maria_login && doc_tools; then
+  say "PostgreSQL and MariaDB already answer on $PG_HOST; tesseract and antiword are installed"
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
@@ -45,6 +48,7 @@ fi
 missing=()
 command -v pg_ctlcluster >/dev/null 2>&1 && [ -n "$(ls /etc/postgresql 2>/dev/null)" ] || missing+=(postgresql)
 [ -x /usr/sbin/mariadbd ] && command -v mariadb >/dev/null 2>&1 || missing+=(mariadb-server)
+doc_tools || missing+=(tesseract-ocr tesseract-ocr-fin antiword)
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]} from Debian's packages"
   export DEBIAN_FRONTEND=noninteractive

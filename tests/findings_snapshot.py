@@ -78,7 +78,8 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
     from bench_scan import generate
 
     out: dict[str, list[dict[str, Any]]] = {}
-    samples = sorted(p for p in (ROOT / "sample_data").iterdir() if p.suffix != ".py" and p.name != "README.md")
+    # The tabular sample files: the sample documents came later (issue 17) and have tests of their own.
+    samples = sorted(p for p in (ROOT / "sample_data").iterdir() if p.suffix in (".csv", ".xlsx", ".jsonl"))
     out["sample_data"] = _scanned(samples, ROOT, chunk_rows=700)
     for seed in (4242, 7, 2026):
         out[f"estate {seed}, one batch"] = _estate(seed, None)

@@ -136,6 +136,6 @@ def test_registries_feed_the_cli_and_the_readers() -> None:
     assert all(engine_class(name).name == name for name in ENGINES)
     assert {ext for f in FORMATS for ext in f.extensions} == set(BY_EXTENSION)
     assert all(supported(f"export{ext}") and supported(f"export{ext}.gz") for ext in BY_EXTENSION)
-    assert not supported("notes.docx")
+    assert not supported("notes.pages")  # Apple Pages: no reader
     assert all(issubclass(d, Dialect) for d in DIALECTS.values())
     assert {"pg_catalog", "information_schema", "performance_schema"} <= SYSTEM_SCHEMAS

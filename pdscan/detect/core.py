@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import collections
 import functools
+import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from pdscan import options as defaults
 from pdscan.detect.dates import DateColumns, profile_dates
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
-from pdscan.detect.matching import SINGLE_WORD, MatchContext, MatcherResult
+from pdscan.detect.matching import IN_CONTEXT, SINGLE_WORD, MatchContext, MatcherResult
 from pdscan.detect.rules import Rule, RuleSet
 from pdscan.detect.shape import bytes_present
 from pdscan.detect.stats import ColumnStats, RuleStats
@@ -142,8 +143,11 @@ def _detect_column(
     for rule in rules:
         if column.kind not in rule.kinds:
             continue  # an integer column is never a person's name, whatever its header says
+        in_context = False  # a weak rule in prose: only candidates that share their passage with a context word
         if rule.weak and not rule.backed(column.name, table_columns):
-            continue  # weak shapes (postal codes, plates, union names) count only where the names back them
+            if not (column.prose and rule.context_pattern is not None):
+                continue  # weak shapes (postal codes, plates, union names) count only where the names back them
+            in_context = True
         if rule.matcher is not None:
             matched = _apply_matcher_rule(rule, distinct, counts, claims, options)
             if matched is not None:
@@ -153,6 +157,9 @@ def _detect_column(
             continue
         index = _candidates(rule, distinct, prefilters)
         index = index[~claims.whole[index]]  # a value that is wholly a HETU holds nothing else
+        if in_context and index.size:
+            near = pc.match_substring_regex(distinct.take(pa.array(index)), pattern=rule.context_pattern)
+            index = index[np.asarray(near.to_numpy(zero_copy_only=False), dtype=bool)]
         if rule.veto_text is not None and index.size:
             index = index[~_vetoed(rule, distinct.take(pa.array(index)))]
         if index.size == 0:
@@ -163,6 +170,8 @@ def _detect_column(
         else:
             rule_stats = _apply_validated_rule(rule, distinct, index, counts, claims, options)
         if rule_stats is not None:
+            if in_context and rule_stats.match_count:
+                rule_stats.details[IN_CONTEXT] = rule_stats.match_count
             stats.rules[rule.id] = rule_stats
     return stats
 
@@ -259,6 +268,26 @@ def _vetoed(rule: Rule, values: pa.Array) -> np.ndarray:
     return np.asarray(pc.match_substring_regex(values, pattern=rule.veto_text).to_numpy(zero_copy_only=False))
 
 
+_VETO_WORDS = 8  # texts of at most this many words are vetoed whole
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _vetoed_word(rule: Rule, text: str, own_word: Callable[[str], bool]) -> bool:
+    """Whether a veto word of the rule stands in the text outside the matcher's own words (Ylitalo is a surname,
+    Ylitalon koulu is still a school)."""
+    assert rule.veto_text is not None
+    veto = _python_pattern(rule.veto_text)
+    # A veto word by itself (tie, Hospital) always counts; a compound ending in one counts unless it is a name.
+    return any(
+        veto.search(word) and (veto.fullmatch(word) or not own_word(word.lower())) for word in _WORDS.findall(text)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _python_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
+
+
 def _apply_matcher_rule(
     rule: Rule,
     distinct: pa.Array,
@@ -278,7 +307,14 @@ def _apply_matcher_rule(
     single = result.single_words()
     if rule.veto_text is not None:
         accepted = subset.take(pa.array(result.index))
-        bad = _vetoed(rule, accepted)
+        # A veto word makes a short value the name of something else (Eliel Saarisen tie 5, Aalto-yliopisto); in a
+        # longer text it is only another word near the name (a CV: the applicant, then their street address).
+        words = np.asarray(pc.count_substring_regex(accepted, pattern=r"\S+").to_numpy(zero_copy_only=False))
+        bad = _vetoed(rule, accepted) & (result.full | (words <= _VETO_WORDS))
+        own_word = MATCHERS[rule.matcher].own_word
+        if bad.any() and own_word is not None:
+            for i in np.flatnonzero(bad).tolist():  # few: the vetoed ones
+                bad[i] = _vetoed_word(rule, accepted[i].as_py(), own_word)
         if bad.any():
             vetoed_texts = accepted.filter(pa.array(bad)).to_pylist()
             found = [t for t in result.found if not any(t in v for v in vetoed_texts)]

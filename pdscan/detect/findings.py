@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pdscan.detect.matching import SINGLE_WORD
+from pdscan.detect.matching import IN_CONTEXT, SINGLE_WORD
 from pdscan.detect.rules import NameEvidence, Rule, RuleSet
 from pdscan.detect.stats import ColumnStats, RuleStats
 from pdscan.detect.validators import VALIDATORS
@@ -132,8 +132,9 @@ def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Score
             reasons.append(f"0/{stats.values} values match")
         return _Scored(rule, NAME_ONLY_SCORE, 0, reasons, ())
 
-    if rule.weak and not (names.supports or (context_column is not None and names.negative is None)):
-        return None  # weak shapes count only with a column name or a table context that backs them
+    in_context = seen.details.get(IN_CONTEXT, 0) > 0  # prose: "Syntymäaika: 12.3.1985"
+    if rule.weak and not (names.supports or in_context or (context_column is not None and names.negative is None)):
+        return None  # weak shapes count only with a column name, a table context or context words that back them
     if rule.matcher is not None and seen.details.get(SINGLE_WORD, 0) >= seen.match_count and not names.supports:
         return None  # lone words (Salo, Jun, Line) carry a column only where its header says what they are
     if rule.validator is not None and not names.supports:
@@ -168,9 +169,10 @@ def _score(rule: Rule, stats: ColumnStats, context_column: str | None) -> _Score
     return _Scored(rule, score, seen.match_count, reasons, seen.samples)
 
 
-def with_table_context(found: list[Finding], rules: RuleSet) -> list[Finding]:
-    """A table's findings without its quasi-identifiers (postal codes) when nothing else personal is in it."""
-    quasi = {r.entity for r in rules if r.quasi_identifier}
+def with_table_context(found: list[Finding], rules: RuleSet, document: bool = False) -> list[Finding]:
+    """A table's findings without its quasi-identifiers (postal codes; in a document also the words of special
+    categories) when nothing else personal is in it."""
+    quasi = {r.entity for r in rules if r.quasi_identifier or (document and r.quasi_in_documents)}
     if not quasi or any(f.entity not in quasi for f in found):
         return found
     return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyarrow as pa
 
 from pdscan.detect.matching import MatchContext, Matcher, MatcherResult, union
-from pdscan.detect.names import match_person_names
+from pdscan.detect.names import is_lexicon_name, match_person_names
 from pdscan.detect.ner import ner_matches
 
 
@@ -28,6 +28,6 @@ def _ner_location(values: pa.Array, context: MatchContext) -> MatcherResult:
 
 
 MATCHERS: dict[str, Matcher] = {
-    "person_name": Matcher(_person_name),
+    "person_name": Matcher(_person_name, own_word=is_lexicon_name),
     "ner_location": Matcher(_ner_location, needs_model=True),
 }

@@ -16,6 +16,8 @@ from pdscan import options as defaults
 
 # The detail label a matcher's lone-word matches are counted under (RuleStats.details).
 SINGLE_WORD = "one-word values"
+# The detail label of a weak rule's matches in prose that share their passage with one of its context words.
+IN_CONTEXT = "next to a context word"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class MatcherResult:
 class Matcher:
     run: Callable[[pa.Array, MatchContext], MatcherResult]
     needs_model: bool = False  # finds nothing unless a NER model is given (--ner)
+    # A word the matcher knows as its own whatever the rule's veto words say: the surname Ylitalo ends in "talo"
+    # (a building) and Koskinen holds no veto, but Ylitalo must not be vetoed. Called with the word in lower case.
+    own_word: Callable[[str], bool] | None = None
 
 
 def union(first: MatcherResult, second: MatcherResult) -> MatcherResult:

@@ -201,6 +201,12 @@ def inflections(name: str) -> set[str]:
     return forms
 
 
+def is_lexicon_name(word: str) -> bool:
+    """Whether a lower-case word is a first name or surname of the lexicon (its base form)."""
+    lex = lexicon()
+    return word in lex.first or word in lex.last
+
+
 def match_person_names(values: pa.Array, max_samples: int) -> MatcherResult:
     lex = lexicon()
     n = len(values)

@@ -123,6 +123,10 @@ class Rule:
     # Personal only next to people: a table of postal code areas is reference data. Such a finding is kept only
     # when its table holds another entity that is not a quasi-identifier.
     quasi_identifier: bool = False
+    # The same, in documents only (``quasi_identifier: documents``): "allergia" in a privacy policy is a word, in a
+    # CV beside the applicant's name it is about them. A table's health column is personal whatever else it holds
+    # (its rows are people by their keys).
+    quasi_in_documents: bool = False
 
     def name_evidence(self, column: str) -> NameEvidence:
         return NameEvidence(self.names.match(column), self.exclude.match(column))
@@ -141,6 +145,13 @@ class Rule:
     @property
     def has_value_channel(self) -> bool:
         return self.pattern is not None or self.matcher is not None
+
+    @functools.cached_property
+    def context_pattern(self) -> str | None:
+        """The context words as one case-insensitive RE2 pattern, or None without any."""
+        if not self.context_words:
+            return None
+        return "(?i)" + "|".join(re.escape(word) for word in self.context_words)
 
     @functools.cached_property
     def needs(self) -> Requirement:
@@ -201,6 +212,17 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
         raise UsageError(f"{builtin_rules_dir()}: no rules found (is the rules/ directory installed?)")
     ordered = sorted(by_id.values(), key=lambda r: (-r.priority, r.id))
     return RuleSet(tuple(ordered), digest.hexdigest()[:12])
+
+
+def _quasi(path: str, value: Any) -> str:
+    """``quasi_identifier``: true (everywhere), "documents" (in documents only) or false."""
+    if value is True:
+        return "everywhere"
+    if value is False or value is None:
+        return "never"
+    if value == "documents":
+        return "documents"
+    raise RuleError(path, "quasi_identifier", "true, false or documents")
 
 
 def parse_rule(text: str, path: str) -> Rule:
@@ -317,7 +339,8 @@ def parse_rule(text: str, path: str) -> Rule:
         validator=validator,
         precision=float(precision),
         weak=bool(value.get("weak", False)),
-        quasi_identifier=bool(data.get("quasi_identifier", False)),
+        quasi_identifier=_quasi(path, data.get("quasi_identifier", False)) == "everywhere",
+        quasi_in_documents=_quasi(path, data.get("quasi_identifier", False)) != "never",
         owns_shape=bool(value.get("owns_shape", False)),
         matcher=matcher,
         veto_text=veto_text,

@@ -69,10 +69,14 @@ def shown(match: Match, column: str, show_data: bool) -> str:
     return f"{column}={text}"
 
 
+# Keys that describe where, not who: a note, and a document's kind and parts (page 3, header From).
+_PLAIN_KEYS = frozenset({"note", "document", "parts"})
+
+
 def masked_key(match: Match, show_data: bool) -> dict[str, Any]:
     """Row keys as output shows them: numbers as they are; text keys masked (a key may be a HETU or an email)."""
     return {
-        k: (v if show_data or v is None or isinstance(v, int) or k == "note" else MASKERS["generic"](str(v)))
+        k: (v if show_data or v is None or isinstance(v, int) or k in _PLAIN_KEYS else MASKERS["generic"](str(v)))
         for k, v in match.key.items()
     }
 

@@ -18,6 +18,16 @@ from pdscan.dsar.search import FindResult, Match
 from pdscan.model import utc_now
 
 
+def _document_line(match: Match) -> str:
+    """A document about the person is deleted (or redacted) as a whole file: its text has no rows to remove."""
+    where = match.location.display(with_column=False)
+    why = f"({match.key['parts']}; {match.strength})"
+    if "!" in where:  # an attachment or a zip member: what is deleted is its container (the mail, the archive)
+        outer, inner = where.split("!", 1)
+        return f"--   delete or redact {outer}: its part {inner} is about the person {why}"
+    return f"--   delete {where}: a {match.key['document']} document about the person {why}"
+
+
 def erasure_plan(result: FindResult) -> str:
     lines = [
         f"-- pdscan erasure plan, {utc_now()}",
@@ -32,6 +42,9 @@ def erasure_plan(result: FindResult) -> str:
         if matches[0].location.file is not None:
             rows: dict[str, list[str]] = defaultdict(list)
             for m in matches:
+                if "document" in m.key:  # a CV, an application, a mail: the file is the record
+                    files.append(_document_line(m))
+                    continue
                 rows[m.location.display(with_column=False)].append(f"{m.key.get('row') or '?'} ({m.strength})")
             files.extend(f"--   {where}: data rows {', '.join(r)}" for where, r in rows.items())
             continue

@@ -34,6 +34,14 @@ KINDS = ("email", "phone", "hetu", "business_id", "name")
 DIRECT = ("email", "phone", "hetu", "business_id")  # identifiers: a match is about this person
 
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+
+
+def _in_text(address: str) -> set[str]:
+    """An address as text shows it, and without a ``key=`` before it (logs and URLs: ``applicant=a@b.fi``; ``=``
+    is legal in a local part, so the pattern keeps it)."""
+    return {address, address.rsplit("=", 1)[-1]}
+
+
 PHONE = re.compile(r"(?<![\w+])(?:\+|00)?[\d(][\d\s().\-/]{5,}\d(?!\w)")
 _BUSINESS_ID = re.compile(r"(?<!\d)\d{7}-\d(?!\d)")
 _PHONE_SHAPED = re.compile(r"(?:\+|00)?[\d\s().\-/]{6,}")
@@ -179,7 +187,7 @@ class Person:
             lowered = stripped.casefold()
             if lowered in self.emails:
                 hits.append(Hit("email", True))
-            elif any(m.group(0).casefold() in self.emails for m in EMAIL.finditer(value)):
+            elif any(_in_text(m.group(0).casefold()).intersection(self.emails) for m in EMAIL.finditer(value)):
                 hits.append(Hit("email", False))
         if self.hetus:
             upper = stripped.upper()

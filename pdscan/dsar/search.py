@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from pdscan import options as defaults
-from pdscan.dsar.identity import PHONE_SEPARATORS, Person, RowMatch
+from pdscan.dsar.identity import PHONE_SEPARATORS, Hit, Person, RowMatch
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry, utc_now
 from pdscan.sources import mask_source, open_source
@@ -144,7 +144,32 @@ def find(person: Person, sources: Sequence[str], options: FindOptions | None = N
 # -- files ---------------------------------------------------------------------------------------------------
 
 
+def _search_document(person: Person, table: Table, options: FindOptions, result: FindResult) -> list[Match]:
+    """A document (PDF, Word, mail...) is one record: it is about the person when a passage of any part holds
+    their identifiers; the match names the parts (pages, headers) where, and keeps those passages for the export."""
+    matched: dict[str, list[str]] = {}  # part -> passages about the person
+    hits: dict[str, tuple[Hit, ...]] = {}
+    passages = 0
+    for batch in table.batches(ReadOptions(limit=None, chunk_rows=options.chunk_rows)):
+        passages += table.info.rows_scanned - passages
+        for column in batch.columns:
+            for value in _candidate_values(person, column.values):
+                match = person.match_row({column.name: value})
+                if match is not None:
+                    matched.setdefault(column.name, []).append(value)
+                    hits[column.name] = (*hits.get(column.name, ()), *match.columns[column.name])
+    result.searched.append(Searched(table.source, table.location, passages, "every passage of the document"))
+    if not matched:
+        return []
+    key = {"document": table.info.document, "parts": ", ".join(matched)}
+    return [
+        Match(table.source, table.location, key, {part: "\n\n".join(v) for part, v in matched.items()}, RowMatch(hits))
+    ]
+
+
 def _search_file(person: Person, table: Table, options: FindOptions, result: FindResult) -> list[Match]:
+    if table.info.document is not None:
+        return _search_document(person, table, options, result)
     found: list[Match] = []
     offset = 0
     for batch in table.batches(ReadOptions(limit=None, chunk_rows=options.chunk_rows)):

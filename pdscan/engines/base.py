@@ -55,6 +55,7 @@ class ScanOptions:
     scheduler: str | None = None  # dask: a scheduler address (tcp://host:8786); spark: a master URL (local[2])
     partition_rows: int = defaults.PARTITION_ROWS  # distributed --full: rows per partition of a table or Parquet file
     partition_bytes: int = defaults.PARTITION_BYTES  # distributed --full: bytes per block of a big CSV file
+    ocr: bool = False  # documents: scanned PDF pages read by tesseract
 
     def read_options(self, rules: RuleSet) -> ReadOptions:
         dated = date_columns()
@@ -85,6 +86,7 @@ class ScanOptions:
             exclude_tables=self.exclude_tables,
             table_timeout=self.table_timeout,
             workers=self.workers,
+            ocr=self.ocr,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -264,7 +266,7 @@ def table_findings(
     names = list(stats)
     for column in stats.values():
         found.extend(column_findings(info.source, info.location, column, rules, min_confidence, names))
-    found = with_table_context(found, rules)
+    found = with_table_context(found, rules, document=info.document is not None)
     personal = {f.location.column for f in found}
     # A date that is personal data itself (a date of birth) says nothing about how old the row is.
     info.dates = [

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pdscan import options as defaults
-from pdscan.model import Compliance, ScanResult
+from pdscan.model import Compliance, DocumentFacts, ScanResult, documents_summary
 
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 _PLAIN_WIDTH = 160  # fixed width when not writing to a terminal, so files and pipes get stable output
@@ -86,6 +86,10 @@ def render(result: ScanResult, stream: TextIO) -> None:
     if result.compliance is not None:
         _compliance(console, result.compliance)
 
+    documents = result.documents()
+    if documents:
+        _documents(console, documents)
+
     rows = sum(t.rows_scanned for t in result.tables)
     sampled = sum(1 for t in result.tables if t.truncated)
     coverage = f"Coverage: {len(result.tables)} tables scanned across {len(result.sources)} sources, {rows:,} rows"
@@ -106,6 +110,26 @@ def render(result: ScanResult, stream: TextIO) -> None:
             console.print(Text(f"  {entry.one_line()}"))
 
     console.print(Text(_summary(result), style="bold"))
+
+
+def _documents(console: Console, documents: list[DocumentFacts]) -> None:
+    """Documents with personal data per folder, and the CV-like ones by name: what a DPO looks for on a share."""
+    summary = documents_summary(documents)
+    console.print(
+        Text(
+            f"Documents: {summary['documents']} scanned, {summary['personal']} with personal data, "
+            f"{summary['cv_like']} CV-like (a name, contact details and a HETU or birth date)",
+            style="bold",
+        )
+    )
+    for folder in summary["folders"]:
+        console.print(
+            Text(f"  {folder['folder']}: {folder['personal']}/{folder['documents']} with personal data"
+                 + (f", {folder['cv_like']} CV-like" if folder["cv_like"] else ""))
+        )  # fmt: skip
+    for doc in documents:
+        if doc.cv_like:
+            console.print(Text(f"  CV-like: {doc.file} ({', '.join(doc.entities)})"))
 
 
 def _compliance(console: Console, compliance: Compliance) -> None:

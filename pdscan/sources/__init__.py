@@ -40,7 +40,7 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Source:
 
         # A SQLite database named as a file (crm.sqlite): scanned as the database it is, read-only.
         return DatabaseSource(f"sqlite:///{path}", options)
-    return FileSource(spec, include=options.include, exclude=options.exclude)
+    return FileSource(spec, include=options.include, exclude=options.exclude, ocr=options.ocr)
 
 
 def _is_sqlite(path: Path) -> bool:

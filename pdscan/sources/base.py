@@ -47,6 +47,14 @@ def describe(exc: BaseException) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
+def zip_bomb(info: zipfile.ZipInfo) -> str | None:
+    """Why a zip member is refused as a likely zip bomb (it expands too far, too much), or None."""
+    ratio = info.file_size / max(1, info.compress_size)
+    if info.file_size > defaults.DOCUMENT_BOMB_BYTES and ratio > defaults.DOCUMENT_MAX_RATIO:
+        return f"member expands {ratio:,.0f}x to {info.file_size >> 20} MB: possible zip bomb, not read"
+    return None
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """How much to read. ``limit`` None means every row (``--full``)."""
@@ -69,6 +77,7 @@ class SourceOptions:
     exclude_tables: tuple[str, ...] = ()
     table_timeout: float = defaults.TABLE_TIMEOUT  # seconds one statement may run before the table is skipped
     workers: int = 1  # tables scanned at once (connections in the pool)
+    ocr: bool = False  # documents: read scanned PDF pages with tesseract
 
 
 class Table(ABC):
@@ -126,6 +135,7 @@ class FileRef:
     path: Path | None = None
     size: int | None = None
     temp_files: list[Path] = field(default_factory=list)
+    ocr: bool = False  # documents: read scanned pages by OCR (--ocr)
 
     @contextlib.contextmanager
     def local_path(self) -> Iterator[Path]:
@@ -140,8 +150,9 @@ class FileRef:
             yield Path(tmp.name)
 
 
-# How a format's reader is called: one file in, its tables out (a workbook has a table per sheet).
-Reader = Callable[[FileRef, str], Iterator[Table]]
+# How a format's reader is called: one file in, its tables out (a workbook has a table per sheet; a mail a table
+# for itself and one per attachment, or an error entry for an attachment it cannot read).
+Reader = Callable[[FileRef, str], Iterator["Table | ScanErrorEntry"]]
 # How a distributed --full scan cuts one big local file: (path, rows per part, bytes per part) -> parts, each a
 # tuple of ints the format understands (row groups, a byte range). Fewer than two parts: the file is read whole.
 Splitter = Callable[[Path, int, int], list[tuple[int, ...]]]

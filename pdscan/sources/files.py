@@ -26,7 +26,7 @@ from typing import IO, BinaryIO
 
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry
-from pdscan.sources.base import IO_ERRORS, FileRef, Source, Table, describe
+from pdscan.sources.base import IO_ERRORS, FileRef, Source, Table, describe, zip_bomb
 from pdscan.sources.formats import BY_EXTENSION
 
 ARCHIVE = ".zip"
@@ -52,12 +52,13 @@ def is_archive(name: str) -> bool:
 class FileSource(Source):
     """One path given by the user: a single file (``kind`` "file") or a folder walked recursively ("directory")."""
 
-    def __init__(self, spec: str, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> None:
+    def __init__(self, spec: str, include: Sequence[str] = (), exclude: Sequence[str] = (), ocr: bool = False) -> None:
         super().__init__(spec)
         self.root = Path(spec)
         self.kind = "directory" if self.root.is_dir() else "file"
         self.include = tuple(include)
         self.exclude = tuple(exclude)
+        self.ocr = ocr
 
     def tables(self) -> Iterator[Table | ScanErrorEntry]:
         if self.kind == "file":
@@ -193,7 +194,7 @@ class FileSource(Source):
             yield from self._archive(display, opener, path, included)
             return
         ext = os.path.splitext(lower)[1]
-        ref = FileRef(display, ext, opener, path=path, size=size)
+        ref = FileRef(display, ext, opener, path=path, size=size, ocr=self.ocr)
         try:
             yield from BY_EXTENSION[ext].tables(ref, self.name)
         except SourceError as exc:
@@ -228,6 +229,8 @@ class FileSource(Source):
                     self.ignored_files += 1
                 elif info.flag_bits & 0x1:
                     yield ScanErrorEntry(self.name, "encrypted zip member (password-protected)", inner)
+                elif zip_bomb(info) is not None:
+                    yield ScanErrorEntry(self.name, str(zip_bomb(info)), inner)
                 elif info.compress_type not in _ZIP_METHODS:
                     reason = f"unsupported zip compression method {info.compress_type}"
                     yield ScanErrorEntry(self.name, reason, inner)

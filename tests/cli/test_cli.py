@@ -49,6 +49,7 @@ TOP_KEYS = {
     "findings",
     "errors",
     "suppressed",
+    "documents",  # the sample data holds documents (a CV, an application, a mail)
 }
 
 
@@ -95,6 +96,12 @@ def test_json_structure_is_the_documented_schema(sample_report: dict[str, Any]) 
     for table in sample_report["tables"]:
         assert table["rows_scanned"] > 0
         assert table["sampling"]
+    documents = sample_report["documents"]
+    assert set(documents) == {"documents", "personal", "cv_like", "folders", "items"}
+    assert documents["cv_like"] == 2  # the CV, and the same CV attached to the application mail
+    folders = {Path(f["folder"]).name: (f["documents"], f["personal"], f["cv_like"]) for f in documents["folders"]}
+    assert folders["hakemukset"] == (4, 4, 2)  # CV, letter, mail, and the mail's attachment
+    assert folders["sample_data"] == (1, 0, 0)  # the README: a document without personal data
 
 
 def test_every_personal_column_of_the_sample_data_is_found(
@@ -240,13 +247,14 @@ def test_interrupt_reports_what_was_scanned(sample_dir: Path, monkeypatch: pytes
     real = detect.detect_batches
     calls = {"n": 0}
 
-    def interrupt_on_second_table(*args: Any, **kwargs: Any) -> Any:
+    def interrupt_on_third_table(*args: Any, **kwargs: Any) -> Any:
+        # The sample data's README.md (a document without personal data) comes first, then the customer sheet.
         calls["n"] += 1
-        if calls["n"] == 2:
+        if calls["n"] == 3:
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("pdscan.engines.base.detect_batches", interrupt_on_second_table)
+    monkeypatch.setattr("pdscan.engines.base.detect_batches", interrupt_on_third_table)
     result = run("scan", str(sample_dir), "-f", "json")
     assert result.exit_code == 2
     report = json.loads(result.stdout)

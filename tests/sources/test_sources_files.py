@@ -574,7 +574,7 @@ def test_zip_members_every_format_ignored_hidden_and_broken(tmp_path: Path) -> N
         zf.writestr("data/empty.csv", "")
         zf.writestr("data/locked.csv", "email\nx@example.fi\n")
         zf.writestr("data/deflate64.csv", "email\ny@example.fi\n")
-        zf.writestr("docs/readme.pdf", b"%PDF-1.4")
+        zf.writestr("docs/readme.pages", b"\x00")
         zf.writestr("docs/photo.jpg", b"\xff\xd8")
         zf.writestr("__MACOSX/._b.csv", b"\x00\x05\x16\x07")
         zf.writestr(".hidden/h.csv", "email\nh@example.fi\n")
@@ -592,7 +592,7 @@ def test_zip_members_every_format_ignored_hidden_and_broken(tmp_path: Path) -> N
         (f"{z}!data/empty.csv", "empty file"),
         (f"{z}!data/locked.csv", "encrypted zip member (password-protected)"),
     ]
-    assert scan.source.ignored_files == 2  # readme.pdf and photo.jpg; resource forks and hidden files not counted
+    assert scan.source.ignored_files == 2  # readme.pages and photo.jpg; resource forks and hidden files not counted
 
 
 def test_corrupt_member_data_is_reported_not_raised(tmp_path: Path) -> None:
@@ -615,7 +615,7 @@ def _tree(root: Path) -> None:
     (root / "a.csv").write_text("x\n1\n")
     (root / "old.csv.gz").write_bytes(gzip.compress(b"x\n2\n"))
     (root / "sub" / "b.json").write_text('[{"x": 3}]')
-    (root / "notes.docx").write_bytes(b"PK")
+    (root / "notes.pages").write_bytes(b"PK")
     with zipfile.ZipFile(root / "sub" / "arkisto.zip", "w") as zf:
         zf.writestr("c.csv", "x\n4\n")
         zf.writestr("d.json", '[{"x": 5}]')
@@ -648,7 +648,7 @@ def test_display_names_keep_the_path_as_given(tmp_path: Path, monkeypatch: pytes
     folder = Scan("data/")
     assert folder.source.kind == "directory"
     assert folder.files()[:2] == ["data/a.csv", "data/old.csv.gz"]
-    assert folder.source.ignored_files == 1  # notes.docx
+    assert folder.source.ignored_files == 1  # notes.pages
     single = Scan("data/a.csv")
     assert single.source.kind == "file"
     assert single.files() == ["data/a.csv"]

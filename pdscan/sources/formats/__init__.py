@@ -7,8 +7,8 @@ extensions, and optionally how a distributed ``--full`` scan splits a big file),
 from __future__ import annotations
 
 from pdscan.sources.base import Format
-from pdscan.sources.formats import csv, excel, json, parquet
+from pdscan.sources.formats import csv, documents, excel, json, parquet
 
-FORMATS: tuple[Format, ...] = (csv.FORMAT, excel.FORMAT, json.FORMAT, parquet.FORMAT)
+FORMATS: tuple[Format, ...] = (csv.FORMAT, excel.FORMAT, json.FORMAT, parquet.FORMAT, documents.FORMAT)
 BY_EXTENSION: dict[str, Format] = {ext: f for f in FORMATS for ext in f.extensions}
 BY_NAME: dict[str, Format] = {f.name: f for f in FORMATS}

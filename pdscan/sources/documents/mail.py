@@ -1,0 +1,181 @@
+"""E-mail: ``.eml`` (the standard library's parser) and Outlook ``.msg`` (extract-msg, the ``msg`` extra).
+
+A mail is a document whose parts are its headers (``header From``, ``header To``...), ``subject`` and ``body``
+(the plain-text alternative, or the HTML one turned into text). Each attachment is a document of its own, named
+like a zip member (``inbox/hakemus.eml!cv.pdf``) and read by the reader of its type: PDFs, Word files, spreadsheets,
+CSV exports, zips and forwarded mails (recursively, :data:`~pdscan.options.ATTACHMENT_DEPTH` deep). An attachment
+that cannot be read is one error entry; the mail and its other attachments are still scanned.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import io
+import os
+import struct
+import zipfile
+from collections.abc import Iterator
+from email.message import EmailMessage, Message
+from typing import Any
+
+from pdscan import options as defaults
+from pdscan.errors import SourceError
+from pdscan.model import Location, ScanErrorEntry
+from pdscan.sources.base import IO_ERRORS, FileRef, Table, describe
+from pdscan.sources.documents.common import DocumentError, check_zip, needs, read_bounded
+from pdscan.sources.documents.passages import DocumentTable, Extractor, Passage, paragraphs
+from pdscan.sources.documents.text import html_to_text
+
+_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Delivered-To", "Return-Path")
+
+
+def eml_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | ScanErrorEntry]:
+    try:
+        message = email.message_from_bytes(read_bounded(ref), policy=email.policy.default)
+    except DocumentError as exc:
+        yield ScanErrorEntry(source, exc.reason, Location(file=ref.name))
+        return
+    assert isinstance(message, EmailMessage)
+    table = DocumentTable(ref, source, lambda _ref, _reading: _eml_passages(message), "mail")
+    yield table
+    for name, payload in _eml_attachments(message):
+        yield from attachment_tables(ref, name, payload, source, depth, table)
+
+
+def _eml_passages(message: EmailMessage) -> Iterator[Passage]:
+    for header in _HEADERS:
+        for value in message.get_all(header, []):
+            yield Passage(f"header {header}", str(value))
+    if message["Subject"]:
+        yield Passage("subject", str(message["Subject"]))
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        return
+    try:
+        content = body.get_content()
+    except (LookupError, ValueError):  # an unknown charset or a broken transfer encoding
+        content = body.get_payload(decode=True) or b""
+        content = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else str(content)
+    if body.get_content_type() == "text/html":
+        content = html_to_text(content)[1]
+    yield from paragraphs("body", content)
+
+
+def _eml_attachments(message: EmailMessage) -> Iterator[tuple[str, bytes]]:
+    for number, part in enumerate(message.iter_attachments(), 1):
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_payload(0) if part.is_multipart() else part.get_payload()
+            data = inner.as_bytes() if isinstance(inner, Message) else str(inner).encode()
+            yield part.get_filename() or f"forwarded-{number}.eml", data
+            continue
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            yield part.get_filename() or f"attachment-{number}", payload
+
+
+def msg_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | ScanErrorEntry]:
+    try:
+        message = _open_msg(read_bounded(ref))
+    except DocumentError as exc:
+        yield ScanErrorEntry(source, exc.reason, Location(file=ref.name))
+        return
+    table = DocumentTable(ref, source, lambda _ref, _reading: _msg_passages(message), "mail")
+    yield table
+    for number, attachment in enumerate(getattr(message, "attachments", []), 1):
+        name = getattr(attachment, "longFilename", None) or getattr(attachment, "shortFilename", None)
+        data = getattr(attachment, "data", None)
+        if isinstance(data, bytes):
+            yield from attachment_tables(ref, name or f"attachment-{number}", data, source, depth, table)
+        elif data is not None and hasattr(data, "body"):  # an embedded Outlook message
+            inner = FileRef(f"{ref.name}!{name or f'message-{number}.msg'}", ".msg", lambda: io.BytesIO(b""))
+            if depth + 1 > defaults.ATTACHMENT_DEPTH:
+                yield ScanErrorEntry(source, "attached mails nested too deep, not read", Location(file=inner.name))
+                continue
+            yield DocumentTable(inner, source, _passages_of(data), "mail")
+
+
+def _passages_of(message: Any) -> Extractor:
+    return lambda _ref, _reading: _msg_passages(message)
+
+
+def _open_msg(data: bytes) -> Any:
+    try:
+        import extract_msg
+        from extract_msg.exceptions import ExMsgBaseException
+    except ImportError as exc:
+        raise needs("extract-msg", "Outlook mail (.msg)", extra="msg") from exc
+    try:
+        return extract_msg.openMsg(data)
+    except (ExMsgBaseException, OSError, ValueError, KeyError, IndexError, TypeError, struct.error) as exc:
+        # olefile says OSError for a file that is no OLE container; extract-msg has its own exceptions for the rest.
+        raise DocumentError(f"corrupt or unsupported .msg ({type(exc).__name__})") from exc
+
+
+def _msg_passages(message: Any) -> Iterator[Passage]:
+    for header, attribute in (("From", "sender"), ("To", "to"), ("Cc", "cc"), ("Bcc", "bcc")):
+        value = getattr(message, attribute, None)
+        if value:
+            yield Passage(f"header {header}", str(value))
+    subject = getattr(message, "subject", None)
+    if subject:
+        yield Passage("subject", str(subject))
+    body = getattr(message, "body", None)
+    if body:
+        yield from paragraphs("body", str(body))
+    elif getattr(message, "htmlBody", None):
+        html = message.htmlBody
+        text = html.decode("utf-8", "replace") if isinstance(html, bytes) else str(html)
+        yield from paragraphs("body", html_to_text(text)[1])
+
+
+def attachment_tables(
+    parent: FileRef, name: str, data: bytes, source: str, depth: int, mail: Table
+) -> Iterator[Table | ScanErrorEntry]:
+    """The tables of one attachment (or zip member inside one), read by the reader of its type."""
+    from pdscan.sources.formats import BY_EXTENSION  # the registry lists this module's formats too
+
+    # A zip member keeps its folders; nothing in a name may climb out of its container.
+    name = "/".join(p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")) or "attachment"
+    display = f"{parent.name}!{name}"
+    where = Location(file=display)
+    ext = os.path.splitext(name.lower())[1]
+    if depth + 1 > defaults.ATTACHMENT_DEPTH:
+        yield ScanErrorEntry(source, "attachments nested too deep, not read", where)
+        return
+    if len(data) > defaults.DOCUMENT_MAX_BYTES:
+        yield ScanErrorEntry(source, f"attachment larger than {defaults.DOCUMENT_MAX_BYTES >> 20} MB, not read", where)
+        return
+    child = FileRef(display, ext, lambda: io.BytesIO(data), size=len(data), ocr=parent.ocr)
+    try:
+        if ext == ".eml":
+            yield from eml_tables(child, source, depth + 1)
+        elif ext == ".msg":
+            yield from msg_tables(child, source, depth + 1)
+        elif ext == ".zip":
+            yield from _zip_tables(child, data, source, depth + 1, mail)
+        elif ext in BY_EXTENSION:
+            yield from BY_EXTENSION[ext].tables(child, source)
+        else:
+            mail.info.notes.append(f"attachment {name}: type '{ext or '(none)'}' not read")
+    except SourceError as exc:
+        yield ScanErrorEntry(source, exc.reason, where)
+    except IO_ERRORS as exc:
+        yield ScanErrorEntry(source, describe(exc), where)
+
+
+def _zip_tables(ref: FileRef, data: bytes, source: str, depth: int, mail: Table) -> Iterator[Table | ScanErrorEntry]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        check_zip(archive, "zip")
+    except zipfile.BadZipFile:
+        yield ScanErrorEntry(source, "corrupt zip archive", Location(file=ref.name))
+        return
+    except DocumentError as exc:
+        yield ScanErrorEntry(source, exc.reason, Location(file=ref.name))
+        return
+    with archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.is_dir() or info.flag_bits & 0x1:
+                continue
+            yield from attachment_tables(ref, info.filename, archive.read(info), source, depth, mail)
