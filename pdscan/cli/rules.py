@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pdscan.cli.kit import EXIT_FINDINGS, EXIT_OK, RULES_OPTION, PdscanClickError
+from pdscan.cli.kit import EXIT_FINDINGS, EXIT_OK, RULES_OPTION, PdscanClickError, write_output
 from pdscan.compliance.declaration import builtin_declarations, load_declaration
 from pdscan.detect.rules import load_rules, parse_rule
 from pdscan.detect.ruletest import check_examples
@@ -119,4 +119,40 @@ def declarations_check(files: tuple[str, ...]) -> None:
         click.echo(
             f"{spec}: valid ({declaration.controller['name']}; {len(declaration.categories)} categories "
             f"over {len(keys)} data category keys)"
+        )
+
+
+@declarations_group.command("draft")
+@click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--lang", "language", type=click.Choice(["fi", "sv", "en"]), help="The notice's language (default: guessed)."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here (default: stdout)."
+)
+def declarations_draft(notice: Path, language: str | None, output: Path | None) -> None:
+    """Draft a declaration from a privacy notice (text, PDF, Word, HTML), for review.
+
+    Categories are mapped to data category keys with the sentence each comes from, subject groups, purposes and
+    legal bases, retention and transfers outside the EU/EEA; each item has a confidence, and draft.review and
+    draft.unsaid list what needs a human decision and what the notice does not say.
+
+    \b
+    Examples:
+      pdscan declarations draft tietosuojaseloste.txt -o my_notice.yaml
+      pdscan declarations draft privacy.pdf --lang en -o my_notice.yaml && pdscan declarations check my_notice.yaml
+    """
+    from pdscan.compliance.draft import draft, read_notice, to_yaml
+
+    try:
+        result = draft(read_notice(notice), notice.name, language)
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    write_output(output, lambda stream: stream.write(to_yaml(result)))
+    if output is not None:
+        data = result.data
+        click.echo(
+            f"{output}: {len(data['categories'])} categories, {len(data['subjects'])} subject groups, "
+            f"{len(data['draft']['review'])} items to review ({result.language})",
+            err=True,
         )

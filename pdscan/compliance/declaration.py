@@ -21,7 +21,8 @@ from pdscan.yamlfile import load_yaml
 SUPPORTED_VERSIONS = (1,)
 # GDPR Art. 6(1) (a)-(f), by the names declarations use.
 LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests")
-_TOP = {"version", "controller", "notice", "subjects", "categories", "purposes", "retention", "transfers", "recipients"}
+_TOP = {"version", "controller", "notice", "subjects", "categories", "purposes", "retention", "transfers", "recipients",
+        "draft", "systems"}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,422 @@
+"""A declaration drafted from the privacy notice itself (``pdscan declarations draft``), for a human to review.
+
+The notice (text, PDF, Word, HTML: read by the document readers) is cut into sentences; every word is stemmed with
+the Snowball stemmer of its language (Finnish inflects: "sähköpostiosoitteen", "puhelinnumeroita"), and the terms of
+``rules/notices/terms.yaml`` are looked for: data categories (taxonomy keys), data subject groups, legal bases, and
+cues for purposes, retention and transfers outside the EU/EEA. Each drafted item quotes the sentence it comes from
+and carries a confidence; what needs a human decision is listed under ``draft.review``, and what the notice does
+not say (no retention period, no legal basis, no special categories) under ``draft.unsaid``.
+
+A category is drafted for the subject groups named in its own sentence, or failing that in the heading or sentence
+before it; with none, it applies to every group (no ``subjects`` field), as in a hand-written declaration.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pdscan.compliance.taxonomy import taxonomy
+from pdscan.errors import ConfigError
+from pdscan.resources import builtin_rules_dir
+from pdscan.yamlfile import load_yaml
+
+LANGUAGES = {"fi": "finnish", "sv": "swedish", "en": "english"}
+# Words that tell the languages apart (for --lang auto).
+_MARKERS = {
+    "fi": {"ja", "tai", "sekä", "henkilötietoja", "tietoja", "on", "ovat", "kuten", "myös", "että", "tietosuoja"},
+    "sv": {"och", "eller", "att", "personuppgifter", "som", "är", "för", "vi", "med", "uppgifter"},
+    "en": {"and", "or", "the", "personal", "data", "we", "is", "are", "for", "with", "of"},
+}
+# Sentence ends (not "1." of a numbered heading), blank lines, and the start of a bullet or numbered item.
+_SENTENCE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[A-ZÅÄÖ0-9\"(])|\n\s*\n|\n(?=\s*(?:[-•*]|\d+\.)\s)")
+_WORD = re.compile(r"[^\W\d_][\w:-]*", re.UNICODE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ORGANISATION = re.compile(r"\b([A-ZÅÄÖ][\w&.-]*(?: [A-ZÅÄÖ][\w&.-]*){0,3}) (Oyj|Oy|Ab|Abp|Ltd|AB|Inc|GmbH|ry|rf)\b")
+_PERIOD = re.compile(
+    r"(\d+)\s*(vuo(?:si|tta|den|deksi)|vuoden|kuukau(?:si|tta|den|deksi)|år(?:s|en)?|månad(?:er)?|years?|months?)",
+    re.IGNORECASE,
+)
+_ARTICLE_9 = ("user.health", "user.demographic.union_membership", "user.demographic.religious_belief",
+              "user.demographic.race_ethnicity", "user.biometric", "user.genetic")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]  # stems, in order
+    text: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    categories: dict[str, dict[str, tuple[Term, ...]]]  # key -> language -> terms
+    subjects: dict[str, dict[str, tuple[Term, ...]]]
+    subject_names: dict[str, dict[str, str]]
+    legal_bases: dict[str, dict[str, tuple[Term, ...]]]
+    cues: dict[str, dict[str, tuple[Term, ...]]]
+
+
+@dataclass
+class Sentence:
+    text: str
+    stems: list[str]
+    heading: bool = False
+
+
+@dataclass
+class Draft:
+    language: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=3)
+def _stemmer(language: str) -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(LANGUAGES[language])
+
+
+def stems(words: Iterable[str], language: str) -> list[str]:
+    return list(_stemmer(language).stemWords([w.lower() for w in words]))
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    path = builtin_rules_dir() / "notices" / "terms.yaml"
+    data = load_yaml(path, what="the notice vocabulary")
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "", "a mapping of categories, subjects, legal_bases and cues")
+    known = taxonomy()
+
+    def terms(section: dict[str, Any], where: str) -> dict[str, dict[str, tuple[Term, ...]]]:
+        out: dict[str, dict[str, tuple[Term, ...]]] = {}
+        for key, by_language in section.items():
+            out[key] = {}
+            for language in LANGUAGES:
+                texts = by_language.get(language, [])
+                if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                    raise ConfigError(str(path), f"{where}.{key}.{language}", "a list of terms")
+                out[key][language] = tuple(Term(tuple(stems(_WORD.findall(t), language)), t) for t in texts)
+        return out
+
+    categories = terms(data.get("categories", {}), "categories")
+    unknown = [k for k in categories if k not in known.categories]
+    if unknown:
+        raise ConfigError(str(path), "categories", f"unknown data category keys: {', '.join(unknown)}")
+    subjects_raw = data.get("subjects", {})
+    names = {k: dict(v.get("name", {})) for k, v in subjects_raw.items()}
+    subjects = terms({k: {lang: v.get(lang, []) for lang in LANGUAGES} for k, v in subjects_raw.items()}, "subjects")
+    return Vocabulary(categories, subjects, names, terms(data.get("legal_bases", {}), "legal_bases"),
+                      terms(data.get("cues", {}), "cues"))  # fmt: skip
+
+
+def detect_language(text: str) -> str:
+    words = [w.lower() for w in _WORD.findall(text[:20000])]
+    counts = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
+    return max(counts, key=lambda lang: counts[lang])
+
+
+# A line wrapped inside a sentence, even across a blank line (text taken out of a PDF): no end punctuation before,
+# a lower-case letter after.
+_ABBREVIATIONS = ("esim.", "mm.", "ns.", "ym.", "jne.", "yms.", "e.g.", "i.e.", "etc.", "t.ex.", "bl.a.", "m.m.")
+_WRAPPED = re.compile(r"(?<=[^\s.!?:])[ \t]*\n\s*\n\s*(?=[a-zåäö])")
+
+
+def sentences(text: str, language: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    for chunk in _SENTENCE.split(_WRAPPED.sub(" ", text)):
+        clean = " ".join(chunk.split())
+        if len(clean) < 3:
+            continue
+        if (
+            out
+            and clean[0].islower()
+            and (not out[-1].text.endswith((".", "!", "?")) or out[-1].text.lower().endswith(_ABBREVIATIONS))
+        ):
+            clean = f"{out.pop().text} {clean}"  # the rest of a sentence cut by the layout (or after "esim.")
+        words = _WORD.findall(clean)
+        bullet = clean[0] in "-•*—–"
+        heading = not bullet and len(words) <= 8 and not clean.endswith((".", ","))
+        out.append(Sentence(clean, stems(words, language), heading))
+    return out
+
+
+def _matches(term: Term, sentence_stems: Sequence[str], compounds: bool) -> bool:
+    """The term's stems in order, each at the start of a word or (``compounds``, five letters or more) inside a
+    compound: "asiakaspalautetiedot" holds "palaute"; a subject group must start its word ("asiakashallinta" is not
+    about customers)."""
+    n = len(term.words)
+    if n == 0:
+        return False
+    for start in range(len(sentence_stems) - n + 1):
+        if all(_word_matches(t, sentence_stems[start + i], compounds) for i, t in enumerate(term.words)):
+            return True
+    return False
+
+
+def _word_matches(term_stem: str, word: str, compounds: bool) -> bool:
+    if not compounds:  # a subject group: the word itself, inflected (asiakkaidemme), not a compound of it
+        return word.startswith(term_stem) and len(word) - len(term_stem) <= 3
+    return word.startswith(term_stem) or (len(term_stem) >= 5 and term_stem in word)
+
+
+def _keys_in(
+    terms: dict[str, dict[str, tuple[Term, ...]]], sentence: Sentence, language: str, compounds: bool
+) -> dict[str, Term]:
+    """The keys whose terms a sentence holds, in order. Where two terms overlap the longer one wins: "asiakkaiden
+    yhteyshenkilöille" are contact persons, not customers; "maksutapahtuma" is a payment, not an event."""
+    spans: list[tuple[int, int, int, str, Term]] = []
+    for key, by_language in terms.items():
+        for term in by_language.get(language, ()):
+            n = len(term.words)
+            for start in range(len(sentence.stems) - n + 1):
+                if all(_word_matches(t, sentence.stems[start + i], compounds) for i, t in enumerate(term.words)):
+                    spans.append((start, start + n, sum(map(len, term.words)), key, term))
+    kept: list[tuple[int, int, int, str, Term]] = []
+    for span in sorted(spans, key=lambda s: (s[0] - s[1], -s[2])):  # most words, then longest stems, first
+        # One term may stand for two keys (eväste: the device and the browsing); a longer overlapping term wins.
+        if not any(span[0] < k[1] and k[0] < span[1] and k[4] != span[4] for k in kept):
+            kept.append(span)
+    out: dict[str, Term] = {}
+    for _, _, _, key, term in sorted(kept, key=lambda s: s[0]):
+        out.setdefault(key, term)
+    return out
+
+
+def _subjects_in(vocab: Vocabulary, sentence: Sentence, language: str) -> list[str]:
+    return list(_keys_in(vocab.subjects, sentence, language, compounds=False))
+
+
+def _found(
+    terms: dict[str, dict[str, tuple[Term, ...]]], sentence: Sentence, language: str, compounds: bool = True
+) -> dict[str, Term]:
+    out: dict[str, Term] = {}
+    for key, by_language in terms.items():
+        for term in by_language.get(language, ()):
+            if _matches(term, sentence.stems, compounds):
+                out[key] = term
+                break
+    return out
+
+
+def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
+    """A declaration draft (the YAML document as a dict) from the text of a privacy notice."""
+    language = language or detect_language(text)
+    vocab = vocabulary()
+    parts = sentences(text, language)
+    review: list[str] = []
+    unsaid: list[str] = []
+
+    controller = _controller(text, parts, vocab, language, review)
+    subjects: dict[str, dict[str, Any]] = {}
+    # The sentences that say whom the notice is about ("on suunnattu", "Keräämme asiakkaidemme ... tietoja") name
+    # its groups; a group mentioned only in passing elsewhere is not drafted.
+    scope = [
+        s for s in parts if "scope" in _found(vocab.cues, s, language) and len(_subjects_in(vocab, s, language)) >= 2
+    ]
+    for sentence in scope or parts:
+        for key in _subjects_in(vocab, sentence, language):
+            subjects.setdefault(key, {"id": key, "name": vocab.subject_names.get(key, {}).get(language, key),
+                                      "source": sentence.text, "confidence": "high" if scope else "low"})  # fmt: skip
+    if not subjects:
+        review.append("no data subject group found: name who the notice is about")
+
+    categories: dict[str, dict[str, Any]] = {}
+    previous: Sentence | None = None
+    in_data_section = False
+    for sentence in parts:
+        if sentence.heading:
+            in_data_section = "data_section" in _found(vocab.cues, sentence, language)
+            previous = sentence
+            continue  # a heading names a section; the sentences under it are what a declaration quotes
+        found = _keys_in(vocab.categories, sentence, language, compounds=True)
+        # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
+        rank = 2 if in_data_section else (0 if "purpose" in _found(vocab.cues, sentence, language) else 1)
+        if found:
+            groups = [k for k in _subjects_in(vocab, sentence, language) if k in subjects]
+            if not groups and previous is not None:
+                groups = [k for k in _subjects_in(vocab, previous, language) if k in subjects]
+            for key, term in found.items():
+                if key in categories and categories[key]["_rank"] >= rank:
+                    continue  # a key keeps the quote of its best-ranked sentence, the first of them
+                item: dict[str, Any] = {"name": term.text, "keys": [key], "source": sentence.text}
+                if groups and len(groups) < len(subjects):
+                    item["subjects"] = groups
+                item["confidence"] = "high" if len(term.words) > 1 or len(term.text) >= 8 else "medium"
+                item["_rank"] = rank
+                categories[key] = item
+        if found:
+            previous = sentence
+    for item in categories.values():
+        del item["_rank"]
+    _drop_parents(categories)
+    if not categories:
+        review.append("no data category found: the notice may list them in a table or an image")
+    special = [k for k in categories if k.startswith(_ARTICLE_9)]
+    if not special:
+        unsaid.append("no special categories of personal data (GDPR Art. 9) declared")
+
+    purposes = _purposes(parts, vocab, language, unsaid)
+    retention = _retention(parts, vocab, language, unsaid, review)
+    transfers = _transfers(parts, vocab, language, review)
+
+    data: dict[str, Any] = {
+        "version": 1,
+        "controller": controller,
+        "notice": {"file": notice_name, "language": language},
+        "subjects": list(subjects.values()),
+        "categories": list(categories.values()),
+        "purposes": purposes,
+        "retention": retention,
+        "transfers": transfers,
+        "draft": {
+            "generated_by": "pdscan declarations draft",
+            "review": review
+            + [f"check the subject groups of '{c['name']}'" for c in categories.values() if c["confidence"] != "high"],
+            "unsaid": unsaid,
+        },
+    }
+    return Draft(language, data)
+
+
+def _controller(
+    text: str, parts: list[Sentence], vocab: Vocabulary, language: str, review: list[str]
+) -> dict[str, str]:
+    organisations = [m.group(0) for m in _ORGANISATION.finditer(text)]
+    named = [s for s in parts if _found(vocab.cues, s, language).get("controller")]
+    name = None
+    for sentence in named:
+        match = _ORGANISATION.search(sentence.text)
+        if match:
+            name = match.group(0)
+            break
+    if name is not None:  # "Rekisterinpitäjä Kuntokeskus Voimala Oy": a heading run into the name
+        words = name.split()
+        while len(words) > 2 and _found(vocab.cues, Sentence(words[0], stems(words[:1], language)), language):
+            words = words[1:]
+        name = " ".join(words)
+    if name is None and organisations:
+        name = max(set(organisations), key=organisations.count)  # the company the notice names most
+    if name is None:  # a brand without a company form: the capitalised word the notice repeats most, mid-sentence
+        names = re.findall(r"(?<=[a-zåäö,] )([A-ZÅÄÖ][a-zåäö]{3,})", text)
+        if names:
+            name = max(set(names), key=names.count)
+            review.append(f"controller read as '{name}' (the name the notice repeats): check the legal name")
+    emails = _EMAIL.findall(text)
+    controller = {"name": name or "REVIEW: controller not found", "contact": emails[0] if emails else "REVIEW"}
+    if name is None:
+        review.append("controller not found: write its name")
+    if not emails:
+        review.append("no contact e-mail address found: write how to reach the controller")
+    return controller
+
+
+def _drop_parents(categories: dict[str, dict[str, Any]]) -> None:
+    """A general key (user.contact) beside specific ones (user.contact.email) of the same sentence says no more."""
+    for key in list(categories):
+        children = [k for k in categories if k != key and k.startswith(key + ".")]
+        if children and all(categories[c]["source"] == categories[key]["source"] for c in children):
+            del categories[key]
+
+
+def _purposes(parts: list[Sentence], vocab: Vocabulary, language: str, unsaid: list[str]) -> list[dict[str, Any]]:
+    """The items (bullets, numbered headings) of the section a purpose heading opens, each with the legal bases
+    its own text or the sentences under it name."""
+    out: list[dict[str, Any]] = []
+    in_section = False
+    current: dict[str, Any] | None = None
+    for sentence in parts:
+        is_item = sentence.text[:1] in "-•*—–" or bool(re.match(r"\d+\.\s", sentence.text))
+        if sentence.heading and not is_item:
+            in_section = "purpose" in _found(vocab.cues, sentence, language)
+            current = None
+            continue
+        if not in_section:
+            continue
+        bases = sorted(_found(vocab.legal_bases, sentence, language))
+        if is_item:
+            name = re.sub(r"^(?:[-•*—–]|\d+\.)\s*", "", sentence.text)
+            current = {"name": name, "legal_bases": bases, "source": sentence.text, "confidence": "medium"}
+            out.append(current)
+        elif current is not None:
+            current["legal_bases"] = sorted(set(current["legal_bases"]) | set(bases))
+            current["source"] = (
+                f"{current['source']} {sentence.text}" if len(current["source"]) < 400 else current["source"]
+            )
+    for item in out:
+        item["confidence"] = "medium" if item["legal_bases"] else "low"
+    if not out:
+        unsaid.append("no purposes found in a section of their own")
+    if not any(item["legal_bases"] for item in out):
+        unsaid.append("no legal basis (GDPR Art. 6) stated for a purpose")
+    return out
+
+
+def _retention(
+    parts: list[Sentence], vocab: Vocabulary, language: str, unsaid: list[str], review: list[str]
+) -> dict[str, str]:
+    for sentence in parts:
+        if "retention" not in _found(vocab.cues, sentence, language):
+            continue
+        period = _PERIOD.search(sentence.text)
+        if period:
+            count, unit = int(period.group(1)), period.group(2).lower()
+            iso = f"P{count}{'M' if unit.startswith(('kuukau', 'månad', 'month')) else 'Y'}"
+            return {"period": iso, "statement": sentence.text, "source": sentence.text}
+    retention_sentences = [s for s in parts if "retention" in _found(vocab.cues, s, language)]
+    unsaid.append("no retention period stated")
+    if retention_sentences:
+        review.append("the notice speaks of retention without a period: decide the period")
+        return {"statement": "Not stated: " + retention_sentences[0].text, "source": retention_sentences[0].text}
+    return {"statement": "Not stated."}
+
+
+def _transfers(parts: list[Sentence], vocab: Vocabulary, language: str, review: list[str]) -> dict[str, Any]:
+    for sentence in parts:
+        cues = _found(vocab.cues, sentence, language)
+        lowered = sentence.text.lower()
+        outside = "outside_eea" in cues or any(t.text in lowered for t in vocab.cues["outside_eea"][language])
+        if outside:
+            negated = "no_transfer" in cues
+            return {"outside_eea": not negated, "source": sentence.text}
+    review.append("no statement on transfers outside the EU/EEA found")
+    return {"outside_eea": False, "source": "Not stated in the notice."}
+
+
+def read_notice(path: Path) -> str:
+    """The text of a notice: plain text, or a PDF, Word, OpenDocument, RTF or HTML file through the readers."""
+    from pdscan.sources.base import FileRef
+    from pdscan.sources.documents import EXTRACTORS
+    from pdscan.sources.documents.common import DocumentError
+    from pdscan.sources.documents.passages import Reading
+    from pdscan.sources.documents.text import decode
+
+    ext = path.suffix.lower()
+    if ext in ("", ".txt") or ext not in EXTRACTORS:
+        return decode(path.read_bytes())
+    ref = FileRef(str(path), ext, lambda: path.open("rb"), path=path, size=path.stat().st_size)
+    try:
+        return "\n\n".join(p.text for p in EXTRACTORS[ext][1](ref, Reading()))
+    except DocumentError as exc:
+        raise ConfigError(str(path), "", exc.reason) from exc
+
+
+def to_yaml(result: Draft) -> str:
+    """The draft as a declaration file, with a header saying it is a draft to review."""
+    import yaml
+
+    header = (
+        f"# Declaration DRAFTED by pdscan from {result.data['notice']['file']} ({result.language}): review each item.\n"
+        "# Each item quotes its sentence and has a confidence; draft.review lists the decisions left to a human and\n"
+        "# draft.unsaid what the notice does not say. Check it with: pdscan declarations check THIS_FILE\n"
+    )
+
+    class _Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:  # a list written twice stays readable, not &id001 / *id001
+            return True
+
+    return header + yaml.dump(result.data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=118)
