@@ -258,11 +258,15 @@ class FindingRef:
     match_count: int
     rows_scanned: int
     key: str | None = None
+    # The data subject group of the location (a declaration's systems, or inferred from its name) and how it was told.
+    subject: str | None = None
+    subject_from: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        if self.key is None:
-            del out["key"]
+        for optional in ("key", "subject", "subject_from"):
+            if out[optional] is None:
+                del out[optional]
         return out
 
     @classmethod
@@ -280,9 +284,18 @@ class Gap:
     article: str | None
     entities: list[str]
     locations: list[FindingRef]
+    # Subject-aware gaps: the category is declared, but for other groups than the one these locations hold.
+    subject: str | None = None  # the group found here (its name)
+    declared_for: list[str] = field(default_factory=list)  # the groups the notice declares the category for
+
+    @property
+    def reason(self) -> str:
+        if self.declared_for and self.subject:
+            return f"declared only for {', '.join(self.declared_for)}: undeclared for {self.subject}"
+        return "not covered by any category of the declaration"
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "locations": [loc.to_dict() for loc in self.locations]}
+        return {**asdict(self), "reason": self.reason, "locations": [loc.to_dict() for loc in self.locations]}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Gap:
@@ -293,6 +306,8 @@ class Gap:
             article=data.get("article"),
             entities=list(data.get("entities", [])),
             locations=[FindingRef.from_dict(loc) for loc in data.get("locations", [])],
+            subject=data.get("subject"),
+            declared_for=list(data.get("declared_for", [])),
         )
 
 

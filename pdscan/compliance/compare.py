@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from pdscan.compliance.declaration import Declaration
+from pdscan.compliance.subjects import subject_of
 from pdscan.compliance.taxonomy import Taxonomy, covers
 from pdscan.model import (
     Compliance,
@@ -35,7 +36,9 @@ class Categorised(Protocol):
     def categories(self) -> tuple[str, ...]: ...
 
 
-def _location(finding: Finding, key: str | None = None) -> FindingRef:
+def _location(
+    finding: Finding, key: str | None = None, subject: tuple[str | None, str | None] = (None, None)
+) -> FindingRef:
     return FindingRef(
         source=finding.source,
         location=finding.location.to_dict(),
@@ -45,6 +48,8 @@ def _location(finding: Finding, key: str | None = None) -> FindingRef:
         match_count=finding.match_count,
         rows_scanned=finding.rows_scanned,
         key=key,
+        subject=subject[0],
+        subject_from=subject[1],
     )
 
 
@@ -55,25 +60,36 @@ def compare(
 
     ``rules``: the rules of the scan, to tell "declared, never found" apart from "declared, nothing looks for it".
     """
-    undeclared: dict[str, list[Finding]] = defaultdict(list)
+    # (key, subject id or None) -> findings; subject-aware gaps also remember the groups the key is declared for.
+    undeclared: dict[tuple[str, str | None], list[Finding]] = defaultdict(list)
+    declared_for: dict[tuple[str, str | None], set[str]] = defaultdict(set)
     declared_hits: dict[int, list[tuple[str, Finding]]] = defaultdict(list)
+    subjects: dict[int, tuple[str | None, str | None]] = {}
     for finding in result.findings:
+        subject = subjects[id(finding)] = subject_of(finding, declaration)
         matched: list[str] = []
+        other_groups: set[str] = set()
         for index, category in enumerate(declaration.categories):
             hit = next(
                 (found for found in finding.categories for key in category.keys if covers(key, found, taxonomy)), None
             )
-            if hit is not None:
-                matched.append(category.name)
-                declared_hits[index].append((hit, finding))
+            if hit is None:
+                continue
+            if subject[0] is not None and subject[0] not in category.subjects:
+                other_groups.update(category.subjects)  # declared, but for other people than these
+                continue
+            matched.append(category.name)
+            declared_hits[index].append((hit, finding))
         finding.declared = matched or [UNDECLARED]
         if not matched:
             for key in finding.categories or ["user"]:
-                undeclared[taxonomy.canonical(key)].append(finding)
+                gap = (taxonomy.canonical(key), subject[0] if other_groups else None)
+                undeclared[gap].append(finding)
+                declared_for[gap] |= other_groups
 
     detectable = {key for rule in rules for key in rule.categories} if rules is not None else None
     gaps = []
-    for key, findings in undeclared.items():
+    for (key, subject_id), findings in undeclared.items():
         known = taxonomy.get(key) if key in taxonomy else None
         gaps.append(
             Gap(
@@ -82,10 +98,12 @@ def compare(
                 risk="high" if taxonomy.high_risk(key) else "normal",
                 article=_article(taxonomy, key),
                 entities=sorted({f.entity for f in findings}),
-                locations=[_location(f) for f in findings],
+                locations=[_location(f, subject=_named(declaration, subjects[id(f)])) for f in findings],
+                subject=declaration.subject_names((subject_id,))[0] if subject_id else None,
+                declared_for=declaration.subject_names(tuple(sorted(declared_for[(key, subject_id)]))),
             )
         )
-    gaps.sort(key=lambda g: (g.risk != "high", g.key))
+    gaps.sort(key=lambda g: (g.risk != "high", g.key, g.subject or ""))
 
     found_declared = []
     not_found = []
@@ -99,7 +117,7 @@ def compare(
             note=category.note or None,
         )
         if hits:
-            entry.locations = [_location(f, key) for key, f in hits]
+            entry.locations = [_location(f, key, _named(declaration, subjects[id(f)])) for key, f in hits]
             found_declared.append(entry)
         else:
             entry.detectable = (
@@ -138,6 +156,11 @@ def compare(
             sample_size=None if result.options.get("full") else result.options.get("sample_size"),
         ),
     )
+
+
+def _named(declaration: Declaration, subject: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    """The subject group by its name in the notice, for the report."""
+    return (declaration.subject_names((subject[0],))[0], subject[1]) if subject[0] else (None, None)
 
 
 def _article(taxonomy: Taxonomy, key: str) -> str | None:

@@ -42,6 +42,14 @@ class DeclaredCategory:
 
 
 @dataclass(frozen=True)
+class System:
+    """Where a subject group's data lives: globs on a source, file path or table (``hr/*``, ``*henkilosto*``)."""
+
+    match: tuple[str, ...]
+    subject: str
+
+
+@dataclass(frozen=True)
 class Purpose:
     name: str
     legal_bases: tuple[str, ...]
@@ -59,6 +67,7 @@ class Declaration:
     retention: dict[str, str] = field(default_factory=dict)
     transfers: dict[str, Any] = field(default_factory=dict)
     recipients: tuple[dict[str, str], ...] = ()
+    systems: tuple[System, ...] = ()
 
     def subject_names(self, ids: tuple[str, ...]) -> list[str]:
         by_id = {s.id: s.name for s in self.subjects}
@@ -189,6 +198,17 @@ def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
         }
         for i, item in enumerate(_items(path, data.get("recipients"), "recipients"))
     )
+    systems = []
+    for i, item in enumerate(_items(path, data.get("systems"), "systems")):
+        where = f"systems[{i}]."
+        match = item.get("match")
+        patterns = [match] if isinstance(match, str) else match
+        if not isinstance(patterns, list) or not patterns or not all(isinstance(m, str) for m in patterns):
+            raise _fail(path, f"{where}match", "a glob or a list of globs on sources, files and tables")
+        subject = _text(path, item, "subject", where)
+        if subject not in subject_ids:
+            raise _fail(path, f"{where}subject", f"the id of a declared subject: {sorted(subject_ids)}")
+        systems.append(System(tuple(patterns), subject))
     retention = _mapping(path, data.get("retention"), "retention")
     if "period" in retention and parse_period(str(retention["period"])) is None:
         raise _fail(path, "retention.period", "an ISO 8601 duration such as P2Y, P18M or P6Y6M")
@@ -205,4 +225,5 @@ def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
         retention={k: " ".join(str(v).split()) for k, v in retention.items()},
         transfers={k: (" ".join(v.split()) if isinstance(v, str) else v) for k, v in transfers.items()},
         recipients=recipients,
+        systems=tuple(systems),
     )

@@ -144,11 +144,13 @@ def _compliance(console: Console, compliance: Compliance) -> None:
     for gap in compliance.undeclared:
         risk = "HIGH RISK " if gap.risk == "high" else ""
         article = f" ({gap.article})" if gap.article else ""
+        scope = f" for {gap.subject}: declared only for {', '.join(gap.declared_for)}" if gap.declared_for else ""
         console.print(
-            Text(f"  UNDECLARED {risk}{gap.name} [{gap.key}]{article}", style="bold red" if risk else "yellow")
+            Text(f"  UNDECLARED {risk}{gap.name} [{gap.key}]{article}{scope}", style="bold red" if risk else "yellow")
         )
         for loc in gap.locations:
-            console.print(Text(f"    {loc.display}: {loc.entity} {loc.match_count}/{loc.rows_scanned}"))
+            group = f" ({loc.subject}, {loc.subject_from})" if loc.subject else ""
+            console.print(Text(f"    {loc.display}: {loc.entity} {loc.match_count}/{loc.rows_scanned}{group}"))
     for category in compliance.found_declared:
         count = len(category.locations or [])
         console.print(Text(f"  declared and found: {category.name} ({count} location{'' if count == 1 else 's'})"))
