@@ -126,9 +126,28 @@ _ABBREVIATIONS = ("esim.", "mm.", "ns.", "ym.", "jne.", "yms.", "e.g.", "i.e.", 
 _WRAPPED = re.compile(r"(?<=[^\s.!?:])[ \t]*\n\s*\n\s*(?=[a-zåäö])")
 
 
+def _headings_apart(text: str) -> str:
+    """A short line without end punctuation before a capitalised line is a heading: a blank line after it keeps it
+    out of the sentence that follows ("Retention" / "We keep customer data for 5 years")."""
+    lines = text.splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        following = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
+        stripped = line.strip()
+        if (
+            stripped
+            and following[:1].isupper()
+            and len(_WORD.findall(stripped)) <= 8
+            and not stripped.endswith((".", ",", ";", ":"))
+        ):
+            out.append("")
+    return "\n".join(out)
+
+
 def sentences(text: str, language: str) -> list[Sentence]:
     out: list[Sentence] = []
-    for chunk in _SENTENCE.split(_WRAPPED.sub(" ", text)):
+    for chunk in _SENTENCE.split(_WRAPPED.sub(" ", _headings_apart(text))):
         clean = " ".join(chunk.split())
         if len(clean) < 3:
             continue
@@ -276,7 +295,11 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         "draft": {
             "generated_by": "pdscan declarations draft",
             "review": review
-            + [f"check the subject groups of '{c['name']}'" for c in categories.values() if c["confidence"] != "high"],
+            + [
+                f"check that '{c['name']}' means {', '.join(c['keys'])} (a short term, read from one word)"
+                for c in categories.values()
+                if c["confidence"] != "high"
+            ],
             "unsaid": unsaid,
         },
     }
@@ -359,19 +382,27 @@ def _purposes(parts: list[Sentence], vocab: Vocabulary, language: str, unsaid: l
 def _retention(
     parts: list[Sentence], vocab: Vocabulary, language: str, unsaid: list[str], review: list[str]
 ) -> dict[str, str]:
+    """The first retention sentence with a period (ISO 8601), or "Not stated" with the sentence that speaks of
+    retention; the sentences under a retention heading count as retention sentences."""
+    about: list[Sentence] = []
+    in_section = False
     for sentence in parts:
-        if "retention" not in _found(vocab.cues, sentence, language):
+        cue = "retention" in _found(vocab.cues, sentence, language)
+        if sentence.heading:
+            in_section = cue
             continue
+        if cue or in_section:
+            about.append(sentence)
+    for sentence in about:
         period = _PERIOD.search(sentence.text)
         if period:
             count, unit = int(period.group(1)), period.group(2).lower()
             iso = f"P{count}{'M' if unit.startswith(('kuukau', 'månad', 'month')) else 'Y'}"
             return {"period": iso, "statement": sentence.text, "source": sentence.text}
-    retention_sentences = [s for s in parts if "retention" in _found(vocab.cues, s, language)]
     unsaid.append("no retention period stated")
-    if retention_sentences:
+    if about:
         review.append("the notice speaks of retention without a period: decide the period")
-        return {"statement": "Not stated: " + retention_sentences[0].text, "source": retention_sentences[0].text}
+        return {"statement": "Not stated: " + about[0].text, "source": about[0].text}
     return {"statement": "Not stated."}
 
 
