@@ -7,7 +7,7 @@ from typing import Any
 
 from pdscan import options as defaults
 from pdscan.compliance.taxonomy import taxonomy
-from pdscan.model import ScanResult
+from pdscan.model import ScanResult, documents_summary
 
 
 def _bars(counts: Counter[str], limit: int = 12) -> list[dict[str, Any]]:
@@ -51,4 +51,5 @@ def report_context(result: ScanResult) -> dict[str, Any]:
         "by_category": _bars(per_category),
         "by_source": _bars(per_source),
         "confidence": Counter(f.confidence for f in result.findings),
+        "documents": documents_summary(result.documents()) if result.documents() else None,
     }

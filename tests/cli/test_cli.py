@@ -192,6 +192,13 @@ def test_output_to_a_pipe_or_device_writes_in_place(sample_dir: Path, tmp_path: 
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.pipe.")]
 
 
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+def test_documents_section_in_markdown_and_html(sample_dir: Path, fmt: str) -> None:
+    out = run("scan", str(sample_dir), "-f", fmt, "-q").stdout
+    assert "5 documents scanned, 4 with personal data, 2 CV-like" in out
+    assert "CV-like: " in out and "ansioluettelo_ahola.pdf" in out
+
+
 def test_filters(sample_dir: Path) -> None:
     only = json.loads(run("scan", str(sample_dir), "-f", "json", "--only", "EMAIL_ADDRESS").stdout)
     assert {f["entity"] for f in only["findings"]} == {"EMAIL_ADDRESS"}
