@@ -82,8 +82,18 @@ def detect_batches(
         finally:
             cost[col.name] = time.perf_counter() - start
 
+    iterator = iter(batches)
     try:
-        for batch in batches:
+        while True:
+            try:
+                batch = next(iterator)
+            except StopIteration:
+                break
+            except Exception:
+                # A read error: the batches read before it still count (they are already queued).
+                while pending:
+                    yield _collected(pending.popleft())
+                raise
             names = [col.name for col in batch.columns]
             # The costliest columns first (longest processing time first): the batch does not end with one thread
             # still validating IBANs while the others wait.
