@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 import re
 import unicodedata
 
@@ -32,8 +33,16 @@ def system_hints() -> dict[str, tuple[str, ...]]:
 
 
 def _names(finding: Finding) -> list[str]:
+    """The names a system glob is tried on: the source, the location as shown, and the file's path from the folder
+    scanned (``kanta/asiakkaat.csv`` whether the scan was of ``kanta``, ``./kanta`` or ``/srv/kanta``)."""
     where = finding.location
-    return [n for n in (finding.source, where.display(with_column=False), where.file, where.table, where.sheet) if n]
+    names = [finding.source, where.display(with_column=False), where.file, where.table, where.sheet]
+    if where.file:
+        root = os.path.normpath(finding.source)
+        path = os.path.normpath(where.file.split("!", 1)[0])
+        if path == root or path.startswith(root + os.sep):
+            names.append(os.path.join(os.path.basename(root), os.path.relpath(path, root)))
+    return [n for n in names if n]
 
 
 def subject_of(finding: Finding, declaration: Declaration) -> tuple[str | None, str | None]:
@@ -41,7 +50,8 @@ def subject_of(finding: Finding, declaration: Declaration) -> tuple[str | None, 
     names = _names(finding)
     for system in declaration.systems:
         for pattern in system.match:
-            if any(fnmatch.fnmatch(name, pattern) for name in names):
+            # A relative glob (crm/*) matches at any depth, whatever prefix the path was given with.
+            if any(fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch(name, f"*/{pattern}") for name in names):
                 return system.subject, f"systems: {pattern}"
     declared = {s.id for s in declaration.subjects}
     tokens = {t for name in names for t in _TOKEN.findall(_fold(name))}

@@ -102,3 +102,18 @@ def test_systems_must_name_a_declared_group(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"systems\[0\]\.subject"):
         load_declaration(path)
+
+
+@pytest.mark.parametrize("spelling", ["relative", "dot", "absolute"])
+def test_a_relative_glob_matches_however_the_path_was_given(
+    estate: tuple[Path, Path], spelling: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, declaration = estate
+    data = {**DECLARATION, "systems": [{"match": "postitus/*", "subject": "subscribers"}]}
+    declaration.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.chdir(root)
+    path = {"relative": "postitus", "dot": "./postitus", "absolute": str(root / "postitus")}[spelling]
+    result = CliRunner().invoke(main, ["scan", path, "--declaration", str(declaration), "-f", "json", "-q"])
+    gaps = json.loads(result.stdout)["compliance"]["undeclared"]
+    assert [g["subject"] for g in gaps] == ["Uutiskirjeen tilaajat"]
+    assert gaps[0]["locations"][0]["subject_from"] == "systems: postitus/*"

@@ -239,3 +239,67 @@ def test_a_zip_bomb_on_disk_is_one_error(tmp_path: Path) -> None:
     result = _scan(tmp_path)
     assert "possible zip bomb" in _errors(result)["pommi.zip!nollat.csv"]
     assert ("pommi.zip!ok.md", "body") in _found(result)
+
+
+def test_hostile_documents_are_one_error_each(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Found by review: each of these once crashed the scan, printed document text, or read a file elsewhere.
+    target = tmp_path / "elsewhere.md"
+    target.write_text(f"Henkilötunnus {HETU}\n", encoding="utf-8")
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "pointer.msg").write_bytes(str(target).encode())  # bytes that olefile would take for a path
+    (share / "kaatuu.rtf").write_bytes(rb"{\rtf1 \u99999999? x}")  # chr() out of range in striprtf
+    odt = OpenDocumentText()
+    odt.text.addElement(P(text=f"Matti Virtanen {HETU}"))
+    odt.save(str(tmp_path / "whole.odt"))
+    with zipfile.ZipFile(tmp_path / "whole.odt") as src, zipfile.ZipFile(share / "rikki.odt", "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            dst.writestr(info, body[:-20] if info.filename == "content.xml" else body)
+    (share / "ok.md").write_text("Soita 040 123 4567\n", encoding="utf-8")
+    result = _scan(share)
+    out = capsys.readouterr()
+    assert HETU not in out.out and HETU not in out.err  # odfpy's dump of a document it cannot parse is kept away
+    errors = _errors(result)
+    assert errors["pointer.msg"] == "corrupt or unsupported .msg (not an Outlook message file)"
+    assert errors["kaatuu.rtf"] == "unreadable rtf (ValueError)"
+    assert errors["rikki.odt"] == "corrupt odt (invalid XML)"
+    assert ("ok.md", "body") in _found(result)
+    assert not any(f.entity == "FI_PERSONAL_IDENTITY_CODE" for f in result.findings)  # elsewhere.md was not read
+
+
+def test_mail_text_parts_names_and_encrypted_zip_members(tmp_path: Path) -> None:
+    from email.mime.application import MIMEApplication
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    mail = MIMEMultipart("mixed")
+    mail["From"] = "rekry@example.com"
+    mail.attach(MIMEText("Liitteenä kuva.", "plain", "utf-8"))
+    image = MIMEApplication(b"\x89PNG....", "png")
+    image.add_header("Content-Disposition", "inline")
+    mail.attach(image)
+    mail.attach(MIMEText(f"Hakijan henkilötunnus {HETU}", "plain", "utf-8"))  # a second text part, no file name
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("salainen.md", "x")
+    locked = bytearray(archive.getvalue())
+    for offset in (6, locked.rfind(b"PK\x01\x02") + 8):  # the encryption flag, in the local and central headers
+        locked[offset] |= 0x1
+    attachment = MIMEApplication(bytes(locked), "zip")
+    # RFC 2231 lets a file name carry a newline: it must not reach a report line.
+    attachment.add_header("Content-Disposition", "attachment", filename=("utf-8", "", "liite\nerror: FAKE.zip"))
+    mail.attach(attachment)
+    (tmp_path / "viesti.eml").write_bytes(mail.as_bytes())
+    result = _scan(tmp_path)
+    assert "FI_PERSONAL_IDENTITY_CODE" in _found(result)[("viesti.eml", "body")]
+    names = [e.location.file for e in result.errors if e.location and e.location.file]
+    assert names and all("\n" not in name for name in names)
+    assert [e.reason for e in result.errors] == ["encrypted zip member (password-protected)"]
+
+
+def test_a_very_long_line_is_cut_into_passages_not_dropped(tmp_path: Path) -> None:
+    line = " ".join(["sana"] * 6000) + f" anna.nieminen@example.fi {HETU}"
+    (tmp_path / "pitka.md").write_text(line + "\n", encoding="utf-8")
+    entities = {f.entity for f in _scan(tmp_path).findings}
+    assert {"EMAIL_ADDRESS", "FI_PERSONAL_IDENTITY_CODE"} <= entities

@@ -14,6 +14,7 @@ import email.policy
 import io
 import os
 import struct
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from email.message import EmailMessage, Message
@@ -27,6 +28,7 @@ from pdscan.sources.documents.common import DocumentError, check_zip, needs, rea
 from pdscan.sources.documents.passages import DocumentTable, Extractor, Passage, paragraphs
 from pdscan.sources.documents.text import html_to_text
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file signature of .msg (and .doc, .xls)
 _HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Delivered-To", "Return-Path")
 
 
@@ -39,7 +41,14 @@ def eml_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | Sc
     assert isinstance(message, EmailMessage)
     table = DocumentTable(ref, source, lambda _ref, _reading: _eml_passages(message), "mail")
     yield table
-    for name, payload in _eml_attachments(message):
+    try:
+        attachments = list(_eml_attachments(message))
+    except Exception as exc:  # noqa: BLE001 - the stdlib parser raises IndexError and more on broken MIME trees
+        yield ScanErrorEntry(
+            source, f"attachments not read: broken MIME structure ({type(exc).__name__})", table.location
+        )
+        return
+    for name, payload in attachments:
         yield from attachment_tables(ref, name, payload, source, depth, table)
 
 
@@ -50,20 +59,38 @@ def _eml_passages(message: EmailMessage) -> Iterator[Passage]:
     if message["Subject"]:
         yield Passage("subject", str(message["Subject"]))
     body = message.get_body(preferencelist=("plain", "html"))
-    if body is None:
-        return
+    texts: list[Message] = [body] if body is not None else []
+    # Text parts without a file name after the body (a mail client's second text part) are body text too.
+    texts += [part for part in _parts(message) if _is_text(part)]
+    for part in texts:
+        yield from paragraphs("body", _text_of(part))
+
+
+def _text_of(part: Message) -> str:
     try:
-        content = body.get_content()
-    except (LookupError, ValueError):  # an unknown charset or a broken transfer encoding
-        content = body.get_payload(decode=True) or b""
+        content = part.get_content()  # type: ignore[attr-defined]
+    except (LookupError, ValueError, AttributeError):  # an unknown charset or a broken transfer encoding
+        content = part.get_payload(decode=True) or b""
         content = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else str(content)
-    if body.get_content_type() == "text/html":
-        content = html_to_text(content)[1]
-    yield from paragraphs("body", content)
+    text = str(content)
+    return html_to_text(text)[1] if part.get_content_type() == "text/html" else text
+
+
+def _is_text(part: Message) -> bool:
+    return part.get_content_maintype() == "text" and not part.get_filename()
+
+
+def _parts(message: EmailMessage) -> list[Message]:
+    """The parts after the body (attachments and extra text); a mail that is itself one attachment is that part."""
+    if not message.is_multipart():
+        return [message] if message.get_content_disposition() == "attachment" and message.get_filename() else []
+    return list(message.iter_attachments())
 
 
 def _eml_attachments(message: EmailMessage) -> Iterator[tuple[str, bytes]]:
-    for number, part in enumerate(message.iter_attachments(), 1):
+    for number, part in enumerate(_parts(message), 1):
+        if _is_text(part):
+            continue  # read as body text
         if part.get_content_type() == "message/rfc822":
             inner = part.get_payload(0) if part.is_multipart() else part.get_payload()
             data = inner.as_bytes() if isinstance(inner, Message) else str(inner).encode()
@@ -105,6 +132,9 @@ def _open_msg(data: bytes) -> Any:
         from extract_msg.exceptions import ExMsgBaseException
     except ImportError as exc:
         raise needs("extract-msg", "Outlook mail (.msg)", extra="msg") from exc
+    if not data.startswith(_OLE_MAGIC):
+        # extract-msg would take bytes that are no OLE container for a path and open that file instead.
+        raise DocumentError("corrupt or unsupported .msg (not an Outlook message file)")
     try:
         return extract_msg.openMsg(data)
     except (ExMsgBaseException, OSError, ValueError, KeyError, IndexError, TypeError, struct.error) as exc:
@@ -135,7 +165,9 @@ def attachment_tables(
     """The tables of one attachment (or zip member inside one), read by the reader of its type."""
     from pdscan.sources.formats import BY_EXTENSION  # the registry lists this module's formats too
 
-    # A zip member keeps its folders; nothing in a name may climb out of its container.
+    # A zip member keeps its folders; nothing in a name may climb out of its container, and no control or format
+    # character (a newline, a bidi override) reaches a report line.
+    name = "".join("_" if unicodedata.category(c)[0] == "C" else c for c in name)
     name = "/".join(p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")) or "attachment"
     display = f"{parent.name}!{name}"
     where = Location(file=display)
@@ -162,6 +194,8 @@ def attachment_tables(
         yield ScanErrorEntry(source, exc.reason, where)
     except IO_ERRORS as exc:
         yield ScanErrorEntry(source, describe(exc), where)
+    except Exception as exc:  # noqa: BLE001 - a hostile attachment can make any parser raise anything: one line
+        yield ScanErrorEntry(source, f"unreadable attachment ({type(exc).__name__})", where)
 
 
 def _zip_tables(ref: FileRef, data: bytes, source: str, depth: int, mail: Table) -> Iterator[Table | ScanErrorEntry]:
@@ -176,6 +210,18 @@ def _zip_tables(ref: FileRef, data: bytes, source: str, depth: int, mail: Table)
         return
     with archive:
         for info in sorted(archive.infolist(), key=lambda i: i.filename):
-            if info.is_dir() or info.flag_bits & 0x1:
+            if info.is_dir():
                 continue
-            yield from attachment_tables(ref, info.filename, archive.read(info), source, depth, mail)
+            where = Location(file=f"{ref.name}!{info.filename}")
+            if info.flag_bits & 0x1:
+                yield ScanErrorEntry(source, "encrypted zip member (password-protected)", where)
+                continue
+            try:
+                data = archive.read(info)
+            except NotImplementedError:  # deflate64, PPMd...
+                yield ScanErrorEntry(source, f"unsupported zip compression method {info.compress_type}", where)
+                continue
+            except IO_ERRORS as exc:
+                yield ScanErrorEntry(source, describe(exc), where)
+                continue
+            yield from attachment_tables(ref, info.filename, data, source, depth, mail)

@@ -6,6 +6,8 @@ Parts: ``body`` (paragraphs in order), ``tables`` (one passage per table row, ce
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import subprocess
 import zipfile
@@ -70,13 +72,19 @@ def odt_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
     except ImportError as exc:
         raise needs("odfpy", "OpenDocument text (.odt)") from exc
     data = read_bounded(ref)
-    open_zip(data, "odt").close()
+    with open_zip(data, "odt") as package:
+        _check_xml(package, "content.xml", "odt")
     try:
-        document = load(stream_of(data))
+        # odfpy prints a document it cannot parse to stdout: that would put its text in the report. It is checked
+        # above; stdout is kept away from odfpy besides.
+        with contextlib.redirect_stdout(io.StringIO()):
+            document = load(stream_of(data))
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise DocumentError("corrupt odt (not an OpenDocument package)") from exc
     except SyntaxError as exc:  # xml.sax's SAXParseException
         raise DocumentError("corrupt odt (invalid XML)") from exc
+    if not hasattr(document, "text"):  # a spreadsheet or a drawing renamed .odt
+        raise DocumentError("not an OpenDocument text (a spreadsheet or drawing named .odt?)")
     in_tables: set[int] = set()
     for table in document.getElementsByType(Table):
         for row in table.getElementsByType(TableRow):
@@ -89,6 +97,19 @@ def odt_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
     for element in document.text.getElementsByType(P) + document.text.getElementsByType(H):
         if id(element) not in in_tables:
             yield from paragraphs("body", teletype.extractText(element))
+
+
+def _check_xml(package: zipfile.ZipFile, member: str, what: str) -> None:
+    """The package's main XML parses (defusedxml: no entity expansion), or a one-line DocumentError."""
+    from defusedxml import ElementTree
+    from defusedxml.common import DefusedXmlException
+
+    try:
+        ElementTree.fromstring(package.read(member))
+    except KeyError as exc:
+        raise DocumentError(f"corrupt {what} (no {member})") from exc
+    except (ElementTree.ParseError, DefusedXmlException) as exc:
+        raise DocumentError(f"corrupt {what} (invalid XML)") from exc
 
 
 def rtf_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:

@@ -17,7 +17,7 @@ import pyarrow as pa
 from pdscan import options as defaults
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location
-from pdscan.sources.base import FileRef, ReadOptions, Table
+from pdscan.sources.base import IO_ERRORS, FileRef, ReadOptions, Table
 from pdscan.sources.documents.common import DocumentError
 
 
@@ -72,7 +72,15 @@ def paragraphs(part: str, text: str) -> Iterator[Passage]:
             if piece and size + len(line) > _MAX_PASSAGE:
                 yield Passage(part, "\n".join(piece))
                 piece, size = [], 0
-            piece.append(line[: _MAX_PASSAGE * 4])
+            while len(line) > _MAX_PASSAGE:  # one very long line: cut into pieces, nothing dropped
+                cut = line.rfind(" ", 0, _MAX_PASSAGE)
+                cut = cut if cut > _MAX_PASSAGE // 2 else _MAX_PASSAGE
+                if piece:
+                    yield Passage(part, "\n".join(piece))
+                    piece, size = [], 0
+                yield Passage(part, line[:cut])
+                line = line[cut:].lstrip()
+            piece.append(line)
             size += len(line) + 1
         if piece:
             yield Passage(part, "\n".join(piece))
@@ -94,6 +102,14 @@ class DocumentTable(Table):
             yield from self._stream(self.extract(self.ref, reading), options)
         except DocumentError as exc:
             raise SourceError(self.source, exc.reason, self.ref.name) from exc
+        except SourceError:
+            raise
+        except IO_ERRORS:
+            raise  # Table.batches makes these one line, as for every reader
+        except Exception as exc:  # hostile files make parsers raise anything: one line, and the scan goes on
+            # (chr() out of range in RTF, NotImplementedError for a PDF filter, IndexError in a mail header)
+            reason = f"unreadable {self.info.document} ({type(exc).__name__})"
+            raise SourceError(self.source, reason, self.ref.name) from exc
 
     def _stream(self, passages: Iterator[Passage], options: ReadOptions) -> Iterator[Batch]:
         parts: dict[str, list[str]] = {}

@@ -22,7 +22,10 @@ def pdf_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
         from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
     except ImportError as exc:
         raise needs("pypdf", "PDF") from exc
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings about odd files would quote their bytes
+    # pypdf's messages about odd files quote their bytes (an encoding name, a font): none of them reaches the output.
+    quiet = logging.getLogger("pypdf")
+    quiet.setLevel(logging.CRITICAL + 1)
+    quiet.propagate = False
     data = read_bounded(ref)
     try:
         reader = PdfReader(stream_of(data))
@@ -45,9 +48,11 @@ def pdf_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
                 blank.append(number)
     except FileNotDecryptedError as exc:
         raise DocumentError("encrypted PDF (password-protected)") from exc
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, RecursionError, NotImplementedError) as exc:
         # pypdf raises these for malformed objects; the message can quote the file's bytes, so it is not shown.
         raise DocumentError(f"corrupt PDF ({type(exc).__name__})") from exc
+    if not pages:
+        reading.notes.append("a PDF without pages")
     if pages and len(blank) == pages:
         raise DocumentError("no text layer (OCR not enabled)" if not reading.ocr else "no text found, even by OCR")
     if blank:
