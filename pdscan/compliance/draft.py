@@ -224,11 +224,16 @@ def _found(
 
 def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     """A declaration draft (the YAML document as a dict) from the text of a privacy notice."""
-    language = language or detect_language(text)
+    detected = detect_language(text)
+    review: list[str] = []
+    if language is not None and language != detected:
+        review.append(f"--lang {language} was given but the text reads as {detected}: check the language")
+    language = language or detected
     vocab = vocabulary()
     parts = sentences(text, language)
-    review: list[str] = []
     unsaid: list[str] = []
+    if not parts:
+        review.append("the notice holds no text pdscan could read (an image-only PDF?): nothing was drafted")
 
     controller = _controller(text, parts, vocab, language, review)
     subjects: dict[str, dict[str, Any]] = {}

@@ -137,3 +137,11 @@ def test_a_notice_as_html_or_docx_is_read_too(tmp_path: Path) -> None:
     for name in ("notice.docx", "notice.html"):
         keys = {k for c in draft(read_notice(tmp_path / name), name).data["categories"] for k in c["keys"]}
         assert keys == set(EXPECTED["en_webshop.txt"]["keys"]), name
+
+
+def test_a_language_that_does_not_fit_and_an_empty_notice_are_flagged() -> None:
+    text = (SYNTHETIC / "fi_kuntokeskus.txt").read_text(encoding="utf-8")
+    review = draft(text, "fi.txt", "sv").data["draft"]["review"]
+    assert "--lang sv was given but the text reads as fi: check the language" in review
+    empty = draft("   \n", "empty.txt").data["draft"]["review"]
+    assert any("holds no text" in item for item in empty)
