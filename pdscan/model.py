@@ -182,6 +182,8 @@ class Finding:
     categories: list[str] = field(default_factory=list)  # data category keys (rules/taxonomy)
     # With a declaration: the declared categories (the notice's wording) that cover it, or ["UNDECLARED"].
     declared: list[str] | None = None
+    # A document's finding is for the whole document: the parts (pages, mail headers, body) where it was seen.
+    parts: list[str] | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -206,6 +208,7 @@ class Finding:
             **({"declared": list(self.declared)} if self.declared is not None else {}),
             **({"primary_key": list(self.primary_key)} if self.primary_key is not None else {}),
             **({"estimated_rows": self.estimated_rows} if self.estimated_rows is not None else {}),
+            **({"parts": list(self.parts)} if self.parts is not None else {}),
         }
 
     @classmethod
@@ -226,6 +229,7 @@ class Finding:
             estimated_rows=data.get("estimated_rows"),
             categories=list(data.get("categories", [])),
             declared=data.get("declared"),
+            parts=data.get("parts"),
         )
 
 
@@ -409,12 +413,6 @@ class Compliance:
 _FINDING_REF_FIELDS = tuple(FindingRef.__dataclass_fields__)
 
 
-# Entities that are not about a person: a document holding only these holds no personal data.
-NOT_PERSONAL = frozenset({"FI_BUSINESS_ID"})
-_CONTACT = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER"})
-_BIRTH = frozenset({"FI_PERSONAL_IDENTITY_CODE", "DATE_OF_BIRTH"})
-
-
 @dataclass
 class DocumentFacts:
     """One document (an attachment is one too): what it holds, and whether it reads like a CV or an application."""
@@ -423,10 +421,7 @@ class DocumentFacts:
     kind: str
     entities: list[str]
     cv_like: bool  # a name, a way to reach the person, and a HETU or birth date: a CV, an application, a form
-
-    @property
-    def personal(self) -> bool:
-        return any(e not in NOT_PERSONAL for e in self.entities)
+    personal: bool  # holds an entity about a person (not only a business ID)
 
     @property
     def folder(self) -> str:
@@ -435,23 +430,20 @@ class DocumentFacts:
         return outer.rsplit("/", 1)[0] if "/" in outer else "."
 
     def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "kind": self.kind, "entities": list(self.entities), "cv_like": self.cv_like}
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "entities": list(self.entities),
+            "cv_like": self.cv_like,
+            "personal": self.personal,
+        }
 
-
-def document_facts(tables: Sequence[TableInfo], findings: Sequence[Finding]) -> list[DocumentFacts]:
-    """The documents among the scanned tables, each with the entities its findings name."""
-    found: dict[str, set[str]] = {}
-    for finding in findings:
-        if finding.location.file is not None:
-            found.setdefault(finding.location.file, set()).add(finding.entity)
-    out = []
-    for table in tables:
-        if table.document is None or table.location.file is None or table.sampling.startswith("not scanned"):
-            continue  # not a document, or one that could not be read (it is among the errors)
-        entities = found.get(table.location.file, set())
-        cv_like = "PERSON" in entities and bool(entities & _CONTACT) and bool(entities & _BIRTH)
-        out.append(DocumentFacts(table.location.file, table.document, sorted(entities), cv_like))
-    return out
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DocumentFacts:
+        entities = list(data.get("entities", []))
+        return cls(
+            data["file"], data["kind"], entities, bool(data.get("cv_like")), bool(data.get("personal", entities))
+        )
 
 
 def documents_summary(facts: Sequence[DocumentFacts]) -> dict[str, Any]:
@@ -486,6 +478,8 @@ class ScanResult:
     interrupted: bool = False
     suppressed: list[dict[str, str]] = field(default_factory=list)  # allow-listed findings: fingerprint, reason
     compliance: Compliance | None = None  # declared vs found, when the scan had a declaration
+    # The documents scanned (PDF, Word, mail...) with what each holds: decided by the finishing step from the rules.
+    document_facts: list[DocumentFacts] = field(default_factory=list)
 
     SCHEMA_VERSION = 1
 
@@ -510,6 +504,7 @@ class ScanResult:
                 interrupted=bool(data.get("interrupted", False)),
                 suppressed=list(data.get("suppressed", [])),
                 compliance=Compliance.from_dict(data["compliance"]) if data.get("compliance") else None,
+                document_facts=[DocumentFacts.from_dict(d) for d in (data.get("documents") or {}).get("items", [])],
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a pdscan scan result ({type(exc).__name__}: {exc})") from exc
@@ -533,4 +528,4 @@ class ScanResult:
 
     def documents(self) -> list[DocumentFacts]:
         """The documents scanned (PDF, Word, mail...), with what each holds."""
-        return document_facts(self.tables, self.findings)
+        return self.document_facts

@@ -58,6 +58,8 @@ class PdscanRecognizer(EntityRecognizer):
         if self.rule.validator is None:
             return None
         outcome = VALIDATORS[self.rule.validator].one(pattern_text).outcome
+        if outcome is Outcome.CONFIRM and not self.rule.proves:
+            return None  # a check that only supports the value (a postal code in use, a date that exists)
         return {Outcome.CONFIRM: True, Outcome.REJECT: False}.get(outcome)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
-from synth import ascii_local, ean13, hetu, iban_fi, phone, ytunnus  # noqa: E402  (shared with the tests)
+from synth import ascii_local, ean13, hetu, iban_fi, phone, postcode, ytunnus  # noqa: E402  (shared with the tests)
 
 SEED = 20261124
 FIXED = dt.datetime(2024, 6, 1, 12, 0, 0)
@@ -53,7 +53,7 @@ def newsletter(fake: Faker, rng: random.Random) -> None:
                 last,
                 f"{ascii_local(first)}.{ascii_local(last)}@{rng.choice(DOMAINS)}",
                 phone(rng) if rng.random() < 0.85 else "",
-                fake.postcode(),
+                postcode(rng),
                 fake.city(),
                 f"{day.day}.{day.month}.{day.year}",
                 rng.choice(["fi", "fi", "fi", "sv"]),
@@ -149,7 +149,7 @@ def workbook(fake: Faker, rng: random.Random) -> None:
                 iban_fi(rng, spaced=rng.random() < 0.5),
                 phone(rng),
                 street,
-                fake.postcode(),
+                postcode(rng),
                 fake.city(),
                 dt.datetime(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3400)),
                 round(rng.uniform(-200, 5000), 2),
@@ -276,7 +276,7 @@ def staff(fake: Faker, rng: random.Random) -> None:
                 f"{born.day}.{born.month}.{born.year}",
                 hetu(rng, born),
                 street,
-                fake.postcode(),
+                postcode(rng),
                 fake.city(),
                 iban_fi(rng, spaced=True),
                 rng.choice(unions),

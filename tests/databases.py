@@ -42,7 +42,7 @@ def _people(n: int, seed: int) -> list[tuple[str, ...]]:
 
     sys.path.insert(0, str(Path(__file__).parent))
     from faker import Faker
-    from synth import ascii_local, birth_date, hetu, iban_fi, phone, ytunnus
+    from synth import ascii_local, birth_date, hetu, iban_fi, phone, postcode, ytunnus
 
     fake = Faker("fi_FI")
     Faker.seed(seed)
@@ -61,7 +61,7 @@ def _people(n: int, seed: int) -> list[tuple[str, ...]]:
                 hetu(rng, birth_date(rng, 1950, 50)),
                 iban_fi(rng, spaced=True),
                 f"{fake.street_name()} {rng.randint(1, 90)}",
-                fake.postcode(),
+                postcode(rng),
                 fake.city(),
                 f"Asiakas {first} {last} soitti, numero {phone(rng, 0)}" if rng.random() < 0.4 else "Ei huomioita",
             )

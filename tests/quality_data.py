@@ -13,7 +13,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faker import Faker
-from synth import ascii_local, birth_date, card, ean13, hetu, iban_fi, landline, phone, reference_number, ytunnus
+from synth import (
+    ascii_local,
+    birth_date,
+    card,
+    ean13,
+    hetu,
+    iban_fi,
+    landline,
+    phone,
+    postcode,
+    reference_number,
+    ytunnus,
+)
 
 Column = tuple[str | None, list[str | None]]
 
@@ -67,7 +79,7 @@ def build(seed: int = 4242, rows: int = 1500) -> list[Table]:
                 "PHONE_NUMBER", lambda: phone(rng), blanks=0.15
             ),
             h("Lähiosoite", "gatuadress", "street_address", "Katuosoite"): col("STREET_ADDRESS", street),
-            h("Postinumero", "postnummer", "zip", "postal_code"): col("FI_POSTAL_CODE", fake.postcode),
+            h("Postinumero", "postnummer", "zip", "postal_code"): col("FI_POSTAL_CODE", lambda: postcode(rng)),
             "Postitoimipaikka": col(None, fake.city),
             "Yritys": col(None, fake.company),
             h("Y-tunnus", "business_id", "ytunnus", "FO-nummer"): col("FI_BUSINESS_ID", lambda: ytunnus(rng)),
@@ -118,7 +130,7 @@ def build(seed: int = 4242, rows: int = 1500) -> list[Table]:
             "Aloituspäivä": col(None, day),
             "Palkka": col(None, lambda: f"{rng.randint(2200, 8000)}.00"),
             "Osasto": col(None, lambda: rng.choice(["Myynti", "Talous", "IT", "Tuotanto", "HR"])),
-            "Henkilöstönumero": col(None, lambda: f"{rng.randint(1000, 9999)}"),
+            "Henkilöstönumero": col("CUSTOMER_NUMBER", lambda: f"{rng.randint(1000, 9999)}"),
         },
     )
 
@@ -158,7 +170,7 @@ def build(seed: int = 4242, rows: int = 1500) -> list[Table]:
             "c4": col("IBAN_CODE", lambda: iban_fi(rng)),
             "c5": col("PERSON", lambda: f"{fake.first_name()} {fake.last_name()}"),
             "c6": col("FI_BUSINESS_ID", lambda: ytunnus(rng)),
-            "c7": col("STREET_ADDRESS", lambda: f"{street()}, {fake.postcode()} {fake.city()}"),
+            "c7": col("STREET_ADDRESS", lambda: f"{street()}, {postcode(rng)} {fake.city()}"),
             "c8": col(None, lambda: f"{rng.randint(1, 28)}.{rng.randint(1, 12)}.{rng.randint(1950, 2005)}"),
             "c9": col(None, fake.city),
             "c10": col(None, lambda: str(rng.randint(10_000_000, 99_999_999))),
@@ -214,7 +226,7 @@ def _free_text(
         ),
         "STREET_ADDRESS": lambda: (
             f"Toimitus osoitteeseen {fake.street_name()} {rng.randint(1, 99)} "
-            f"{rng.choice('ABC')} {rng.randint(1, 30)}, {fake.postcode()} {fake.city()}."
+            f"{rng.choice('ABC')} {rng.randint(1, 30)}, {postcode(rng)} {fake.city()}."
         ),
         "IP_ADDRESS": lambda: f"Kirjautuminen osoitteesta {fake.ipv4_public()} estettiin.",
         "HEALTH_DATA": lambda: rng.choice(

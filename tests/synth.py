@@ -6,7 +6,9 @@ Shared by sample_data/generate.py and the quality benchmark; nothing here is rea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
+from pathlib import Path
 
 HETU_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 SIGNS_1900 = "-YXWVU"
@@ -102,3 +104,15 @@ def reference_number(rng: random.Random) -> str:
 def ascii_local(text: str) -> str:
     table = str.maketrans({"ä": "a", "ö": "o", "å": "a", "é": "e", "ü": "u"})
     return "".join(ch for ch in text.lower().translate(table) if ch.isalnum() or ch in ".-")
+
+
+@functools.lru_cache(maxsize=1)
+def _postal_codes() -> list[str]:
+    lexicon = Path(__file__).resolve().parent.parent / "rules" / "lexicons" / "fi_postal_codes.tsv"
+    lines = lexicon.read_text(encoding="utf-8").splitlines()
+    return sorted({line.split("\t")[0] for line in lines if line and not line.startswith("#")})
+
+
+def postcode(rng: random.Random) -> str:
+    """A Finnish postal code in use (GeoNames' list that pdscan's validator checks against)."""
+    return rng.choice(_postal_codes())

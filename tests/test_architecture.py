@@ -62,6 +62,22 @@ def test_no_package_imports_another_packages_private_names() -> None:
     assert offences == []
 
 
+def test_no_engine_code_names_an_entity_or_a_rule() -> None:
+    # Rules are data: what an entity needs (its evidence, its card, its DSAR identifier, what it yields to) is in its
+    # YAML file. A string in the code that is exactly an entity's or a rule's name is a special case in the engine.
+    from pdscan.detect.rules import load_rules
+
+    rules = load_rules()
+    names = {r.entity for r in rules} | {r.id for r in rules if "-" in r.id}  # "email" is also a masker's name
+    offences = [
+        f"{path.relative_to(REPO)}:{node.lineno}: {node.value}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names
+    ]
+    assert offences == []
+
+
 def test_the_private_import_check_sees_an_offender() -> None:
     # What the engines did before the architecture step: the check must catch it, and allow a package's own.
     assert _offences("pdscan.engines.dask", "def f():\n    from pdscan.scan import _Run, ScanOptions\n") == [

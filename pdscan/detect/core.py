@@ -26,7 +26,7 @@ from pdscan import options as defaults
 from pdscan.detect.dates import DateColumns, profile_dates
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
-from pdscan.detect.matching import IN_CONTEXT, SINGLE_WORD, MatchContext, MatcherResult
+from pdscan.detect.matching import IN_CONTEXT, SHAPED, SINGLE_WORD, MatchContext, MatcherResult
 from pdscan.detect.rules import Rule, RuleSet
 from pdscan.detect.shape import bytes_present
 from pdscan.detect.stats import ColumnStats, RuleStats
@@ -53,10 +53,30 @@ def detect_batch(batch: Batch, rules: RuleSet, options: DetectOptions) -> dict[s
     per core. The result does not depend on the scheduling (a dict in column order).
     """
     names = [col.name for col in batch.columns]
+    spelled = batch_handles(batch)
     if len(batch.columns) < 2 or _WORKERS < 2:
-        return {col.name: _detect_column(col, batch.num_rows, rules, options, names) for col in batch.columns}
-    results = _pool().map(lambda col: _detect_column(col, batch.num_rows, rules, options, names), batch.columns)
+        return {col.name: _detect_column(col, batch.num_rows, rules, options, names, spelled) for col in batch.columns}
+    results = _pool().map(
+        lambda col: _detect_column(col, batch.num_rows, rules, options, names, spelled), batch.columns
+    )
     return {col.name: stats for col, stats in zip(batch.columns, results, strict=True)}
+
+
+_HANDLE = re.compile(r"([A-Za-z0-9._%+-]{3,64})@[A-Za-z0-9-]+\.")
+
+
+def batch_handles(batch: Batch) -> frozenset[str]:
+    """The local parts of the e-mail addresses a document's passages hold, lower-cased (``kaundanyachinmaya07``):
+    a document's own evidence for names the lexicon does not know. Documents only (few passages hold an @)."""
+    out: set[str] = set()
+    for column in batch.columns:
+        if not column.prose:
+            continue
+        values = column.values
+        with_at = values.filter(pc.fill_null(pc.match_substring(values, "@"), False))
+        for text in with_at.to_pylist():
+            out.update(m.lower() for m in _HANDLE.findall(text))
+    return frozenset(out)
 
 
 def detect_batches(
@@ -75,10 +95,10 @@ def detect_batches(
     pending: collections.deque[tuple[Batch, list[Future[ColumnStats]]]] = collections.deque()
     cost: dict[str, float] = {}  # seconds each column took in the previous batch
 
-    def timed(col: Column, num_rows: int, names: list[str]) -> ColumnStats:
+    def timed(col: Column, num_rows: int, names: list[str], spelled: frozenset[str]) -> ColumnStats:
         start = time.perf_counter()
         try:
-            return _detect_column(col, num_rows, rules, options, names)
+            return _detect_column(col, num_rows, rules, options, names, spelled)
         finally:
             cost[col.name] = time.perf_counter() - start
 
@@ -95,10 +115,11 @@ def detect_batches(
                     yield _collected(pending.popleft())
                 raise
             names = [col.name for col in batch.columns]
+            spelled = batch_handles(batch)
             # The costliest columns first (longest processing time first): the batch does not end with one thread
             # still validating IBANs while the others wait.
             order = sorted(range(len(batch.columns)), key=lambda i: -cost.get(names[i], 0.0))
-            submitted = {i: _pool().submit(timed, batch.columns[i], batch.num_rows, names) for i in order}
+            submitted = {i: _pool().submit(timed, batch.columns[i], batch.num_rows, names, spelled) for i in order}
             futures = [submitted[i] for i in range(len(batch.columns))]
             pending.append((batch, futures))
             if len(pending) > ahead:
@@ -127,7 +148,12 @@ def _pool() -> ThreadPoolExecutor:
 
 
 def _detect_column(
-    column: Column, num_rows: int, rules: RuleSet, options: DetectOptions, table_columns: list[str]
+    column: Column,
+    num_rows: int,
+    rules: RuleSet,
+    options: DetectOptions,
+    table_columns: list[str],
+    spelled: frozenset[str] = frozenset(),
 ) -> ColumnStats:
     stats = ColumnStats(column.name, column.kind, rows=num_rows)
     if column.kind in _UNSCANNED_KINDS:
@@ -147,6 +173,7 @@ def _detect_column(
     counted = pc.value_counts(kept)
     distinct: pa.Array = counted.field("values")
     counts = counted.field("counts").to_numpy(zero_copy_only=False)
+    stats.distinct = len(distinct)
     claims = _Claims(distinct)
     prefilters: dict[tuple[str, bool], np.ndarray] = {}
     present = bytes_present(distinct)  # a pattern that needs a letter cannot match a column of digits
@@ -155,18 +182,22 @@ def _detect_column(
             continue  # an integer column is never a person's name, whatever its header says
         in_context = False  # a weak rule in prose: only candidates that share their passage with a context word
         if rule.weak and not rule.backed(column.name, table_columns):
-            if not (column.prose and rule.context_pattern is not None):
+            self_backing = rule.validator is not None and bool(VALIDATORS[rule.validator].backs)
+            if not (column.prose and (rule.context_pattern is not None or self_backing)):
                 continue  # weak shapes (postal codes, plates, union names) count only where the names back them
-            in_context = True
+            # Values that back themselves (a postal code with its own post office) are judged after validation.
+            in_context = not self_backing
         if rule.matcher is not None:
-            matched = _apply_matcher_rule(rule, distinct, counts, claims, options)
+            matched = _apply_matcher_rule(rule, distinct, counts, claims, options, spelled)
             if matched is not None:
+                if column.prose:
+                    _count_in_context(rule, matched, distinct, counts)
                 stats.rules[rule.id] = matched
             continue
         if rule.pattern is None or not rule.needs.met(present):
             continue
         index = _candidates(rule, distinct, prefilters)
-        index = index[~claims.whole[index]]  # a value that is wholly a HETU holds nothing else
+        index = index[~claims.whole_for(rule)[index]]  # a value that is wholly a HETU holds nothing else
         if in_context and index.size:
             near = pc.match_substring_regex(distinct.take(pa.array(index)), pattern=rule.context_pattern)
             index = index[np.asarray(near.to_numpy(zero_copy_only=False), dtype=bool)]
@@ -175,60 +206,113 @@ def _detect_column(
         if index.size == 0:
             continue
         rule_stats: RuleStats | None
-        if rule.validator is None and not claims.any_claimed(index):
+        if rule.validator is None and not claims.any_claimed(index, rule):
             rule_stats = _apply_pattern_rule(rule, distinct, index, counts, claims, options)
         else:
             rule_stats = _apply_validated_rule(rule, distinct, index, counts, claims, options)
         if rule_stats is not None:
             if in_context and rule_stats.match_count:
                 rule_stats.details[IN_CONTEXT] = rule_stats.match_count
+            elif column.prose:
+                _count_in_context(rule, rule_stats, distinct, counts)
             stats.rules[rule.id] = rule_stats
     return stats
 
 
+# A passage this short is one line of a CV, a form or a signature: a label anywhere in it labels its value. In a
+# longer passage the label must stand just before the value.
+_LABEL_PASSAGE = 300
+_LABEL_GAP = 40
+
+
+def _count_in_context(rule: Rule, result: RuleStats, distinct: pa.Array, counts: np.ndarray) -> None:
+    """In a document, count the accepted values whose passage holds one of the rule's label words (``Puh.``,
+    ``Nimi:``, ``Date of birth``): a labelled value is evidence of its own (presidio's context words, a DLP hotword).
+    One kernel pass over the accepted values only."""
+    if rule.context_pattern is None or result.accepted_index.size == 0:
+        return
+    accepted = distinct.take(pa.array(result.accepted_index))
+    short = np.asarray(pc.less_equal(pc.utf8_length(accepted), _LABEL_PASSAGE).to_numpy(zero_copy_only=False))
+    labelled = np.asarray(
+        pc.match_substring_regex(accepted, pattern=rule.context_pattern).to_numpy(zero_copy_only=False)
+    )
+    near = rule.near_pattern
+    if near is not None and (labelled & ~short).any():
+        close = np.asarray(pc.match_substring_regex(accepted, pattern=near).to_numpy(zero_copy_only=False))
+        hit = labelled & (short | close)
+    else:
+        hit = labelled & short
+    if hit.any():
+        result.details[IN_CONTEXT] = int(counts[result.accepted_index[hit]].sum())
+
+
 class _Claims:
-    """Character spans of distinct values that higher-priority rules accepted, so lower ones do not reuse them.
+    """Character spans of distinct values that earlier rules accepted, so a rule that yields to them (its
+    ``yields_to``: a phone number yields to a HETU) does not reuse their characters.
 
     Rules accepted by the column pass alone record only which values they hold; their spans are computed the
-    first time a lower-priority rule has a candidate in the same value (rare: an email that also looks like a
+    first time a rule that yields to them has a candidate in the same value (rare: an email that also looks like a
     phone number), so the common case costs no Python per value.
     """
 
     def __init__(self, distinct: pa.Array) -> None:
         self._distinct = distinct
-        self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._spans: dict[str, dict[int, list[tuple[int, int]]]] = {}  # claiming rule id -> value -> spans
         self._lazy: list[tuple[Rule, set[int]]] = []
-        self.whole = np.zeros(len(distinct), dtype=bool)  # values that one accepted match covers entirely
+        self._whole: dict[str, np.ndarray] = {}  # claiming rule id -> values one accepted match covers entirely
+        self._none = np.zeros(len(distinct), dtype=bool)
 
-    def partly(self, index: np.ndarray) -> np.ndarray:
-        """Which of these values have characters claimed by an earlier rule (not the whole value)."""
-        held = set(self._spans)
-        for _, lazy in self._lazy:
-            held |= lazy
+    def whole_for(self, rule: Rule) -> np.ndarray:
+        """Values wholly taken by a rule that ``rule`` yields to."""
+        masks = [mask for rid, mask in self._whole.items() if rule.yields(rid)]
+        if not masks:
+            return self._none
+        return np.logical_or.reduce(masks) if len(masks) > 1 else masks[0]
+
+    def mark_whole(self, rule: Rule, index: np.ndarray) -> None:
+        if index.size:
+            mask = self._whole.setdefault(rule.id, np.zeros(len(self._distinct), dtype=bool))
+            mask[index] = True
+
+    def _held(self, rule: Rule) -> set[int]:
+        held: set[int] = set()
+        for rid, spans in self._spans.items():
+            if rule.yields(rid):
+                held |= spans.keys()
+        for claimant, lazy in self._lazy:
+            if rule.yields(claimant.id):
+                held |= lazy
+        return held
+
+    def partly(self, index: np.ndarray, rule: Rule) -> np.ndarray:
+        """Which of these values have characters claimed by a rule ``rule`` yields to."""
+        held = self._held(rule)
         if not held:
             return np.zeros(len(index), dtype=bool)
         return np.isin(index, np.fromiter(held, dtype=np.int64, count=len(held)))
 
-    def any_claimed(self, index: np.ndarray) -> bool:
-        if not self._spans and not self._lazy:
-            return False
-        wanted = set(index.tolist())
-        return bool(wanted & self._spans.keys()) or any(wanted & held for _, held in self._lazy)
+    def any_claimed(self, index: np.ndarray, rule: Rule) -> bool:
+        held = self._held(rule)
+        return bool(held) and bool(held.intersection(index.tolist()))
 
-    def add(self, i: int, spans: list[tuple[int, int]]) -> None:
-        self._spans.setdefault(i, []).extend(spans)
+    def add(self, rule: Rule, i: int, spans: list[tuple[int, int]]) -> None:
+        self._spans.setdefault(rule.id, {}).setdefault(i, []).extend(spans)
 
     def add_lazy(self, rule: Rule, index: np.ndarray) -> None:
         self._lazy.append((rule, set(index.tolist())))
 
-    def spans(self, i: int, text: str) -> list[tuple[int, int]]:
-        for rule, held in self._lazy:
-            if i in held:
+    def spans(self, i: int, text: str, rule: Rule) -> list[tuple[int, int]]:
+        for claimant, held in self._lazy:
+            if i in held and rule.yields(claimant.id):
                 held.discard(i)
-                assert rule.pattern is not None
-                group = _value_group(rule)
-                self.add(i, [m.span(group) for m in rule.pattern.finditer(text)])
-        return self._spans.get(i, [])
+                assert claimant.pattern is not None
+                group = _value_group(claimant)
+                self.add(claimant, i, [m.span(group) for m in claimant.pattern.finditer(text)])
+        out: list[tuple[int, int]] = []
+        for rid, spans in self._spans.items():
+            if rule.yields(rid):
+                out.extend(spans.get(i, []))
+        return out
 
 
 def _value_group(rule: Rule) -> int | str:
@@ -250,7 +334,7 @@ def _apply_pattern_rule(
     full = pc.match_substring_regex(subset, pattern=f"^(?:{rule.pattern_text})$", ignore_case=rule.ignore_case)
     full_mask = full.to_numpy(zero_copy_only=False)
     claims.add_lazy(rule, index)
-    claims.whole[index[full_mask]] = True
+    claims.mark_whole(rule, index[full_mask])
     group = _value_group(rule)
     masker = MASKERS[rule.mask]
     samples: list[str] = []
@@ -268,6 +352,7 @@ def _apply_pattern_rule(
         full_match_count=int(counts[index][full_mask].sum()),
         samples=tuple(samples),
         distinct=len(index),
+        accepted_index=index,
     )
 
 
@@ -304,14 +389,17 @@ def _apply_matcher_rule(
     counts: np.ndarray,
     claims: _Claims,
     options: DetectOptions,
+    spelled: frozenset[str] = frozenset(),
 ) -> RuleStats | None:
     """A registered matcher, on the values no higher-priority rule has taken whole (an address is not a name)."""
     assert rule.matcher is not None
-    free = np.flatnonzero(~claims.whole)
+    free = np.flatnonzero(~claims.whole_for(rule))
     if free.size == 0:
         return None
     subset = distinct if free.size == len(distinct) else distinct.take(pa.array(free))
-    result = MATCHERS[rule.matcher].run(subset, MatchContext(options.max_samples, options.ner_model))
+    result = MATCHERS[rule.matcher].run(
+        subset, MatchContext(options.max_samples, options.ner_model, spelled, rule.entity)
+    )
     if result.index.size == 0:
         return None
     single = result.single_words()
@@ -329,11 +417,12 @@ def _apply_matcher_rule(
             vetoed_texts = accepted.filter(pa.array(bad)).to_pylist()
             found = [t for t in result.found if not any(t in v for v in vetoed_texts)]
             keep = ~bad
-            result = MatcherResult(result.index[keep], result.full[keep], found, single[keep])
+            result = MatcherResult(result.index[keep], result.full[keep], found, single[keep], result.shaped)
             single = single[keep]
             if result.index.size == 0:
                 return None
-    result = MatcherResult(free[result.index], result.full, result.found, single)
+    shaped = free[result.shaped] if result.shaped is not None else None
+    result = MatcherResult(free[result.index], result.full, result.found, single, shaped)
     masker = MASKERS[rule.mask]
     samples: list[str] = []
     for text in result.found:
@@ -345,7 +434,11 @@ def _apply_matcher_rule(
         full_match_count=int(counts[result.index][result.full].sum()),
         samples=tuple(samples[: options.max_samples]),
         distinct=len(result.index),
-        details={SINGLE_WORD: int(counts[result.index][single].sum())} if single.any() else {},
+        details={
+            **({SINGLE_WORD: int(counts[result.index][single].sum())} if single.any() else {}),
+            **({SHAPED: int(counts[result.shaped].sum())} if result.shaped is not None and result.shaped.size else {}),
+        },
+        accepted_index=result.index,
     )
 
 
@@ -408,9 +501,9 @@ def _validate_whole(
     for label, mask in outcomes.details.items():
         if mask.any():
             details[label] = details.get(label, 0) + int(weights[mask].sum())
-    claims.whole[index[accepted]] = True
+    claims.mark_whole(rule, index[accepted])
     if rule.owns_shape:
-        claims.whole[index[~accepted]] = True
+        claims.mark_whole(rule, index[~accepted])
     result.sample_index = index[accepted]
 
 
@@ -451,7 +544,7 @@ def _apply_validated_rule(
         subset = distinct.take(pa.array(index))
         anchored = f"^(?:{rule.pattern_text})$"
         whole = pc.match_substring_regex(subset, pattern=anchored, ignore_case=rule.ignore_case)
-        fast = np.asarray(whole.to_numpy(zero_copy_only=False)) & ~claims.partly(index)
+        fast = np.asarray(whole.to_numpy(zero_copy_only=False)) & ~claims.partly(index, rule)
         if fast.any():
             _validate_whole(rule, subset.filter(pa.array(fast)), index[fast], counts, claims, result, details)
             index = index[~fast]
@@ -461,9 +554,10 @@ def _apply_validated_rule(
                     samples.append(sample)
     texts: list[str] = distinct.take(pa.array(index)).to_pylist()
     validate = VALIDATORS[rule.validator].one if rule.validator else None
+    slow_accepted: list[int] = []
     # Python from here on sees only the values the column pass selected, each distinct value once.
     for i, text in zip(index.tolist(), texts, strict=True):
-        claimed = claims.spans(i, text)
+        claimed = claims.spans(i, text, rule)
         accepted: list[tuple[int, int]] = []
         shapes: list[tuple[int, int]] = []
         any_rejected = False
@@ -492,19 +586,20 @@ def _apply_validated_rule(
                 first_value = value
         weight = int(counts[i])
         if shapes:
-            claims.add(i, shapes)
+            claims.add(rule, i, shapes)
         if not accepted:
             if any_rejected:
                 result.rejected += weight
             continue
         result.match_count += weight
         result.distinct += 1
+        slow_accepted.append(i)
         if any_confirmed:
             result.confirmed += weight
         if len(accepted) == 1 and accepted[0] == (0, len(text)):
             result.full_match_count += weight
-            claims.whole[i] = True
-        claims.add(i, accepted)
+            claims.mark_whole(rule, np.array([i]))
+        claims.add(rule, i, accepted)
         if first_value is not None and len(samples) < options.max_samples:
             sample = first_value if options.show_data else masker(first_value)
             if sample not in samples:
@@ -513,4 +608,5 @@ def _apply_validated_rule(
         return None
     result.details = details
     result.samples = tuple(samples)
+    result.accepted_index = np.concatenate([result.sample_index, np.asarray(slow_accepted, dtype=np.int64)])
     return result

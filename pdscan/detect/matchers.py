@@ -15,16 +15,16 @@ from pdscan.detect.ner import ner_matches
 
 
 def _person_name(values: pa.Array, context: MatchContext) -> MatcherResult:
-    result = match_person_names(values, context.max_samples)
+    result = match_person_names(values, context.max_samples, context.spelled)
     if context.ner_model is None:
         return result
-    return union(result, ner_matches(values, context, "PERSON", exclude=result.index))
+    return union(result, ner_matches(values, context, context.entity, exclude=result.index))
 
 
 def _ner_location(values: pa.Array, context: MatchContext) -> MatcherResult:
     if context.ner_model is None:
         return MatcherResult.empty()
-    return ner_matches(values, context, "LOCATION")
+    return ner_matches(values, context, context.entity)
 
 
 MATCHERS: dict[str, Matcher] = {

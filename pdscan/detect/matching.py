@@ -16,6 +16,8 @@ from pdscan import options as defaults
 
 # The detail label a matcher's lone-word matches are counted under (RuleStats.details).
 SINGLE_WORD = "one-word values"
+# The detail label of values that have the entity's shape, accepted by the matcher or not.
+SHAPED = "values of the shape"
 # The detail label of a weak rule's matches in prose that share their passage with one of its context words.
 IN_CONTEXT = "next to a context word"
 
@@ -24,6 +26,10 @@ IN_CONTEXT = "next to a context word"
 class MatchContext:
     max_samples: int = defaults.MAX_SAMPLES
     ner_model: str | None = None  # a spaCy model (package name or path) for named-entity recognition, if any
+    # Lower-case words the document itself spells elsewhere (the local parts of its e-mail addresses): evidence for
+    # a name the lexicon does not know (Chinmaya Kaundanya, kaundanyachinmaya07@...).
+    spelled: frozenset[str] = frozenset()
+    entity: str = ""  # the rule's entity: a NER model's label (presidio's entity names are pdscan's)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,9 @@ class MatcherResult:
     # Per accepted value: True when it is one lone word (Liisa, Salo): weak alone, a column of them counts only
     # where its header backs the rule (a column of month names or codes is not a column of first names).
     single: np.ndarray | None = None
+    # Indices of the distinct values that have the entity's shape whether or not the matcher accepted them (a column
+    # of capitalised lone words under a surname header: the shape of the whole column is evidence too).
+    shaped: np.ndarray | None = None
 
     def single_words(self) -> np.ndarray:
         return self.single if self.single is not None else np.zeros(len(self.index), dtype=bool)

@@ -18,6 +18,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -30,8 +31,12 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 _TOKEN = f"[{_UPPER}][{_LOWER}{_UPPER}'’]*(?:-[{_UPPER}][{_LOWER}{_UPPER}'’]*)*"
 _PARTICLE = "(?:von|van|der|den|de|af|da|di|du|la|le|al|bin|el)"
-# A value that is only a name: 1 to 5 capitalised tokens (particles allowed), "Surname, First" included.
-NAME_SHAPE = f"^(?:{_TOKEN}|{_PARTICLE})(?:,? (?:{_TOKEN}|{_PARTICLE})){{0,4}}$"
+# Initials (J.D., J. D., A) and titles written with a full stop (Mr., Dr., Jr.).
+_INITIALS = f"[{_UPPER}]\\.(?:[{_UPPER}]\\.?)*"
+_PART = f"(?:{_TOKEN}\\.?|{_INITIALS}|{_PARTICLE})"
+# A value that is only a name: 1 to 8 capitalised tokens (particles, initials and titles allowed), "Surname, First"
+# and "Surname, Mr. First" included.
+NAME_SHAPE = f"^{_PART}(?:,? {_PART}){{0,7}}$"
 # Free text worth a closer look: a capitalised word after a lower-case word or a comma, or two capitalised words.
 _TEXT_HINT = f"[{_LOWER}0-9,:;)] +[{_UPPER}][{_LOWER}]|[{_UPPER}][{_LOWER}]+,? [{_UPPER}][{_LOWER}]"
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -74,6 +79,50 @@ COMPANY_FORMS = frozenset(
     ]
 )
 PARTICLES = frozenset(["von", "van", "der", "den", "de", "af", "da", "di", "du", "la", "le", "al", "bin", "el"])
+# Honorifics and post-nominal letters: a value that holds one beside a name is a person's name (Rt Hon Sir Keir
+# Starmer KCB KC MP, Vance, Mr. J.D.).
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "rt",
+        "hon",
+        "rev",
+        "baroness",
+        "baron",
+        "herr",
+        "frau",
+        "fru",
+        "rouva",
+        "herra",
+        "neiti",
+        "jr",
+        "sr",
+        "ii",
+        "iii",
+        "iv",
+        "mp",
+        "kc",
+        "qc",
+        "obe",
+        "cbe",
+        "mbe",
+        "kcb",
+        "dbe",
+        "phd",
+        "md",
+        "esq",
+    ]
+)
 _VOWELS = "aeiouyäöå"
 _BACK = "aou"
 # Inflected forms are generated for names this common; rarer names are matched in their base form only.
@@ -91,6 +140,9 @@ class Lexicon:
     ambiguous: frozenset[str]
     common_first: frozenset[str]  # first names borne by many: enough to vouch for an unknown surname beside them
     lemma: dict[str, str]  # inflected form -> base name
+    # First names so common that, leading a surname, they make a name even where both are also words (John Smith,
+    # Mark Brown): the dictionary words among the names of the world are weak alone, not in that order.
+    leading_first: frozenset[str] = frozenset()
 
     @functools.cached_property
     def arrays(self) -> dict[str, pa.Array]:
@@ -99,8 +151,10 @@ class Lexicon:
             "last": self.last,
             "ambiguous": self.ambiguous,
             "common_first": self.common_first,
+            "leading_first": self.leading_first,
             "company": COMPANY_FORMS,
             "particle": PARTICLES,
+            "title": TITLES,
         }
         return {key: pa.array(sorted(words), pa.string()) for key, words in sets.items()}
 
@@ -115,33 +169,45 @@ class Lexicon:
         return self.lemma.get(word)
 
 
+# Names of the world (rules/lexicons/names_world.tsv, holders per million where the name is most common): strong
+# from these frequencies; common first names from COMMON_FIRST_PER_MILLION vouch for an unknown surname beside them.
+_WORLD_STRONG = {"first": 150, "last": 15}
+_WORLD_COMMON_FIRST = 1000
+_WORLD_LEADING_FIRST = 3000
+_WORLD_LEADING_WORD = 15000  # a first name that is also an English word leads only when it is that common (John)
+
+
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
+    """DVV's Finnish names (the authority for Finnish names) and the names of the world, with what is weak."""
     directory = builtin_rules_dir() / "lexicons"
     first: set[str] = set()
     last: set[str] = set()
     common: list[str] = []
     common_first: set[str] = set()
     strong: set[str] = set()  # names common as at least one kind (Esa, the first name, whatever else it is)
-    with (directory / "names.tsv").open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("#"):
-                continue
-            name, kind, holders = line.rstrip("\n").split("\t")
-            (first if kind == "first" else last).add(name)
-            count = int(holders)
-            # 0 holders: the international names the build script adds, common by choice.
-            if len(name) >= _STRONG_MIN_LENGTH and (count == 0 or count >= _STRONG_MIN_HOLDERS):
-                strong.add(name)
-            if count >= _INFLECT_MIN_HOLDERS:
-                common.append(name)
-                if kind == "first":
-                    common_first.add(name)
-    ambiguous = {
-        w.strip()
-        for w in (directory / "name_ambiguous.txt").read_text(encoding="utf-8").splitlines()
-        if w.strip() and not w.startswith("#")
-    }
+    for name, kind, holders in _rows(directory / "names.tsv"):
+        (first if kind == "first" else last).add(name)
+        # 0 holders: the international names the build script adds, common by choice.
+        if len(name) >= _STRONG_MIN_LENGTH and (holders == 0 or holders >= _STRONG_MIN_HOLDERS):
+            strong.add(name)
+        if holders >= _INFLECT_MIN_HOLDERS:
+            common.append(name)
+            if kind == "first":
+                common_first.add(name)
+    finnish = first | last
+    words = _words(directory / "name_ambiguous_world.txt")
+    world_common_first: set[str] = set()
+    leading: set[str] = set()
+    for name, kind, per_million in _rows(directory / "names_world.tsv"):
+        (first if kind == "first" else last).add(name)
+        if name not in finnish and len(name) >= _STRONG_MIN_LENGTH and per_million >= _WORLD_STRONG[kind]:
+            strong.add(name)
+        if kind == "first" and per_million >= _WORLD_COMMON_FIRST:
+            world_common_first.add(name)
+        if kind == "first" and per_million >= (_WORLD_LEADING_WORD if name in words else _WORLD_LEADING_FIRST):
+            leading.add(name)
+    ambiguous = _words(directory / "name_ambiguous.txt") | words
     ambiguous |= (first | last) - strong
     lemma: dict[str, str] = {}
     for name in common:
@@ -149,7 +215,30 @@ def lexicon() -> Lexicon:
             continue
         for form in inflections(name):
             lemma.setdefault(form, name)
-    return Lexicon(frozenset(first), frozenset(last), frozenset(ambiguous), frozenset(common_first - ambiguous), lemma)
+    leading |= common_first  # DVV's common first names
+    leading -= _words(directory / "name_ambiguous.txt")  # but not the Finnish words and places (Tuuli, Lahti)
+    common_first |= world_common_first
+    return Lexicon(
+        frozenset(first),
+        frozenset(last),
+        frozenset(ambiguous),
+        frozenset(common_first - ambiguous),
+        lemma,
+        frozenset(leading),
+    )
+
+
+def _rows(path: Path) -> Iterator[tuple[str, str, int]]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            name, kind, count = line.rstrip("\n").split("\t")
+            yield name, kind, int(count)
+
+
+def _words(path: Path) -> set[str]:
+    return {w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")}
 
 
 def _harmony(name: str, back: str) -> str:
@@ -207,7 +296,7 @@ def is_lexicon_name(word: str) -> bool:
     return word in lex.first or word in lex.last
 
 
-def match_person_names(values: pa.Array, max_samples: int) -> MatcherResult:
+def match_person_names(values: pa.Array, max_samples: int, spelled: frozenset[str] = frozenset()) -> MatcherResult:
     lex = lexicon()
     n = len(values)
     accepted = np.zeros(n, dtype=bool)
@@ -217,7 +306,10 @@ def match_person_names(values: pa.Array, max_samples: int) -> MatcherResult:
     single = np.zeros(n, dtype=bool)
     shaped_idx = np.flatnonzero(shaped)
     if shaped_idx.size:
-        ok, lone = _names_by_lexicon(values.take(pa.array(shaped_idx)), lex)
+        subset = values.take(pa.array(shaped_idx))
+        ok, lone = _names_by_lexicon(subset, lex)
+        if spelled and not ok.all():
+            ok |= _spelled_names(subset, lex, spelled, ok)
         accepted[shaped_idx[ok]] = True
         full[shaped_idx[ok]] = True
         single[shaped_idx[ok & lone]] = True
@@ -237,7 +329,15 @@ def match_person_names(values: pa.Array, max_samples: int) -> MatcherResult:
                 found[i] = mention
     index = np.flatnonzero(accepted)
     order = [i for i in index.tolist() if i in found][:max_samples]
-    return MatcherResult(index=index, full=full[index], found=[found[i] for i in order], single=single[index])
+    # The shape alone: capitalised, not written in capitals (codes and registers' place names are).
+    plain = shaped & ~np.asarray(pc.equal(values, pc.utf8_upper(values)).to_numpy(zero_copy_only=False))
+    return MatcherResult(
+        index=index,
+        full=full[index],
+        found=[found[i] for i in order],
+        single=single[index],
+        shaped=np.flatnonzero(plain),
+    )
 
 
 def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
@@ -247,7 +347,8 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     # One-word values in capitals are codes and place names as registers print them (HELSINKI, KOK), not names.
     capitals = np.asarray(pc.equal(values, pc.utf8_upper(values)).to_numpy(zero_copy_only=False))
     tokens = pc.split_pattern_regex(pc.utf8_lower(values), pattern="[ ,-]+")
-    flat = pc.list_flatten(tokens)
+    written = pc.list_flatten(tokens)
+    flat = pc.utf8_rtrim(written, characters=".")  # Mr. and Jr. are Mr and Jr; J.D. stays an initial
     parents = pc.list_parent_indices(tokens).to_numpy()
     n = len(values)
 
@@ -258,18 +359,54 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
         return pc.is_in(flat, value_set=sets[key])
 
     is_known = pc.or_(member("first"), member("last"))
-    is_particle = member("particle")
+    initial = pc.match_substring_regex(written, pattern=r"^[^\W\d_](?:\.[^\W\d_])*\.?$")
+    is_title = member("title")
+    is_particle = pc.or_(pc.or_(member("particle"), is_title), initial)
     total = np.bincount(parents, minlength=n)
     known = per_value(is_known) + per_value(pc.and_(is_particle, pc.invert(is_known)))
     strong = per_value(pc.and_(is_known, pc.invert(member("ambiguous"))))
     strong_first = per_value(member("common_first"))
     company = per_value(member("company"))
+    titles = per_value(pc.and_(is_title, pc.invert(is_known)))
+    names = per_value(pc.and_(is_known, pc.invert(is_title)))
     single = (total == 1) & (strong == 1) & ~capitals
     all_known = (total >= 2) & (known == total) & (strong >= 1)
     # One unknown token beside a well-known first name: a surname the lexicon lacks (Matti Meikäläinen).
     one_unknown = (total == 2) & (known == 1) & (strong_first == 1)
     long_name = (total >= 3) & (known >= total - 1) & (strong >= 2)
-    return np.asarray((company == 0) & (single | all_known | one_unknown | long_name)), np.asarray(total == 1)
+    # A title beside a name and at most one unknown token: Sir Keir Starmer, Dr. Ava Oneil, Vance, Mr. J.D.
+    titled = (titles >= 1) & (names >= 1) & (known >= total - 1)
+    # Initials beside a name, one word unknown at most: Lon L. Peters, J.D. Vance (an initial is how people write
+    # their names, not places or products).
+    initials = per_value(pc.and_(initial, pc.invert(is_known)))
+    initialled = (initials >= 1) & (names >= 1) & (total >= 3) & (known >= total - 1)
+    # A very common first name leading a surname: John Smith, even though both are also words.
+    offsets = np.asarray(tokens.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
+    offsets -= offsets[0]
+    nonempty = total > 0
+    lead_first = np.zeros(n, dtype=bool)
+    end_last = np.zeros(n, dtype=bool)
+    leading = np.asarray(member("leading_first").to_numpy(zero_copy_only=False), dtype=bool)
+    surname = np.asarray(member("last").to_numpy(zero_copy_only=False), dtype=bool)
+    lead_first[nonempty] = leading[offsets[:-1][nonempty]]
+    end_last[nonempty] = surname[offsets[1:][nonempty] - 1]
+    led = (total >= 2) & (total <= 3) & lead_first & end_last & (known == total)
+    accepted = (company == 0) & (single | all_known | one_unknown | long_name | titled | initialled | led)
+    return np.asarray(accepted), np.asarray(total == 1)
+
+
+def _spelled_names(values: pa.Array, lex: Lexicon, spelled: frozenset[str], ok: np.ndarray) -> np.ndarray:
+    """Name-shaped values of two or more words the lexicon does not know, whose unknown words the document spells in
+    an e-mail address (``Chinmaya Kaundanya`` beside ``kaundanyachinmaya07@``): names. Few values (documents)."""
+    out = np.zeros(len(values), dtype=bool)
+    for i in np.flatnonzero(~ok).tolist():
+        words = [w for w in _WORD.findall(values[i].as_py().lower()) if w not in PARTICLES and w not in TITLES]
+        if len(words) < 2 or any(w in COMPANY_FORMS for w in words):
+            continue
+        unknown = [w for w in words if w not in lex.first and w not in lex.last]
+        found = [w for w in unknown if len(w) >= 4 and any(w in handle for handle in spelled)]
+        out[i] = bool(found) and len(found) == len(unknown)
+    return out
 
 
 def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
@@ -324,7 +461,9 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
     nxt = np.flatnonzero(same_next)
     pair = np.zeros(len(words), dtype=bool)
     pair[nxt] = candidate[nxt] & capital[nxt + 1] & based[nxt + 1] & joined[nxt]
-    pair[nxt] &= ~(ambiguous[nxt] & ambiguous[nxt + 1])
+    leads = column(pc.is_in(lower, value_set=arrays["leading_first"]))
+    surnames = column(pc.is_in(lower, value_set=arrays["last"]))
+    pair[nxt] &= ~(ambiguous[nxt] & ambiguous[nxt + 1]) | (leads[nxt] & surnames[nxt + 1])
     after = np.flatnonzero(same_after)
     pair[after] &= ~company[after + 2]
     # A sentence starts where nothing but white space precedes the word, or ".", "!" or "?" ends what does.
@@ -332,7 +471,9 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
     blank = column(pc.equal(before, ""))
     stop = column(pc.match_substring_regex(before, pattern="[.!?]$"))
     sentence_start = (blank & (order == 0)) | (~blank & stop)
-    lone = candidate & ~sentence_start & ~ambiguous
+    before_company = np.zeros(len(words), dtype=bool)
+    before_company[nxt] = company[nxt + 1]  # Esimerkki Oy is a company, not a person named Esimerkki
+    lone = candidate & ~sentence_start & ~ambiguous & ~before_company
     hit = np.bincount(owner[pair | lone], minlength=inside.size) > 0
     result[inside] = hit
     return result
@@ -365,14 +506,19 @@ def mentions(text: str, lex: Lexicon | None = None) -> Iterator[tuple[int, int]]
             if (
                 other is not None
                 and after not in COMPANY_FORMS
-                and (name not in lex.ambiguous or other not in lex.ambiguous)
+                and (
+                    name not in lex.ambiguous
+                    or other not in lex.ambiguous
+                    or (token.lower() in lex.leading_first and nxt.group().lower() in lex.last)
+                )
             ):
                 yield word.start(), nxt.end()
                 skip_to = k + 1
                 continue
         before = text[: word.start()].rstrip()
         sentence_start = not before or before[-1] in ".!?\n"
-        if not sentence_start and name not in lex.ambiguous:
+        company = nxt is not None and nxt.group().lower() in COMPANY_FORMS
+        if not sentence_start and name not in lex.ambiguous and not company:
             yield word.start(), word.end()
 
 

@@ -20,7 +20,6 @@ from pdscan.errors import UsageError
 
 FREE_TEXT_MIN_WORDS = 3
 # presidio's entity names for what spaCy models call PER/PERSON and LOC/GPE.
-ENTITIES = ("PERSON", "LOCATION")
 _LOCK = threading.Lock()  # one model load at a time, even with the detector's thread pool
 
 
@@ -43,7 +42,8 @@ def _engine(model: str) -> tuple[Any, str]:
     engine = SpacyNlpEngine(models=[{"lang_code": language, "model_name": model}])
     engine.nlp = {language: nlp}  # type: ignore[assignment]  # the model is loaded already: hand it over instead of loading it twice
     registry = RecognizerRegistry(
-        recognizers=[SpacyRecognizer(supported_language=language, supported_entities=list(ENTITIES))],
+        # presidio's own entity labels (PERSON, LOCATION...), which are pdscan's: the rules ask for theirs.
+        recognizers=[SpacyRecognizer(supported_language=language)],
         supported_languages=[language],
     )
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=engine, supported_languages=[language])

@@ -8,6 +8,7 @@ Adding a rule touches only its file (and the changelog).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -25,6 +26,7 @@ from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
 from pdscan.detect.shape import ANYTHING, Requirement, requirement, value_is_whole
 from pdscan.detect.validators import VALIDATORS
+from pdscan.detect.weights import WEIGHT_NAMES
 from pdscan.errors import ConfigError, RuleError, UsageError
 from pdscan.model import COLUMN_KINDS
 from pdscan.resources import builtin_rules_dir
@@ -45,7 +47,18 @@ _TOP_KEYS = {
     "mask",
     "examples",
     "quasi_identifier",
+    "yields_to",
+    "evidence",
+    "dsar_identifier",
 }
+_EVIDENCE_KEYS = {"confirmed", "card", "personal", "weights"}
+# What a value a validator confirms is worth: ``checksum`` (a check digit: the entity beyond doubt, whatever the
+# column is named), ``proof`` (an e-mail address's syntax, a number in a numbering plan, an IP address: real
+# whatever its share of the texts, but a column named "version" holds build numbers) or ``support`` (a date that
+# exists is not yet a date of birth).
+CONFIRMED = ("checksum", "proof", "support")
+# A document's entities that together make a contact card or a CV: a name, a way to reach the person, a birth date.
+CARDS = ("name", "contact", "address", "birth")
 _VALUE_KEYS = {
     "pattern",
     "vocabulary",
@@ -59,7 +72,7 @@ _VALUE_KEYS = {
     "veto",
     "proper_nouns",
 }
-_COLUMN_KEYS = {"names", "exclude"}
+_COLUMN_KEYS = {"names", "exclude", "lone_words", "categorical"}
 _CONTEXT_KEYS = {"columns", "words"}
 # Letters of the Latin-1 range, written so that Python's re and Arrow's RE2 read them the same way.
 LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
@@ -86,13 +99,27 @@ class NameEvidence:
         return self.positive is not None and self.negative is None
 
 
+@functools.lru_cache(maxsize=65536)
+def _name_evidence(names: Vocabulary, exclude: Vocabulary, column: str) -> NameEvidence:
+    """A column name's evidence for a rule. A JSON or nested path (``user.name``, ``partyResults.name``) is read as
+    its last segment, what the field is, with its parent as what it belongs to: the parent can say the field is
+    something else's name (``company.name``, ``partyResults.name``), but "user" and "name" are not "username"."""
+    segments = [s for s in column.split(".") if s.strip()]
+    if len(segments) > 1:
+        last, parent = segments[-1], segments[-2]
+        positive = names.match(last)
+        if positive is not None:
+            negative = exclude.match(last) or exclude.match(parent)
+            return NameEvidence(positive, negative)
+    return NameEvidence(names.match(column), exclude.match(column))
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
     entity: str
     description: str
     path: str
-    priority: int = 50
     # Value channel. ``pattern`` uses the ASCII flag so that Python's re and Arrow's RE2 agree on \b, \d and \w.
     # A group named ``v`` marks the value inside any boundary context the pattern needs.
     pattern: re.Pattern[str] | None = None
@@ -118,6 +145,11 @@ class Rule:
     # (a postal code next to a town column), and these words near a match are evidence (presidio's context).
     context_columns: Vocabulary = field(default_factory=lambda: Vocabulary(()))
     context_words: tuple[str, ...] = ()
+    # Column names under which values of one lone word count (first name, surname); without it, any of ``names``.
+    lone_words: Vocabulary | None = None
+    # A column named for the rule holds it whatever its values, when they are a few categories (codes, yes/no):
+    # a ``HispanicLatino`` column of Yes/No, a ``Diagnoosi`` column of ICD codes.
+    categorical: bool = False
     mask: str = "generic"
     examples: Examples = field(default_factory=Examples)
     # Personal only next to people: a table of postal code areas is reference data. Such a finding is kept only
@@ -127,9 +159,40 @@ class Rule:
     # CV beside the applicant's name it is about them. A table's health column is personal whatever else it holds
     # (its rows are people by their keys).
     quasi_in_documents: bool = False
+    # Overlaps: where this rule's candidate shares characters with a value an earlier rule named here accepted (by
+    # rule id or entity), that rule owns them (a phone number yields to a HETU). ``yield_ids``: the same, resolved
+    # to rule ids by the rule set, which orders the rules so that those yielded to run first.
+    yields_to: tuple[str, ...] = ()
+    yield_ids: frozenset[str] = frozenset()
+    # Evidence metadata (the evidence model in pdscan.detect.evidence reads these, no engine code names an entity).
+    confirmed: str = "support"  # "checksum" / "proof": a value the validator confirms proves the entity
+    card: str | None = None  # the part of a contact card the entity is (name, contact, address, birth)
+    personal: bool = True  # False: about an organisation, not a person (a business ID)
+    weights: tuple[tuple[str, float], ...] = ()  # per-rule overrides of the model's weights
+    dsar_identifier: str | None = None  # the `pdscan find` identifier its values are compared with (email, hetu...)
+
+    def yields(self, rule_id: str) -> bool:
+        return rule_id in self.yield_ids
+
+    def weight(self, name: str, default: float) -> float:
+        return next((w for key, w in self.weights if key == name), default)
+
+    @property
+    def proves(self) -> bool:
+        return self.validator is not None and self.confirmed in ("checksum", "proof")
+
+    @property
+    def checksum(self) -> bool:
+        return self.validator is not None and self.confirmed == "checksum"
 
     def name_evidence(self, column: str) -> NameEvidence:
-        return NameEvidence(self.names.match(column), self.exclude.match(column))
+        return _name_evidence(self.names, self.exclude, column)
+
+    def lone_words_backed(self, column: str) -> bool:
+        """Whether a column of lone words (Salo, Jun, Liisa) is named for this rule's lone words."""
+        if self.lone_words is None:
+            return self.name_evidence(column).supports
+        return _name_evidence(self.lone_words, self.exclude, column).supports
 
     def table_context(self, column: str, table_columns: Sequence[str]) -> str | None:
         """Another column of the table whose name gives this rule context (a town next to a postal code)."""
@@ -151,7 +214,18 @@ class Rule:
         """The context words as one case-insensitive RE2 pattern, or None without any."""
         if not self.context_words:
             return None
-        return "(?i)" + "|".join(re.escape(word) for word in self.context_words)
+        # A word starts where no letter or digit comes before it: "born" is no label in "Osborne".
+        words = "|".join(re.escape(word) for word in self.context_words)
+        return f"(?i)(?:^|[^{LETTER}0-9])(?:{words})"
+
+    @functools.cached_property
+    def near_pattern(self) -> str | None:
+        """A context word just before a value of the pattern (a label in a long passage: "puh. 040 123 4567")."""
+        if self.context_pattern is None or self.pattern_text is None:
+            return None
+        words = "|".join(re.escape(word) for word in self.context_words)
+        case = "(?i:" if self.ignore_case else "(?:"
+        return f"(?i:(?:^|[^{LETTER}0-9])(?:{words}))[^\\n]{{0,40}}?{case}{self.pattern_text})"
 
     @functools.cached_property
     def needs(self) -> Requirement:
@@ -183,7 +257,10 @@ class RuleSet:
         """These rules plus ``extra``; an extra rule with an existing id replaces it."""
         by_id = {r.id: r for r in self.rules}
         by_id.update({r.id: r for r in extra})
-        return RuleSet(tuple(sorted(by_id.values(), key=lambda r: (-r.priority, r.id))), self.version + "+local")
+        return RuleSet(ordered(by_id.values()), self.version + "+local")
+
+    def by_entity(self, entity: str) -> list[Rule]:
+        return [r for r in self.rules if r.entity == entity]
 
     def select(self, only: Iterable[str] = (), exclude: Iterable[str] = ()) -> RuleSet:
         """Keep the rules whose entity is in ``only`` (all when empty) and not in ``exclude``."""
@@ -192,8 +269,8 @@ class RuleSet:
         unknown = (only_set | exclude_set) - set(self.entities)
         if unknown:
             raise UsageError(f"unknown entity {', '.join(sorted(unknown))}; known entities: {', '.join(self.entities)}")
-        kept = tuple(r for r in self.rules if (not only_set or r.entity in only_set) and r.entity not in exclude_set)
-        return RuleSet(kept, self.version)
+        kept = [r for r in self.rules if (not only_set or r.entity in only_set) and r.entity not in exclude_set]
+        return RuleSet(ordered(kept), self.version)
 
 
 def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
@@ -210,8 +287,39 @@ def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
             by_id[rule.id] = rule
     if not by_id:
         raise UsageError(f"{builtin_rules_dir()}: no rules found (is the rules/ directory installed?)")
-    ordered = sorted(by_id.values(), key=lambda r: (-r.priority, r.id))
-    return RuleSet(tuple(ordered), digest.hexdigest()[:12])
+    return RuleSet(ordered(by_id.values()), digest.hexdigest()[:12])
+
+
+def ordered(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    """The rules with their ``yields_to`` resolved to rule ids, in an order where every rule comes after the rules it
+    yields to (so they have claimed their characters first); otherwise by id. A cycle is a rule error."""
+    pool = list(rules)
+    ids = {r.id for r in pool}
+    by_entity: dict[str, set[str]] = {}
+    for rule in pool:
+        by_entity.setdefault(rule.entity, set()).add(rule.id)
+    resolved: dict[str, Rule] = {}
+    for rule in pool:
+        targets: set[str] = set()
+        for name in rule.yields_to:
+            if name in ids:
+                targets.add(name)
+            else:  # an entity: every rule of it (an unknown one is simply absent from this rule set)
+                targets |= by_entity.get(name, set())
+        resolved[rule.id] = dataclasses.replace(rule, yield_ids=frozenset(targets - {rule.id}))
+    out: list[Rule] = []
+    done: set[str] = set()
+    waiting = sorted(resolved.values(), key=lambda r: r.id)
+    while waiting:
+        ready = [r for r in waiting if r.yield_ids <= done]
+        if not ready:
+            cycle = ", ".join(r.id for r in waiting)
+            raise RuleError(waiting[0].path, "yields_to", f"rules yield to each other in a circle: {cycle}")
+        first = ready[0]
+        out.append(first)
+        done.add(first.id)
+        waiting.remove(first)
+    return tuple(out)
 
 
 def _quasi(path: str, value: Any) -> str:
@@ -242,9 +350,31 @@ def parse_rule(text: str, path: str) -> Rule:
     if not _ENTITY.match(entity):
         raise RuleError(path, "entity", "an upper-case presidio-style name such as EMAIL_ADDRESS")
     description = _required_str(path, data, "description")
-    priority = data.get("priority", 50)
-    if not isinstance(priority, int) or isinstance(priority, bool):
-        raise RuleError(path, "priority", "an integer")
+    if "priority" in data:
+        raise RuleError(path, "priority", "replaced by yields_to: the rules or entities this one gives way to")
+    yields_to = _str_list(path, data, "yields_to", "")
+    evidence = data.get("evidence") or {}
+    if not isinstance(evidence, dict):
+        raise RuleError(path, "evidence", "a mapping")
+    _no_unknown_keys(path, "evidence.", evidence, _EVIDENCE_KEYS)
+    confirmed = evidence.get("confirmed", "support")
+    if confirmed not in CONFIRMED:
+        raise RuleError(path, "evidence.confirmed", f"one of {', '.join(CONFIRMED)}")
+    card = evidence.get("card")
+    if card is not None and card not in CARDS:
+        raise RuleError(path, "evidence.card", f"one of {', '.join(CARDS)}")
+    personal = evidence.get("personal", True)
+    if not isinstance(personal, bool):
+        raise RuleError(path, "evidence.personal", "true or false")
+    weights = evidence.get("weights") or {}
+    if not isinstance(weights, dict) or not all(isinstance(v, (int, float)) for v in weights.values()):
+        raise RuleError(path, "evidence.weights", "a mapping of weight names to numbers")
+    unknown_weights = set(weights) - set(WEIGHT_NAMES)
+    if unknown_weights:
+        raise RuleError(path, "evidence.weights", f"unknown weights {sorted(unknown_weights)}; known: {WEIGHT_NAMES}")
+    dsar_identifier = data.get("dsar_identifier")
+    if dsar_identifier is not None and not isinstance(dsar_identifier, str):
+        raise RuleError(path, "dsar_identifier", "the name of a `pdscan find` identifier, e.g. email")
 
     value = data.get("value") or {}
     column = data.get("column") or {}
@@ -331,7 +461,6 @@ def parse_rule(text: str, path: str) -> Rule:
         entity=entity,
         description=description,
         path=path,
-        priority=priority,
         pattern=pattern,
         pattern_text=pattern_text,
         prefilter=prefilter,
@@ -349,9 +478,17 @@ def parse_rule(text: str, path: str) -> Rule:
         names=Vocabulary.of(names),
         exclude=Vocabulary.of(exclude),
         context_columns=Vocabulary.of(_str_list(path, context, "columns", "context.")),
+        lone_words=Vocabulary.of(_str_list(path, column, "lone_words", "column.")) if "lone_words" in column else None,
+        categorical=bool(column.get("categorical", False)),
         context_words=tuple(_str_list(path, context, "words", "context.")),
         mask=mask,
         examples=examples,
+        yields_to=tuple(yields_to),
+        confirmed=confirmed,
+        card=card,
+        personal=personal,
+        weights=tuple(sorted((str(k), float(v)) for k, v in weights.items())),
+        dsar_identifier=dsar_identifier,
     )
 
 

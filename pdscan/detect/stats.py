@@ -27,8 +27,10 @@ class RuleStats:
     # distinct matches, exact for a sampled table (one batch), and associative like every other field.
     distinct: int = 0
     samples: tuple[str, ...] = ()  # masked unless DetectOptions.show_data
-    # Working state of one batch (not merged): distinct values accepted by the column-wide path.
+    # Working state of one batch (not merged): distinct values accepted by the column-wide path, and every distinct
+    # value the rule accepted (for the context-word count).
     sample_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False, compare=False)
+    accepted_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False, compare=False)
 
     def merge(self, other: RuleStats, max_samples: int) -> RuleStats:
         details = dict(self.details)
@@ -52,6 +54,8 @@ class ColumnStats:
     rows: int = 0  # rows of the batches this column was seen in
     values: int = 0  # non-empty values looked at
     rules: dict[str, RuleStats] = field(default_factory=dict)
+    # Distinct non-empty values: merged as the maximum over batches (a lower bound, exact for one batch).
+    distinct: int = 0
     dates: DateRange | None = None  # date profile, for retention-relevant date columns only
 
     def merge(self, other: ColumnStats, max_samples: int) -> ColumnStats:
@@ -67,6 +71,7 @@ class ColumnStats:
             self.rows + other.rows,
             self.values + other.values,
             rules,
+            max(self.distinct, other.distinct),
             merge_ranges(self.dates, other.dates),
         )
 

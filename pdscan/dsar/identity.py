@@ -56,7 +56,7 @@ def hetu_pattern() -> re.Pattern[str]:
 
     Its group ``v`` is the code; the rule's boundaries keep it out of longer digit runs.
     """
-    rule: Rule = next(r for r in load_rules() if r.id == "fi-hetu")
+    rule: Rule = next(r for r in load_rules() if r.dsar_identifier == "hetu" and r.pattern is not None)
     assert rule.pattern is not None  # a pattern rule by its file
     return rule.pattern
 

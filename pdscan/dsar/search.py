@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -26,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from pdscan import options as defaults
+from pdscan.detect.rules import load_rules
 from pdscan.dsar.identity import PHONE_SEPARATORS, Hit, Person, RowMatch
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry, utc_now
@@ -36,8 +38,13 @@ from pdscan.sources.sql import SYSTEM_SCHEMAS, DatabaseSource, DatabaseTable, co
 _TEXT_KINDS = ("string", "json", "other", "array")
 CANDIDATE_LIMIT = 20_000  # candidate rows of one table fetched at once; more are streamed
 _PHONE_SEPARATOR_RE = "[" + "".join("\\" + c if c in "-()./+" else c for c in PHONE_SEPARATORS if c != " ") + "\\s]"
+
+
 # Identifier columns the inventory knows, by entity: compared as whole normalised values (an index can help).
-_EQUALITY = {"EMAIL_ADDRESS": "email", "FI_PERSONAL_IDENTITY_CODE": "hetu", "FI_BUSINESS_ID": "business_id"}
+@functools.lru_cache(maxsize=1)
+def _identifiers() -> dict[str, str]:
+    """Entity -> the `find` identifier its values are compared with by equality (rules' ``dsar_identifier``)."""
+    return {rule.entity: rule.dsar_identifier for rule in load_rules() if rule.dsar_identifier is not None}
 
 
 @dataclass
@@ -283,7 +290,7 @@ def _predicate(
     equality = 0
     for column in columns:
         text = column if column_kind(column.type) == "string" else sa.cast(column, sa.String)
-        known = _EQUALITY.get(options.known_columns.get((source, where, column.name), ""))
+        known = _identifiers().get(options.known_columns.get((source, where, column.name), ""))
         if known == "email" and person.emails:
             clauses.append(sa.func.lower(text).in_(person.emails))
             equality += 1

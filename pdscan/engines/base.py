@@ -21,7 +21,9 @@ from pdscan.compliance.declaration import Declaration, load_declaration
 from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.core import DetectOptions, detect_batches
 from pdscan.detect.dates import date_columns
-from pdscan.detect.findings import column_findings, with_table_context
+from pdscan.detect.documents import document_facts
+from pdscan.detect.evidence import header_only
+from pdscan.detect.findings import column_findings, document_findings, with_table_context
 from pdscan.detect.ner import load as load_ner
 from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.detect.stats import ColumnStats, merge_stats
@@ -216,6 +218,7 @@ def finish(context: ScanContext) -> ScanResult:
                 result.suppressed.append({"fingerprint": finding.fingerprint, "reason": reason})
         result.findings = kept
     result.findings.sort(key=lambda f: (f.source, f.location.sort_key(), -f.score, f.entity))
+    result.document_facts = document_facts(result.tables, result.findings, context.rules)
     if context.declaration is not None:
         compare(result, context.declaration, taxonomy(), context.rules)
     return result
@@ -264,8 +267,14 @@ def table_findings(
     dates = {c.name: c for c in stats.values() if c.dates is not None}
     found: list[Finding] = []
     names = list(stats)
-    for column in stats.values():
-        found.extend(column_findings(info.source, info.location, column, rules, min_confidence, names))
+    if info.document is not None:
+        found = document_findings(info.source, info.location, list(stats.values()), rules, min_confidence)
+    else:
+        for column in stats.values():
+            found.extend(column_findings(info.source, info.location, column, rules, min_confidence, names))
+        for column in stats.values():
+            notes = {note for rule in rules if (note := header_only(rule, column)) is not None}
+            info.notes.extend(sorted(n for n in notes if n not in info.notes))
     found = with_table_context(found, rules, document=info.document is not None)
     personal = {f.location.column for f in found}
     # A date that is personal data itself (a date of birth) says nothing about how old the row is.

@@ -23,8 +23,10 @@ SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 NOTICES = {"entteri": "000_4a9650135503ee72.txt", "entrack": "002_0855ea90893791f5.txt"}
 EXPECTED_GAPS = {
     # Entrack declares payroll data and identity codes for its staff and applicants only (so the customer register's
-    # HETUs and IBANs are undeclared for customers), and nothing about health, unions or dates of birth.
+    # HETUs and IBANs are undeclared for customers), and nothing about health, unions or dates of birth; customer
+    # numbers for customers only (so the staff's personnel numbers are undeclared).
     "entrack": {
+        "user.unique_id",
         "user.demographic.union_membership",
         "user.health",
         "user.demographic.date_of_birth",

@@ -53,7 +53,7 @@ def test_show_data_keeps_raw_samples_only_when_asked() -> None:
     assert masked.rules["email"].samples == ("m***@example.fi",)
 
 
-def test_higher_priority_rule_owns_its_characters() -> None:
+def test_a_rule_yields_its_characters_to_the_rules_it_names() -> None:
     # A valid HETU is not also a phone number, and a Y-tunnus is not a phone number.
     stats = detect_batch(_batch(c=["131052-308T", "0737546-2"]), RULES, OPTIONS)["c"]
     assert stats.rules["fi-hetu"].match_count == 1
@@ -121,15 +121,16 @@ def _finding(column: str, values: list[str | None]) -> list[tuple[str, str]]:
 def test_confidence_from_values_and_name() -> None:
     emails = [f"user{i}@example.fi" for i in range(50)]
     assert _finding("Sähköposti", emails) == [("EMAIL_ADDRESS", "high")]
-    # One value is one value: low, unless the column name backs it (one level up).
-    assert _finding("x", ["040 123 4567"]) == [("PHONE_NUMBER", "low")]
-    assert _finding("puhelin", ["040 123 4567"]) == [("PHONE_NUMBER", "medium")]
+    # A number in its country's numbering plan proves itself; a shape no validator proves needs more values.
+    assert _finding("x", ["040 123 4567"]) == [("PHONE_NUMBER", "high")]
+    assert _finding("x", ["Mannerheimintie 12 A 3"]) == [("STREET_ADDRESS", "low")]
+    assert _finding("osoite", ["Mannerheimintie 12 A 3"]) == [("STREET_ADDRESS", "medium")]
     phones = [f"040 123 45{i:02d}" for i in range(20)]
     assert _finding("x", phones) == [("PHONE_NUMBER", "high")]
     assert _finding("puhelin", phones) == [("PHONE_NUMBER", "high")]
-    # A column named like a phone column with no phone numbers in it is a low-confidence hint.
-    assert _finding("puhelin", ["ei ole", "-"]) == [("PHONE_NUMBER", "low")]
-    assert _finding("email", [None, None]) == [("EMAIL_ADDRESS", "low")]
+    # Values that are not phone numbers contradict the column name; an empty column is a note, not a finding.
+    assert _finding("puhelin", ["ei ole", "-"]) == []
+    assert _finding("email", [None, None]) == []
     # Nothing personal, nothing reported.
     assert _finding("tuotenimi", ["Kahvinkeitin", "Vedenkeitin"]) == []
 
@@ -153,7 +154,7 @@ def test_confidence_follows_the_share_of_matching_values() -> None:
     mixed = _finding("kommentti", notes + [f"Yhteyshenkilö Matti Virtanen, tilaus {i}" for i in range(15)])
     assert mixed == [("PERSON", "low")]
     assert _finding("kommentti", notes[:60] + [f"Soitti Matti Virtanen asiasta {i}" for i in range(40)]) == [
-        ("PERSON", "medium")
+        ("PERSON", "high")
     ]
     assert names and _finding(
         "x",
@@ -165,13 +166,13 @@ def test_confidence_follows_the_share_of_matching_values() -> None:
     # A check digit proves one HETU in a hundred notes.
     hetu_notes = [f"Asiakas soitti {i}" for i in range(99)] + ["Asiakkaan henkilötunnus 131052-308T"]
     assert ("FI_PERSONAL_IDENTITY_CODE", "high") in _finding("muistiinpano", hetu_notes)
-    # So does an address's syntax; a phone number's plan does not (two digit groups in a log line can be one).
+    # So do an address's syntax and a phone number's plan, whatever their share of the texts.
     mail_notes = [f"Asiakas soitti {i}" for i in range(95)] + [
         f"Vastaus osoitteeseen u{i}@example.fi" for i in range(5)
     ]
     assert ("EMAIL_ADDRESS", "high") in _finding("muistiinpano", mail_notes)
     phone_notes = [f"Asiakas soitti {i}" for i in range(95)] + [f"Soita 040 123 45{i:02d}" for i in range(5)]
-    assert ("PHONE_NUMBER", "low") in _finding("muistiinpano", phone_notes)
+    assert ("PHONE_NUMBER", "high") in _finding("muistiinpano", phone_notes)
 
 
 def test_one_shape_where_few_validate_is_coincidence() -> None:
@@ -222,7 +223,8 @@ def test_health_words_in_names_of_institutions_are_not_health_data() -> None:
     ]
     assert _finding("laitos", institutions) == []
     about_people = ["Asiakkaalla pähkinäallergia", "keliakia", "Diabetes tyyppi 1", "sairauslomalla viikon"] * 3
-    assert _finding("lisätiedot", about_people) == [("HEALTH_DATA", "high")]
+    assert _finding("lisätiedot", about_people) == [("HEALTH_DATA", "medium")]
+    assert _finding("terveystiedot", about_people) == [("HEALTH_DATA", "high")]
 
 
 def test_short_rare_and_place_names_are_weak_alone_and_together() -> None:

@@ -24,7 +24,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns(
         [
-            {"label": "PER", "pattern": [{"TEXT": "Xandor"}, {"TEXT": "Quimby"}]},
+            {"label": "PER", "pattern": [{"TEXT": "Xandor"}, {"TEXT": "Zqwerty"}]},
             {"label": "LOC", "pattern": "Rovaniemelle"},
             {"label": "LOC", "pattern": "Kittilässä"},
         ]
@@ -38,7 +38,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def notes_csv(tmp_path: Path) -> Path:
     path = tmp_path / "palaute.csv"
     rows = ["palaute"] + [
-        "Asiakas Xandor Quimby muutti Rovaniemelle viime keväänä.",
+        "Asiakas Xandor Zqwerty muutti Rovaniemelle viime keväänä.",
         "Tapasimme Kittilässä messujen jälkeen ja sovimme jatkosta.",
         "Toimitus saapui ajallaan ja kaikki oli kunnossa.",
     ] * 5
@@ -58,10 +58,10 @@ def _scan(*args: str) -> dict[str, set[str]]:
 
 def test_ner_finds_names_and_places_the_lexicon_cannot(tiny_model: Path, notes_csv: Path) -> None:
     without = _scan(str(notes_csv))
-    assert "LOCATION" not in without and "PERSON" not in without  # Xandor Quimby is in no Finnish lexicon
+    assert "LOCATION" not in without and "PERSON" not in without  # Xandor Zqwerty is in no lexicon
     found = _scan(str(notes_csv), "--ner", str(tiny_model))
     assert "LOCATION" in found and "PERSON" in found
-    assert found["PERSON"] == {"X*** Q***"}  # masked like every sample
+    assert found["PERSON"] == {"X*** Z***"}  # masked like every sample
 
 
 def test_missing_model_is_a_clear_usage_error(notes_csv: Path) -> None:

@@ -59,9 +59,25 @@ def test_builtin_rules_cover_the_issue_entities() -> None:
     assert builtin_rules_dir().is_dir()
 
 
-def test_rules_are_ordered_by_priority() -> None:
-    priorities = [r.priority for r in RULES]
-    assert priorities == sorted(priorities, reverse=True)
+def test_every_rule_comes_after_the_rules_it_yields_to() -> None:
+    seen: set[str] = set()
+    for rule in RULES:
+        assert rule.yield_ids <= seen, rule.id
+        seen.add(rule.id)
+    phone = next(r for r in RULES if r.id == "phone")
+    assert phone.yields("fi-hetu") and not phone.yields("person")
+
+
+def test_rules_that_yield_to_each_other_are_a_rule_error(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD.replace("id: loyalty-number", "id: a") + "yields_to: [b]\n", "utf-8")
+    (tmp_path / "b.yaml").write_text(GOOD.replace("id: loyalty-number", "id: b") + "yields_to: [a]\n", "utf-8")
+    with pytest.raises(RuleError, match="circle"):
+        load_rules([tmp_path])
+
+
+def test_priority_is_replaced_by_yields_to() -> None:
+    with pytest.raises(RuleError, match="yields_to"):
+        parse_rule(GOOD + "priority: 70\n", "my_rules/old.yaml")
 
 
 GOOD = """
@@ -110,11 +126,11 @@ def test_malformed_rule_names_file_and_field(text: str, field: str) -> None:
 def test_extra_rules_directory_adds_and_overrides(tmp_path: Path) -> None:
     (tmp_path / "customer.yaml").write_text(GOOD, encoding="utf-8")
     email = (builtin_rules_dir() / "email.yaml").read_text(encoding="utf-8")
-    (tmp_path / "email.yaml").write_text(email.replace("priority: 70", "priority: 71"), encoding="utf-8")
+    (tmp_path / "email.yaml").write_text(email.replace("precision: 0.95", "precision: 0.96"), encoding="utf-8")
     rules = load_rules([tmp_path])
     by_id = {r.id: r for r in rules}
     assert by_id["loyalty-number"].weak
-    assert by_id["email"].priority == 71
+    assert by_id["email"].precision == 0.96
     assert len(rules) == len(RULES) + 1
     assert rules.version != RULES.version
 

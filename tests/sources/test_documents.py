@@ -39,7 +39,8 @@ def _pdf(path: Path, pages: list[list[str]]) -> Path:
 def _found(result: ScanResult) -> dict[tuple[str, str], set[str]]:
     out: dict[tuple[str, str], set[str]] = {}
     for f in result.findings:
-        out.setdefault((Path(f.location.file or "").name, f.location.column or ""), set()).add(f.entity)
+        for part in f.parts or [f.location.column or ""]:  # a document's finding names the parts it was seen in
+            out.setdefault((Path(f.location.file or "").name, part), set()).add(f.entity)
     return out
 
 

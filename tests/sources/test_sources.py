@@ -168,12 +168,13 @@ def test_quoted_fields_duplicate_and_blank_headers(tmp_path: Path) -> None:
     assert only(data) == {"nimi": ["Virtanen, Matti"], "nimi.1": ["x"], "column_3": ["y"], "huom": ["rivi 1\nrivi 2"]}
 
 
-def test_rows_with_wrong_field_count_are_skipped_and_counted(tmp_path: Path) -> None:
+def test_rows_with_extra_fields_are_kept_and_counted(tmp_path: Path) -> None:
     path = tmp_path / "ragged.csv"
     path.write_text("a,b\n1,2\n3,4,5\n6,7\n", encoding="utf-8")
     tables, _, data = read(path)
-    assert only(data) == {"a": ["1", "6"], "b": ["2", "7"]}
-    assert "1 rows with a wrong number of fields skipped" in tables[0].info.notes
+    assert only(data) == {"a": ["1", "6", "3"], "b": ["2", "7", "4"], "column_3": [None, None, "5"]}
+    assert "1 rows with more fields than the header: extra fields in column_3" in tables[0].info.notes
+    assert tables[0].info.columns == 3
 
 
 def _numbers_csv(path: Path, rows: int) -> None:

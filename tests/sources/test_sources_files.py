@@ -150,18 +150,21 @@ def test_batches_never_exceed_chunk_rows(
     assert (info.rows_scanned, info.truncated, info.sampling) == (scanned, truncated, sampling)
 
 
-def test_short_rows_are_padded_and_long_rows_skipped(tmp_path: Path) -> None:
+def test_short_rows_are_padded_and_long_rows_keep_their_extra_fields(tmp_path: Path) -> None:
     path = tmp_path / "ragged.csv"
     path.write_text("nimi;email;puhelin\nMatti;m@example.fi\nLiisa;l@example.fi;050 1;x;y\nAino;a@example.fi;040 2\n")
     scan = Scan(path)
     cols = scan.only()
     assert sorted(zip(cols["nimi"], cols["email"], cols["puhelin"], strict=True), key=str) == [
         ("Aino", "a@example.fi", "040 2"),
+        ("Liisa", "l@example.fi", "050 1"),
         ("Matti", "m@example.fi", None),
     ]
+    extra = sorted(zip(cols["nimi"], cols["column_4"], cols["column_5"], strict=True), key=str)
+    assert extra == [("Aino", None, None), ("Liisa", "x", "y"), ("Matti", None, None)]  # null in the other rows
     notes = scan.tables[0].info.notes
     assert "1 rows with missing fields read with the missing fields empty" in notes
-    assert "1 rows with a wrong number of fields skipped" in notes
+    assert "1 rows with more fields than the header: extra fields in column_4 to column_5" in notes
     assert not any("Liisa" in n or "050" in n for n in notes)  # counted, never shown
 
 

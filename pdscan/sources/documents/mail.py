@@ -18,6 +18,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from email.message import EmailMessage, Message
+from email.utils import getaddresses
 from typing import Any
 
 from pdscan import options as defaults
@@ -25,11 +26,16 @@ from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry
 from pdscan.sources.base import IO_ERRORS, FileRef, Table, describe
 from pdscan.sources.documents.common import DocumentError, check_zip, needs, read_bounded
-from pdscan.sources.documents.passages import DocumentTable, Extractor, Passage, paragraphs
+from pdscan.sources.documents.passages import DocumentTable, Extractor, Passage, Reading, paragraphs
 from pdscan.sources.documents.text import html_to_text
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file signature of .msg (and .doc, .xls)
-_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Delivered-To", "Return-Path")
+# Headers that hold addresses: each address and each display name is a passage of its own, so that "Ava Oneil" is a
+# name-shaped value and "ava@example.com" an address, each judged alone.
+_ADDRESS_HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Delivered-To", "Return-Path")
+# Headers that hold hosts and IP addresses: the mail's route ("from mail.example.fi ([83.145.203.17]) by ..."), one
+# passage per header.
+_ROUTE_HEADERS = ("Received", "X-Originating-IP")
 
 
 def eml_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | ScanErrorEntry]:
@@ -39,7 +45,7 @@ def eml_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | Sc
         yield ScanErrorEntry(source, exc.reason, Location(file=ref.name))
         return
     assert isinstance(message, EmailMessage)
-    table = DocumentTable(ref, source, lambda _ref, _reading: _eml_passages(message), "mail")
+    table = DocumentTable(ref, source, lambda _ref, reading: _eml_passages(message, reading), "mail")
     yield table
     try:
         attachments = list(_eml_attachments(message))
@@ -49,31 +55,67 @@ def eml_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | Sc
         )
         return
     for name, payload in attachments:
+        if payload is None:
+            table.info.notes.append(f"attachment {_clean(name)}: its content could not be decoded, not read")
+            continue
         yield from attachment_tables(ref, name, payload, source, depth, table)
 
 
-def _eml_passages(message: EmailMessage) -> Iterator[Passage]:
-    for header in _HEADERS:
+def _eml_passages(message: EmailMessage, reading: Reading) -> Iterator[Passage]:
+    for header in _ADDRESS_HEADERS:
         for value in message.get_all(header, []):
-            yield Passage(f"header {header}", str(value))
+            yield from addresses(f"header {header}", str(value))
+    for header in _ROUTE_HEADERS:
+        for value in message.get_all(header, []):
+            text = " ".join(str(value).split())
+            if text:
+                yield Passage(f"header {header}", text)
     if message["Subject"]:
         yield Passage("subject", str(message["Subject"]))
     body = message.get_body(preferencelist=("plain", "html"))
     texts: list[Message] = [body] if body is not None else []
     # Text parts without a file name after the body (a mail client's second text part) are body text too.
     texts += [part for part in _parts(message) if _is_text(part)]
+    undecoded = 0
     for part in texts:
-        yield from paragraphs("body", _text_of(part))
+        text, decoded = _text_of(part)
+        undecoded += not decoded
+        yield from paragraphs("body", text)
+    if undecoded:
+        reading.notes.append(f"{undecoded} text parts could not be decoded as declared: read as UTF-8, bytes replaced")
 
 
-def _text_of(part: Message) -> str:
+def addresses(part: str, value: str) -> Iterator[Passage]:
+    """The addresses and display names of an address header, each a passage (``Ava Oneil``, ``ava@example.com``).
+
+    What the parser cannot take apart (a group name, a header that is no address list) is one passage as written:
+    nothing in the header is lost.
+    """
+    found = False
+    for name, address in getaddresses([value]):
+        name, address = " ".join(name.split()), address.strip()
+        if name and name.lower() != address.lower():
+            found = True
+            yield Passage(part, name)
+        if address:
+            found = True
+            yield Passage(part, address)
+    text = " ".join(value.split())
+    if not found and text:
+        yield Passage(part, text)
+
+
+def _text_of(part: Message) -> tuple[str, bool]:
+    """The text of a text part, and whether it decoded as its headers declare."""
     try:
         content = part.get_content()  # type: ignore[attr-defined]
+        decoded = True
     except (LookupError, ValueError, AttributeError):  # an unknown charset or a broken transfer encoding
         content = part.get_payload(decode=True) or b""
         content = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else str(content)
+        decoded = False
     text = str(content)
-    return html_to_text(text)[1] if part.get_content_type() == "text/html" else text
+    return (html_to_text(text)[1] if part.get_content_type() == "text/html" else text), decoded
 
 
 def _is_text(part: Message) -> bool:
@@ -87,7 +129,8 @@ def _parts(message: EmailMessage) -> list[Message]:
     return list(message.iter_attachments())
 
 
-def _eml_attachments(message: EmailMessage) -> Iterator[tuple[str, bytes]]:
+def _eml_attachments(message: EmailMessage) -> Iterator[tuple[str, bytes | None]]:
+    """The attachments' names and bytes; None for a part whose content cannot be decoded (noted by the caller)."""
     for number, part in enumerate(_parts(message), 1):
         if _is_text(part):
             continue  # read as body text
@@ -97,8 +140,7 @@ def _eml_attachments(message: EmailMessage) -> Iterator[tuple[str, bytes]]:
             yield part.get_filename() or f"forwarded-{number}.eml", data
             continue
         payload = part.get_payload(decode=True)
-        if isinstance(payload, bytes):
-            yield part.get_filename() or f"attachment-{number}", payload
+        yield part.get_filename() or f"attachment-{number}", payload if isinstance(payload, bytes) else None
 
 
 def msg_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | ScanErrorEntry]:
@@ -112,7 +154,9 @@ def msg_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | Sc
     for number, attachment in enumerate(getattr(message, "attachments", []), 1):
         name = getattr(attachment, "longFilename", None) or getattr(attachment, "shortFilename", None)
         data = getattr(attachment, "data", None)
-        if isinstance(data, bytes):
+        if data is None:
+            table.info.notes.append(f"attachment {_clean(name or f'attachment-{number}')}: could not be read")
+        elif isinstance(data, bytes):
             yield from attachment_tables(ref, name or f"attachment-{number}", data, source, depth, table)
         elif data is not None and hasattr(data, "body"):  # an embedded Outlook message
             inner = FileRef(f"{ref.name}!{name or f'message-{number}.msg'}", ".msg", lambda: io.BytesIO(b""))
@@ -145,8 +189,18 @@ def _open_msg(data: bytes) -> Any:
 def _msg_passages(message: Any) -> Iterator[Passage]:
     for header, attribute in (("From", "sender"), ("To", "to"), ("Cc", "cc"), ("Bcc", "bcc")):
         value = getattr(message, attribute, None)
-        if value:
-            yield Passage(f"header {header}", str(value))
+        if value:  # extract-msg lists recipients with "; " between them
+            yield from addresses(f"header {header}", str(value).replace(";", ","))
+    transport = getattr(message, "header", None)  # the Internet headers an Outlook message kept, if any
+    if isinstance(transport, Message):
+        for header in ("Reply-To", "Sender"):
+            for value in transport.get_all(header, []):
+                yield from addresses(f"header {header}", str(value))
+        for header in _ROUTE_HEADERS:
+            for value in transport.get_all(header, []):
+                text = " ".join(str(value).split())
+                if text:
+                    yield Passage(f"header {header}", text)
     subject = getattr(message, "subject", None)
     if subject:
         yield Passage("subject", str(subject))
@@ -165,10 +219,7 @@ def attachment_tables(
     """The tables of one attachment (or zip member inside one), read by the reader of its type."""
     from pdscan.sources.formats import BY_EXTENSION  # the registry lists this module's formats too
 
-    # A zip member keeps its folders; nothing in a name may climb out of its container, and no control or format
-    # character (a newline, a bidi override) reaches a report line.
-    name = "".join("_" if unicodedata.category(c)[0] == "C" else c for c in name)
-    name = "/".join(p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")) or "attachment"
+    name = _clean(name)
     display = f"{parent.name}!{name}"
     where = Location(file=display)
     ext = os.path.splitext(name.lower())[1]
@@ -196,6 +247,13 @@ def attachment_tables(
         yield ScanErrorEntry(source, describe(exc), where)
     except Exception as exc:  # noqa: BLE001 - a hostile attachment can make any parser raise anything: one line
         yield ScanErrorEntry(source, f"unreadable attachment ({type(exc).__name__})", where)
+
+
+def _clean(name: str) -> str:
+    """An attachment's name for a report line: a zip member keeps its folders, but nothing in a name may climb out
+    of its container, and no control or format character (a newline, a bidi override) reaches a report line."""
+    name = "".join("_" if unicodedata.category(c)[0] == "C" else c for c in name)
+    return "/".join(p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")) or "attachment"
 
 
 def _zip_tables(ref: FileRef, data: bytes, source: str, depth: int, mail: Table) -> Iterator[Table | ScanErrorEntry]:

@@ -38,13 +38,49 @@ def docx_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
     yield from _texts("body", (p.text for p in document.paragraphs))
     for table in document.tables:
         yield from _rows(table.rows)
+    yield from _texts("text boxes", _text_boxes(document.element.body, document))
+    unread = 0
     for section in document.sections:
         for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
-            if part.is_linked_to_previous:
+            try:
+                if part.is_linked_to_previous:
+                    continue
+                passages = list(_texts("headers and footers", (p.text for p in part.paragraphs)))
+                for table in part.tables:
+                    passages += _rows(table.rows, "headers and footers")
+                passages += _texts("headers and footers", _text_boxes(part._element, part))
+            except (KeyError, ValueError, AttributeError):  # a header relationship pointing at a missing part
+                unread += 1
                 continue
-            yield from _texts("headers and footers", (p.text for p in part.paragraphs))
-            for table in part.tables:
-                yield from _rows(table.rows, "headers and footers")
+            yield from passages
+    if unread:
+        reading.notes.append(f"{unread} headers or footers could not be read")
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def _text_boxes(root: Any, parent: Any) -> Iterator[str]:
+    """The paragraphs of the text boxes under ``root`` (python-docx reads neither: a CV's name is often in one).
+
+    A box is written twice, as a DrawingML shape in ``mc:Choice`` and as a VML one in ``mc:Fallback`` for older
+    readers: the fallback copy is read only when the choice holds no box. A box inside a box is read with its outer
+    box, once.
+    """
+    from docx.text.paragraph import Paragraph
+
+    for box in root.iter(f"{_W}txbxContent"):
+        ancestors = list(box.iterancestors())
+        if any(a.tag == f"{_W}txbxContent" for a in ancestors):
+            continue
+        fallback = next((a for a in ancestors if a.tag == f"{_MC}Fallback"), None)
+        if fallback is not None:
+            alternate = fallback.getparent()
+            if alternate is not None and alternate.find(f"{_MC}Choice//{_W}txbxContent") is not None:
+                continue
+        for paragraph in box.iter(f"{_W}p"):
+            yield Paragraph(paragraph, parent).text
 
 
 def _rows(rows: Iterable[Any], part: str = "tables") -> Iterator[Passage]:
@@ -65,10 +101,7 @@ def _texts(part: str, texts: Iterable[str]) -> Iterator[Passage]:
 
 def odt_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
     try:
-        from odf import teletype
         from odf.opendocument import load
-        from odf.table import Table, TableRow
-        from odf.text import H, P
     except ImportError as exc:
         raise needs("odfpy", "OpenDocument text (.odt)") from exc
     data = read_bounded(ref)
@@ -85,18 +118,78 @@ def odt_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
         raise DocumentError("corrupt odt (invalid XML)") from exc
     if not hasattr(document, "text"):  # a spreadsheet or a drawing renamed .odt
         raise DocumentError("not an OpenDocument text (a spreadsheet or drawing named .odt?)")
-    in_tables: set[int] = set()
-    for table in document.getElementsByType(Table):
-        for row in table.getElementsByType(TableRow):
-            cells = [teletype.extractText(cell).strip() for cell in row.childNodes]
-            for paragraph in row.getElementsByType(P):
-                in_tables.add(id(paragraph))
-            cells = [c for c in cells if c]
-            if cells:
-                yield Passage("tables", " | ".join(cells))
-    for element in document.text.getElementsByType(P) + document.text.getElementsByType(H):
-        if id(element) not in in_tables:
-            yield from paragraphs("body", teletype.extractText(element))
+    yield from _odt_blocks(document.text)
+
+
+_TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_TABLE_NS = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_PARAGRAPHS = frozenset({(_TEXT_NS, "p"), (_TEXT_NS, "h")})
+_MAX_SPACES = 100  # text:s c="..." comes from the file: a huge count would be a memory bomb
+
+
+def _odt_blocks(element: Any) -> Iterator[Passage]:
+    """The paragraphs and headings of an OpenDocument body in document order, and each table row as one passage."""
+    for child in element.childNodes:
+        if child.nodeType != child.ELEMENT_NODE:
+            continue
+        if child.qname == (_TABLE_NS, "table"):
+            for row in _odt_rows(child):
+                cells = [_tidy(_odt_text(cell)) for cell in row.childNodes if cell.nodeType == cell.ELEMENT_NODE]
+                cells = [c for c in cells if c]
+                if cells:
+                    yield Passage("tables", " | ".join(cells))
+        elif child.qname in _PARAGRAPHS:
+            yield from paragraphs("body", _odt_text(child))
+        else:  # lists, sections, frames: their paragraphs are body text too
+            yield from _odt_blocks(child)
+
+
+def _tidy(text: str) -> str:
+    """A cell's lines with their white space tidied, blank ones dropped (a cell's paragraphs stay lines, as in Word)."""
+    return "\n".join(line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line)
+
+
+def _odt_rows(table: Any) -> Iterator[Any]:
+    """The rows of a table, also those in header-row and row groups (not those of tables nested in its cells)."""
+    for child in table.childNodes:
+        if child.nodeType != child.ELEMENT_NODE:
+            continue
+        if child.qname == (_TABLE_NS, "table-row"):
+            yield child
+        elif child.qname[0] == _TABLE_NS and child.qname[1] != "table-cell":
+            yield from _odt_rows(child)
+
+
+def _odt_text(element: Any) -> str:
+    """The text of an element as a reader sees it: <text:s> spaces, <text:tab> tabs, <text:line-break> and the end of
+    each paragraph new lines (odfpy's teletype runs a cell's paragraphs together: "Matti Virtanen040 123 4567")."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in node.childNodes:
+            if child.nodeType == child.TEXT_NODE:
+                out.append(child.data)
+                continue
+            if child.nodeType != child.ELEMENT_NODE:
+                continue
+            if child.qname == (_TEXT_NS, "s"):
+                count = str(child.getAttrNS(_TEXT_NS, "c") or "1")
+                out.append(" " * min(int(count) if count.isdigit() else 1, _MAX_SPACES))
+            elif child.qname == (_TEXT_NS, "tab"):
+                out.append("\t")
+            elif child.qname == (_TEXT_NS, "line-break"):
+                out.append("\n")
+            elif child.qname in _PARAGRAPHS or child.qname == (_TABLE_NS, "table-row"):
+                walk(child)
+                out.append("\n")
+            elif child.qname == (_TABLE_NS, "table-cell"):
+                walk(child)
+                out.append(" | ")
+            else:
+                walk(child)
+
+    walk(element)
+    return "".join(out)
 
 
 def _check_xml(package: zipfile.ZipFile, member: str, what: str) -> None:

@@ -72,18 +72,49 @@ def paragraphs(part: str, text: str) -> Iterator[Passage]:
             if piece and size + len(line) > _MAX_PASSAGE:
                 yield Passage(part, "\n".join(piece))
                 piece, size = [], 0
-            while len(line) > _MAX_PASSAGE:  # one very long line: cut into pieces, nothing dropped
-                cut = line.rfind(" ", 0, _MAX_PASSAGE)
-                cut = cut if cut > _MAX_PASSAGE // 2 else _MAX_PASSAGE
+            if len(line) > _MAX_PASSAGE:  # one very long line: cut into pieces, nothing dropped
                 if piece:
                     yield Passage(part, "\n".join(piece))
                     piece, size = [], 0
-                yield Passage(part, line[:cut])
-                line = line[cut:].lstrip()
+                yield from (Passage(part, cut) for cut in _cut(line))
+                continue
             piece.append(line)
             size += len(line) + 1
         if piece:
             yield Passage(part, "\n".join(piece))
+
+
+def line_passages(part: str, text: str) -> Iterator[Passage]:
+    """Each line of a text a passage of its own (a log, a <pre> block: each line is its own record), white space
+    tidied; a very long line cut into pieces, nothing dropped."""
+    for raw in text.splitlines():
+        line = _SPACES.sub(" ", raw).strip()
+        if len(line) > _MAX_PASSAGE:
+            yield from (Passage(part, cut) for cut in _cut(line))
+        elif line:
+            yield Passage(part, line)
+
+
+# Where a very long line is cut, best first: at a space, else after a separator that no identifier, address or
+# number contains (a minified CSV or JSON line has no spaces: a hard cut would split "83.145.|203.17" in two).
+_SEPARATORS = (" ", ",", ";", "|", ">", ")", "]", "}", '"', "'")
+# A piece cut where no separator is near ends this many characters into the next piece, so a token across the cut
+# is whole in one of them.
+_OVERLAP = 100
+
+
+def _cut(line: str) -> Iterator[str]:
+    """A line longer than :data:`_MAX_PASSAGE` in pieces, each cut at a separator where there is one."""
+    while len(line) > _MAX_PASSAGE:
+        at = max(line.rfind(separator, 0, _MAX_PASSAGE) for separator in _SEPARATORS)
+        if at > _MAX_PASSAGE // 2:
+            yield line[: at + 1].rstrip()
+            line = line[at + 1 :].lstrip()
+        else:
+            yield line[:_MAX_PASSAGE]
+            line = line[_MAX_PASSAGE - _OVERLAP :]
+    if line:
+        yield line
 
 
 class DocumentTable(Table):

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from pdscan.sources.base import FileRef
 from pdscan.sources.documents.common import read_bounded
-from pdscan.sources.documents.passages import Passage, Reading, paragraphs
+from pdscan.sources.documents.passages import Passage, Reading, line_passages, paragraphs
 from pdscan.sources.textio import SNIFF_BYTES, detect_encoding
 
 _BLOCKS = frozenset(
@@ -52,17 +52,22 @@ _CELLS = frozenset(("td", "th"))
 _SKIPPED = frozenset(("script", "style", "noscript", "template", "svg"))
 
 
-def decode(data: bytes) -> str:
+def decode(data: bytes, reading: Reading | None = None) -> str:
+    """The text of a file in the encoding its start shows; bytes that do not decode are replaced (and noted)."""
     encoding = detect_encoding(data[:SNIFF_BYTES])
-    return data.decode(encoding, errors="replace")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        text = data.decode(encoding, errors="replace")
+        if reading is not None:
+            reading.notes.append(f"bytes that could not be decoded as {encoding} were replaced (U+FFFD)")
+        return text
 
 
 def text_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
-    text = decode(read_bounded(ref))
+    text = decode(read_bounded(ref), reading)
     if ref.ext == ".log":
-        for line in text.splitlines():
-            if line.strip():
-                yield Passage("lines", line.strip())
+        yield from line_passages("lines", text)
         return
     yield from paragraphs("body", text)
 
@@ -74,6 +79,7 @@ class _Text(HTMLParser):
         self.title: list[str] = []
         self._skip = 0
         self._in_title = False
+        self._pre = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _CELLS:
@@ -83,6 +89,7 @@ class _Text(HTMLParser):
         elif tag == "title":
             self._in_title = True
         elif tag in _BLOCKS:
+            self._pre += tag == "pre"
             self.body.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
@@ -91,11 +98,16 @@ class _Text(HTMLParser):
         elif tag == "title":
             self._in_title = False
         elif tag in _BLOCKS:
+            self._pre = max(0, self._pre - (tag == "pre"))
             self.body.append("\n\n")
 
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
+        if self._pre and not self._in_title:
+            # A <pre> block is a log, a terminal session, a config dump: each line is a record and a passage of its
+            # own (a blank line after each), not 4000 characters of lines judged as one value.
+            data = data.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\n\n")
         (self.title if self._in_title else self.body).append(data)
 
 
@@ -108,7 +120,7 @@ def html_to_text(html: str) -> tuple[str, str]:
 
 
 def html_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
-    title, body = html_to_text(decode(read_bounded(ref)))
+    title, body = html_to_text(decode(read_bounded(ref), reading))
     if title:
         yield Passage("title", title)
     yield from paragraphs("body", body)

@@ -1,7 +1,9 @@
 """Delimited text (CSV, TSV, TXT): encoding found, delimiter sniffed, header found, read in chunks by Arrow.
 
-Every value stays text (``00100`` stays ``00100``). Rows with the wrong number of fields are skipped and counted
-in a note, never shown. Memory stays bounded: Arrow's streaming reader holds one block at a time.
+Every value stays text (``00100`` stays ``00100``). Rows with too few fields are padded with nulls; rows with more
+fields than the header keep them in extra columns (``column_15``, numbered as a header-less file's columns are).
+Both are counted in a note, never shown. Memory stays bounded: Arrow's streaming reader holds one block at a time,
+and only the odd rows Arrow hands back (:class:`pyarrow.csv.InvalidRow`) are parsed again in Python.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pv
 
 from pdscan.errors import SourceError
@@ -30,6 +33,7 @@ _BLOCK_BYTES = 1 << 20  # Arrow's default block; blocks are joined into --chunk-
 _NUMERIC = re.compile(r"^[\d\s+\-.,:/]+$")
 _DIGITS = re.compile(r"\d")
 _ARROW_SAFE = re.compile(r"Expected \d+ columns?, got \d+")
+_MAX_EXTRA = 256  # extra columns for rows with more fields than the header
 
 
 def tables(ref: FileRef, source: str) -> Iterator[Table]:
@@ -84,21 +88,32 @@ class CsvTable(Table):
             skip = header_lines
         self.info.columns = len(names)
         self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
-        long_rows = 0
-        short_rows: list[str] = []
+        widest = len(names)
+        ragged: list[str] = []  # rows with too few or too many fields, parsed again below
+        counts = {"short": 0, "long": 0, "unparsed": 0}
 
         def invalid_row(row: pv.InvalidRow) -> str:
-            # Rows with too few fields are kept (read again below, padded with nulls), as a spreadsheet would;
-            # rows with too many cannot be placed in the right columns, so they are skipped and counted.
-            nonlocal long_rows
-            if row.actual_columns < row.expected_columns and row.text is not None:
-                short_rows.append(row.text)
+            # Arrow skips a row whose field count is not the header's. Its text is kept and parsed again with the
+            # csv module (_ragged): too few fields are padded with nulls, as a spreadsheet would; extra fields go to
+            # extra columns, so nothing in the row is lost. Only a row Arrow cannot give back is lost, and counted.
+            if row.text is None:
+                counts["unparsed"] += 1
             else:
-                long_rows += 1
+                ragged.append(row.text)
             return "skip"
 
+        def reparsed() -> pa.RecordBatch:
+            nonlocal widest
+            texts = ragged[:]
+            del ragged[: len(texts)]  # Arrow's reader threads may add rows meanwhile: those stay for the next time
+            rows = _ragged(texts, names, delimiter)
+            widest = max(widest, rows.num_columns)
+            counts["short"] += pc.sum(pc.is_null(rows.column(len(names) - 1))).as_py() or 0
+            if rows.num_columns > len(names):
+                counts["long"] += rows.num_rows - (pc.sum(pc.is_null(rows.column(len(names)))).as_py() or 0)
+            return rows
+
         stream = Utf8Stream(self.ref.open(), encoding)
-        padded = 0
         try:
             arrow_reader = pv.open_csv(
                 stream,
@@ -119,18 +134,14 @@ class CsvTable(Table):
             )
 
             def record_batches() -> Iterator[pa.RecordBatch]:
-                nonlocal padded
                 for record_batch in arrow_reader:
                     yield record_batch
-                    if short_rows:
-                        padded += len(short_rows)
-                        yield _pad(short_rows, names, delimiter)
-                        short_rows.clear()
-                if short_rows:
-                    padded += len(short_rows)
-                    yield _pad(short_rows, names, delimiter)
+                    if ragged:
+                        yield reparsed()
+                if ragged:
+                    yield reparsed()
 
-            yield from self._limited(record_batches(), names, options)
+            yield from self._limited(record_batches(), options)
         except pa.ArrowInvalid as exc:
             message = _ARROW_SAFE.search(str(exc))
             raise self._fail("malformed delimited text" + (f" ({message.group(0)})" if message else "")) from exc
@@ -138,16 +149,21 @@ class CsvTable(Table):
             raise self._fail(f"cannot decode as {encoding}") from exc
         finally:
             stream.close()
+            self.info.columns = widest
             if stream.fallback_at is not None:
                 self.info.notes.append(f"invalid UTF-8 after byte {stream.fallback_at}; rest decoded as cp1252")
-            if padded:
-                self.info.notes.append(f"{padded} rows with missing fields read with the missing fields empty")
-            if long_rows:
-                self.info.notes.append(f"{long_rows} rows with a wrong number of fields skipped")
+            if counts["short"]:
+                self.info.notes.append(f"{counts['short']} rows with missing fields read with the missing fields empty")
+            if counts["long"]:
+                extra = unique_names(names + [""] * (widest - len(names)))[len(names) :]
+                where = f"{extra[0]} to {extra[-1]}" if len(extra) > 1 else extra[0]
+                self.info.notes.append(
+                    f"{counts['long']} rows with more fields than the header: extra fields in {where}"
+                )
+            if counts["unparsed"]:
+                self.info.notes.append(f"{counts['unparsed']} rows could not be parsed, skipped")
 
-    def _limited(
-        self, record_batches: Iterator[pa.RecordBatch], names: list[str], options: ReadOptions
-    ) -> Iterator[Batch]:
+    def _limited(self, record_batches: Iterator[pa.RecordBatch], options: ReadOptions) -> Iterator[Batch]:
         """Batches of ``chunk_rows`` rows (the last one shorter), stopping at ``limit``; ``truncated`` when rows
         were left. Arrow's blocks are sized in bytes: they are cut and joined here so that the detector sees whole
         batches (its cost per batch is fixed, its dedup works per batch) and memory stays about one chunk."""
@@ -165,25 +181,24 @@ class CsvTable(Table):
             pending.append(record_batch)
             held += record_batch.num_rows
             while held >= step:
-                yield self._batch(pending, names, step)
-                rest = pa.Table.from_batches(pending).slice(step)
-                pending = rest.to_batches()
+                yield self._batch(pending, step)
+                pending = _joined(pending).slice(step).to_batches()
                 held -= step
             if done:
                 break
         if held:
-            yield self._batch(pending, names, held)
+            yield self._batch(pending, held)
         if done and not self.info.truncated:
             # Exactly at the limit: the table is truncated only if some row follows (peek one block).
             self.info.truncated = any(b.num_rows for b in record_batches)
 
-    def _batch(self, pending: list[pa.RecordBatch], names: list[str], rows: int) -> Batch:
-        table = pa.Table.from_batches(pending).slice(0, rows)
+    def _batch(self, pending: list[pa.RecordBatch], rows: int) -> Batch:
         self.info.rows_scanned += rows
         if len(pending) == 1:
             piece = pending[0].slice(0, rows)
-            return Batch([Column(n, piece.column(i)) for i, n in enumerate(names)], rows)
-        return Batch([Column(n, table.column(i).combine_chunks()) for i, n in enumerate(names)], rows)
+            return Batch([Column(n, piece.column(i)) for i, n in enumerate(piece.schema.names)], rows)
+        table = _joined(pending).slice(0, rows)
+        return Batch([Column(n, table.column(i).combine_chunks()) for i, n in enumerate(table.column_names)], rows)
 
     def _text_lines(self, encoding: str, options: ReadOptions) -> Iterator[Batch]:
         """A file without a delimiter: each line is one value of a column named ``text``."""
@@ -223,12 +238,24 @@ def _fit_header(header: list[str], sample: list[int]) -> list[str]:
     return header
 
 
-def _pad(texts: list[str], names: list[str], delimiter: str) -> pa.RecordBatch:
-    """Rows with too few fields, parsed again and padded with nulls to the header's width."""
-    width = len(names)
-    rows = [next(csv.reader([text], delimiter=delimiter), []) for text in texts]
+def _joined(batches: list[pa.RecordBatch]) -> pa.Table:
+    """Record batches as one table; rows with extra fields add columns, null in the batches without them."""
+    schema = batches[0].schema
+    if all(batch.schema.equals(schema) for batch in batches):
+        return pa.Table.from_batches(batches, schema)
+    return pa.concat_tables([pa.Table.from_batches([batch]) for batch in batches], promote_options="default")
+
+
+def _ragged(texts: list[str], names: list[str], delimiter: str) -> pa.RecordBatch:
+    """Rows Arrow skipped for their field count, parsed again: missing fields null, extra fields in extra columns
+    named as a header-less file's are (``column_15``; a name the header already uses gets a suffix)."""
+    rows = [next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), []) for text in texts]
+    width = max(len(names), *(len(row) for row in rows))
+    if width > len(names) + _MAX_EXTRA:  # a junk line of delimiters: the rest of it in the last column, not dropped
+        width = len(names) + _MAX_EXTRA
+        rows = [[*row[: width - 1], delimiter.join(row[width - 1 :])] if len(row) > width else row for row in rows]
     columns = [pa.array([row[i] if i < len(row) else None for row in rows], pa.string()) for i in range(width)]
-    return pa.RecordBatch.from_arrays(columns, names=names)
+    return pa.RecordBatch.from_arrays(columns, names=unique_names(names + [""] * (width - len(names))))
 
 
 def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str | None:
