@@ -103,16 +103,16 @@ def scan_file(entry: dict[str, Any], path: Path, units: list[Unit], full: bool) 
         else:
             column = ".".join(p for p in (loc.table, loc.column) if p)
             sheet = loc.sheet
-            unit = next(
-                (
-                    u
-                    for u in units
-                    if u.kind == "table"
-                    and _same_column(u.name, column)
-                    and (u.sheet is None or sheet is None or u.sheet == sheet)
-                ),
-                None,
-            )
+            candidates = [
+                u
+                for u in units
+                if u.kind == "table"
+                and _same_column(u.name, column)
+                and (u.sheet is None or sheet is None or u.sheet == sheet)
+            ]
+            # The exact path first: "user.name" must not take the finding of "retweeted_status.user.name".
+            candidates.sort(key=lambda u: _norm(u.name) != _norm(column))
+            unit = candidates[0] if candidates else None
             name = column
         if unit is None:
             key = (name, sheet)

@@ -57,6 +57,8 @@ class Vocabulary:
                 word = phrase[0]
                 if any(t.startswith(word) or t.endswith(word) for t in name_tokens):
                     return word
+                if joined.startswith(word) or joined.endswith(word):
+                    return word  # camelCase or snake_case spelling of one word: postCode, e_mail
             elif len(phrase) > 1 and len("".join(phrase)) >= _COMPOUND_MIN and joined.endswith("".join(phrase)):
                 return " ".join(phrase)
         return None

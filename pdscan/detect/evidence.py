@@ -133,6 +133,7 @@ def assess(rule: Rule, subject: Subject) -> Assessment | None:
         items.extend(_document_items(rule, subject, seen, proven, embedded))
     else:
         items.extend(_table_items(rule, seen, share, proven, embedded))
+        items.extend(_look_alikes(rule, subject, seen))
         if names.supports:
             # The name raises what the values give, in proportion: their share, or the share of values of the
             # entity's shape (capitalised lone words under a surname header) where the values are that uniform.
@@ -145,6 +146,7 @@ def assess(rule: Rule, subject: Subject) -> Assessment | None:
             reasons.append(f"context: column '{subject.table_context}' in the same table")
     if rule.validator is not None and checked >= COINCIDENCE_CHECKED and seen.confirmed < COINCIDENCE_SHARE * checked:
         items.append(Item(f"only {seen.confirmed}/{checked} look-alikes validate", _w(rule, "coincidence_named")))
+    items = [item for item in items if item.points]  # a rule that sets a weight to 0 does not count that item
     log_odds = sum(item.points for item in items)
     reasons.extend(item.line() for item in items)
     return Assessment(rule, log_odds, seen.match_count, reasons, seen.samples, items)
@@ -190,7 +192,9 @@ def _contradicted(rule: Rule, subject: Subject, seen: RuleStats, names: NameEvid
         backed = subject.header is not None and rule.lone_words_backed(subject.header)
         if not backed and not (subject.document and in_context):
             return True  # lone words (Salo, Jun, Line) carry a column only where its header (or a label) says so
-    if rule.validator is not None and not named and not in_context:
+    # A document that is a contact card (a name or an address beside it) says whose number it is, and so the country.
+    card_backed = subject.document and bool(subject.cards - ({rule.card} if rule.card else set()))
+    if rule.validator is not None and not named and not in_context and not card_backed:
         unbacked = sum(seen.details.get(label, 0) for label in VALIDATORS[rule.validator].name_backed)
         if unbacked and unbacked >= seen.match_count:
             return True  # valid only in another country's plan, and nothing says which country it is
@@ -214,16 +218,32 @@ def _table_items(rule: Rule, seen: RuleStats, share: float, proven: bool, embedd
         return []  # a proven value is real whatever its share: one HETU in a notes column
     items = []
     unit = "texts mention it" if embedded else "values match"
-    if share < 0.2:
-        items.append(Item(f"{share:.0%} of the {unit}", _w(rule, "share_low")))
-    elif share < 0.5 and not embedded:
-        items.append(Item(f"{share:.0%} of the {unit}", _w(rule, "share_medium")))
+    if share < 0.5:
+        # Graded: the points fall with the logarithm of the share (a fifth -0.9, a tenth -1.6, one in fifty -3.2).
+        points = _w(rule, "share") * math.log(max(share, 1e-6) / 0.5)
+        items.append(Item(f"{share:.1%} of the {unit}", points))
     if seen.distinct < 3:
         plural = "" if seen.distinct == 1 else "s"
         items.append(Item(f"{seen.distinct} distinct matching value{plural}", _w(rule, "few_distinct")))
     if seen.distinct == 1 and seen.match_count >= 10:
         items.append(Item("one value repeated throughout", _w(rule, "repeated")))
     return items
+
+
+# A matcher's look-alikes: with this many values of the entity's shape, fewer than this share of them accepted means
+# the column holds something else that looks like it (place names, zones, constituencies are capitalised words too).
+_SHAPED_AT_LEAST = 10
+_SHAPED_ACCEPTED = 0.25
+
+
+def _look_alikes(rule: Rule, subject: Subject, seen: RuleStats) -> list[Item]:
+    shaped = seen.details.get(SHAPED, 0)
+    whole = seen.full_match_count
+    if shaped < _SHAPED_AT_LEAST or whole >= _SHAPED_ACCEPTED * shaped:
+        return []
+    if subject.header is not None and seen.details.get(SINGLE_WORD, 0) and rule.lone_words_backed(subject.header):
+        return []  # lone words under a surname header: the lexicon lacks surnames, the header says what they are
+    return [Item(f"only {whole}/{shaped} values of the shape are accepted", _w(rule, "coincidence_named"))]
 
 
 def _document_items(rule: Rule, subject: Subject, seen: RuleStats, proven: bool, embedded: bool) -> list[Item]:
@@ -236,7 +256,7 @@ def _document_items(rule: Rule, subject: Subject, seen: RuleStats, proven: bool,
     elif embedded and not proven and not labelled:
         items.append(Item("only inside longer text", _w(rule, "embedded")))
     others = sorted(subject.cards - ({rule.card} if rule.card else set()))
-    if others and rule.personal:
+    if others and rule.card is not None:  # a contact card's parts support each other; a health word is no part
         items.append(Item(f"beside {', '.join(others)} in the document", _w(rule, "card") * min(len(others), 2)))
     return items
 

@@ -140,6 +140,9 @@ class Lexicon:
     ambiguous: frozenset[str]
     common_first: frozenset[str]  # first names borne by many: enough to vouch for an unknown surname beside them
     lemma: dict[str, str]  # inflected form -> base name
+    # DVV's names: the Finnish ones, which alone in running text are names (Virtasen, Matille); a name known only from
+    # the world lists (Bianco, Asti) alone in English prose is as often a place, a grape or a brand.
+    finnish: frozenset[str] = frozenset()
     # First names so common that, leading a surname, they make a name even where both are also words (John Smith,
     # Mark Brown): the dictionary words among the names of the world are weak alone, not in that order.
     leading_first: frozenset[str] = frozenset()
@@ -152,6 +155,7 @@ class Lexicon:
             "ambiguous": self.ambiguous,
             "common_first": self.common_first,
             "leading_first": self.leading_first,
+            "finnish": self.finnish,
             "company": COMPANY_FORMS,
             "particle": PARTICLES,
             "title": TITLES,
@@ -224,7 +228,8 @@ def lexicon() -> Lexicon:
         frozenset(ambiguous),
         frozenset(common_first - ambiguous),
         lemma,
-        frozenset(leading),
+        finnish=frozenset(finnish),
+        leading_first=frozenset(leading),
     )
 
 
@@ -399,14 +404,31 @@ def _spelled_names(values: pa.Array, lex: Lexicon, spelled: frozenset[str], ok: 
     """Name-shaped values of two or more words the lexicon does not know, whose unknown words the document spells in
     an e-mail address (``Chinmaya Kaundanya`` beside ``kaundanyachinmaya07@``): names. Few values (documents)."""
     out = np.zeros(len(values), dtype=bool)
+    handles = {_LETTERS_ONLY.sub("", h) for h in spelled}
     for i in np.flatnonzero(~ok).tolist():
         words = [w for w in _WORD.findall(values[i].as_py().lower()) if w not in PARTICLES and w not in TITLES]
-        if len(words) < 2 or any(w in COMPANY_FORMS for w in words):
+        if not 2 <= len(words) <= 4 or any(w in COMPANY_FORMS for w in words):
             continue
-        unknown = [w for w in words if w not in lex.first and w not in lex.last]
-        found = [w for w in unknown if len(w) >= 4 and any(w in handle for handle in spelled)]
-        out[i] = bool(found) and len(found) == len(unknown)
+        words = [w for w in words if len(w) > 1 or w.isalpha()]
+        out[i] = any(_spells(words, handle) for handle in handles)
     return out
+
+
+_LETTERS_ONLY = re.compile(r"[^a-zß-öø-ÿ]")
+
+
+def _spells(words: list[str], handle: str) -> bool:
+    """Whether an e-mail address's local part spells the name, each word whole or as its initial, in either order
+    (``emoore`` for Ebony Moore, ``kaundanyachinmaya`` for Chinmaya Kaundanya, ``lpeters`` for Lon L. Peters),
+    with one word of four letters or more written whole."""
+    for order in (words, words[::-1]):
+        for mask in range(1 << len(order)):
+            parts = [w if mask >> k & 1 else w[0] for k, w in enumerate(order)]
+            if not any(mask >> k & 1 and len(w) >= 4 for k, w in enumerate(order)):
+                continue
+            if "".join(parts) in handle:
+                return True
+    return False
 
 
 def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
@@ -473,7 +495,8 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
     sentence_start = (blank & (order == 0)) | (~blank & stop)
     before_company = np.zeros(len(words), dtype=bool)
     before_company[nxt] = company[nxt + 1]  # Esimerkki Oy is a company, not a person named Esimerkki
-    lone = candidate & ~sentence_start & ~ambiguous & ~before_company
+    finnish = column(pc.is_in(lower, value_set=arrays["finnish"])) | (based & ~named)  # inflected: Finnish
+    lone = candidate & ~sentence_start & ~ambiguous & ~before_company & finnish
     hit = np.bincount(owner[pair | lone], minlength=inside.size) > 0
     result[inside] = hit
     return result
@@ -518,7 +541,8 @@ def mentions(text: str, lex: Lexicon | None = None) -> Iterator[tuple[int, int]]
         before = text[: word.start()].rstrip()
         sentence_start = not before or before[-1] in ".!?\n"
         company = nxt is not None and nxt.group().lower() in COMPANY_FORMS
-        if not sentence_start and name not in lex.ambiguous and not company:
+        finnish = token.lower() in lex.finnish or token.lower() in lex.lemma
+        if not sentence_start and name not in lex.ambiguous and not company and finnish:
             yield word.start(), word.end()
 
 

@@ -123,8 +123,9 @@ def test_confidence_from_values_and_name() -> None:
     assert _finding("Sähköposti", emails) == [("EMAIL_ADDRESS", "high")]
     # A number in its country's numbering plan proves itself; a shape no validator proves needs more values.
     assert _finding("x", ["040 123 4567"]) == [("PHONE_NUMBER", "high")]
-    assert _finding("x", ["Mannerheimintie 12 A 3"]) == [("STREET_ADDRESS", "low")]
-    assert _finding("osoite", ["Mannerheimintie 12 A 3"]) == [("STREET_ADDRESS", "medium")]
+    assert _finding("x", ["Mannerheimintie 12 A 3"]) == [("STREET_ADDRESS", "medium")]
+    assert _finding("osoite", ["Mannerheimintie 12 A 3"]) == [("STREET_ADDRESS", "high")]
+    assert _finding("x", ["Matti Virtanen"]) == [("PERSON", "low")]
     phones = [f"040 123 45{i:02d}" for i in range(20)]
     assert _finding("x", phones) == [("PHONE_NUMBER", "high")]
     assert _finding("puhelin", phones) == [("PHONE_NUMBER", "high")]

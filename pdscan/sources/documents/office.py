@@ -36,6 +36,7 @@ def docx_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
     except SyntaxError as exc:  # lxml's XMLSyntaxError
         raise DocumentError("corrupt docx (invalid XML)") from exc
     yield from _texts("body", (p.text for p in document.paragraphs))
+    yield from _texts("body", _content_controls(document.element.body, document))
     for table in document.tables:
         yield from _rows(table.rows)
     yield from _texts("text boxes", _text_boxes(document.element.body, document))
@@ -80,6 +81,18 @@ def _text_boxes(root: Any, parent: Any) -> Iterator[str]:
             if alternate is not None and alternate.find(f"{_MC}Choice//{_W}txbxContent") is not None:
                 continue
         for paragraph in box.iter(f"{_W}p"):
+            yield Paragraph(paragraph, parent).text
+
+
+def _content_controls(body: Any, parent: Any) -> Iterator[str]:
+    """The paragraphs inside the body's content controls (``w:sdt``: the fields of a CV or form template, where the
+    name and phone usually sit), which python-docx's ``paragraphs`` skips; text boxes are read on their own."""
+    from docx.text.paragraph import Paragraph
+
+    for control in body.iterchildren(f"{_W}sdt"):
+        for paragraph in control.iter(f"{_W}p"):
+            if any(a.tag == f"{_W}txbxContent" for a in paragraph.iterancestors()):
+                continue
             yield Paragraph(paragraph, parent).text
 
 

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from pdscan.sources.base import FileRef
 from pdscan.sources.documents.common import read_bounded
-from pdscan.sources.documents.passages import Passage, Reading, line_passages, paragraphs
+from pdscan.sources.documents.passages import with_labels, Passage, Reading, line_passages, paragraphs
 from pdscan.sources.textio import SNIFF_BYTES, detect_encoding
 
 _BLOCKS = frozenset(
@@ -123,4 +123,4 @@ def html_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
     title, body = html_to_text(decode(read_bounded(ref), reading))
     if title:
         yield Passage("title", title)
-    yield from paragraphs("body", body)
+    yield from with_labels(paragraphs("body", body))

@@ -201,8 +201,10 @@ class CsvTable(Table):
         return Batch([Column(n, table.column(i).combine_chunks()) for i, n in enumerate(table.column_names)], rows)
 
     def _text_lines(self, encoding: str, options: ReadOptions) -> Iterator[Batch]:
-        """A file without a delimiter: each line is one value of a column named ``text``."""
+        """A file without a delimiter is a text document (a CV, a letter, notes saved as .txt): each line is one
+        passage of its part ``text``, judged as a document is, not as a column of a table."""
         self.info.columns = 1
+        self.info.document = "text"
         self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
         self.info.notes.append("no delimiter found: read as lines of text")
         stream = io.BufferedReader(Utf8Stream(self.ref.open(), encoding))
@@ -215,11 +217,11 @@ class CsvTable(Table):
                 chunk.append(line.rstrip("\r\n"))
                 if len(chunk) >= options.chunk_rows:
                     self.info.rows_scanned += len(chunk)
-                    yield Batch([Column("text", pa.array(chunk, pa.string()))], len(chunk))
+                    yield Batch([Column("text", pa.array(chunk, pa.string()), prose=True)], len(chunk))
                     chunk = []
             if chunk:
                 self.info.rows_scanned += len(chunk)
-                yield Batch([Column("text", pa.array(chunk, pa.string()))], len(chunk))
+                yield Batch([Column("text", pa.array(chunk, pa.string()), prose=True)], len(chunk))
 
 
 def _fit_header(header: list[str], sample: list[int]) -> list[str]:
