@@ -143,6 +143,7 @@ class Lexicon:
     # DVV's names: the Finnish ones, which alone in running text are names (Virtasen, Matille); a name known only from
     # the world lists (Bianco, Asti) alone in English prose is as often a place, a grape or a brand.
     finnish: frozenset[str] = frozenset()
+    weak_alone: frozenset[str] = frozenset()
     # First names so common that, leading a surname, they make a name even where both are also words (John Smith,
     # Mark Brown): the dictionary words among the names of the world are weak alone, not in that order.
     leading_first: frozenset[str] = frozenset()
@@ -156,6 +157,7 @@ class Lexicon:
             "common_first": self.common_first,
             "leading_first": self.leading_first,
             "finnish": self.finnish,
+            "weak_alone": self.weak_alone,
             "company": COMPANY_FORMS,
             "particle": PARTICLES,
             "title": TITLES,
@@ -230,6 +232,11 @@ def lexicon() -> Lexicon:
         lemma,
         finnish=frozenset(finnish),
         leading_first=frozenset(leading),
+        # Weak even as a lone value under a surname header: places and Finnish words, rare names, one or two letters.
+        # English dictionary words that are common names (Smith, Brown) are a column of surnames under that header.
+        weak_alone=frozenset(
+            ambiguous - (words - _words(directory / "name_ambiguous.txt") - ((first | last) - strong))
+        ),
     )
 
 
@@ -374,7 +381,10 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     company = per_value(member("company"))
     titles = per_value(pc.and_(is_title, pc.invert(is_known)))
     names = per_value(pc.and_(is_known, pc.invert(is_title)))
-    single = (total == 1) & (strong == 1) & ~capitals
+    # One known name alone, even one that is also a word (Smith, May): a lone word, which counts only where the
+    # column's header says first names or surnames (the evidence model decides).
+    alone = per_value(pc.and_(is_known, pc.invert(member("weak_alone"))))
+    single = (total == 1) & (alone == 1) & ~capitals
     all_known = (total >= 2) & (known == total) & (strong >= 1)
     # One unknown token beside a well-known first name: a surname the lexicon lacks (Matti Meikäläinen).
     one_unknown = (total == 2) & (known == 1) & (strong_first == 1)

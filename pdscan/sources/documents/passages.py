@@ -117,39 +117,6 @@ def _cut(line: str) -> Iterator[str]:
         yield line
 
 
-# A form's label on a line of its own: one to four words in sentence case ("Date of birth", "Phone", "Sähköposti:"),
-# no digits. Its value on the next line belongs to it, as a table row's cells belong together.
-_LABEL = re.compile(r"^[^\W\d_][^\W\d_]*(?: [^\W\d_A-ZÀ-ÖØ-Þ][^\W\d_]*){0,3}:?$")
-_LABEL_CHARS = 30
-_VALUE_CHARS = 80
-
-
-def with_labels(passages: Iterator[Passage]) -> Iterator[Passage]:
-    """Passages with a form's label joined to the value on the next line (``Date of birth: 26.06.1987``): pages
-    laid out as label and value cells (an HTML CV, a profile page) keep the label beside its value, where the
-    detector reads it as evidence. A label followed by another label (a heading) stays as it is."""
-    held: Passage | None = None
-    for passage in passages:
-        if held is not None:
-            value = passage.text
-            if passage.part == held.part and len(value) <= _VALUE_CHARS and not _is_label(value):
-                yield Passage(held.part, f"{held.text.rstrip(':')}: {value}")
-                held = None
-                continue
-            yield held
-            held = None
-        if _is_label(passage.text):
-            held = passage
-        else:
-            yield passage
-    if held is not None:
-        yield held
-
-
-def _is_label(text: str) -> bool:
-    return len(text) <= _LABEL_CHARS and "\n" not in text and _LABEL.match(text) is not None
-
-
 class DocumentTable(Table):
     """One document (or one attachment of a mail): parts as columns, passages as values."""
 

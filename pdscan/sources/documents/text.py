@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 from pdscan.sources.base import FileRef
 from pdscan.sources.documents.common import read_bounded
-from pdscan.sources.documents.passages import with_labels, Passage, Reading, line_passages, paragraphs
+from pdscan.sources.documents.passages import Passage, Reading, line_passages, paragraphs
 from pdscan.sources.textio import SNIFF_BYTES, detect_encoding
 
 _BLOCKS = frozenset(
@@ -49,6 +49,9 @@ _BLOCKS = frozenset(
     ]
 )
 _CELLS = frozenset(("td", "th"))
+# A form's label element: its value follows on the same line ("Date of birth: 26.06.1987"), where the detector
+# reads the label as evidence, as it reads a table row's cells together.
+_LABELS = frozenset(("dt", "figcaption", "label"))
 _SKIPPED = frozenset(("script", "style", "noscript", "template", "svg"))
 
 
@@ -80,6 +83,7 @@ class _Text(HTMLParser):
         self._skip = 0
         self._in_title = False
         self._pre = 0
+        self._after_label = False  # a label element just closed: its value's block stays on the label's line
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _CELLS:
@@ -90,13 +94,17 @@ class _Text(HTMLParser):
             self._in_title = True
         elif tag in _BLOCKS:
             self._pre += tag == "pre"
-            self.body.append("\n\n")
+            if not self._after_label:
+                self.body.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
             self._skip = max(0, self._skip - 1)
         elif tag == "title":
             self._in_title = False
+        elif tag in _LABELS:
+            self.body.append(": ")
+            self._after_label = True
         elif tag in _BLOCKS:
             self._pre = max(0, self._pre - (tag == "pre"))
             self.body.append("\n\n")
@@ -104,6 +112,9 @@ class _Text(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._skip:
             return
+        if data.strip() and self._after_label:
+            data = data.lstrip()  # the value on the label's line, whatever white space the markup put between
+            self._after_label = False
         if self._pre and not self._in_title:
             # A <pre> block is a log, a terminal session, a config dump: each line is a record and a passage of its
             # own (a blank line after each), not 4000 characters of lines judged as one value.
@@ -123,4 +134,4 @@ def html_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
     title, body = html_to_text(decode(read_bounded(ref), reading))
     if title:
         yield Passage("title", title)
-    yield from with_labels(paragraphs("body", body))
+    yield from paragraphs("body", body)
