@@ -161,8 +161,8 @@ def _line(label: str, figures: tuple[float, float, float, int, int, int]) -> str
     return f"  {label:<34} P {p:.3f}  R {r:.3f}  F1 {f:.3f}   TP {tp:>3} FP {fp:>3} FN {fn:>3}"
 
 
-def report(units: list[Unit], title: str, verbose: bool) -> None:
-    print(f"\n== {title}: {len({u.file_id for u in units})} files, {len(units)} units")
+def report(units: list[Unit], files: int, title: str, verbose: bool) -> None:
+    print(f"\n== {title}: {files} files, {len(units)} units labelled or reported")
     for minimum in ("medium", "low"):
         for with_org in (True, False):
             both, docs, tables = Tally(), Tally(), Tally()
@@ -194,6 +194,7 @@ def main() -> int:
     manifest = yaml.safe_load((HERE / "manifest.yaml").read_text(encoding="utf-8"))
     labels = {entry["id"]: entry for entry in yaml.safe_load((HERE / "labels.yaml").read_text(encoding="utf-8"))}
     scored: dict[str, list[Unit]] = {"tune": [], "test": []}
+    files = {"tune": 0, "test": 0}
     absent = []
     for entry in manifest:
         if args.split != "all" and entry["split"] != args.split:
@@ -203,14 +204,15 @@ def main() -> int:
             absent.append(entry["id"])
             continue
         scored[entry["split"]].extend(scan_file(entry, path, _units(entry, labels[entry["id"]]), args.full))
+        files[entry["split"]] += 1
     if absent:
         print(f"{len(absent)} files not in {args.cache} (run fetch.py), skipped: {', '.join(absent)}")
     mode = "--full" if args.full else "sampled (default scan)"
     for split in ("tune", "test"):
-        if scored[split]:
-            report(scored[split], f"{split} half, {mode}", args.verbose)
-    if scored["tune"] and scored["test"]:
-        report(scored["tune"] + scored["test"], f"all files, {mode}", args.verbose)
+        if files[split]:
+            report(scored[split], files[split], f"{split} half, {mode}", args.verbose)
+    if files["tune"] and files["test"]:
+        report(scored["tune"] + scored["test"], sum(files.values()), f"all files, {mode}", args.verbose)
     return 0
 
 

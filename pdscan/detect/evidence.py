@@ -122,8 +122,10 @@ def assess(rule: Rule, subject: Subject) -> Assessment | None:
         precision *= seen.match_count / (seen.match_count + seen.rejected)
     items.append(Item(f"accepted values of {rule.id}, per-value precision {precision:.2f}", _logit(precision)))
     if seen.distinct > 1:
+        # Capped: beyond 20 more distinct values add nothing (and the count, a maximum over batches, does not show).
         more = _w(rule, "more_values") * math.log(min(seen.distinct, _DISTINCT_CAP))
-        items.append(Item(f"{seen.distinct} distinct values", more))
+        shown = f"{_DISTINCT_CAP}+" if seen.distinct > _DISTINCT_CAP else str(seen.distinct)
+        items.append(Item(f"{shown} distinct values", more))
     proven = rule.proves and seen.confirmed > 0
     if proven:
         items.append(Item(f"{VALIDATORS[rule.validator or ''].label} proves {seen.confirmed}", _w(rule, "proof")))

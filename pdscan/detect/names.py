@@ -162,7 +162,7 @@ class Lexicon:
             "particle": PARTICLES,
             "title": TITLES,
         }
-        return {key: pa.array(sorted(words), pa.string()) for key, words in sets.items()}
+        return {key: pa.array(list(words), pa.string()) for key, words in sets.items()}  # is_in needs no order
 
     @functools.cached_property
     def lemma_array(self) -> pa.Array:
@@ -213,8 +213,9 @@ def lexicon() -> Lexicon:
             world_common_first.add(name)
         if kind == "first" and per_million >= (_WORLD_LEADING_WORD if name in words else _WORLD_LEADING_FIRST):
             leading.add(name)
-    ambiguous = _words(directory / "name_ambiguous.txt") | words
-    ambiguous |= (first | last) - strong
+    places = _words(directory / "name_ambiguous.txt")  # Finnish words and places (Tuuli, Lahti), months, brands
+    rare = (first | last) - strong
+    ambiguous = places | words | rare
     lemma: dict[str, str] = {}
     for name in common:
         if name in ambiguous:
@@ -222,7 +223,7 @@ def lexicon() -> Lexicon:
         for form in inflections(name):
             lemma.setdefault(form, name)
     leading |= common_first  # DVV's common first names
-    leading -= _words(directory / "name_ambiguous.txt")  # but not the Finnish words and places (Tuuli, Lahti)
+    leading -= places  # but not the Finnish words and places
     common_first |= world_common_first
     return Lexicon(
         frozenset(first),
@@ -234,9 +235,7 @@ def lexicon() -> Lexicon:
         leading_first=frozenset(leading),
         # Weak even as a lone value under a surname header: places and Finnish words, rare names, one or two letters.
         # English dictionary words that are common names (Smith, Brown) are a column of surnames under that header.
-        weak_alone=frozenset(
-            ambiguous - (words - _words(directory / "name_ambiguous.txt") - ((first | last) - strong))
-        ),
+        weak_alone=frozenset(places | rare),
     )
 
 

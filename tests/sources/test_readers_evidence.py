@@ -19,7 +19,9 @@ from odf.table import Table as OdfTable
 from odf.table import TableCell, TableColumn, TableRow
 from odf.text import LineBreak, P, S, Span, Tab
 
+from pdscan.engines.base import ScanOptions
 from pdscan.model import ScanErrorEntry
+from pdscan.scan import scan
 from pdscan.sources import open_source
 from pdscan.sources.base import ReadOptions, Table
 from pdscan.sources.textio import SNIFF_BYTES
@@ -290,3 +292,11 @@ def test_unreadable_pages_parts_and_bytes_are_noted(tmp_path: Path, monkeypatch:
     assert "text of 1 pages could not be extracted (pages 2)" in notes["kolme.pdf"]
     assert "1 text parts could not be decoded as declared: read as UTF-8, bytes replaced" in notes["viesti.eml"]
     assert "bytes that could not be decoded as utf-8 were replaced (U+FFFD)" in notes["sivu.html"]
+
+
+def test_csv_with_bare_cr_line_ends_is_read(tmp_path: Path) -> None:
+    # Old Mac and some Excel exports end lines with CR alone: the sniffer must not stop on them.
+    (tmp_path / "vanha.csv").write_bytes(b"nimi,kunta\rMatti Virtanen,Helsinki\rAnna Korhonen,Espoo\r")
+    result = scan([str(tmp_path / "vanha.csv")], ScanOptions())
+    assert result.errors == []
+    assert result.tables[0].rows_scanned == 2

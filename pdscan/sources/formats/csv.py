@@ -74,7 +74,7 @@ class CsvTable(Table):
             yield from self._delimited(encoding, delimiter, text, options)
 
     def _delimited(self, encoding: str, delimiter: str, text: str, options: ReadOptions) -> Iterator[Batch]:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # bare CR line ends too
         first = next(reader, [])
         header_lines = reader.line_num
         sample = [len(row) for row, _ in zip(reader, range(_SNIFF_LINES), strict=False) if row]
