@@ -174,11 +174,11 @@ def report(units: list[Unit], files: int, title: str, verbose: bool) -> None:
             if with_org:
                 print(_line("   documents", docs.micro()))
                 print(_line("   tables", tables.micro()))
-            if minimum == "medium" and with_org:
+            if with_org:
                 entities = sorted(set(both.tp) | set(both.fp) | set(both.fn))
                 for entity in entities:
                     print(_line(f"     {entity}", _prf(both.tp[entity], both.fp[entity], both.fn[entity])))
-                if verbose:
+                if verbose and minimum == "medium":
                     for line in sorted(both.wrong):
                         print("     " + line)
 
