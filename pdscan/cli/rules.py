@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -130,12 +131,19 @@ def declarations_check(files: tuple[str, ...]) -> None:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here (default: stdout)."
 )
-def declarations_draft(notice: Path, language: str | None, output: Path | None) -> None:
+@click.option(
+    "--show-data",
+    is_flag=True,
+    help="Quote the notice's sentences as written, personal data of people named in them included.",
+)
+def declarations_draft(notice: Path, language: str | None, output: Path | None, show_data: bool) -> None:
     """Draft a declaration from a privacy notice (text, PDF, Word, HTML), for review.
 
     Categories are mapped to data category keys with the sentence each comes from, subject groups, purposes and
     legal bases, retention and transfers outside the EU/EEA; each item has a confidence, and draft.review and
-    draft.unsaid list what needs a human decision and what the notice does not say.
+    draft.unsaid list what needs a human decision and what the notice does not say. Personal data of people named
+    in the quoted sentences (a named employee's phone) is masked unless --show-data; the controller's own contact
+    details are quoted as published.
 
     \b
     Examples:
@@ -146,6 +154,8 @@ def declarations_draft(notice: Path, language: str | None, output: Path | None) 
 
     try:
         result = draft(read_notice(notice), notice.name, language)
+        if not show_data:
+            _redact_quotes(result.data)
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc
     write_output(output, lambda stream: stream.write(to_yaml(result)))
@@ -156,3 +166,25 @@ def declarations_draft(notice: Path, language: str | None, output: Path | None) 
             f"{len(data['draft']['review'])} items to review ({result.language})",
             err=True,
         )
+
+
+def _redact_quotes(data: dict[str, Any]) -> None:
+    """Mask the personal data in every quoted string of a draft but the controller's own contact details."""
+    from pdscan.detect.redact import redact
+
+    rules = load_rules()
+    controller = data.get("controller") or {}
+    keep = {str(v) for v in controller.values()}
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            return redact(node, rules, keep)
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        if isinstance(node, dict):
+            return {key: walk(value) for key, value in node.items()}
+        return node
+
+    for key in list(data):
+        if key != "controller":
+            data[key] = walk(data[key])

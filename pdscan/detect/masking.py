@@ -22,7 +22,7 @@ def mask_generic(value: str) -> str:
         return STARS
     if len(value) <= 5:
         return value[0] + STARS
-    return value[0] + STARS + value[-1]
+    return value[0] + STARS + value[-1]  # one character at each end: the kind of value, not which one
 
 
 def mask_email(value: str) -> str:
@@ -34,20 +34,41 @@ def mask_email(value: str) -> str:
 
 
 def mask_phone(value: str) -> str:
-    """``0401234567`` -> ``0401***67``: keep the operator prefix and the last two digits, formatting included."""
+    """``+358 40 123 4567`` -> ``+358***67``, ``040 123 4567`` -> ``***67``: at most the country code (written with
+    its ``+`` or ``00``) and the last two digits. An operator prefix and the digits around it narrow a number down
+    to a few hundred people; the country and two digits do not."""
     value = value.strip()
-    pos = _digits_positions(value)
-    if len(pos) < 7:
-        return mask_generic(value)
-    return value[: pos[3] + 1] + STARS + value[pos[-2] :]
+    digits = "".join(ch for ch in value if ch.isdigit())
+    if len(digits) < 7:
+        return STARS  # short numbers (an extension, a service number) are whole: nothing of them is shown
+    country = ""
+    if value.startswith("+") or value.startswith("00"):
+        national = digits[2:] if value.startswith("00") else digits
+        country = "+" + _country_code(national)
+    return country + STARS + digits[-2:]
+
+
+def _country_code(digits: str) -> str:
+    """The calling code a number starts with (one to three digits), as libphonenumber knows them."""
+    import phonenumbers  # imported on use: masking is otherwise pure Python
+
+    for size in (1, 2, 3):
+        if phonenumbers.region_code_for_country_code(int(digits[:size] or "0")) != "ZZ":
+            return digits[:size]
+    return ""
 
 
 def mask_hetu(value: str) -> str:
-    """``131052-308T`` -> ``131052-***T``: the individual number is what identifies a person born that day."""
+    """``131052-308T`` -> ``******-****``: at most the century sign. The date of birth and the check character
+    with a name identify a person (the birth date alone narrows a name to a handful of people)."""
     value = value.strip()
     if len(value) != 11:
-        return mask_generic(value)
-    return value[:7] + STARS + value[10]
+        return STARS
+    sign = value[6] if value[6] in _CENTURY_SIGNS else "*"
+    return "******" + sign + "****"
+
+
+_CENTURY_SIGNS = frozenset("+-ABCDEFUVWXYabcdefuvwxy")
 
 
 def mask_business_id(value: str) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 
 from pdscan.detect.colnames import fold
+from pdscan.detect.masking import mask_generic
 from pdscan.detect.names import inflections, lexicon
 from pdscan.detect.rules import Rule, load_rules
 from pdscan.detect.validators import VALIDATORS, Outcome
@@ -344,4 +345,4 @@ def _common_prefix(words: list[str]) -> str:
 
 
 def _mask(value: str) -> str:
-    return value[:2] + "***" if len(value) > 4 else "***"
+    return mask_generic(value)  # the one masking module

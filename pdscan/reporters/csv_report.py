@@ -24,7 +24,7 @@ HEADER = [
     "samples",
 ]
 # OWASP "CSV injection": a cell starting with one of these runs as a formula in Excel. Masked phone samples
-# such as "+358 4***67" start with '+', so every text cell is checked.
+# such as "+358***67" start with '+', so every text cell is checked.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -192,7 +192,7 @@ def test_output_to_a_pipe_or_device_writes_in_place(sample_dir: Path, tmp_path: 
     reader.start()
     result = run("scan", str(sample_dir / "crm_contacts.csv"), "--format", "json", "--output", str(pipe))
     reader.join(timeout=30)
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code == 0, result.output  # findings, but --fail-on is never by default
     assert stat.S_ISFIFO(pipe.stat().st_mode)
     assert json.loads(received[0])["schema_version"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report.pipe.")]

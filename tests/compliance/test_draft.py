@@ -145,3 +145,23 @@ def test_a_language_that_does_not_fit_and_an_empty_notice_are_flagged() -> None:
     assert "--lang sv was given but the text reads as fi: check the language" in review
     empty = draft("   \n", "empty.txt").data["draft"]["review"]
     assert any("holds no text" in item for item in empty)
+
+
+def test_a_draft_masks_people_named_in_the_notice_unless_show_data(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pdscan.cli.main import main
+
+    notice = tmp_path / "seloste.txt"
+    notice.write_text(
+        "Tietosuojaseloste\n\nRekisterinpitäjä: Esimerkki Oy, info@esimerkki.fi\n\n"
+        "Rekisteriin tallennetaan asiakkaan nimi, lisätietoja antaa Matti Virtanen (matti.virtanen@esimerkki.fi).\n",
+        encoding="utf-8",
+    )
+    masked = CliRunner().invoke(main, ["declarations", "draft", str(notice)])
+    assert masked.exit_code == 0, masked.output
+    assert "Virtanen" not in masked.output and "matti.virtanen@" not in masked.output
+    assert "M*** V***" in masked.output
+    assert "info@esimerkki.fi" in masked.output  # the controller's own published contact stays as written
+    shown = CliRunner().invoke(main, ["declarations", "draft", str(notice), "--show-data"])
+    assert "Matti Virtanen" in shown.output
