@@ -43,6 +43,19 @@ class SourceError(PdscanError):
         self.reason = reason
 
 
+# How a source written as a URL is named when it cannot be parsed: its text may hold the password anywhere.
+UNPARSABLE_URL = "an unparsable URL"
+
+
+class UrlError(SourceError):
+    """A source that is written as a URL but cannot be parsed or used as one.
+
+    ``source`` is the URL with its password replaced (``postgresql://scanner:***@db/crm``), or the words "an
+    unparsable URL": the string the user typed never appears in the message, since a malformed URL may hold its
+    password anywhere.
+    """
+
+
 class InventoryError(PdscanError):
     """The inventory database cannot be opened, read or written. ``name`` never holds a password."""
 

@@ -162,6 +162,17 @@ class ScanErrorEntry:
 
 
 @dataclass
+class SkippedFile:
+    """A file a folder scan met and did not read, with the reason (``unsupported type '.bin'``, ``a FIFO``...)."""
+
+    path: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass
 class Finding:
     """One entity found in one location (column), with its evidence."""
 
@@ -480,6 +491,7 @@ class ScanResult:
     compliance: Compliance | None = None  # declared vs found, when the scan had a declaration
     # The documents scanned (PDF, Word, mail...) with what each holds: decided by the finishing step from the rules.
     document_facts: list[DocumentFacts] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)  # files met in folders and not read, with the reason
 
     SCHEMA_VERSION = 1
 
@@ -505,6 +517,7 @@ class ScanResult:
                 suppressed=list(data.get("suppressed", [])),
                 compliance=Compliance.from_dict(data["compliance"]) if data.get("compliance") else None,
                 document_facts=[DocumentFacts.from_dict(d) for d in (data.get("documents") or {}).get("items", [])],
+                skipped=[SkippedFile(s["path"], s["reason"]) for s in data.get("skipped", [])],
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a pdscan scan result ({type(exc).__name__}: {exc})") from exc
@@ -521,6 +534,7 @@ class ScanResult:
             "tables": [t.to_dict() for t in self.tables],
             "findings": [f.to_dict() for f in self.findings],
             "errors": [e.to_dict() for e in self.errors],
+            "skipped": [s.to_dict() for s in self.skipped],
             "suppressed": list(self.suppressed),
             **({"compliance": self.compliance.to_dict()} if self.compliance is not None else {}),
             **({"documents": documents_summary(self.documents())} if self.documents() else {}),

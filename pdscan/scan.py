@@ -13,9 +13,35 @@ from collections.abc import Sequence
 from pdscan.detect.rules import RuleSet
 from pdscan.engines import engine_for
 from pdscan.engines.base import Progress, ScanContext, ScanOptions, finish
+from pdscan.errors import SourceError
 from pdscan.model import ScanResult
+from pdscan.sources import open_source
 
-__all__ = ["Progress", "ScanOptions", "scan"]
+__all__ = ["Progress", "ScanOptions", "check_sources", "scan"]
+
+
+def check_sources(sources: Sequence[str], options: ScanOptions | None = None) -> dict[str, SourceError]:
+    """Open every source named on the command line (and connect to each database) before anything is scanned.
+
+    Returns the error of each source (as given) that does not exist or cannot be opened, in the order given, so
+    the caller can stop the run before scanning half of it (or, with --keep-going, scan the rest and still fail).
+    Each error names its source masked.
+    """
+    options = options or ScanOptions()
+    failed: dict[str, SourceError] = {}
+    for spec in dict.fromkeys(sources):
+        try:
+            source = open_source(spec, options.source_options())
+        except SourceError as exc:
+            failed[spec] = exc
+            continue
+        try:
+            source.check()
+        except SourceError as exc:
+            failed[spec] = exc
+        finally:
+            source.close()
+    return failed
 
 
 def scan(
@@ -23,11 +49,17 @@ def scan(
     options: ScanOptions | None = None,
     rules: RuleSet | None = None,
     progress: Progress | None = None,
+    failed: Sequence[SourceError] = (),
 ) -> ScanResult:
-    """Scan every source and return the result. Raises only for usage errors (bad rules, unknown entities)."""
+    """Scan every source and return the result. Raises only for usage errors (bad rules, unknown entities).
+
+    ``failed``: sources :func:`check_sources` could not open, recorded as not scanned (``--keep-going``).
+    """
     options = options or ScanOptions()
     engine = engine_for(options.engine)
     context = ScanContext.start(options, rules, progress)
+    for exc in failed:
+        context.source_failed(exc)
     try:
         engine.run(context, sources)
     except KeyboardInterrupt:

@@ -43,8 +43,9 @@ DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 def history_command(inventory: str | None, limit: int, fmt: str) -> None:
     """List the runs stored in the inventory, newest last.
 
-    A run is 'complete', 'interrupted' (Ctrl-C: what was scanned is kept), 'failed' (storing failed) or
-    'running' (still running, or killed before it could finish). Diffs and reports use complete runs.
+    A run is 'complete', 'interrupted' (Ctrl-C, SIGTERM or SIGHUP: what was scanned is kept), 'failed' (storing
+    failed), 'running' (still running, or on another host) or 'abandoned' (its process was killed before it could
+    finish). Diffs and reports use complete runs.
 
     \b
     Examples:

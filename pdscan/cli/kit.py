@@ -88,6 +88,20 @@ RULES_OPTION = click.option(
 )
 
 
+# `pdscan scan`: what a source that cannot be opened, or a file that cannot be read, does to the run.
+KEEP_GOING_OPTION = click.option(
+    "--keep-going",
+    is_flag=True,
+    help="When a SOURCE does not exist or cannot be opened, scan the other sources anyway (the run still exits "
+    "with 2). Without it such a source stops the run before anything is scanned.",
+)
+STRICT_OPTION = click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with 2 when any file was skipped or could not be read, even inside a folder (for CI).",
+)
+
+
 def output_option() -> Callable[[Callable[..., None]], Callable[..., None]]:
     """``-o/--output FILE``: the report goes to FILE (written atomically) instead of standard output."""
     return click.option(
@@ -107,11 +121,15 @@ def format_option(
     )
 
 
-def exit_code(result: ScanResult, fail_on: str) -> int:
+def exit_code(result: ScanResult, fail_on: str, strict: bool = False) -> int:
     if result.interrupted:
         return EXIT_ERROR
     if result.errors and not result.tables:
         return EXIT_ERROR  # nothing could be read at all: not a clean scan
+    if any(e.location is None for e in result.errors):
+        return EXIT_ERROR  # a whole source could not be opened or listed: never reported as clean
+    if strict and (result.errors or any(s.ignored_files for s in result.sources)):
+        return EXIT_ERROR  # --strict: a skipped or failed file inside a folder fails the run too
     if fail_on == "undeclared":
         return EXIT_FINDINGS if has_undeclared(result) else EXIT_OK
     if fail_on != "never" and any(at_least(f.confidence, fail_on) for f in result.findings):

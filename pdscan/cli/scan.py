@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -10,7 +14,10 @@ import click
 from pdscan import options as defaults
 from pdscan.cli.kit import (
     DECLARATION_OPTION,
+    EXIT_ERROR,
+    KEEP_GOING_OPTION,
     RULES_OPTION,
+    STRICT_OPTION,
     PdscanClickError,
     exit_code,
     format_option,
@@ -25,7 +32,7 @@ from pdscan.engines import ENGINES
 from pdscan.errors import PdscanError
 from pdscan.model import CONFIDENCE_LEVELS
 from pdscan.reporters import REPORTERS
-from pdscan.scan import ScanOptions, scan
+from pdscan.scan import ScanOptions, check_sources, scan
 
 
 @click.command("scan")
@@ -160,6 +167,8 @@ from pdscan.scan import ScanOptions, scan
     help="With --engine dask: the scheduler to run on (tcp://host:8786), default a local cluster with one worker "
     "per core; with --engine spark: the master URL (local[2], spark://host:7077), default Spark's own.",
 )
+@KEEP_GOING_OPTION
+@STRICT_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no error lines on standard error.")
 def scan_command(
     sources: tuple[str, ...],
@@ -188,6 +197,8 @@ def scan_command(
     inventory: str | None,
     engine: str,
     scheduler: str | None,
+    keep_going: bool,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Scan files, folders and databases for personal data.
@@ -206,6 +217,7 @@ def scan_command(
       pdscan scan exports/ crm.sqlite --declaration entrack --inventory -q
       pdscan scan lake/ --engine dask --full --format json --output lake.json
       pdscan scan hr_share/ --ocr
+      pdscan scan exports/ crm.sqlite --keep-going --strict
     """
     options = ScanOptions(
         sample_size=sample_size,
@@ -235,6 +247,14 @@ def scan_command(
     if fail_on == "undeclared" and declaration is None:
         raise click.UsageError("--fail-on undeclared needs --declaration FILE")
     try:
+        # Every source named is opened (and every database connected to) before anything is scanned: a typo in
+        # one of them must not cost a long scan of the others, nor pass as a clean result.
+        failed = check_sources(sources, options)
+        for exc in failed.values():
+            click.echo(f"Error: {exc}", err=True)  # one line each, even with -q: the run fails because of them
+        if failed and not keep_going:
+            sys.exit(EXIT_ERROR)
+        good = [spec for spec in sources if spec not in failed]
         if inventory is not None:
             from pdscan.inventory.store import Inventory  # SQLAlchemy loads only when the run is stored
 
@@ -243,18 +263,36 @@ def scan_command(
             store = None
         run_id = store.start_run(sources, options.to_dict(), declaration) if store is not None else None
         try:
-            with progress_for(quiet) as progress:
-                result = scan(sources, options, progress=progress)
+            with progress_for(quiet) as progress, _signals_interrupt():
+                result = scan(good, options, progress=progress, failed=list(failed.values()))
         except BaseException:  # a usage error found late, or a crash: the run must not stay 'running'
             if store is not None and run_id is not None:
                 store.fail_run(run_id)
             raise
         if store is not None and run_id is not None:
-            store.finish_run(run_id, result)
+            with _signals_interrupt():  # SIGTERM while storing: rolled back and marked failed, as Ctrl-C is
+                store.finish_run(run_id, result)
             store.close()
             if not quiet:
                 click.echo(f"pdscan: stored as run {run_id} in {store.name}", err=True)
         write_report(result, fmt, output)
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc
-    sys.exit(exit_code(result, fail_on))
+    sys.exit(EXIT_ERROR if failed else exit_code(result, fail_on, strict))
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the scan as Ctrl-C does: cron, systemd and Kubernetes stop a job with SIGTERM, a
+    closed terminal sends SIGHUP; either way the run is stored as interrupted with what was scanned, never left
+    'running'. Signal handlers can only be set from the main thread (an embedding program may call us elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {sig: signal.signal(sig, signal.default_int_handler) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

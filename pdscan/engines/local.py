@@ -39,6 +39,7 @@ def _scan_source(context: ScanContext, spec: str) -> None:
         context.record_error(ScanErrorEntry(source.name, exc.reason))
     finally:
         summary.ignored_files = source.ignored_files
+        context.result.skipped.extend(source.skipped)
         source.close()
 
 

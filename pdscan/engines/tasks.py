@@ -23,7 +23,7 @@ from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.detect.stats import ColumnStats, merge_stats
 from pdscan.engines.base import ScanContext, ScanOptions, table_stats
 from pdscan.errors import PdscanError, SourceError
-from pdscan.model import Location, ScanErrorEntry, SourceSummary, TableInfo
+from pdscan.model import Location, ScanErrorEntry, SkippedFile, SourceSummary, TableInfo
 from pdscan.sources import mask_source, open_source
 from pdscan.sources.base import Table
 from pdscan.sources.files import FileSource
@@ -96,6 +96,7 @@ class Part:
 class TaskResult:
     items: list[Part | ScanErrorEntry]
     ignored_files: int = 0
+    skipped: list[SkippedFile] = field(default_factory=list)
     rows: int = 0
 
 
@@ -106,6 +107,7 @@ class Planned:
     source: str
     kind: str
     items: list[Task | ScanErrorEntry]
+    skipped: list[SkippedFile] = field(default_factory=list)  # files the walk met and did not read
 
 
 def plan(spec: str, options: ScanOptions) -> Planned:
@@ -129,7 +131,7 @@ def plan(spec: str, options: ScanOptions) -> Planned:
             raise SourceError(source.name, "this source cannot be split for a distributed scan")
     finally:
         source.close()
-    return Planned(source.name, source.kind, items)
+    return Planned(source.name, source.kind, items, list(source.skipped))
 
 
 def _file_tasks(source: FileSource, path: Path, rel: str, options: ScanOptions) -> list[Task]:
@@ -211,6 +213,7 @@ def run_task(task: Task, options: ScanOptions) -> TaskResult:
         result.rows += item.info.rows_scanned
     if source is not None:
         result.ignored_files = source.ignored_files
+        result.skipped = list(source.skipped)
     return result
 
 
@@ -238,6 +241,7 @@ def plan_all(context: ScanContext, sources: Sequence[str]) -> list[tuple[SourceS
             planned.append((context.source_failed(exc), None))
             continue
         planned.append((context.add_source(source_plan.source, source_plan.kind), source_plan))
+        context.result.skipped.extend(source_plan.skipped)
     return planned
 
 
@@ -288,6 +292,7 @@ def collect(
                 order.append(outcome)
                 continue
             summary.ignored_files += outcome.ignored_files
+            context.result.skipped.extend(outcome.skipped)
             for part in outcome.items:
                 if isinstance(part, ScanErrorEntry):
                     order.append(part)

@@ -58,10 +58,19 @@ def _initial(conn: Connection) -> None:
     )
 
 
+def _run_pid(conn: Connection) -> None:
+    """Migration 4 adds ``pdscan_runs.pid``. Migration 1 creates the table from the current metadata, which has the
+    column already: only an inventory created before it gets the ALTER TABLE."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns(schema.runs_table.name)}
+    if "pid" not in columns:
+        conn.execute(sa.text(f"ALTER TABLE {schema.runs_table.name} ADD COLUMN pid INTEGER"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, sources, findings, errors, suppressed findings", _initial),
     Migration(2, "locations: coverage, schema and date ranges of every scanned table", _create(schema.locations_table)),
     Migration(3, "audit log of DSAR searches", _create(schema.audit_table)),
+    Migration(4, "runs: the pid of the scanning process (abandoned runs)", _run_pid),
 )
 LATEST = MIGRATIONS[-1].version
 

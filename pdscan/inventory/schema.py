@@ -30,8 +30,9 @@ meta_table = sa.Table(
     sa.Column("value", sa.String(400), nullable=False),
 )
 
-# Migration 1. One scan. status: running (written first; a run killed hard stays so), complete, interrupted
-# (Ctrl-C: what was scanned is kept, marked), failed (storing failed; nothing but this row).
+# Migration 1. One scan. status: running (written first), complete, interrupted (Ctrl-C, SIGTERM, SIGHUP: what was
+# scanned is kept, marked), failed (storing failed; nothing but this row), abandoned (its process was killed hard:
+# found 'running' with no live process by the next command that opened the inventory).
 runs_table = sa.Table(
     "pdscan_runs",
     metadata,
@@ -48,6 +49,9 @@ runs_table = sa.Table(
     sa.Column("declaration", sa.JSON),  # {"file", "controller"} of the declaration used, if any
     sa.Column("compliance", sa.JSON),  # summary and undeclared category keys, if a declaration was used
     sa.Column("host", sa.String(200)),
+    # Migration 4: the scanning process, so that a run left 'running' by a killed process can be told from one
+    # still alive on the same host and marked 'abandoned'.
+    sa.Column("pid", sa.Integer),
     sa.Column("findings", sa.Integer, nullable=False, default=0),
     sa.Column("errors", sa.Integer, nullable=False, default=0),
     sa.Column("tables", sa.Integer, nullable=False, default=0),

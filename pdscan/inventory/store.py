@@ -26,14 +26,14 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from pdscan import __version__
-from pdscan.errors import InventoryError, one_line
+from pdscan.errors import InventoryError, UrlError, one_line
 from pdscan.inventory import migrations, schema
 from pdscan.inventory.paths import ENV_VAR, default_inventory_path
 from pdscan.model import Finding, Location, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
-from pdscan.sources import mask_source
-from pdscan.sources.sql import mask_url
+from pdscan.sources import looks_like_url, mask_source
+from pdscan.sources.sql import mask_url, parse_url
 
-STATUSES = ("running", "complete", "interrupted", "failed")
+STATUSES = ("running", "complete", "interrupted", "failed", "abandoned")
 
 
 def resolve_inventory_url(value: str | None) -> str:
@@ -42,7 +42,9 @@ def resolve_inventory_url(value: str | None) -> str:
     A plain path (no ``://``) is a SQLite file.
     """
     value = value or os.environ.get(ENV_VAR) or str(default_inventory_path())
-    if "://" in value:
+    if looks_like_url(value) and not Path(value).expanduser().exists():
+        # A URL, or a mistyped one (postgresql:/u:secret@db/x): never a file path, whose parent folders would be
+        # created from the URL's text, password and all. _engine parses it and names it masked when it fails.
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
@@ -77,6 +79,7 @@ class RunInfo:
     errors: int
     tables: int
     rows_scanned: int
+    pid: int | None = None  # the scanning process, on host (None for runs stored before migration 4)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +95,7 @@ class RunInfo:
             "declaration": self.declaration,
             "compliance": self.compliance,
             "host": self.host,
+            "pid": self.pid,
             "findings": self.findings,
             "errors": self.errors,
             "tables": self.tables,
@@ -115,7 +119,7 @@ class Inventory:
         self.url = resolve_inventory_url(url)
         self.name = mask(self.url)
         if not create:
-            database = make_url(self.url).database if self.url.startswith("sqlite") else None
+            database = _sqlite_database(self.url)
             if database and database != ":memory:" and not Path(database).exists():
                 raise InventoryError(
                     self.name, "no inventory here yet: store a run with pdscan scan SOURCES --inventory"
@@ -127,6 +131,7 @@ class Inventory:
             except SQLAlchemyError as exc:
                 self.engine.dispose()
                 raise InventoryError(self.name, one_line(exc)) from exc
+            self.mark_abandoned()
 
     def __enter__(self) -> Inventory:
         return self
@@ -161,6 +166,7 @@ class Inventory:
             "options": _jsonable(options),
             "declaration": {"file": declaration} if declaration else None,
             "host": socket.gethostname(),
+            "pid": os.getpid(),
             "findings": 0,
             "errors": 0,
             "tables": 0,
@@ -225,6 +231,33 @@ class Inventory:
                 )
         except InventoryError:
             pass  # the inventory is unreachable: the row stays 'running', which history shows as not complete
+
+    def mark_abandoned(self) -> list[int]:
+        """Mark 'abandoned' the runs left 'running' on this host by a process that is gone (SIGKILL, a power cut).
+
+        Only runs of this host whose pid is recorded and no longer alive: a run on another host, or one whose
+        process still runs, is left alone (it may still finish). Every command that opens the inventory calls this,
+        so a killed scan shows up as abandoned in the next history, diff or report. Returns the ids marked.
+        """
+        runs = schema.runs_table
+        host = socket.gethostname()
+        try:
+            with self._connect() as conn:
+                candidates = conn.execute(
+                    sa.select(runs.c.id, runs.c.pid).where(runs.c.status == "running", runs.c.host == host)
+                ).all()
+            dead = [int(r.id) for r in candidates if r.pid is not None and not _alive(int(r.pid))]
+            if dead:
+                with self._begin() as conn:
+                    # The status condition again: the run may have finished between the two statements.
+                    conn.execute(
+                        runs.update()
+                        .where(runs.c.id.in_(dead), runs.c.status == "running")
+                        .values(status="abandoned", finished_at=dt.datetime.now(dt.timezone.utc))
+                    )
+        except InventoryError:
+            return []  # a read-only inventory, or locked past the timeout: the runs stay 'running' for now
+        return dead
 
     def _write_children(self, conn: Connection, run_id: int, result: ScanResult, raw_samples: bool) -> None:
         if result.sources:
@@ -450,11 +483,21 @@ class _Transaction:
             raise InventoryError(self.inventory.name, one_line(exc)) from exc
 
 
+def _sqlite_database(url: str) -> str | None:
+    """The file of a SQLite inventory URL, or None (another database, or a URL _engine will refuse)."""
+    if not url.lower().startswith("sqlite"):
+        return None
+    try:
+        return make_url(url).database
+    except (ArgumentError, ValueError):
+        return None
+
+
 def _engine(url: str, name: str) -> Engine:
     try:
-        parsed: URL = make_url(url)
-    except ArgumentError as exc:
-        raise InventoryError(name, "not a SQLAlchemy URL or a file path") from exc
+        parsed: URL = parse_url(url)
+    except UrlError as exc:
+        raise InventoryError(exc.source, f"not a SQLAlchemy URL or a file path: {exc.reason}") from None
     kwargs: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -555,6 +598,7 @@ def _run_info(row: Any) -> RunInfo:
         errors=int(row["errors"]),
         tables=int(row["tables"]),
         rows_scanned=int(row["rows_scanned"]),
+        pid=int(row["pid"]) if row.get("pid") is not None else None,
     )
 
 
@@ -573,6 +617,30 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(data, default=str)))
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this pid runs on this host (signal 0 checks without sending anything)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    except OSError:
+        return True  # cannot tell: better a run left 'running' than a live one marked abandoned
+    return _not_zombie(pid)
+
+
+def _not_zombie(pid: int) -> bool:
+    """A killed child not yet reaped by its parent still answers signal 0; Linux tells it is a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[:1] != ["Z"]
 
 
 def _user() -> str | None:

@@ -80,8 +80,11 @@ def render(result: ScanResult, stream: TextIO) -> None:
             previous = container
         console.print(table)
 
-    if not result.findings:
+    if not result.findings and not result.errors and not result.interrupted:
         console.print(f"No personal data found in {len(result.tables)} tables.")
+    elif not result.findings:
+        # Not a clean result: what could not be read may hold the personal data (see "Not scanned").
+        console.print(f"No personal data found in the {len(result.tables)} tables read; not everything was read.")
 
     if result.compliance is not None:
         _compliance(console, result.compliance)
@@ -96,7 +99,9 @@ def render(result: ScanResult, stream: TextIO) -> None:
     if sampled:
         coverage += f"; {sampled} sampled (more rows than scanned)"
     ignored = sum(s.ignored_files for s in result.sources)
-    if ignored:
+    if result.skipped:  # every file a folder scan met and did not read, each listed with its reason in JSON
+        coverage += f"; {len(result.skipped)} files skipped (the JSON report's 'skipped' lists each with the reason)"
+    elif ignored:  # a result saved before skipped files were listed
         coverage += f"; {ignored} files of unsupported types ignored"
     console.print(coverage)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -11,6 +12,26 @@ from pdscan.sources.base import Source, SourceOptions, describe
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _DRIVE = re.compile(r"^/[a-zA-Z]:[/\\]")
+# What a user meant as a URL even when mistyped: "scheme:/" (one slash; two letters or more, so C:/ stays a
+# path), or a database dialect's name and a colon ("postgresql:user@host/db").
+_URL_LIKE = re.compile(
+    r"^(?:[a-zA-Z][a-zA-Z0-9+.-]+:/|(?:postgres|postgresql|psql|mysql|mariadb|sqlite|mssql|oracle|redshift"
+    r"|cockroachdb|snowflake|duckdb|clickhouse)(?:\+[\w.-]*)?:)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_url(spec: str) -> bool:
+    """Written as a URL, rightly or not. Such a string is never taken as a file path unless that path exists:
+    a mistyped URL taken as a path is printed as it is, password and all, and could become a directory name."""
+    return "://" in spec or bool(_URL_LIKE.match(spec))
+
+
+def _existing_path(spec: str) -> bool:
+    try:
+        return os.path.lexists(spec)
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        return False
 
 
 def open_source(spec: str, options: SourceOptions | None = None) -> Source:
@@ -22,10 +43,10 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Source:
         from pdscan.sources.remote import RemoteFileSource
 
         return RemoteFileSource(spec, include=options.include, exclude=options.exclude)
-    elif _URL.match(spec):
+    elif looks_like_url(spec) and not _existing_path(spec):
         from pdscan.sources.sql import DatabaseSource  # SQLAlchemy loads only when a database is scanned
 
-        return DatabaseSource(spec, options)
+        return DatabaseSource(spec, options)  # a malformed URL raises UrlError, naming it masked
     from pdscan.sources.files import FileSource
 
     path = Path(spec)
@@ -40,7 +61,7 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Source:
 
         # A SQLite database named as a file (crm.sqlite): scanned as the database it is, read-only.
         return DatabaseSource(f"sqlite:///{path}", options)
-    return FileSource(spec, include=options.include, exclude=options.exclude, ocr=options.ocr)
+    return FileSource(spec, include=options.include, exclude=options.exclude, ocr=options.ocr, limits=options.limits)
 
 
 def _is_sqlite(path: Path) -> bool:
@@ -54,9 +75,9 @@ def _is_sqlite(path: Path) -> bool:
 
 def mask_source(spec: str) -> str:
     """A source as reports, errors and the inventory show it: URLs without their passwords or keys."""
-    if not _URL.match(spec) or spec[:7].lower() == "file://":
+    if spec[:7].lower() == "file://" or not looks_like_url(spec) or _existing_path(spec):
         return spec
-    if spec.split("://", 1)[0].lower() in _remote_protocols():
+    if _URL.match(spec) and spec.split("://", 1)[0].lower() in _remote_protocols():
         from pdscan.sources.remote import mask_remote
 
         return mask_remote(spec)
@@ -82,4 +103,4 @@ def file_url_path(url: str) -> str:
     return path[1:] if _DRIVE.match(path) else path  # file:///C:/data -> C:/data
 
 
-__all__ = ["Source", "file_url_path", "mask_source", "open_source"]
+__all__ = ["Source", "file_url_path", "looks_like_url", "mask_source", "open_source"]

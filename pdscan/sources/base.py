@@ -22,7 +22,7 @@ from typing import BinaryIO
 
 from pdscan import options as defaults
 from pdscan.errors import SourceError
-from pdscan.model import Batch, Location, ScanErrorEntry, TableInfo
+from pdscan.model import Batch, Location, ScanErrorEntry, SkippedFile, TableInfo
 
 # Errors that reading any file can raise, whatever its format; each becomes a one-line reason.
 IO_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error, zipfile.BadZipFile)
@@ -45,6 +45,35 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Structural limits on one file (see :mod:`pdscan.options`): past one, the file is one error entry."""
+
+    json_max_depth: int = defaults.JSON_MAX_DEPTH
+    json_max_keys: int = defaults.JSON_MAX_KEYS
+    json_max_values: int = defaults.JSON_MAX_VALUES
+    text_max_line: int = defaults.TEXT_MAX_LINE
+    csv_max_field: int = defaults.CSV_MAX_FIELD
+    csv_max_columns: int = defaults.CSV_MAX_COLUMNS
+    archive_max_members: int = defaults.ARCHIVE_MAX_MEMBERS
+    archive_max_bytes: int = defaults.ARCHIVE_MAX_BYTES
+    mail_max_parts: int = defaults.MAIL_MAX_PARTS
+    mail_max_depth: int = defaults.MAIL_MAX_DEPTH
+
+
+def over_limit(what: str, name: str, value: int) -> str:
+    """The one-line reason for a file past a limit: what went past it, the limit, and how to raise it."""
+    return f"{what}: limit {value:,} (raise it with PDSCAN_{name.upper()}=N in the environment)"
+
+
+class LimitExceeded(Exception):
+    """A reader went past a structural limit; ``reason`` is the one-line text of :func:`over_limit`."""
+
+    def __init__(self, what: str, name: str, value: int) -> None:
+        self.reason = over_limit(what, name, value)
+        super().__init__(self.reason)
 
 
 def zip_bomb(info: zipfile.ZipInfo) -> str | None:
@@ -78,6 +107,7 @@ class SourceOptions:
     table_timeout: float = defaults.TABLE_TIMEOUT  # seconds one statement may run before the table is skipped
     workers: int = 1  # tables scanned at once (connections in the pool)
     ocr: bool = False  # documents: read scanned PDF pages with tesseract
+    limits: Limits = field(default_factory=Limits)  # structural limits on hostile files
 
 
 class Table(ABC):
@@ -95,8 +125,20 @@ class Table(ABC):
         """
         try:
             yield from self.read(options)
+        except SourceError:
+            raise
         except IO_ERRORS as exc:
             raise SourceError(self.source, describe(exc), self.location.display()) from exc
+        except LimitExceeded as exc:
+            raise SourceError(self.source, exc.reason, self.location.display()) from exc
+        except RecursionError as exc:
+            # A structure nested past what a parser can follow: the file is lost, never the scan.
+            raise SourceError(self.source, "nested too deeply to read", self.location.display()) from exc
+        except MemoryError as exc:
+            raise SourceError(self.source, "too large to read in memory", self.location.display()) from exc
+        except Exception as exc:  # one bad file never costs the scan: any parser error is one line
+            reason = f"could not be read ({type(exc).__name__})"
+            raise SourceError(self.source, reason, self.location.display()) from exc
 
     @abstractmethod
     def read(self, options: ReadOptions) -> Iterator[Batch]:
@@ -111,10 +153,17 @@ class Source(ABC):
     def __init__(self, name: str) -> None:
         self.name = name  # for display: never holds a password
         self.ignored_files = 0
+        # Every file met and not scanned, with why (type unknown, special file, loop, excluded...): the report
+        # lists them so that nothing is skipped without a word.
+        self.skipped: list[SkippedFile] = []
 
     @abstractmethod
     def tables(self) -> Iterator[Table | ScanErrorEntry]:
         """Yield every table of the source, or an error entry for each part that cannot be opened."""
+
+    def check(self) -> None:  # noqa: B027 - optional hook: files are checked when opened
+        """Raise SourceError when the source cannot be read at all (a database that cannot be reached), before
+        anything is scanned."""
 
     def close(self) -> None:  # noqa: B027 - optional hook, most sources hold nothing open
         """Release connections or temporary files."""
@@ -136,6 +185,7 @@ class FileRef:
     size: int | None = None
     temp_files: list[Path] = field(default_factory=list)
     ocr: bool = False  # documents: read scanned pages by OCR (--ocr)
+    limits: Limits = field(default_factory=Limits)
 
     @contextlib.contextmanager
     def local_path(self) -> Iterator[Path]:

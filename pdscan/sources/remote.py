@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
-from pdscan.errors import SourceError
+from pdscan.errors import UNPARSABLE_URL, SourceError
 from pdscan.model import Location, ScanErrorEntry
 from pdscan.sources.base import IO_ERRORS, Table, describe
 from pdscan.sources.files import FileSource
@@ -43,12 +43,15 @@ PROTOCOLS = frozenset(
 
 def mask_remote(spec: str) -> str:
     """The URL without the secret of its user part: ``s3://KEY:***@bucket/x``."""
-    parts = urlsplit(spec)
-    if parts.password is None:
-        return spec
-    user = parts.username or ""
-    host = parts.hostname or ""
-    netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    try:
+        parts = urlsplit(spec)
+        if parts.password is None:
+            return spec
+        user = parts.username or ""
+        host = parts.hostname or ""
+        netloc = f"{user}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    except ValueError:  # a port that is not a number or out of range: the text may hold the secret anywhere
+        return UNPARSABLE_URL
     return urlunsplit(parts._replace(netloc=netloc))
 
 

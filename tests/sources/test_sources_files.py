@@ -672,7 +672,9 @@ def test_named_pipes_never_block_the_scan(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.csv")
     (tmp_path / "a.csv").write_text("x\n1\n")
     assert Scan(tmp_path).files() == [f"{tmp_path}/a.csv"]
-    assert Scan(tmp_path / "pipe.csv").errors == [(f"{tmp_path}/pipe.csv", "not a regular file")]
+    assert Scan(tmp_path / "pipe.csv").errors == [
+        (f"{tmp_path}/pipe.csv", "special file (a named pipe): not read, it could block the scan")
+    ]
 
 
 def test_unlistable_folder_is_an_error_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from pdscan import options as defaults
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry
-from pdscan.sources.base import IO_ERRORS, FileRef, Table, describe
+from pdscan.sources.base import IO_ERRORS, FileRef, LimitExceeded, Limits, Table, describe
 from pdscan.sources.documents.common import DocumentError, check_zip, needs, read_bounded
 from pdscan.sources.documents.passages import DocumentTable, Extractor, Passage, Reading, paragraphs
 from pdscan.sources.documents.text import html_to_text
@@ -40,8 +40,23 @@ _ROUTE_HEADERS = ("Received", "X-Originating-IP")
 
 def eml_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | ScanErrorEntry]:
     try:
-        message = email.message_from_bytes(read_bounded(ref), policy=email.policy.default)
+        data = read_bounded(ref)
+        # The parser recurses once per nested part: a mail declaring more parts than the limit is refused before
+        # it is parsed (a cheap count of part headers), and a RecursionError still left is the depth limit.
+        declared = data.lower().count(b"content-type:")
+        if declared > ref.limits.mail_max_parts:
+            what = f"a mail of {declared:,} MIME parts"
+            raise LimitExceeded(what, "mail_max_parts", ref.limits.mail_max_parts)
+        try:
+            message = email.message_from_bytes(data, policy=email.policy.default)
+        except RecursionError:
+            depth = ref.limits.mail_max_depth
+            raise LimitExceeded(f"MIME parts nested deeper than {depth} levels", "mail_max_depth", depth) from None
+        _check_structure(message, ref.limits)
     except DocumentError as exc:
+        yield ScanErrorEntry(source, exc.reason, Location(file=ref.name))
+        return
+    except LimitExceeded as exc:
         yield ScanErrorEntry(source, exc.reason, Location(file=ref.name))
         return
     assert isinstance(message, EmailMessage)
@@ -59,6 +74,25 @@ def eml_tables(ref: FileRef, source: str, depth: int = 0) -> Iterator[Table | Sc
             table.info.notes.append(f"attachment {_clean(name)}: its content could not be decoded, not read")
             continue
         yield from attachment_tables(ref, name, payload, source, depth, table)
+
+
+def _check_structure(message: Message, limits: Limits) -> None:
+    """A parsed mail within the part and nesting limits, walked without recursion: the standard library's own walks
+    (``get_body``, ``iter_attachments``, header folding) recurse, and a mail of 1,500 nested parts overflows them."""
+    stack: list[tuple[Message, int]] = [(message, 0)]
+    parts = 0
+    while stack:
+        part, depth = stack.pop()
+        parts += 1
+        if parts > limits.mail_max_parts:
+            what = f"a mail of more than {limits.mail_max_parts:,} MIME parts"
+            raise LimitExceeded(what, "mail_max_parts", limits.mail_max_parts)
+        if depth > limits.mail_max_depth:
+            what = f"MIME parts nested deeper than {limits.mail_max_depth} levels"
+            raise LimitExceeded(what, "mail_max_depth", limits.mail_max_depth)
+        payload = part.get_payload()
+        if isinstance(payload, list):
+            stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))
 
 
 def _eml_passages(message: EmailMessage, reading: Reading) -> Iterator[Passage]:
@@ -229,7 +263,7 @@ def attachment_tables(
     if len(data) > defaults.DOCUMENT_MAX_BYTES:
         yield ScanErrorEntry(source, f"attachment larger than {defaults.DOCUMENT_MAX_BYTES >> 20} MB, not read", where)
         return
-    child = FileRef(display, ext, lambda: io.BytesIO(data), size=len(data), ocr=parent.ocr)
+    child = FileRef(display, ext, lambda: io.BytesIO(data), size=len(data), ocr=parent.ocr, limits=parent.limits)
     try:
         if ext == ".eml":
             yield from eml_tables(child, source, depth + 1)

@@ -24,7 +24,7 @@ import pyarrow.csv as pv
 
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location, ScanErrorEntry
-from pdscan.sources.base import IO_ERRORS, FileRef, Format, ReadOptions, Table, describe
+from pdscan.sources.base import IO_ERRORS, FileRef, Format, LimitExceeded, ReadOptions, Table, describe
 from pdscan.sources.textio import SNIFF_BYTES, Utf8Stream, detect_encoding
 
 DELIMITERS = (";", ",", "\t", "|")  # ';' first: the Finnish Excel default
@@ -34,6 +34,7 @@ _NUMERIC = re.compile(r"^[\d\s+\-.,:/]+$")
 _DIGITS = re.compile(r"\d")
 _ARROW_SAFE = re.compile(r"Expected \d+ columns?, got \d+")
 _MAX_EXTRA = 256  # extra columns for rows with more fields than the header
+_SNIFF_CHARS = 64 << 10  # characters of each sample line the sniffer looks at: a 10 MB line is not split in fields
 
 
 def tables(ref: FileRef, source: str) -> Iterator[Table]:
@@ -64,7 +65,8 @@ class CsvTable(Table):
             lines = lines[:-1]  # the last line of a cut sample is incomplete
         if encoding not in ("utf-8",):
             self.info.notes.append(f"encoding {encoding}")
-        delimiter = sniff_delimiter(lines, prefer_tab=self.ref.ext in (".tsv", ".tab"))
+        sniffed = [line[:_SNIFF_CHARS] for line in lines]
+        delimiter = sniff_delimiter(sniffed, prefer_tab=self.ref.ext in (".tsv", ".tab"))
         if delimiter is None and self.ref.ext != ".txt":
             # A .csv without a delimiter is a one-column table (an email list), header first.
             delimiter = "\t" if self.ref.ext in (".tsv", ".tab") else ","
@@ -73,11 +75,26 @@ class CsvTable(Table):
         else:
             yield from self._delimited(encoding, delimiter, text, options)
 
+    def _field_limit(self) -> LimitExceeded:
+        limit = self.ref.limits.csv_max_field
+        return LimitExceeded(f"a CSV field or row longer than {limit:,} bytes", "csv_max_field", limit)
+
     def _delimited(self, encoding: str, delimiter: str, text: str, options: ReadOptions) -> Iterator[Batch]:
+        # The csv module's own cap (128 KB) is process-wide: it follows the configured limit, never lowers it.
+        csv.field_size_limit(max(csv.field_size_limit(), self.ref.limits.csv_max_field))
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # bare CR line ends too
-        first = next(reader, [])
-        header_lines = reader.line_num
-        sample = [len(row) for row, _ in zip(reader, range(_SNIFF_LINES), strict=False) if row]
+        try:
+            first = next(reader, [])
+            header_lines = reader.line_num
+            sample = [len(row) for row, _ in zip(reader, range(_SNIFF_LINES), strict=False) if row]
+        except csv.Error as exc:
+            raise self._field_limit() from exc
+        # Checked before the header is named (a loop per repeated name) and judged (a cost per column): a line of
+        # 200,000 fields is refused at once.
+        most = self.ref.limits.csv_max_columns
+        width = max(len(first), *sample, 0)
+        if width > most:
+            raise LimitExceeded(f"a delimited file of {width:,} columns", "csv_max_columns", most)
         if looks_like_data(first):
             width = max(len(first), len(_fit_header([""] * len(first), sample)))  # the first row is data: keep it
             names = [f"column_{i + 1}" for i in range(width)]
@@ -120,7 +137,8 @@ class CsvTable(Table):
                 read_options=pv.ReadOptions(
                     column_names=names,
                     skip_rows=skip,
-                    block_size=_BLOCK_BYTES,
+                    # A row must fit in one block: blocks hold the longest field the limit allows.
+                    block_size=max(_BLOCK_BYTES, self.ref.limits.csv_max_field + (64 << 10)),
                     use_threads=True,
                 ),
                 parse_options=pv.ParseOptions(
@@ -143,6 +161,8 @@ class CsvTable(Table):
 
             yield from self._limited(record_batches(), options)
         except pa.ArrowInvalid as exc:
+            if "straddl" in str(exc):  # a row longer than a block: past the field limit
+                raise self._field_limit() from exc
             message = _ARROW_SAFE.search(str(exc))
             raise self._fail("malformed delimited text" + (f" ({message.group(0)})" if message else "")) from exc
         except UnicodeDecodeError as exc:
@@ -208,12 +228,17 @@ class CsvTable(Table):
         self.info.sampling = "all rows" if options.limit is None else f"first {options.limit} rows"
         self.info.notes.append("no delimiter found: read as lines of text")
         stream = io.BufferedReader(Utf8Stream(self.ref.open(), encoding))
+        # A long line is read in pieces of at most text_max_line characters, each a passage: a 10 MB line is never
+        # held (or matched) whole.
+        piece = self.ref.limits.text_max_line
+        pieces = 0
         with io.TextIOWrapper(stream, encoding="utf-8", newline=None) as lines:
             chunk: list[str] = []
-            for line in lines:
+            for line in iter(lambda: lines.readline(piece), ""):
                 if options.limit is not None and self.info.rows_scanned + len(chunk) >= options.limit:
                     self.info.truncated = True
                     break
+                pieces += len(line) >= piece
                 chunk.append(line.rstrip("\r\n"))
                 if len(chunk) >= options.chunk_rows:
                     self.info.rows_scanned += len(chunk)
@@ -222,6 +247,8 @@ class CsvTable(Table):
             if chunk:
                 self.info.rows_scanned += len(chunk)
                 yield Batch([Column("text", pa.array(chunk, pa.string()), prose=True)], len(chunk))
+        if pieces:
+            self.info.notes.append(f"lines longer than {piece:,} characters read in pieces ({pieces} pieces cut)")
 
 
 def _fit_header(header: list[str], sample: list[int]) -> list[str]:
@@ -269,7 +296,10 @@ def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str | None:
     best: tuple[float, int, int] | None = None
     chosen: str | None = None
     for rank, delimiter in enumerate(order):
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:  # a field past the csv module's cap: this delimiter cannot split the sample
+            continue
         mode = max(set(counts), key=counts.count)
         if mode < 2:
             continue

@@ -13,6 +13,7 @@ import codecs
 import contextlib
 import json
 import re
+import sys
 from collections.abc import Generator, Iterable, Iterator
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -22,7 +23,7 @@ import pyarrow as pa
 
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location
-from pdscan.sources.base import FileRef, Format, ReadOptions, Table
+from pdscan.sources.base import FileRef, Format, LimitExceeded, Limits, ReadOptions, Table
 
 _JSON_ERRORS = (ijson.JSONError, ValueError)  # IncompleteJSONError and UnicodeDecodeError are subclasses
 _STARTS = frozenset(("start_map", "start_array"))
@@ -34,6 +35,7 @@ def tables(ref: FileRef, source: str) -> Iterator[Table]:
     if ref.ext in (".jsonl", ".ndjson"):
         yield JsonLinesTable(ref, source)
         return
+    _check_numbers(ref, source)
     first = _first_char(ref)
     if first == "[":
         yield JsonArrayTable(ref, source)
@@ -43,6 +45,22 @@ def tables(ref: FileRef, source: str) -> Iterator[Table]:
         raise SourceError(source, "empty JSON document", ref.name)
     else:
         raise SourceError(source, "invalid JSON: a document must start with '[' or '{'", ref.name)
+
+
+def _check_numbers(ref: FileRef, source: str) -> None:
+    """Refuse a document holding a number longer than Python converts to an int (``sys.get_int_max_str_digits``):
+    ijson's C parser crashes the whole process on one (ijson 3.x), so it must never see it. One pass over the
+    bytes in C (regex), before parsing."""
+    digits = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0
+    if not digits:
+        return
+    pattern = re.compile(rb"[:,\[]\s*-?[0-9]{%d}" % digits)
+    tail = b""
+    with ref.open() as fh:
+        while chunk := fh.read(1 << 20):
+            if pattern.search(tail + chunk):
+                raise SourceError(source, f"a JSON number of more than {digits:,} digits: not read", ref.name)
+            tail = chunk[-(digits + 64) :]
 
 
 def _first_char(ref: FileRef) -> str:
@@ -66,9 +84,55 @@ def _open(ref: FileRef) -> Iterator[BinaryIO]:
 
 
 def _events(ref: FileRef) -> Generator[tuple[str, str, Any], None, None]:
-    """ijson's parse events for the file."""
+    """ijson's parse events for the file, within the file's structural limits."""
     with _open(ref) as fh:
-        yield from ijson.parse(fh)
+        yield from _guarded(ijson.parse(fh), ref.limits)
+
+
+def _items(fh: BinaryIO, prefix: str, limits: Limits) -> Iterator[Any]:
+    """ijson's records under ``prefix`` (built in C), from events checked against the limits."""
+    return ijson.items(_guarded(ijson.parse(fh), limits), prefix)  # type: ignore[no-any-return]
+
+
+def _guarded(events: _Events, limits: Limits) -> Generator[tuple[str, str, Any], None, None]:
+    """The events, stopped with LimitExceeded past a limit. Events come lazily, so a document of ``[`` x 100,000
+    stops at the limit's depth, before ijson's prefixes (one string per level) fill memory, and an object of
+    100,000 keys stops before it becomes 100,000 columns."""
+    max_depth, max_keys, max_values = limits.json_max_depth, limits.json_max_keys, limits.json_max_values
+    keys: list[int] = []  # keys seen in each open container (arrays count none)
+    values = 0
+    for item in events:
+        event = item[1]
+        if event == "map_key":
+            keys[-1] += 1
+            if keys[-1] > max_keys:
+                raise LimitExceeded(f"a JSON object with more than {max_keys:,} keys", "json_max_keys", max_keys)
+        elif event in _STARTS:
+            keys.append(0)
+            if len(keys) > max_depth:
+                raise LimitExceeded(f"JSON nested deeper than {max_depth} levels", "json_max_depth", max_depth)
+        elif event in _ENDS:
+            keys.pop()
+        else:
+            values += 1
+            if values > max_values:
+                raise LimitExceeded(f"more than {max_values:,} JSON values", "json_max_values", max_values)
+        yield item
+
+
+def _check_depth(value: Any, limits: Limits) -> None:
+    """A value loaded whole (a JSON Lines record) within the depth and key limits, checked without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limits.json_max_depth:
+                what = f"JSON nested deeper than {limits.json_max_depth} levels"
+                raise LimitExceeded(what, "json_max_depth", limits.json_max_depth)
+            if isinstance(item, dict) and len(item) > limits.json_max_keys:
+                what = f"a JSON object with more than {limits.json_max_keys:,} keys"
+                raise LimitExceeded(what, "json_max_keys", limits.json_max_keys)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
 
 
 def _next(events: _Events) -> tuple[str, str, Any]:
@@ -191,7 +255,7 @@ class JsonArrayTable(_RecordTable):
         try:
             with _open(self.ref) as fh:
                 # ijson builds the records in C; it also checks that nothing follows the array.
-                yield from ijson.items(fh, "item")
+                yield from _items(fh, "item", self.ref.limits)
         except _JSON_ERRORS as exc:
             raise _invalid(self.source, self.ref, exc) from exc
 
@@ -208,7 +272,7 @@ class _KeyTable(_RecordTable):
         try:
             if "." not in self.key:
                 with _open(self.ref) as fh:
-                    yield from ijson.items(fh, f"{self.key}.item")  # fast: records built in C
+                    yield from _items(fh, f"{self.key}.item", self.ref.limits)  # records built in C
             else:
                 yield from self._walk()
         except _JSON_ERRORS as exc:
@@ -257,6 +321,12 @@ class JsonLinesTable(_RecordTable):
                     except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
                         bad += 1
                         continue
+                    except RecursionError:  # nested past what the parser follows: past the depth limit too
+                        depth = self.ref.limits.json_max_depth
+                        what = f"JSON nested deeper than {depth} levels"
+                        raise LimitExceeded(what, "json_max_depth", depth) from None
+                    if line.count(b"[") + line.count(b"{") > self.ref.limits.json_max_depth:
+                        _check_depth(record, self.ref.limits)  # only lines that could be too deep are walked
                     good += 1
                     yield record
             if bad and not good:

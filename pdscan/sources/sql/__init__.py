@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pdscan.sources.sql.dialects import SYSTEM_SCHEMAS, db_error
 from pdscan.sources.sql.source import DatabaseSource, DatabaseTable, column_kind, integer_key_bounds
-from pdscan.sources.sql.urls import mask_url
+from pdscan.sources.sql.urls import mask_url, parse_url
 
 __all__ = [
     "SYSTEM_SCHEMAS",
@@ -15,4 +15,5 @@ __all__ = [
     "db_error",
     "integer_key_bounds",
     "mask_url",
+    "parse_url",
 ]

@@ -18,13 +18,14 @@ from __future__ import annotations
 import fnmatch
 import json
 import random
+import re
 import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, CompileError, NoSuchModuleError, SQLAlchemyError
 
 from pdscan.errors import SourceError
@@ -32,7 +33,7 @@ from pdscan.model import Batch, Column, Location, ScanErrorEntry
 from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
 from pdscan.sources.formats.json import flatten
 from pdscan.sources.sql.dialects import Dialect, Plan, db_error, dialect_for, is_system_schema
-from pdscan.sources.sql.urls import mask_url
+from pdscan.sources.sql.urls import mask_url, parse_url
 
 # Random primary-key ranges: the sample is read as this many runs of consecutive keys, each through the index.
 _RANGES = 10
@@ -66,12 +67,10 @@ class DatabaseSource(Source):
     kind = "database"
 
     def __init__(self, url: str, options: SourceOptions | None = None) -> None:
-        super().__init__(mask_url(url))
+        parsed = parse_url(url)  # raises UrlError, naming the URL masked
+        super().__init__(mask_url(parsed))
+        self._password = parsed.password if isinstance(parsed.password, str) else None
         self.options = options or SourceOptions()
-        try:
-            parsed = make_url(url)
-        except ArgumentError as exc:
-            raise SourceError(mask_url(url), "not a valid database URL") from exc
         self.backend = parsed.get_backend_name()
         self.dialect = dialect_for(self.backend)
         parsed = self.dialect.prepare_url(parsed, self.name)
@@ -105,6 +104,15 @@ class DatabaseSource(Source):
     def _before_execute(self, conn: Connection, *_args: Any) -> None:
         self.dialect.before_execute(conn.connection.dbapi_connection, self.options.table_timeout)
 
+    def check(self) -> None:
+        """Connect once, so that a database that cannot be reached stops the run before anything is scanned."""
+        try:
+            with self.engine.connect():
+                pass
+        except (SQLAlchemyError, OSError, ValueError, TypeError) as exc:
+            # `from None`: a driver's chained errors may quote connection parameters.
+            raise SourceError(self.name, f"cannot connect: {connect_reason(exc, self._password)}") from None
+
     def tables(self) -> Iterator[Table | ScanErrorEntry]:
         try:
             with self.engine.connect() as conn:
@@ -134,6 +142,23 @@ class DatabaseSource(Source):
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+# A DBAPI error's text as pymysql and mysqlclient give it: the tuple (code, "message").
+_DRIVER_TUPLE = re.compile(r"""^\(\s*-?\d+\s*,\s*(['"])(.*)\1\s*\)$""", re.DOTALL)
+
+
+def connect_reason(exc: BaseException, password: str | None = None) -> str:
+    """Why a connection failed, in one line: the driver's message without its raw ``(code, "...")`` tuple,
+    ``[Errno -2]`` prefixes or the password (a driver may echo the connection string it was given)."""
+    line = db_error(exc)
+    match = _DRIVER_TUPLE.match(line)
+    if match:
+        line = match.group(2)
+    line = re.sub(r"\[Errno -?\d+\]\s*", "", line).strip()
+    if password:
+        line = line.replace(password, "***")
+    return line or type(getattr(exc, "orig", None) or exc).__name__
 
 
 def _glob(full: str, table: str, patterns: Sequence[str]) -> bool:
