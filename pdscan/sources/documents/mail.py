@@ -95,15 +95,20 @@ def _check_structure(message: Message, limits: Limits) -> None:
             stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))
 
 
-def _eml_passages(message: EmailMessage, reading: Reading) -> Iterator[Passage]:
-    for header in _ADDRESS_HEADERS:
-        for value in message.get_all(header, []):
-            yield from addresses(f"header {header}", str(value))
+def _route_passages(message: Message) -> Iterator[Passage]:
+    """The route headers (``Received``: the sender's IP and hosts), one passage per header, white space tidied."""
     for header in _ROUTE_HEADERS:
         for value in message.get_all(header, []):
             text = " ".join(str(value).split())
             if text:
                 yield Passage(f"header {header}", text)
+
+
+def _eml_passages(message: EmailMessage, reading: Reading) -> Iterator[Passage]:
+    for header in _ADDRESS_HEADERS:
+        for value in message.get_all(header, []):
+            yield from addresses(f"header {header}", str(value))
+    yield from _route_passages(message)
     if message["Subject"]:
         yield Passage("subject", str(message["Subject"]))
     body = message.get_body(preferencelist=("plain", "html"))
@@ -230,11 +235,7 @@ def _msg_passages(message: Any) -> Iterator[Passage]:
         for header in ("Reply-To", "Sender"):
             for value in transport.get_all(header, []):
                 yield from addresses(f"header {header}", str(value))
-        for header in _ROUTE_HEADERS:
-            for value in transport.get_all(header, []):
-                text = " ".join(str(value).split())
-                if text:
-                    yield Passage(f"header {header}", text)
+        yield from _route_passages(transport)
     subject = getattr(message, "subject", None)
     if subject:
         yield Passage("subject", str(subject))
