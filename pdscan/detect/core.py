@@ -66,7 +66,7 @@ _HANDLE = re.compile(r"([A-Za-z0-9._%+-]{3,64})@[A-Za-z0-9-]+\.")
 
 
 def batch_handles(batch: Batch) -> frozenset[str]:
-    """The local parts of the e-mail addresses a document's passages hold, lower-cased (``kaundanyachinmaya07``):
+    """The local parts of the e-mail addresses a document's passages hold, lower-cased (``tandalkarveeraj07``):
     a document's own evidence for names the lexicon does not know. Documents only (few passages hold an @)."""
     out: set[str] = set()
     for column in batch.columns:

@@ -27,7 +27,7 @@ class MatchContext:
     max_samples: int = defaults.MAX_SAMPLES
     ner_model: str | None = None  # a spaCy model (package name or path) for named-entity recognition, if any
     # Lower-case words the document itself spells elsewhere (the local parts of its e-mail addresses): evidence for
-    # a name the lexicon does not know (Chinmaya Kaundanya, kaundanyachinmaya07@...).
+    # a name the lexicon does not know (Veeraj Tandalkar, tandalkarveeraj07@...).
     spelled: frozenset[str] = frozenset()
     entity: str = ""  # the rule's entity: a NER model's label (presidio's entity names are pdscan's)
 

@@ -390,7 +390,7 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     long_name = (total >= 3) & (known >= total - 1) & (strong >= 2)
     # A title beside a name and at most one unknown token: Sir Keir Starmer, Dr. Ava Oneil, Vance, Mr. J.D.
     titled = (titles >= 1) & (names >= 1) & (known >= total - 1)
-    # Initials beside a name, one word unknown at most: Lon L. Peters, J.D. Vance (an initial is how people write
+    # Initials beside a name, one word unknown at most: Otto K. Pearson, J.D. Vance (an initial is how people write
     # their names, not places or products).
     initials = per_value(pc.and_(initial, pc.invert(is_known)))
     initialled = (initials >= 1) & (names >= 1) & (total >= 3) & (known >= total - 1)
@@ -411,7 +411,7 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
 
 def _spelled_names(values: pa.Array, lex: Lexicon, spelled: frozenset[str], ok: np.ndarray) -> np.ndarray:
     """Name-shaped values of two or more words the lexicon does not know, whose unknown words the document spells in
-    an e-mail address (``Chinmaya Kaundanya`` beside ``kaundanyachinmaya07@``): names. Few values (documents)."""
+    an e-mail address (``Veeraj Tandalkar`` beside ``tandalkarveeraj07@``): names. Few values (documents)."""
     out = np.zeros(len(values), dtype=bool)
     handles = {_LETTERS_ONLY.sub("", h) for h in spelled}
     for i in np.flatnonzero(~ok).tolist():
@@ -428,7 +428,7 @@ _LETTERS_ONLY = re.compile(r"[^a-zß-öø-ÿ]")
 
 def _spells(words: list[str], handle: str) -> bool:
     """Whether an e-mail address's local part spells the name, each word whole or as its initial, in either order
-    (``emoore`` for Ebony Moore, ``kaundanyachinmaya`` for Chinmaya Kaundanya, ``lpeters`` for Lon L. Peters),
+    (``qmoore`` for Quilla Moore, ``tandalkarveeraj`` for Veeraj Tandalkar, ``opearson`` for Otto K. Pearson),
     with one word of four letters or more written whole."""
     for order in (words, words[::-1]):
         for mask in range(1 << len(order)):

@@ -238,10 +238,10 @@ def _finnish_nsn(candidate: str) -> str | None:
 # A UK number is written that way (07700 900123, 01632 960123): after a space, such a number may still be valid in
 # another country's plan, never a Finnish one.
 _LONG_FIRST_GROUP = re.compile(r"^\(?0\d{4,}[ ./)-]")
-# Middle dots as separators, as some CV templates print them: (415) · 497 · 7282.
+# Middle dots as separators, as some CV templates print them: (201) · 555 · 0123.
 _MIDDLE_DOTS = re.compile(r" *\u00b7 *")
 # Numbers written the national way of another country, without their country code: North American (202-224-3441,
-# (520) 271-2492), British (07523 283011), Chinese mobiles (13662615434), Indian mobiles (98765 43210). They are
+# (201) 555-0123), British (07400 123456), Chinese mobiles (13123456789), Indian mobiles (98765 43210). They are
 # valid in that plan, but a column of them is phone numbers only where its header says so, and a passage only next
 # to a label (order and case numbers take the same shapes). Tried in this order after Finland, with libphonenumber's
 # parse(number, region) and is_valid_number. Germany is left out: its plan accepts some 80 % of all digit strings of
@@ -283,7 +283,7 @@ def phone_number(candidate: str) -> Verdict:
             return REJECT  # +358 or 00358 and not in the Finnish plan
         return _national_elsewhere(text)  # 0...: a trunk prefix, Finland's or another country's
     if not _INTERNATIONAL.match(text):
-        return _national_elsewhere(text)  # (202) 224-3441, 13662615434, 98765 43210
+        return _national_elsewhere(text)  # (202) 224-3441, 13123456789, 98765 43210
     try:
         number = phonenumbers.parse(text, "FI")
     except phonenumbers.NumberParseException:
