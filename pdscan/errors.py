@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class PdscanError(Exception):
     """Base class of every error pdscan raises on purpose."""
@@ -73,4 +75,15 @@ def one_line(exc: BaseException, limit: int = 300) -> str:
     """
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip().splitlines()
-    return (text[0] if text else type(original).__name__)[:limit]
+    line = text[0] if text else ""
+    # PyMySQL's str() is its args tuple, ``(2003, "Can't connect ...")``: the message alone reads better, and so
+    # does a socket error without its ``[Errno 111]`` prefix.
+    match = _DRIVER_TUPLE.match(line)
+    if match:
+        line = match.group(2)
+    line = _ERRNO.sub("", line).strip()
+    return (line or type(original).__name__)[:limit]
+
+
+_DRIVER_TUPLE = re.compile(r"""^\(\s*-?\d+\s*,\s*(['"])(.*)\1\s*\)$""", re.DOTALL)
+_ERRNO = re.compile(r"\[Errno -?\d+\]\s*")

@@ -171,6 +171,9 @@ class SkippedFile:
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "reason": self.reason}
 
+    def one_line(self) -> str:
+        return f"{self.path}: {self.reason}"
+
 
 @dataclass
 class Finding:

@@ -37,6 +37,7 @@ def _env_int(name: str, default: int) -> int:
 JSON_MAX_DEPTH = _env_int("JSON_MAX_DEPTH", 64)  # arrays and objects nested in one another
 JSON_MAX_KEYS = _env_int("JSON_MAX_KEYS", 10_000)  # keys of one JSON object (each key is a column)
 JSON_MAX_VALUES = _env_int("JSON_MAX_VALUES", 50_000_000)  # values read from one JSON file before it is cut
+JSON_MAX_LINE = _env_int("JSON_MAX_LINE", 16 << 20)  # bytes of one JSON Lines record: longer lines are skipped
 TEXT_MAX_LINE = _env_int("TEXT_MAX_LINE", 64 << 10)  # characters of a text line held at once: longer ones in pieces
 CSV_MAX_COLUMNS = _env_int("CSV_MAX_COLUMNS", 2_000)  # columns of one delimited file (each is judged on its own)
 CSV_MAX_FIELD = _env_int("CSV_MAX_FIELD", 1 << 20)  # bytes of one CSV field (and of one row read at once)

@@ -16,22 +16,22 @@ from pdscan.engines.base import Progress, ScanContext, ScanOptions, finish
 from pdscan.errors import SourceError
 from pdscan.model import ScanResult
 from pdscan.sources import open_source
+from pdscan.sources.base import SourceOptions
 
 __all__ = ["Progress", "ScanOptions", "check_sources", "scan"]
 
 
-def check_sources(sources: Sequence[str], options: ScanOptions | None = None) -> dict[str, SourceError]:
+def check_sources(sources: Sequence[str], options: SourceOptions | None = None) -> dict[str, SourceError]:
     """Open every source named on the command line (and connect to each database) before anything is scanned.
 
     Returns the error of each source (as given) that does not exist or cannot be opened, in the order given, so
     the caller can stop the run before scanning half of it (or, with --keep-going, scan the rest and still fail).
     Each error names its source masked.
     """
-    options = options or ScanOptions()
     failed: dict[str, SourceError] = {}
     for spec in dict.fromkeys(sources):
         try:
-            source = open_source(spec, options.source_options())
+            source = open_source(spec, options or SourceOptions())
         except SourceError as exc:
             failed[spec] = exc
             continue

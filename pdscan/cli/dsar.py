@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from pdscan.cli.kit import EXIT_ERROR, PdscanClickError, format_option, inventory_option, write_output
+from pdscan.cli.kit import (
+    EXIT_ERROR,
+    KEEP_GOING_OPTION,
+    PdscanClickError,
+    format_option,
+    inventory_option,
+    write_output,
+)
 from pdscan.compliance.declaration import load_declaration
 from pdscan.dsar.document import SCHEMA_VERSION, counts, find_document, identifier_columns
 from pdscan.dsar.erasure import erasure_plan
@@ -19,6 +26,7 @@ from pdscan.dsar.search import FindOptions, find
 from pdscan.errors import PdscanError
 from pdscan.inventory.store import Inventory
 from pdscan.reporters import FIND_FORMATS
+from pdscan.scan import check_sources
 from pdscan.sources.base import SourceOptions
 
 
@@ -72,6 +80,7 @@ from pdscan.sources.base import SourceOptions
 @click.option("--include", multiple=True, metavar="GLOB", help="In folders, search only files matching GLOB.")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files matching GLOB.")
 @click.option("--schema", "schemas", multiple=True, metavar="GLOB", help="Databases: only these schemas.")
+@KEEP_GOING_OPTION
 @click.option("-q", "--quiet", is_flag=True, help="No lines on standard error.")
 def find_command(
     sources: tuple[str, ...],
@@ -91,6 +100,7 @@ def find_command(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     schemas: tuple[str, ...],
+    keep_going: bool,
     quiet: bool,
 ) -> None:
     """Find every row about one person in files and databases (access, portability and erasure requests).
@@ -109,13 +119,17 @@ def find_command(
     try:
         person = Person.from_identifiers(emails, phones, hetus, names, business_ids)
         declared = load_declaration(declaration) if declaration else None
+        source_options = SourceOptions(include=include, exclude=exclude, schemas=schemas, table_timeout=table_timeout)
+        # Every source named is opened before anything is searched: a typo must not pass as "no row about this
+        # person", nor cost a long search of the others first.
+        failed = check_sources(sources, source_options)
+        for exc in failed.values():
+            click.echo(f"Error: {exc}", err=True)  # one line each, even with -q: the run fails because of them
+        if failed and (not keep_going or len(failed) == len(set(sources))):
+            sys.exit(EXIT_ERROR)  # (with none left, no SOURCES would mean the inventory's sources)
         with Inventory(inventory) as store:
-            targets, known = identifier_columns(store, sources)
-            options = FindOptions(
-                source=SourceOptions(include=include, exclude=exclude, schemas=schemas, table_timeout=table_timeout),
-                hops=hops,
-                known_columns=known,
-            )
+            targets, known = identifier_columns(store, tuple(s for s in sources if s not in failed))
+            options = FindOptions(source=source_options, hops=hops, known_columns=known)
             started = time.perf_counter()
             result = find(person, targets, options)
             elapsed = time.perf_counter() - started
@@ -151,8 +165,8 @@ def find_command(
         if plan_file is not None:
             click.echo(f"Erasure plan: {plan_file} (review it; pdscan runs nothing)")
         click.echo(f"Audit: entry {entry} in {inventory_name}")
-    if nothing_searched:
-        sys.exit(EXIT_ERROR)  # "no row about this person" would be untrue: nothing could be read
+    if nothing_searched or failed:
+        sys.exit(EXIT_ERROR)  # "no row about this person" would be untrue: not everything named could be read
 
 
 @click.command("audit")

@@ -88,12 +88,12 @@ RULES_OPTION = click.option(
 )
 
 
-# `pdscan scan`: what a source that cannot be opened, or a file that cannot be read, does to the run.
+# `pdscan scan` and `pdscan find`: what a source that cannot be opened, or a file that cannot be read, does.
 KEEP_GOING_OPTION = click.option(
     "--keep-going",
     is_flag=True,
-    help="When a SOURCE does not exist or cannot be opened, scan the other sources anyway (the run still exits "
-    "with 2). Without it such a source stops the run before anything is scanned.",
+    help="When a SOURCE does not exist or cannot be opened, go on with the other sources (the run still exits "
+    "with 2). Without it such a source stops the run before anything is read.",
 )
 STRICT_OPTION = click.option(
     "--strict",
@@ -128,7 +128,7 @@ def exit_code(result: ScanResult, fail_on: str, strict: bool = False) -> int:
         return EXIT_ERROR  # nothing could be read at all: not a clean scan
     if any(e.location is None for e in result.errors):
         return EXIT_ERROR  # a whole source could not be opened or listed: never reported as clean
-    if strict and (result.errors or any(s.ignored_files for s in result.sources)):
+    if strict and (result.errors or result.skipped or any(s.ignored_files for s in result.sources)):
         return EXIT_ERROR  # --strict: a skipped or failed file inside a folder fails the run too
     if fail_on == "undeclared":
         return EXIT_FINDINGS if has_undeclared(result) else EXIT_OK

@@ -249,7 +249,7 @@ def scan_command(
     try:
         # Every source named is opened (and every database connected to) before anything is scanned: a typo in
         # one of them must not cost a long scan of the others, nor pass as a clean result.
-        failed = check_sources(sources, options)
+        failed = check_sources(sources, options.source_options())
         for exc in failed.values():
             click.echo(f"Error: {exc}", err=True)  # one line each, even with -q: the run fails because of them
         if failed and not keep_going:

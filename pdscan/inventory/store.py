@@ -130,7 +130,7 @@ class Inventory:
                 self.version = migrations.upgrade(self.engine, name=self.name)
             except SQLAlchemyError as exc:
                 self.engine.dispose()
-                raise InventoryError(self.name, one_line(exc)) from exc
+                raise InventoryError(self.name, self.reason(exc)) from exc
             self.mark_abandoned()
 
     def __enter__(self) -> Inventory:
@@ -149,6 +149,12 @@ class Inventory:
                 sa.select(schema.meta_table.c.value).where(schema.meta_table.c.key == "salt")
             ).scalar_one()
         return str(value)
+
+    def reason(self, exc: BaseException) -> str:
+        """An error's one line without the URL's password (a driver may echo the connection string it was given)."""
+        line = one_line(exc)
+        password = make_url(self.url).password if looks_like_url(self.url) else None
+        return line.replace(password, "***") if password else line
 
     # -- writing ---------------------------------------------------------------------------------------------
 
@@ -244,9 +250,13 @@ class Inventory:
         try:
             with self._connect() as conn:
                 candidates = conn.execute(
-                    sa.select(runs.c.id, runs.c.pid).where(runs.c.status == "running", runs.c.host == host)
+                    sa.select(runs.c.id, runs.c.pid, runs.c.started_at).where(
+                        runs.c.status == "running", runs.c.host == host
+                    )
                 ).all()
-            dead = [int(r.id) for r in candidates if r.pid is not None and not _alive(int(r.pid))]
+            dead = [
+                int(r.id) for r in candidates if r.pid is not None and not _alive(int(r.pid), _as_utc(r.started_at))
+            ]
             if dead:
                 with self._begin() as conn:
                     # The status condition again: the run may have finished between the two statements.
@@ -471,16 +481,16 @@ class _Transaction:
             self._context = self.inventory.engine.begin()
             conn: Connection = self._context.__enter__()
         except SQLAlchemyError as exc:
-            raise InventoryError(self.inventory.name, one_line(exc)) from exc
+            raise InventoryError(self.inventory.name, self.inventory.reason(exc)) from exc
         return conn
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
             self._context.__exit__(exc_type, exc, tb)
         except SQLAlchemyError as error:
-            raise InventoryError(self.inventory.name, one_line(error)) from error
+            raise InventoryError(self.inventory.name, self.inventory.reason(error)) from error
         if isinstance(exc, SQLAlchemyError) and not isinstance(exc, InventoryError):
-            raise InventoryError(self.inventory.name, one_line(exc)) from exc
+            raise InventoryError(self.inventory.name, self.inventory.reason(exc)) from exc
 
 
 def _sqlite_database(url: str) -> str | None:
@@ -607,20 +617,29 @@ def parse_time(text: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
+def _as_utc(value: dt.datetime) -> dt.datetime:
+    # SQLite keeps no zone: everything pdscan writes is UTC
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+
+
 def _iso(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
-    if value.tzinfo is None:  # SQLite keeps no zone: everything pdscan writes is UTC
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return _as_utc(value).astimezone(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
     return dict(json.loads(json.dumps(data, default=str)))
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process with this pid runs on this host (signal 0 checks without sending anything)."""
+def _alive(pid: int, run_started: dt.datetime | None = None) -> bool:
+    """Whether the process that started a run still runs on this host (signal 0 checks without sending anything).
+
+    A pid is reused once its process is gone: a process with that pid that started after the run did is another
+    process, and the run's own is dead.
+    """
+    if run_started is not None and _started_after(pid, run_started):
+        return False
     if pid == os.getpid():
         return True
     try:
@@ -632,6 +651,26 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True  # cannot tell: better a run left 'running' than a live one marked abandoned
     return _not_zombie(pid)
+
+
+def _started_after(pid: int, moment: dt.datetime) -> bool:
+    """Whether process ``pid`` started after ``moment`` (Linux: /proc; elsewhere unknown, so False).
+
+    proc(5): field 22 of /proc/PID/stat is the start time in clock ticks after boot; /proc/stat's ``btime`` is the
+    boot time in seconds since the epoch. A second of slack covers the tick and the run row's own timestamp.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        boot = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text(encoding="ascii", errors="replace").splitlines()
+            if line.startswith("btime ")
+        )
+        ticks = int(stat.rsplit(")", 1)[-1].split()[19])  # fields after the command name start at field 3
+        started = boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return False
+    return started > moment.timestamp() + 1.0
 
 
 def _not_zombie(pid: int) -> bool:

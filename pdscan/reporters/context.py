@@ -44,6 +44,7 @@ def report_context(result: ScanResult) -> dict[str, Any]:
         "findings": findings,
         "tables": [t.to_dict() | {"where": t.location.display(with_column=False)} for t in result.tables],
         "errors": [e.one_line() for e in result.errors],
+        "skipped": [s.one_line() for s in result.skipped],
         "sampling": "every row (--full)"
         if result.options.get("full")
         else f"at most {result.options.get('sample_size', defaults.SAMPLE_SIZE)} rows per table",

@@ -99,8 +99,8 @@ def render(result: ScanResult, stream: TextIO) -> None:
     if sampled:
         coverage += f"; {sampled} sampled (more rows than scanned)"
     ignored = sum(s.ignored_files for s in result.sources)
-    if result.skipped:  # every file a folder scan met and did not read, each listed with its reason in JSON
-        coverage += f"; {len(result.skipped)} files skipped (the JSON report's 'skipped' lists each with the reason)"
+    if result.skipped:  # every file a folder scan met and did not read, listed below with the reason
+        coverage += f"; {len(result.skipped)} files skipped"
     elif ignored:  # a result saved before skipped files were listed
         coverage += f"; {ignored} files of unsupported types ignored"
     console.print(coverage)
@@ -113,6 +113,10 @@ def render(result: ScanResult, stream: TextIO) -> None:
         console.print(Text(f"Not scanned ({len(result.errors)}):", style="bold"))
         for entry in result.errors:
             console.print(Text(f"  {entry.one_line()}"))
+    if result.skipped:
+        console.print(Text(f"Skipped files ({len(result.skipped)}):", style="bold"))
+        for skipped in result.skipped:
+            console.print(Text(f"  {skipped.one_line()}"))
 
     console.print(Text(_summary(result), style="bold"))
 

@@ -54,6 +54,7 @@ class Limits:
     json_max_depth: int = defaults.JSON_MAX_DEPTH
     json_max_keys: int = defaults.JSON_MAX_KEYS
     json_max_values: int = defaults.JSON_MAX_VALUES
+    json_max_line: int = defaults.JSON_MAX_LINE
     text_max_line: int = defaults.TEXT_MAX_LINE
     csv_max_field: int = defaults.CSV_MAX_FIELD
     csv_max_columns: int = defaults.CSV_MAX_COLUMNS

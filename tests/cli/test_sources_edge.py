@@ -4,6 +4,7 @@ names); a source that does not exist or cannot be opened stops the run before an
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -206,3 +207,34 @@ def test_a_database_that_cannot_be_reached_is_one_line(url: str, tmp_path: Path)
     assert SECRET not in result.stderr
     assert "(2003," not in lines[0] and "Errno" not in lines[0]  # not the driver's raw tuple
     assert "No personal data found" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://pdscan_nobody:{s}@127.0.0.1:1/db", "mysql+pymysql://pdscan_nobody:{s}@127.0.0.1:1/db"],
+)
+def test_an_inventory_that_cannot_be_reached_is_one_line(url: str, tmp_path: Path) -> None:
+    pytest.importorskip("psycopg" if url.startswith("postgresql") else "pymysql")
+    (tmp_path / "a.csv").write_text("email\nmatti@example.fi\n")
+    result = CliRunner().invoke(main, ["scan", "-q", str(tmp_path / "a.csv"), "--inventory", url.format(s=SECRET)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: inventory "), result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    assert "(2003," not in lines[0] and "Errno" not in lines[0]  # not the driver's raw tuple
+
+
+def test_find_checks_its_sources_before_searching(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("email\nmatti@example.fi\n")
+    inventory = f"sqlite:///{tmp_path / 'inv.sqlite'}"
+    runner = CliRunner()
+    base = ["find", "--email", "matti@example.fi", "--inventory", inventory, "-f", "json"]
+    stopped = runner.invoke(main, [*base, str(tmp_path / "a.csv"), str(tmp_path / "missing.csv")])
+    assert stopped.exit_code == 2
+    assert stopped.stdout == ""  # nothing searched, nothing recorded, no "no row about this person"
+    assert stopped.stderr.strip() == f"Error: {tmp_path / 'missing.csv'}: no such file or directory"
+    going = runner.invoke(main, [*base, "--keep-going", str(tmp_path / "a.csv"), str(tmp_path / "missing.csv")])
+    assert going.exit_code == 2  # the other source was searched, and the run still fails
+    assert json.loads(going.stdout)["summary"]["matches"] == 1
+    alone = runner.invoke(main, [*base, "--keep-going", str(tmp_path / "missing.csv")])
+    assert alone.exit_code == 2 and alone.stdout == ""  # not the inventory's sources instead

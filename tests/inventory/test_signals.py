@@ -3,6 +3,7 @@ left 'running' by a process killed hard is marked 'abandoned' by the next comman
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import signal
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from pdscan.inventory import schema
 from pdscan.inventory.store import Inventory
 
 ROWS = 400_000
@@ -119,24 +121,58 @@ def test_a_live_run_is_not_abandoned(big_csv: Path, tmp_path: Path) -> None:
     assert [r["status"] for r in _history(inventory)] == ["interrupted"]
 
 
+def test_a_reused_pid_does_not_keep_a_dead_run_running(tmp_path: Path) -> None:
+    """A run whose pid now belongs to a process that started after it (pid reuse) is abandoned all the same."""
+    inventory = tmp_path / "inv.sqlite"
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        with Inventory(f"sqlite:///{inventory}") as store:
+            run_id = store.start_run(["x"], {})
+            an_hour_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+            with store._begin() as conn:  # the dead run's pid, now held by a younger live process
+                runs = schema.runs_table
+                conn.execute(runs.update().where(runs.c.id == run_id).values(pid=sleeper.pid, started_at=an_hour_ago))
+        with Inventory(f"sqlite:///{inventory}") as store:
+            assert [r.status for r in store.runs()] == ["abandoned"]
+        with Inventory(f"sqlite:///{inventory}") as store:  # the same pid with the run's true start: left alone
+            run_id = store.start_run(["x"], {})
+            with store._begin() as conn:
+                conn.execute(runs.update().where(runs.c.id == run_id).values(pid=sleeper.pid))
+        with Inventory(f"sqlite:///{inventory}") as store:
+            assert [r.status for r in store.runs()] == ["abandoned", "running"]
+    finally:
+        sleeper.kill()
+        sleeper.communicate()
+
+
+def _check(inventory: Path) -> list[str]:
+    """Open the inventory as the next command would: no run left running, every stored run readable and whole."""
+    with Inventory(f"sqlite:///{inventory}") as store:
+        runs = store.runs()
+        for run in runs:
+            assert run.status in ("complete", "interrupted", "failed", "abandoned"), run
+            stored = store.load(run.id)
+            assert len(stored.result.findings) == run.findings, run
+            if run.status in ("failed", "abandoned"):
+                assert not stored.result.findings, run
+        return [r.status for r in runs]
+
+
 def test_random_kills_leave_the_inventory_consistent(big_csv: Path, tmp_path: Path) -> None:
     rng = random.Random(2023)  # seeded: the same kill points every run
     inventory = tmp_path / "inv.sqlite"
-    for _ in range(10):
+    statuses: list[str] = []
+    for kill in range(20):
         proc = _start(big_csv, inventory)
-        time.sleep(rng.uniform(0.0, 3.0))  # before, during or after the running row and the scan
+        time.sleep(rng.uniform(0.0, 2.5))  # before, during or after the running row and the scan
         sig = rng.choice([signal.SIGTERM, signal.SIGKILL])
         if proc.poll() is None:
             proc.send_signal(sig)
         _, err = proc.communicate(timeout=120)
-        assert "Traceback" not in err
-        assert proc.returncode in (0, 2, -signal.SIGKILL, -signal.SIGTERM), (proc.returncode, err)
-    runs = _history(inventory)
-    assert runs, "no run was stored at all"
-    assert all(r["status"] in ("complete", "interrupted", "failed", "abandoned") for r in runs), runs
-    with Inventory(f"sqlite:///{inventory}") as store:
-        for run in store.runs():
-            stored = store.load(run.id)  # every stored run's findings readable
-            assert len(stored.result.findings) == run.findings
-            if run.status in ("failed", "abandoned"):
-                assert not stored.result.findings
+        assert "Traceback" not in err, (kill, err)
+        assert proc.returncode in (0, 2, -signal.SIGKILL, -signal.SIGTERM), (kill, proc.returncode, err)
+        statuses = _check(inventory)  # after every kill, not only the last
+    assert statuses, "no run was stored at all"
+    # The seeded kill points reach both kinds of ending: a run stopped cleanly and a run killed hard.
+    assert "interrupted" in statuses and "abandoned" in statuses, statuses
+    assert [r["status"] for r in _history(inventory)] == statuses  # the history command agrees

@@ -72,6 +72,23 @@ def test_a_long_line_is_read_in_pieces(tmp_path: Path) -> None:
     assert any(f.entity == "EMAIL_ADDRESS" for f in result.findings)
 
 
+def test_a_jsonl_line_past_the_limit_is_skipped_in_pieces(tmp_path: Path) -> None:
+    long = b'{"x":"' + b"y" * 5000 + b'"}\n'
+    (tmp_path / "a.jsonl").write_bytes(b'{"email":"matti@example.fi"}\n' + long + b'{"email":"liisa@example.fi"}\n')
+    (tmp_path / "b.jsonl").write_bytes(long * 3)
+    tables = {
+        t.location.file: t
+        for t in open_source(str(tmp_path), SourceOptions(limits=Limits(json_max_line=1000))).tables()
+    }
+    a, b = tables[f"{tmp_path}/a.jsonl"], tables[f"{tmp_path}/b.jsonl"]
+    assert isinstance(a, Table) and isinstance(b, Table)
+    assert sum(batch.num_rows for batch in a.batches(ReadOptions())) == 2  # the lines on either side of the long one
+    assert a.info.notes == ["1 lines longer than 1,000 bytes skipped (PDSCAN_JSON_MAX_LINE)"]
+    with pytest.raises(SourceError) as raised:
+        list(b.batches(ReadOptions()))
+    assert "every line is longer than 1,000 bytes (raise PDSCAN_JSON_MAX_LINE" in raised.value.reason
+
+
 def test_limits_are_settings(tmp_path: Path) -> None:
     (tmp_path / "deep.json").write_bytes(b'[{"a":' * 5 + b'"x"' + b"}]" * 5)
     (table,) = list(open_source(str(tmp_path), SourceOptions(limits=Limits(json_max_depth=4))).tables())

@@ -308,10 +308,13 @@ class JsonLinesTable(_RecordTable):
     """One JSON value per line; bad lines are skipped and counted, never shown."""
 
     def _records(self) -> Generator[Any, None, None]:
-        good = bad = 0
+        good = bad = long = 0
         try:
             with self.ref.open() as fh:
-                for raw in fh:
+                for raw in _lines(fh, self.ref.limits.json_max_line):
+                    if raw is None:
+                        long += 1
+                        continue
                     line = raw.strip()
                     if not line:
                         continue
@@ -329,11 +332,35 @@ class JsonLinesTable(_RecordTable):
                         _check_depth(record, self.ref.limits)  # only lines that could be too deep are walked
                     good += 1
                     yield record
-            if bad and not good:
-                raise SourceError(self.source, "not valid JSON Lines", self.ref.name)
+            if (bad or long) and not good:
+                raise SourceError(self.source, _jsonl_reason(bad, long, self.ref.limits.json_max_line), self.ref.name)
         finally:
             if bad and good:
                 self.info.notes.append(f"{bad} invalid lines skipped")
+            if long and good:
+                limit = self.ref.limits.json_max_line
+                self.info.notes.append(f"{long} lines longer than {limit:,} bytes skipped (PDSCAN_JSON_MAX_LINE)")
+
+
+def _lines(fh: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The file's lines, each read at most ``limit`` bytes at a time: a longer line is read in pieces, dropped, and
+    given as None (one record that long would be held whole by the parser)."""
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = fh.readline(1 << 20)
+        yield None
+
+
+def _jsonl_reason(bad: int, long: int, limit: int) -> str:
+    if not bad:
+        return f"every line is longer than {limit:,} bytes (raise PDSCAN_JSON_MAX_LINE to read them)"
+    return "not valid JSON Lines"
 
 
 def _object_tables(ref: FileRef, source: str) -> Iterator[Table]:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import fnmatch
 import json
 import random
-import re
 import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -144,18 +143,10 @@ class DatabaseSource(Source):
         self.engine.dispose()
 
 
-# A DBAPI error's text as pymysql and mysqlclient give it: the tuple (code, "message").
-_DRIVER_TUPLE = re.compile(r"""^\(\s*-?\d+\s*,\s*(['"])(.*)\1\s*\)$""", re.DOTALL)
-
-
 def connect_reason(exc: BaseException, password: str | None = None) -> str:
-    """Why a connection failed, in one line: the driver's message without its raw ``(code, "...")`` tuple,
-    ``[Errno -2]`` prefixes or the password (a driver may echo the connection string it was given)."""
+    """Why a connection failed, in one line (``one_line``: the driver's message without its raw tuple), without
+    the password (a driver may echo the connection string it was given)."""
     line = db_error(exc)
-    match = _DRIVER_TUPLE.match(line)
-    if match:
-        line = match.group(2)
-    line = re.sub(r"\[Errno -?\d+\]\s*", "", line).strip()
     if password:
         line = line.replace(password, "***")
     return line or type(getattr(exc, "orig", None) or exc).__name__
