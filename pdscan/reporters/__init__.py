@@ -7,7 +7,8 @@ Reporters only render: samples arrive already masked (or raw when the user gave 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TextIO
+from dataclasses import dataclass
+from typing import IO, Any, TextIO
 
 from pdscan.errors import UsageError
 from pdscan.model import ScanResult
@@ -24,14 +25,25 @@ from pdscan.reporters import (
     periodic_markdown,
     text_report,
 )
+from pdscan.reporters.style import ReportStyle
 
-REPORTERS: dict[str, Callable[[ScanResult, TextIO], None]] = {
-    "text": text_report.render,
-    "json": json_report.render,
-    "ndjson": ndjson_report.render,
-    "csv": csv_report.render,
-    "markdown": markdown_report.render,
-    "html": html_report.render,
+
+@dataclass(frozen=True)
+class Reporter:
+    """An output format of a scan. ``binary`` reporters (XLSX) write bytes and need ``-o FILE``."""
+
+    render: Callable[..., None]  # (result, stream: TextIO, or BinaryIO when binary, style: ReportStyle)
+    extension: str
+    binary: bool = False
+
+
+REPORTERS: dict[str, Reporter] = {
+    "text": Reporter(text_report.render, ".txt"),
+    "json": Reporter(json_report.render, ".json"),
+    "ndjson": Reporter(ndjson_report.render, ".ndjson"),
+    "csv": Reporter(csv_report.render, ".csv"),
+    "markdown": Reporter(markdown_report.render, ".md"),
+    "html": Reporter(html_report.render, ".html"),
 }
 
 # The documents of the inventory and DSAR commands: built as plain dicts with a schema_version, rendered here.
@@ -45,9 +57,9 @@ DIFF_FORMATS: dict[str, DocumentReporter] = {"text": diff_text.render, "json": d
 FIND_FORMATS: dict[str, DocumentReporter] = {"text": find_text.render, "json": document_json.render}
 
 
-def render(result: ScanResult, fmt: str, stream: TextIO) -> None:
+def render(result: ScanResult, fmt: str, stream: IO[Any], style: ReportStyle | None = None) -> None:
     try:
         reporter = REPORTERS[fmt]
     except KeyError:
         raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(sorted(REPORTERS))}") from None
-    reporter(result, stream)
+    reporter.render(result, stream, style or ReportStyle())

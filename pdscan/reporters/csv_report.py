@@ -6,6 +6,7 @@ import csv
 from typing import TextIO
 
 from pdscan.model import ScanResult
+from pdscan.reporters.style import ReportStyle
 
 HEADER = [
     "source",
@@ -33,7 +34,7 @@ def _safe(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def render(result: ScanResult, stream: TextIO) -> None:
+def render(result: ScanResult, stream: TextIO, style: ReportStyle | None = None) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(HEADER)
     for f in result.findings:

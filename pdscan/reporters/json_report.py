@@ -6,8 +6,9 @@ import json
 from typing import TextIO
 
 from pdscan.model import ScanResult
+from pdscan.reporters.style import ReportStyle
 
 
-def render(result: ScanResult, stream: TextIO) -> None:
+def render(result: ScanResult, stream: TextIO, style: ReportStyle | None = None) -> None:
     json.dump(result.to_dict(), stream, indent=2, ensure_ascii=False)
     stream.write("\n")

@@ -6,8 +6,9 @@ from typing import TextIO
 
 from pdscan.model import ScanResult
 from pdscan.reporters.context import report_context
+from pdscan.reporters.style import ReportStyle
 from pdscan.reporters.templates import environment
 
 
-def render(result: ScanResult, stream: TextIO) -> None:
+def render(result: ScanResult, stream: TextIO, style: ReportStyle | None = None) -> None:
     stream.write(environment("markdown").get_template("report.md.j2").render(**report_context(result)))

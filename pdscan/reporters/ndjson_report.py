@@ -10,9 +10,10 @@ import json
 from typing import Any, TextIO
 
 from pdscan.model import ScanResult
+from pdscan.reporters.style import ReportStyle
 
 
-def render(result: ScanResult, stream: TextIO) -> None:
+def render(result: ScanResult, stream: TextIO, style: ReportStyle | None = None) -> None:
     whole = result.to_dict()
     head = {k: whole[k] for k in ("tool", "started_at", "finished_at", "interrupted", "options", "sources")}
     _line(stream, "scan", head)

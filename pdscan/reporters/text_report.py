@@ -13,12 +13,13 @@ from rich.text import Text
 
 from pdscan import options as defaults
 from pdscan.model import Compliance, DocumentFacts, ScanResult, documents_summary
+from pdscan.reporters.style import ReportStyle
 
 _STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 _PLAIN_WIDTH = 160  # fixed width when not writing to a terminal, so files and pipes get stable output
 
 
-def render(result: ScanResult, stream: TextIO) -> None:
+def render(result: ScanResult, stream: TextIO, style: ReportStyle | None = None) -> None:
     tty = stream.isatty()
     console = Console(
         file=stream,
