@@ -491,6 +491,7 @@ class ScanResult:
     errors: list[ScanErrorEntry] = field(default_factory=list)
     interrupted: bool = False
     suppressed: list[dict[str, str]] = field(default_factory=list)  # allow-listed findings: fingerprint, reason
+    warnings: list[str] = field(default_factory=list)  # about the run's settings (an allow-list entry unused)
     compliance: Compliance | None = None  # declared vs found, when the scan had a declaration
     # The documents scanned (PDF, Word, mail...) with what each holds: decided by the finishing step from the rules.
     document_facts: list[DocumentFacts] = field(default_factory=list)
@@ -518,6 +519,7 @@ class ScanResult:
                 ],
                 interrupted=bool(data.get("interrupted", False)),
                 suppressed=list(data.get("suppressed", [])),
+                warnings=list(data.get("warnings", [])),
                 compliance=Compliance.from_dict(data["compliance"]) if data.get("compliance") else None,
                 document_facts=[DocumentFacts.from_dict(d) for d in (data.get("documents") or {}).get("items", [])],
                 skipped=[SkippedFile(s["path"], s["reason"]) for s in data.get("skipped", [])],
@@ -539,6 +541,7 @@ class ScanResult:
             "errors": [e.to_dict() for e in self.errors],
             "skipped": [s.to_dict() for s in self.skipped],
             "suppressed": list(self.suppressed),
+            "warnings": list(self.warnings),
             **({"compliance": self.compliance.to_dict()} if self.compliance is not None else {}),
             **({"documents": documents_summary(self.documents())} if self.documents() else {}),
         }

@@ -10,7 +10,7 @@ words.
     add_to(analyzer, language="fi")
     analyzer.analyze("Soita Matille, 040 123 4567", language="fi")
 
-Needs the optional extra: ``pip install 'pdscan[presidio]'``.
+Needs the optional extra: ``pip install '.[presidio]' in the pdscan checkout``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from pdscan.errors import UsageError
 try:
     from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise UsageError("pdscan.presidio needs presidio-analyzer: pip install 'pdscan[presidio]'") from exc
+    raise UsageError(
+        "pdscan.presidio needs presidio-analyzer: pip install '.[presidio]' in the pdscan checkout"
+    ) from exc
 
 # Score of a match its validator confirmed (presidio's maximum) and of a weak shape without context: presidio's
 # context enhancer raises it when a context word (puhelin, hetu, tilinumero...) stands near.

@@ -22,6 +22,17 @@ def expected() -> dict[str, Any]:
     return data
 
 
+# Slow modules mark themselves (`pytestmark = pytest.mark.slow`); these cannot without importing pytest for it.
+SLOW_MODULES = {"tests/engines/test_findings_identical.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`pytest -m "not slow"` is the fast path the README gives; the full suite (CI) runs everything."""
+    for item in items:
+        if item.path.relative_to(REPO).as_posix() in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print the detection-quality figures measured by test_quality.py."""
     from quality_data import quality_summary

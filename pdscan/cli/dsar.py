@@ -6,17 +6,13 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
-from pdscan.cli.kit import (
-    EXIT_ERROR,
-    KEEP_GOING_OPTION,
-    PdscanClickError,
-    format_option,
-    inventory_option,
-    write_output,
-)
+from pdscan.cli.config import current
+from pdscan.cli.kit import EXIT_ERROR, PdscanClickError, write_output
+from pdscan.cli.settings import options_for
 from pdscan.compliance.declaration import load_declaration
 from pdscan.dsar.document import SCHEMA_VERSION, counts, find_document, identifier_columns
 from pdscan.dsar.erasure import erasure_plan
@@ -37,10 +33,6 @@ from pdscan.sources.base import SourceOptions
 @click.option("--hetu", "hetus", multiple=True, metavar="HETU", help="A henkilötunnus.")
 @click.option("--name", "names", multiple=True, metavar="'FIRST LAST'", help="A first name and a surname.")
 @click.option("--business-id", "business_ids", multiple=True, metavar="Y-TUNNUS", help="A Y-tunnus (sole traders).")
-@inventory_option(
-    "The inventory: the search is recorded in its audit log, and with no SOURCES the sources of its latest runs "
-    "are searched."
-)
 @click.option(
     "--export",
     "export_dir",
@@ -56,52 +48,27 @@ from pdscan.sources.base import SourceOptions
     help="Write the SQL statements and file list to erase the person, for review (never run).",
 )
 @click.option(
-    "--declaration",
-    metavar="FILE",
-    help="The privacy notice: purposes, recipients and retention in the export's summary.",
-)
-@click.option(
     "--hops",
     type=click.IntRange(0, 2),
     default=2,
     show_default=True,
     help="Foreign-key hops followed from the person's rows to related rows.",
 )
-@format_option(sorted(FIND_FORMATS), "text", "Output format.")
-@click.option("--show-data", is_flag=True, help="Show matched values unmasked in the output.")
-@click.option(
-    "--table-timeout",
-    type=click.FloatRange(min=1),
-    default=600.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Databases: a search statement running longer is cancelled and its table reported.",
-)
-@click.option("--include", multiple=True, metavar="GLOB", help="In folders, search only files matching GLOB.")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="In folders, skip files matching GLOB.")
-@click.option("--schema", "schemas", multiple=True, metavar="GLOB", help="Databases: only these schemas.")
-@KEEP_GOING_OPTION
-@click.option("-q", "--quiet", is_flag=True, help="No lines on standard error.")
+@options_for("find")
+@click.pass_context
 def find_command(
+    ctx: click.Context,
+    /,
     sources: tuple[str, ...],
     emails: tuple[str, ...],
     phones: tuple[str, ...],
     hetus: tuple[str, ...],
     names: tuple[str, ...],
     business_ids: tuple[str, ...],
-    inventory: str | None,
     export_dir: Path | None,
     plan_file: Path | None,
-    declaration: str | None,
     hops: int,
-    fmt: str,
-    show_data: bool,
-    table_timeout: float,
-    include: tuple[str, ...],
-    exclude: tuple[str, ...],
-    schemas: tuple[str, ...],
-    keep_going: bool,
-    quiet: bool,
+    **values: Any,
 ) -> None:
     """Find every row about one person in files and databases (access, portability and erasure requests).
 
@@ -116,10 +83,19 @@ def find_command(
       pdscan find --hetu 131052-308T --name "Matti Virtanen" --inventory --export dsar-2026-11/
       pdscan find --email m.v@example.fi postgresql://dpo@db/crm --erasure-plan erase.sql
     """
+    inventory, declaration, fmt = values["inventory"], values["declaration"], values["fmt"]
+    show_data, keep_going, quiet = values["show_data"], values["keep_going"], values["quiet"]
     try:
         person = Person.from_identifiers(emails, phones, hetus, names, business_ids)
         declared = load_declaration(declaration) if declaration else None
-        source_options = SourceOptions(include=include, exclude=exclude, schemas=schemas, table_timeout=table_timeout)
+        source_options = SourceOptions(
+            include=values["include"],
+            exclude=values["exclude"],
+            exclude_from=values["exclude_from"],
+            patterns_base=current(ctx).patterns_base(ctx, "find"),
+            schemas=values["schemas"],
+            table_timeout=values["table_timeout"],
+        )
         # Every source named is opened before anything is searched: a typo must not pass as "no row about this
         # person", nor cost a long search of the others first.
         failed = check_sources(sources, source_options)
@@ -170,8 +146,7 @@ def find_command(
 
 
 @click.command("audit")
-@inventory_option("The inventory to read.")
-@format_option(["text", "json"], "text", "Output format.")
+@options_for("audit")
 def audit_command(inventory: str | None, fmt: str) -> None:
     """List the DSAR searches recorded in the inventory: when, who, which identifier kinds, how many rows.
 

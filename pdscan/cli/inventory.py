@@ -11,17 +11,16 @@ from typing import Any
 import click
 
 from pdscan.cli.kit import (
-    DECLARATION_OPTION,
     EXIT_FINDINGS,
     EXIT_OK,
     PdscanClickError,
     exit_code,
-    format_option,
-    inventory_option,
-    output_option,
+    report_style,
+    split_inventory,
     write_output,
     write_report,
 )
+from pdscan.cli.settings import options_for
 from pdscan.compliance.compare import compare
 from pdscan.compliance.declaration import load_declaration
 from pdscan.compliance.taxonomy import taxonomy
@@ -37,9 +36,8 @@ DATE_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
 
 
 @click.command("history")
-@inventory_option("The inventory to read.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Show the last N runs.")
-@format_option(["text", "json"], "text", "Output format.")
+@options_for("history")
 def history_command(inventory: str | None, limit: int, fmt: str) -> None:
     """List the runs stored in the inventory, newest last.
 
@@ -79,13 +77,6 @@ def history_command(inventory: str | None, limit: int, fmt: str) -> None:
 @click.command("diff")
 @click.argument("run_a", type=int, required=False)
 @click.argument("run_b", type=int, required=False)
-@inventory_option("The inventory to read.")
-@click.option(
-    "--declaration",
-    metavar="FILE",
-    help="Compare both runs with this declaration for new undeclared categories (default: what each run used).",
-)
-@format_option(sorted(DIFF_FORMATS), "text", "Output format.")
 @click.option(
     "--count-factor",
     type=click.FloatRange(min=1.0, min_open=True),
@@ -93,14 +84,7 @@ def history_command(inventory: str | None, limit: int, fmt: str) -> None:
     show_default=True,
     help="A match count that grew or shrank by this factor is a big change.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(["never", "changes", "new", "undeclared"]),
-    default="never",
-    show_default=True,
-    help="Exit with 1 on any change, on new personal-data locations or undeclared categories ('new'), or on new "
-    "undeclared categories only.",
-)
+@options_for("diff")
 def diff_command(
     run_a: int | None,
     run_b: int | None,
@@ -184,7 +168,12 @@ def _pick_runs(store: Inventory, run_a: int | None, run_b: int | None) -> tuple[
 
 
 def periodic_report(
-    inventory: str, since: dt.datetime | None, declaration: str | None, fmt: str, output: Path | None, fail_on: str
+    inventory: str,
+    since: dt.datetime | None,
+    declaration: str | None,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
 ) -> int:
     """``pdscan report --inventory``: returns the exit code."""
     if fmt not in PERIODIC_FORMATS:
@@ -210,32 +199,14 @@ def periodic_report(
 @click.argument(
     "scan_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), metavar="[SCAN.json]", required=False
 )
-@DECLARATION_OPTION
-@inventory_option("Build the periodic inventory report from this inventory instead of a saved scan.")
 @click.option(
     "--since",
     type=click.DateTime(formats=DATE_FORMATS),
     help="Inventory report: the period starts here (default: 30 days ago); changes are counted from the last run "
     "before it.",
 )
-@format_option(sorted(REPORTERS), "html", "Output format (the inventory report: html, markdown or json).")
-@output_option()
-@click.option(
-    "--fail-on",
-    type=click.Choice(["never", "undeclared"]),
-    default="never",
-    show_default=True,
-    help="Exit with 1 when the scan holds personal data the declaration does not cover.",
-)
-def report_command(
-    scan_file: Path | None,
-    declaration: str | None,
-    inventory: str | None,
-    since: dt.datetime | None,
-    fmt: str,
-    output: Path | None,
-    fail_on: str,
-) -> None:
+@options_for("report")
+def report_command(scan_file: Path | None, since: dt.datetime | None, **values: Any) -> None:
     """Render a saved scan (pdscan scan ... --format json) as a report compared with a declaration, or, with
     --inventory, the periodic inventory report: overview, changes in the period, undeclared gaps, trend,
     retention hints and coverage.
@@ -247,21 +218,42 @@ def report_command(
       pdscan report scan.json --declaration my_notice.yaml --format markdown --fail-on undeclared
       pdscan report --inventory --since 2026-11-01 --declaration entrack --output inventory-2026-11.html
     """
+    inventory, stray = split_inventory(values["inventory"])
+    if stray is not None:  # `report --inventory scan.json`: the word after a bare --inventory is not its URL
+        if scan_file is not None:
+            raise click.UsageError(f"got more than one SCAN.json: {stray}, {scan_file}")
+        scan_file = Path(stray)
+    declaration, output, fail_on = values["declaration"], values["output"], values["fail_on"]
+    fmt = values["fmt"] or default_format(output, periodic=inventory is not None)
+    style = report_style(values, declaration)
     if (scan_file is None) == (inventory is None):
         raise click.UsageError("give either SCAN.json or --inventory [URL]")
     if inventory is not None:
         sys.exit(periodic_report(inventory, since, declaration, fmt, output, fail_on))
     assert scan_file is not None
+    if not scan_file.is_file():
+        raise click.UsageError(f"SCAN.json: {scan_file}: no such file")
     try:
         result = ScanResult.from_dict(json.loads(scan_file.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         raise PdscanClickError(f"{scan_file}: not a pdscan JSON scan ({str(exc).splitlines()[0]})") from exc
+    if fmt not in REPORTERS:
+        raise click.UsageError(f"a saved scan comes as {', '.join(sorted(REPORTERS))}, not {fmt}")
     try:
         if declaration is not None:
             compare(result, load_declaration(declaration), taxonomy(), load_rules())
         elif fail_on == "undeclared":
             raise click.UsageError("--fail-on undeclared needs --declaration FILE")
-        write_report(result, fmt, output)
+        write_report(result, fmt, output, style)
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc
     sys.exit(exit_code(result, fail_on))
+
+
+def default_format(output: Path | None, periodic: bool) -> str:
+    """HTML into a file (or the format its extension names), text on standard output."""
+    if output is None:
+        return "text"
+    known = PERIODIC_FORMATS if periodic else {name: r.extension for name, r in REPORTERS.items()}
+    by_extension = {REPORTERS[name].extension: name for name in known if name in REPORTERS}
+    return by_extension.get(output.suffix.lower(), "html")

@@ -9,15 +9,16 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, BinaryIO, TextIO
 
 import click
 
 from pdscan.compliance.compare import has_undeclared
 from pdscan.detect.findings import at_least
-from pdscan.inventory.paths import ENV_VAR, default_inventory_path
+from pdscan.errors import PdscanError
 from pdscan.model import ScanResult
-from pdscan.reporters import render
+from pdscan.reporters import REPORTERS, render
+from pdscan.reporters.style import LANGUAGES, ReportStyle
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -26,19 +27,6 @@ class PdscanClickError(click.ClickException):
     """A library error shown as ``Error: ...`` with exit code 2."""
 
     exit_code = EXIT_ERROR
-
-
-def inventory_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """``--inventory [URL]``: given alone it means ``$PDSCAN_INVENTORY`` or the default SQLite file."""
-    return click.option(
-        "--inventory",
-        "inventory",
-        is_flag=False,
-        flag_value="",
-        default=None,
-        metavar="URL",
-        help=f"{help_text} A SQLAlchemy URL or a file path; alone, ${ENV_VAR} or {default_inventory_path()}.",
-    )
 
 
 def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None:
@@ -65,62 +53,6 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
         raise
 
 
-def split_list(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
-
-
-# Shared by the commands that compare findings with a privacy notice.
-DECLARATION_OPTION = click.option(
-    "--declaration",
-    metavar="FILE",
-    help="A declaration of the privacy notice (YAML) to compare the findings with: a file, or a shipped example "
-    "by name (entrack, entteri). Adds 'declared as' to every finding and the gaps to the report.",
-)
-
-# Shared by every command that loads rules.
-RULES_OPTION = click.option(
-    "--rules",
-    "rules_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    metavar="DIR",
-    help="Also load the YAML rules in DIR (a rule with an existing id replaces the built-in one).",
-)
-
-
-# `pdscan scan` and `pdscan find`: what a source that cannot be opened, or a file that cannot be read, does.
-KEEP_GOING_OPTION = click.option(
-    "--keep-going",
-    is_flag=True,
-    help="When a SOURCE does not exist or cannot be opened, go on with the other sources (the run still exits "
-    "with 2). Without it such a source stops the run before anything is read.",
-)
-STRICT_OPTION = click.option(
-    "--strict",
-    is_flag=True,
-    help="Exit with 2 when any file was skipped or could not be read, even inside a folder (for CI).",
-)
-
-
-def output_option() -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """``-o/--output FILE``: the report goes to FILE (written atomically) instead of standard output."""
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, writable=True, path_type=Path),
-        help="Write the report to FILE instead of standard output.",
-    )
-
-
-def format_option(
-    choices: list[str], default: str, help_text: str
-) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """``-f/--format``: the output format, from a reporter registry."""
-    return click.option(
-        "-f", "--format", "fmt", type=click.Choice(choices), default=default, show_default=True, help=help_text
-    )
-
-
 def exit_code(result: ScanResult, fail_on: str, strict: bool = False) -> int:
     if result.interrupted:
         return EXIT_ERROR
@@ -137,7 +69,76 @@ def exit_code(result: ScanResult, fail_on: str, strict: bool = False) -> int:
     return EXIT_OK
 
 
-def write_report(result: ScanResult, fmt: str, output: Path | None) -> None:
+def write_report(result: ScanResult, fmt: str, output: Path | None, style: ReportStyle | None = None) -> None:
     if result.interrupted:
         click.echo("pdscan: interrupted; reporting what was scanned so far", err=True)
-    write_output(output, lambda stream: render(result, fmt, stream))
+    reporter = REPORTERS[fmt]
+    if reporter.binary:
+        if output is None:
+            raise click.UsageError(f"--format {fmt} writes a binary file: give -o FILE{reporter.extension}")
+        write_binary(output, lambda stream: reporter.render(result, stream, style or ReportStyle()))
+        return
+    write_output(output, lambda stream: render(result, fmt, stream, style))
+
+
+def write_binary(output: Path, write: Callable[[BinaryIO], object]) -> None:
+    """As :func:`write_output`, for bytes: next to FILE, then renamed."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            write(stream)
+        os.replace(tmp, output)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def split_inventory(value: str | None) -> tuple[str | None, str | None]:
+    """``--inventory`` takes an optional value, so click gives it the next word: ``scan --inventory exports/``.
+    A word that does not look like an inventory (a URL, a .sqlite/.db file or an existing SQLite file) is given
+    back to be the command's argument, and the inventory is the default one. Returns (inventory, stray word)."""
+    if not value or looks_like_inventory(value):
+        return value, None
+    return "", value
+
+
+def looks_like_inventory(value: str) -> bool:
+    if "://" in value or value.lower().endswith((".sqlite", ".sqlite3", ".db")):
+        return True
+    path = Path(value)
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return not path.exists()  # a new inventory file to be created
+
+
+def report_style(values: dict[str, Any], declaration: str | None = None) -> ReportStyle:
+    """The report's layout from a command's settings; the language by the rule every command follows."""
+    return ReportStyle(
+        lang=resolve_lang(values.get("lang"), declaration),
+        verbose=bool(values.get("verbose")),
+        color=values.get("color"),
+        csv_dialect=values.get("csv_dialect") or "excel",
+    )
+
+
+def resolve_lang(explicit: str | None, declaration: str | None = None) -> str:
+    """--lang, else the declaration's notice language, else the locale, else English."""
+    if explicit:
+        return explicit
+    if declaration:
+        from pdscan.compliance.declaration import load_declaration
+
+        with contextlib.suppress(PdscanError):  # a bad declaration is reported where it is used, not here
+            language = str(load_declaration(declaration).notice.get("language", ""))[:2].lower()
+            if language in LANGUAGES:
+                return language
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:  # the first one set decides, as in POSIX
+            language = value[:2].lower()
+            return language if language in LANGUAGES else "en"
+    return "en"

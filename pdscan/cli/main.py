@@ -8,6 +8,9 @@ interrupted scan and a scan where no source could be read at all).
 from __future__ import annotations
 
 import importlib
+import io
+import sys
+from pathlib import Path
 
 import click
 
@@ -24,12 +27,25 @@ COMMANDS = {
     "find": "pdscan.cli.dsar:find_command",
     "audit": "pdscan.cli.dsar:audit_command",
     "declarations": "pdscan.cli.rules:declarations_group",
+    "config": "pdscan.cli.config:config_group",
 }
 
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if args and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from pdscan.suggest import close_matches
+
+            close = close_matches(name, self.list_commands(ctx), limit=1, cutoff=0.5)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            ctx.fail(f"No such command '{name}'.{hint}")
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)
@@ -43,13 +59,35 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 @click.version_option(__version__, prog_name="pdscan")
-def main() -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    metavar="FILE",
+    help="Read settings from FILE instead of ./pdscan.toml or [tool.pdscan] in ./pyproject.toml ($PDSCAN_CONFIG).",
+)
+@click.pass_context
+def main(ctx: click.Context, config_path: Path | None) -> None:
     """pdscan finds personal data (emails, phone numbers, HETUs, Y-tunnus, IBANs...) in files and databases.
+
+    Settings are read from pdscan.toml (one table per command, keys as the long flags), then PDSCAN_*
+    environment variables, then the command line: see pdscan config show.
 
     \b
     Example:
       pdscan scan sample_data/
     """
+    from pdscan.cli.config import META_KEY, load_config
+
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal or pipe that is not UTF-8 (LANG=C, a Windows code page): a letter it cannot show becomes '?'
+        # instead of ending the run with UnicodeEncodeError.
+        if isinstance(stream, io.TextIOWrapper) and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="replace")
+
+    config = load_config(config_path)
+    ctx.meta[META_KEY] = config
+    ctx.default_map = config.default_map()
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from pdscan.cli.kit import EXIT_FINDINGS, EXIT_OK, RULES_OPTION, PdscanClickError, write_output
+from pdscan.cli.kit import EXIT_FINDINGS, EXIT_OK, PdscanClickError, write_output
+from pdscan.cli.settings import options_for
 from pdscan.compliance.declaration import builtin_declarations, load_declaration
 from pdscan.detect.rules import load_rules, parse_rule
 from pdscan.detect.ruletest import check_examples
@@ -26,7 +27,7 @@ def rules_group() -> None:
 
 
 @rules_group.command("list")
-@RULES_OPTION
+@options_for("rules list")
 def rules_list(rules_dirs: tuple[Path, ...]) -> None:
     """List the rules: id, entity, validator and description.
 
@@ -46,7 +47,7 @@ def rules_list(rules_dirs: tuple[Path, ...]) -> None:
 
 @rules_group.command("test")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@RULES_OPTION
+@options_for("rules test")
 def rules_test(files: tuple[Path, ...], rules_dirs: tuple[Path, ...]) -> None:
     """Check rule files: their fields, and their match / no_match examples run through the engine.
 
@@ -126,16 +127,9 @@ def declarations_check(files: tuple[str, ...]) -> None:
 @declarations_group.command("draft")
 @click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--lang", "language", type=click.Choice(["fi", "sv", "en"]), help="The notice's language (default: guessed)."
+    "--notice-lang", "language", type=click.Choice(["fi", "sv", "en"]), help="The notice's language (default: guessed)."
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft here (default: stdout)."
-)
-@click.option(
-    "--show-data",
-    is_flag=True,
-    help="Quote the notice's sentences as written, personal data of people named in them included.",
-)
+@options_for("declarations draft")
 def declarations_draft(notice: Path, language: str | None, output: Path | None, show_data: bool) -> None:
     """Draft a declaration from a privacy notice (text, PDF, Word, HTML), for review.
 
@@ -148,7 +142,8 @@ def declarations_draft(notice: Path, language: str | None, output: Path | None, 
     \b
     Examples:
       pdscan declarations draft tietosuojaseloste.txt -o my_notice.yaml
-      pdscan declarations draft privacy.pdf --lang en -o my_notice.yaml && pdscan declarations check my_notice.yaml
+      pdscan declarations draft privacy.pdf --notice-lang en -o my_notice.yaml
+      pdscan declarations check my_notice.yaml
     """
     from pdscan.compliance.draft import draft, read_notice, to_yaml
 

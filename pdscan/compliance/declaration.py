@@ -16,6 +16,7 @@ from typing import Any
 from pdscan.compliance.taxonomy import Taxonomy, taxonomy
 from pdscan.errors import ConfigError
 from pdscan.resources import builtin_rules_dir
+from pdscan.suggest import close_matches, did_you_mean
 from pdscan.yamlfile import load_yaml
 
 SUPPORTED_VERSIONS = (1,)
@@ -94,9 +95,26 @@ def load_declaration(spec: str | Path) -> Declaration:
     path = Path(spec)
     if not path.exists() and str(spec) in builtin_declarations():
         path = builtin_declarations()[str(spec)]
+    elif not path.exists():
+        _no_such_declaration(str(spec), path)
     name = str(spec)
     data: Any = load_yaml(path, name, "declaration")
     return parse_declaration(data, name, taxonomy())
+
+
+def _no_such_declaration(spec: str, path: Path) -> None:
+    """A declaration that is neither a file nor a shipped name: suggest the shipped name or the YAML file beside it
+    that was probably meant (``entrak`` → entrack, ``notices/privasy.yaml`` → notices/privacy.yaml)."""
+    candidates = {name: name for name in builtin_declarations()}
+    if path.parent.is_dir():
+        for sibling in sorted(path.parent.glob("*.y*ml")):
+            shown = sibling.name if path.parent == Path() else str(path.parent / sibling.name)
+            candidates[sibling.name] = shown
+            candidates.setdefault(sibling.stem, shown)
+    guesses = close_matches(path.name, list(candidates), limit=2)
+    if guesses:
+        meant = list(dict.fromkeys(candidates[g] for g in guesses))
+        raise ConfigError(spec, "", f"no such declaration file or shipped declaration{did_you_mean(meant)}")
 
 
 _PERIOD = re.compile(r"^P(?:(?P<y>\d+)Y)?(?:(?P<m>\d+)M)?(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?$")

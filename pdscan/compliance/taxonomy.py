@@ -14,14 +14,22 @@ from pdscan.errors import ConfigError
 from pdscan.resources import builtin_rules_dir
 from pdscan.yamlfile import load_yaml
 
+# "high": GDPR Art. 9 and 10 and national identity codes; "elevated": harmful when it leaks (financial data).
+RISKS = ("normal", "elevated", "high")
+
 
 @dataclass(frozen=True)
 class Category:
     key: str
     name: str
-    risk: str = "normal"  # "high": GDPR Art. 9 special categories and national identity codes
+    risk: str = "normal"  # one of RISKS
     article: str | None = None
     replaced_by: str | None = None
+    label: tuple[tuple[str, str], ...] = ()  # the name in other languages than English: (("fi", "Nimi"), ...)
+
+    def label_in(self, lang: str) -> str:
+        """The category's name in ``lang`` (``name`` for English or a language without a label)."""
+        return dict(self.label).get(lang) or self.name
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,14 @@ class Taxonomy:
 
     def get(self, key: str) -> Category:
         return self.categories[self.canonical(key)]
+
+    def risk(self, key: str) -> Category | None:
+        """The category at or above ``key`` that gives it a risk ("high", or "elevated"), the most specific first;
+        a "high" one wins over an "elevated" one."""
+        parts = self.canonical(key).split(".")
+        above = [self.categories.get(".".join(parts[:i])) for i in range(len(parts), 0, -1)]
+        marked = [c for c in above if c is not None and c.risk != "normal"]
+        return next((c for c in marked if c.risk == "high"), marked[0] if marked else None)
 
     def high_risk(self, key: str) -> bool:
         """A key, or any key above it, that GDPR Art. 9 or national law protects specially."""
@@ -61,15 +77,20 @@ def taxonomy() -> Taxonomy:
     categories = {}
     for key, fields in (data.get("categories") or {}).items():
         fields = fields or {}
-        unknown = set(fields) - {"name", "risk", "article", "replaced_by"}
+        unknown = set(fields) - {"name", "risk", "article", "replaced_by", "label"}
         if unknown:  # an unquoted comma in a flow mapping turns the rest of a name into a field
             raise ConfigError(str(path), f"categories.{key}", f"unknown fields {sorted(map(str, unknown))}")
+        if fields.get("risk", "normal") not in RISKS:
+            raise ConfigError(str(path), f"categories.{key}.risk", f"one of {', '.join(RISKS)}")
+        if not isinstance(fields.get("label") or {}, dict):
+            raise ConfigError(str(path), f"categories.{key}.label", "a mapping of language codes to names")
         categories[key] = Category(
             key=key,
             name=str(fields.get("name", key)),
             risk=str(fields.get("risk", "normal")),
             article=fields.get("article"),
             replaced_by=fields.get("replaced_by"),
+            label=tuple(sorted((str(k), str(v)) for k, v in (fields.get("label") or {}).items())),
         )
     if not categories:
         raise ConfigError(str(path), "", "no categories (is rules/taxonomy installed?)")

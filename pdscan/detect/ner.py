@@ -2,7 +2,8 @@
 
 ``pdscan scan --ner fi_core_news_md`` (or any spaCy model name or path) runs the model over free-text values
 (three words or more) for PERSON and LOCATION, next to pdscan's own lexicon and patterns. Models are not bundled:
-install one with ``python -m spacy download fi_core_news_md`` and the extra ``pip install 'pdscan[presidio]'``.
+install one with ``python -m spacy download fi_core_news_md`` and the presidio extra (``pip install '.[presidio]'`` in
+the pdscan checkout).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ def _engine(model: str) -> tuple[Any, str]:
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
         from presidio_analyzer.predefined_recognizers import SpacyRecognizer
     except ImportError as exc:
-        raise UsageError("--ner needs presidio-analyzer and spaCy: pip install 'pdscan[presidio]'") from exc
+        raise UsageError(
+            "--ner needs presidio-analyzer and spaCy: pip install '.[presidio]' in the pdscan checkout"
+        ) from exc
     try:
         nlp = spacy.load(model)
     except OSError as exc:

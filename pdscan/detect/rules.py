@@ -30,10 +30,12 @@ from pdscan.detect.weights import WEIGHT_NAMES
 from pdscan.errors import ConfigError, RuleError, UsageError
 from pdscan.model import COLUMN_KINDS
 from pdscan.resources import builtin_rules_dir
+from pdscan.suggest import close_matches, did_you_mean
 from pdscan.yamlfile import error_line, parse_yaml
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _ENTITY = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
 _TOP_KEYS = {
     "id",
     "entity",
@@ -50,6 +52,7 @@ _TOP_KEYS = {
     "yields_to",
     "evidence",
     "dsar_identifier",
+    "label",
 }
 _EVIDENCE_KEYS = {"confirmed", "card", "personal", "weights"}
 # What a value a validator confirms is worth: ``checksum`` (a check digit: the entity beyond doubt, whatever the
@@ -170,6 +173,8 @@ class Rule:
     personal: bool = True  # False: about an organisation, not a person (a business ID)
     weights: tuple[tuple[str, float], ...] = ()  # per-rule overrides of the model's weights
     dsar_identifier: str | None = None  # the `pdscan find` identifier its values are compared with (email, hetu...)
+    # The entity's name for people, per language ((en, Email address), (fi, Sähköpostiosoite)): what reports show.
+    label: tuple[tuple[str, str], ...] = ()
 
     def yields(self, rule_id: str) -> bool:
         return rule_id in self.yield_ids
@@ -259,6 +264,18 @@ class RuleSet:
         by_id.update({r.id: r for r in extra})
         return RuleSet(ordered(by_id.values()), self.version + "+local")
 
+    def aliases(self) -> dict[str, str]:
+        """Other names a user may know an entity by: its rules' ids, labels, DSAR identifiers and column names (for
+        suggestions: ``--only HETU`` → FI_PERSONAL_IDENTITY_CODE). A name two entities share is left out."""
+        seen: dict[str, set[str]] = {}
+        for rule in self.rules:
+            spellings = [rule.id, rule.dsar_identifier or "", *(name for _, name in rule.label)]
+            spellings += [" ".join(p) for p in rule.names.phrases]
+            for spelling in spellings:
+                if spelling:
+                    seen.setdefault(spelling, set()).add(rule.entity)
+        return {alias: next(iter(entities)) for alias, entities in seen.items() if len(entities) == 1}
+
     def by_entity(self, entity: str) -> list[Rule]:
         return [r for r in self.rules if r.entity == entity]
 
@@ -268,7 +285,16 @@ class RuleSet:
         exclude_set = {e.strip().upper() for e in exclude if e.strip()}
         unknown = (only_set | exclude_set) - set(self.entities)
         if unknown:
-            raise UsageError(f"unknown entity {', '.join(sorted(unknown))}; known entities: {', '.join(self.entities)}")
+            guesses = {name: close_matches(name, self.entities, self.aliases()) for name in sorted(unknown)}
+            if len(guesses) == 1:
+                message = "".join(f"unknown entity {name}{did_you_mean(guess)}" for name, guess in guesses.items())
+            else:
+                message = "unknown entities " + ", ".join(
+                    f"{name} ({did_you_mean(guess)[2:]})" if guess else name for name, guess in guesses.items()
+                )
+            if not all(guesses.values()):
+                message += f"; known entities: {', '.join(self.entities)}"
+            raise UsageError(message)
         kept = [r for r in self.rules if (not only_set or r.entity in only_set) and r.entity not in exclude_set]
         return RuleSet(ordered(kept), self.version)
 
@@ -331,6 +357,21 @@ def _quasi(path: str, value: Any) -> str:
     if value == "documents":
         return "documents"
     raise RuleError(path, "quasi_identifier", "true, false or documents")
+
+
+def _label(path: str, value: Any) -> tuple[tuple[str, str], ...]:
+    """``label``: the entity's name per language code, English required (``{en: Email address, fi: ...}``)."""
+    if value is None:
+        return ()
+    if not (
+        isinstance(value, dict)
+        and "en" in value
+        and all(
+            isinstance(k, str) and _LANGUAGE.match(k) and isinstance(v, str) and v.strip() for k, v in value.items()
+        )
+    ):
+        raise RuleError(path, "label", "a mapping of language codes to names, 'en' required: {en: Email address}")
+    return tuple(sorted((k, v.strip()) for k, v in value.items()))
 
 
 def parse_rule(text: str, path: str) -> Rule:
@@ -489,6 +530,7 @@ def parse_rule(text: str, path: str) -> Rule:
         personal=personal,
         weights=tuple(sorted((str(k), float(v)) for k, v in weights.items())),
         dsar_identifier=dsar_identifier,
+        label=_label(path, data.get("label")),
     )
 
 

@@ -582,6 +582,8 @@ def _fi_hetu_many(values: pa.Array) -> Outcomes:
     sign_index = np.where(sign_ok, np.nan_to_num(sign.astype(np.float64), nan=0), 0).astype(np.int64)
     matrix, size = _byte_matrix(upper, 11)
     digits = _digit_values(matrix)
+    numeric = (matrix >= 48) & (matrix <= 57)  # "0"-"9": the date and the individual number are digits, as in fi_hetu
+    numeric = numeric[:, :6].all(axis=1) & numeric[:, 7:10].all(axis=1)
     day, month, yy = _number(digits, 0, 2), _number(digits, 2, 2), _number(digits, 4, 2)
     number = _number(digits, 7, 3)
     year = _CENTURIES[sign_index] + yy
@@ -589,7 +591,8 @@ def _fi_hetu_many(values: pa.Array) -> Outcomes:
     month_ok = (month >= 1) & (month <= 12)
     max_day = _DAYS[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
     expected = (_number(digits, 0, 6) * 1000 + number) % 31
-    ok = (size == 11) & sign_ok & month_ok & (day >= 1) & (day <= max_day) & (number >= 2) & (check_index == expected)
+    ok = (size == 11) & numeric & sign_ok & month_ok & (day >= 1) & (day <= max_day) & (number >= 2)
+    ok &= check_index == expected
     codes = np.where(ok, CONFIRM_CODE, REJECT_CODE).astype(np.int8)
     return Outcomes(codes, {"temporary identity code (900-999)": ok & (number >= 900)})
 

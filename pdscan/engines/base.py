@@ -37,8 +37,10 @@ class ScanOptions:
     sample_size: int = defaults.SAMPLE_SIZE
     full: bool = False  # scan every row instead of at most sample_size per table
     chunk_rows: int = defaults.CHUNK_ROWS
-    include: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()  # gitignore patterns, see pdscan.sources.selection
     exclude: tuple[str, ...] = ()
+    exclude_from: tuple[Path, ...] = ()
+    patterns_base: Path | None = None  # the folder relative patterns are relative to (pdscan.toml's); None: cwd
     only: tuple[str, ...] = ()  # entities to look for (all when empty)
     except_: tuple[str, ...] = ()  # entities not to look for
     min_confidence: str = defaults.MIN_CONFIDENCE
@@ -83,6 +85,8 @@ class ScanOptions:
         return SourceOptions(
             include=self.include,
             exclude=self.exclude,
+            exclude_from=self.exclude_from,
+            patterns_base=self.patterns_base,
             schemas=self.schemas,
             include_tables=self.include_tables,
             exclude_tables=self.exclude_tables,
@@ -96,6 +100,8 @@ class ScanOptions:
         out["except"] = out.pop("except_")
         out["rules_dirs"] = [str(p) for p in self.rules_dirs]
         out["ignore_file"] = str(self.ignore_file) if self.ignore_file else None
+        out["exclude_from"] = [str(p) for p in self.exclude_from]
+        out["patterns_base"] = str(self.patterns_base) if self.patterns_base else None
         for key in ("include", "exclude", "only", "except", "schemas", "include_tables", "exclude_tables"):
             out[key] = list(out[key])
         return out
@@ -209,14 +215,21 @@ def finish(context: ScanContext) -> ScanResult:
     result = context.result
     result.finished_at = utc_now()
     if context.allow is not None:
-        kept = []
+        kept, used = [], set()
         for finding in result.findings:
-            reason = context.allow.reason_for(finding)
-            if reason is None:
+            entry = context.allow.entry_for(finding)
+            if entry is None:
                 kept.append(finding)
             else:
-                result.suppressed.append({"fingerprint": finding.fingerprint, "reason": reason})
+                used.add(entry)
+                result.suppressed.append({"fingerprint": finding.fingerprint, "reason": entry.reason})
         result.findings = kept
+        for i, entry in enumerate(context.allow.entries):
+            if entry not in used and not result.interrupted:
+                result.warnings.append(
+                    f"{context.allow.path}: ignore[{i}] '{entry.fingerprint}' matched no finding (renamed, fixed, "
+                    "or a typo?)"
+                )
     result.findings.sort(key=lambda f: (f.source, f.location.sort_key(), -f.score, f.entity))
     result.document_facts = document_facts(result.tables, result.findings, context.rules)
     if context.declaration is not None:

@@ -35,7 +35,7 @@ def client_for(scheduler: str | None, note: Any) -> Iterator[Any]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError as exc:
-        raise UsageError("--engine dask needs the dask extra: pip install 'pdscan[dask]'") from exc
+        raise UsageError("--engine dask needs the dask extra: pip install '.[dask]' in the pdscan checkout") from exc
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]

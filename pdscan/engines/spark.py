@@ -68,7 +68,7 @@ def _session(master: str | None) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
-        raise UsageError("--engine spark needs the spark extra: pip install 'pdscan[spark]'") from exc
+        raise UsageError("--engine spark needs the spark extra: pip install '.[spark]' in the pdscan checkout") from exc
     builder = SparkSession.builder.appName("pdscan")
     if master:
         builder = builder.master(master)
@@ -134,7 +134,7 @@ def scan_dataframe(df: Any, name: str = "dataframe", options: ScanOptions | None
     try:
         import pyspark  # noqa: F401
     except ImportError as exc:
-        raise UsageError("scan_dataframe needs the spark extra: pip install 'pdscan[spark]'") from exc
+        raise UsageError("scan_dataframe needs the spark extra: pip install '.[spark]' in the pdscan checkout") from exc
     options = options or ScanOptions(full=True)
     context = ScanContext.start(options, worker_rules(options))
     context.result.options["engine"] = "spark"

@@ -19,11 +19,15 @@ from pdscan.reporters import (
     find_text,
     html_report,
     json_report,
+    junit_report,
     markdown_report,
     ndjson_report,
     periodic_html,
     periodic_markdown,
+    periodic_text,
+    sarif_report,
     text_report,
+    xlsx_report,
 )
 from pdscan.reporters.style import ReportStyle
 
@@ -44,6 +48,9 @@ REPORTERS: dict[str, Reporter] = {
     "csv": Reporter(csv_report.render, ".csv"),
     "markdown": Reporter(markdown_report.render, ".md"),
     "html": Reporter(html_report.render, ".html"),
+    "xlsx": Reporter(xlsx_report.render, ".xlsx", binary=True),
+    "sarif": Reporter(sarif_report.render, ".sarif"),
+    "junit": Reporter(junit_report.render, ".xml"),
 }
 
 # The documents of the inventory and DSAR commands: built as plain dicts with a schema_version, rendered here.
@@ -52,6 +59,7 @@ PERIODIC_FORMATS: dict[str, DocumentReporter] = {
     "html": periodic_html.render,
     "markdown": periodic_markdown.render,
     "json": document_json.render,
+    "text": periodic_text.render,
 }
 DIFF_FORMATS: dict[str, DocumentReporter] = {"text": diff_text.render, "json": document_json.render}
 FIND_FORMATS: dict[str, DocumentReporter] = {"text": find_text.render, "json": document_json.render}

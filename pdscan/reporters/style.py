@@ -18,4 +18,4 @@ class ReportStyle:
     verbose: bool = False  # the text report: every finding's reasons and samples under it
     color: bool | None = None  # None: colour when writing to a terminal and NO_COLOR is not set
     width: int | None = None  # columns of the text report; None: $COLUMNS, else the terminal, else 100
-    csv_dialect: str = "excel"  # excel: ',' UTF-8 LF; excel-fi: ';' with a BOM and CRLF (Finnish Excel)
+    csv_dialect: str = "excel"  # excel: ',' UTF-8 CRLF (RFC 4180); excel-fi: ';' with a BOM and CRLF (Finnish Excel)

@@ -61,7 +61,15 @@ def open_source(spec: str, options: SourceOptions | None = None) -> Source:
 
         # A SQLite database named as a file (crm.sqlite): scanned as the database it is, read-only.
         return DatabaseSource(f"sqlite:///{path}", options)
-    return FileSource(spec, include=options.include, exclude=options.exclude, ocr=options.ocr, limits=options.limits)
+    return FileSource(
+        spec,
+        include=options.include,
+        exclude=options.exclude,
+        ocr=options.ocr,
+        limits=options.limits,
+        exclude_from=options.exclude_from,
+        patterns_base=options.patterns_base,
+    )
 
 
 def _is_sqlite(path: Path) -> bool:

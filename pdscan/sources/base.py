@@ -100,8 +100,10 @@ class ReadOptions:
 class SourceOptions:
     """What to open of a source: file globs for folders, schema and table globs and limits for databases."""
 
-    include: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()  # gitignore patterns (pdscan.sources.selection)
     exclude: tuple[str, ...] = ()
+    exclude_from: tuple[Path, ...] = ()  # gitignore-style files of exclude patterns, relative to their folder
+    patterns_base: Path | None = None  # besides the scanned folder; None: the working folder
     schemas: tuple[str, ...] = ()  # schema globs; empty = every non-system schema
     include_tables: tuple[str, ...] = ()  # globs on "table" or "schema.table"
     exclude_tables: tuple[str, ...] = ()

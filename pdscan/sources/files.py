@@ -15,12 +15,10 @@ their members rather than the archive itself (``*.csv`` finds the CSV files insi
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import gzip
 import io
 import lzma
 import os
-import posixpath
 import stat
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -41,6 +39,7 @@ from pdscan.sources.base import (
     zip_bomb,
 )
 from pdscan.sources.formats import BY_EXTENSION
+from pdscan.sources.selection import Selector
 
 ARCHIVE = ".zip"
 COMPRESSED = ".gz"
@@ -109,6 +108,8 @@ class FileSource(Source):
         exclude: Sequence[str] = (),
         ocr: bool = False,
         limits: Limits | None = None,
+        exclude_from: Sequence[Path] = (),
+        patterns_base: Path | None = None,
     ) -> None:
         super().__init__(safe_name(spec))  # the name reports show: odd bytes escaped
         self.limits = limits or Limits()
@@ -116,6 +117,7 @@ class FileSource(Source):
         self.kind = "directory" if self.root.is_dir() else "file"
         self.include = tuple(include)
         self.exclude = tuple(exclude)
+        self.select = Selector(self.root, include, exclude, exclude_from, patterns_base)
         self.ocr = ocr
 
     def tables(self) -> Iterator[Table | ScanErrorEntry]:
@@ -133,7 +135,7 @@ class FileSource(Source):
             elif self._selected(rel, included=False):
                 yield from self._entry(display, path.name, _path_opener(path), path, False, self._included(rel))
             else:
-                self.skipped.append(SkippedFile(display, "excluded by --exclude or not matched by --include"))
+                self.skipped.append(SkippedFile(display, self._unselected(rel)))
 
     def files(self) -> Iterator[tuple[Path, str, str | None]]:
         """The files a scan of this source reads, in order: (path, path relative to the folder, error or None).
@@ -148,8 +150,7 @@ class FileSource(Source):
             if error is not None or self._selected(rel, included=False):
                 yield path, rel, error
             else:
-                reason = "excluded by --exclude or not matched by --include"
-                self.skipped.append(SkippedFile(self.display_name(rel), reason))
+                self.skipped.append(SkippedFile(self.display_name(rel), self._unselected(rel)))
 
     def display_name(self, rel: str) -> str:
         return safe_name(self.name if self.kind == "file" or rel == "." else os.path.join(self.name, rel))
@@ -163,20 +164,18 @@ class FileSource(Source):
                 self.display_name(rel), path.name, _path_opener(path), path, False, self._included(rel)
             )
 
-    def _hit(self, rel: str, patterns: tuple[str, ...]) -> bool:
-        base = posixpath.basename(rel)
-        names = {rel, base, _strip_gz(rel), _strip_gz(base)}
-        return any(fnmatch.fnmatch(name, pattern) for name in names for pattern in patterns)
-
     def _included(self, rel: str) -> bool:
-        return not self.include or self._hit(rel, self.include)
+        return self.select.included(rel)
+
+    def _unselected(self, rel: str) -> str:
+        return self.select.excluded(rel) or "not matched by --include"
 
     def _selected(self, rel: str, included: bool) -> bool:
         """Whether the globs select a file, given its path relative to the folder (or inside its archive).
 
         ``included``: the archive holding the file matched ``--include`` itself, so all its members count.
         """
-        if self._hit(rel, self.exclude):
+        if self.select.excluded(rel) is not None:
             return False
         return included or is_archive(rel) or self._included(rel)
 

@@ -64,7 +64,9 @@ class RemoteFileSource(FileSource):
         try:
             import fsspec
         except ImportError as exc:
-            raise SourceError(name, "fsspec URLs need fsspec: pip install 'pdscan[dask]' (and s3fs, gcsfs...)") from exc
+            raise SourceError(
+                name, "fsspec URLs need fsspec: pip install '.[dask]' in the pdscan checkout (and s3fs, gcsfs...)"
+            ) from exc
         try:
             self.fs: Any
             self.fs, self.base = fsspec.core.url_to_fs(spec)

@@ -180,7 +180,7 @@ def test_fail_on_undeclared_and_formats(sample_dir: Path, tmp_path: Path) -> Non
     assert all("declared" in f for f in report["findings"])
     rows = run("scan", str(sample_dir), "-f", "csv", "--declaration", "entteri").stdout
     assert "UNDECLARED" in rows and "user.health" in rows
-    text = run("scan", str(sample_dir), "--declaration", "entteri").stdout
+    text = run("scan", str(sample_dir), "--declaration", "entteri", "--lang", "en").stdout
     assert "UNDECLARED HIGH RISK" in text
 
 

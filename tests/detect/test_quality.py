@@ -16,6 +16,8 @@ from pdscan.detect.findings import column_findings
 from pdscan.detect.rules import load_rules
 from pdscan.model import Batch, Column, Location
 
+pytestmark = pytest.mark.slow
+
 RULES = load_rules()
 CHECKSUMMED = {"FI_PERSONAL_IDENTITY_CODE", "FI_BUSINESS_ID", "IBAN_CODE", "CREDIT_CARD"}
 COLUMN_TARGET = 0.97

@@ -12,6 +12,8 @@ from quality_data import REPORT
 from realworld import Labelled, columns, precision_recall
 from vectors import Score, Unavailable, all_vectors, value_scores
 
+pytestmark = pytest.mark.slow
+
 TARGET = 0.95
 # A decoy column (nothing personal expected) must never hold a medium or high finding of these.
 NEVER_ON_DECOYS = {"PERSON", "HEALTH_DATA", "PHONE_NUMBER"}

@@ -24,6 +24,8 @@ import pytest
 from pdscan.model import ScanResult
 from pdscan.scan import Progress, ScanOptions, scan
 
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("distributed", reason="the dask extra is not installed (pip install 'pdscan[dask]')")
 
 REPO = Path(__file__).resolve().parents[2]

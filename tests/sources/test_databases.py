@@ -20,6 +20,8 @@ from pdscan.scan import ScanOptions, scan
 from pdscan.sources import open_source
 from pdscan.sources.base import SourceOptions
 
+pytestmark = pytest.mark.slow
+
 
 def _by_column(result: ScanResult) -> dict[tuple[str, str], set[str]]:
     out: dict[tuple[str, str], set[str]] = {}

@@ -20,6 +20,8 @@ from pdscan.scan import scan
 from pdscan.sources.base import SourceOptions
 from pdscan.sources.documents import ocr
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def share(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], ScanResult]:

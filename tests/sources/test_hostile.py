@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 HERE = Path(__file__).resolve().parents[1]
 
 # Short limits keep the run fast; each is still far above what the good files need.

@@ -16,6 +16,8 @@ from pdscan.scan import scan
 from pdscan.sources import open_source
 from pdscan.sources.base import Limits, ReadOptions, SourceOptions, Table
 
+pytestmark = pytest.mark.slow
+
 GOOD = "nimi;sahkoposti\nMatti Virtanen;matti.virtanen@example.fi\nLiisa Korhonen;liisa.korhonen@example.fi\n"
 
 

@@ -20,7 +20,7 @@ class DocumentError(Exception):
 
 def needs(package: str, what: str, extra: str | None = None) -> DocumentError:
     """The hint for a reader whose package is not installed (an optional extra, or a broken installation)."""
-    install = f"pip install 'pdscan[{extra}]'" if extra else f"pip install {package}"
+    install = f"pip install '.[{extra}]' in the pdscan checkout" if extra else f"pip install {package}"
     return DocumentError(f"reading {what} needs {package}: {install}")
 
 

@@ -88,7 +88,7 @@ class DatabaseSource(Source):
             )
         except (NoSuchModuleError, ModuleNotFoundError) as exc:
             extra = self.dialect.extra
-            hint = f": pip install 'pdscan[{extra}]'" if extra else ""
+            hint = f": pip install '.[{extra}]' in the pdscan checkout" if extra else ""
             raise SourceError(self.name, f"database driver not installed for '{parsed.drivername}'{hint}") from exc
         except (TypeError, ArgumentError) as exc:
             raise SourceError(self.name, f"cannot use this URL: {db_error(exc)}") from exc
