@@ -27,6 +27,9 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+_MEMO_SIZE = 65536
+
+
 @functools.lru_cache(maxsize=65536)
 def tokens(name: str) -> tuple[str, ...]:
     """``customerEmailAddress`` -> ``('customer', 'email', 'address')``; ``Y-tunnus`` -> ``('y', 'tunnus')``."""
@@ -44,8 +47,21 @@ class Vocabulary:
     def of(cls, words: Iterable[str]) -> Vocabulary:
         return cls(tuple(t for t in (tokens(w) for w in words) if t))
 
+    @functools.cached_property
+    def _memo(self) -> dict[str, str | None]:
+        # Many files share a header, and every rule asks about every column of each: remember the answers.
+        return {}
+
     def match(self, name: str) -> str | None:
         """The first vocabulary phrase found in ``name``, as words, or None."""
+        memo = self._memo
+        if name not in memo:
+            if len(memo) > _MEMO_SIZE:
+                memo.clear()
+            memo[name] = self._match(name)
+        return memo[name]
+
+    def _match(self, name: str) -> str | None:
         name_tokens = tokens(name)
         joined = "".join(name_tokens)
         for phrase in self.phrases:

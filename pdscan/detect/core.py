@@ -132,6 +132,22 @@ def detect_batches(
                 future.cancel()
 
 
+_MET: dict[tuple[int, bytes], tuple[Rule, bool]] = {}
+
+
+def _needs_met(rule: Rule, present: np.ndarray, key: bytes) -> bool:
+    """``rule.needs.met(present)``, remembered per rule and set of bytes present: columns of many files share it.
+    Keyed by the rule object (kept in the entry, so its id is not reused while remembered)."""
+    entry = _MET.get((id(rule), key))
+    if entry is not None and entry[0] is rule:
+        return entry[1]
+    if len(_MET) > 65536:
+        _MET.clear()
+    met = rule.needs.met(present)
+    _MET[(id(rule), key)] = (rule, met)
+    return met
+
+
 def _collected(item: tuple[Batch, list[Future[ColumnStats]]]) -> tuple[Batch, dict[str, ColumnStats]]:
     batch, futures = item
     return batch, {col.name: future.result() for col, future in zip(batch.columns, futures, strict=True)}
@@ -177,6 +193,7 @@ def _detect_column(
     claims = _Claims(distinct)
     prefilters: dict[tuple[str, bool], np.ndarray] = {}
     present = bytes_present(distinct)  # a pattern that needs a letter cannot match a column of digits
+    present_key = np.packbits(present).tobytes()
     for rule in rules:
         if column.kind not in rule.kinds:
             continue  # an integer column is never a person's name, whatever its header says
@@ -194,7 +211,7 @@ def _detect_column(
                     _count_in_context(rule, matched, distinct, counts)
                 stats.rules[rule.id] = matched
             continue
-        if rule.pattern is None or not rule.needs.met(present):
+        if rule.pattern is None or not _needs_met(rule, present, present_key):
             continue
         index = _candidates(rule, distinct, prefilters)
         index = index[~claims.whole_for(rule)[index]]  # a value that is wholly a HETU holds nothing else

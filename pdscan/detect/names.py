@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -149,8 +150,9 @@ class Lexicon:
     leading_first: frozenset[str] = frozenset()
 
     @functools.cached_property
-    def arrays(self) -> dict[str, pa.Array]:
-        sets = {
+    def sets(self) -> dict[str, AbstractSet[str]]:
+        """The word sets by name, as Python sets: looked up once per distinct token (:class:`_Tokens`)."""
+        return {
             "first": self.first,
             "last": self.last,
             "ambiguous": self.ambiguous,
@@ -161,12 +163,8 @@ class Lexicon:
             "company": COMPANY_FORMS,
             "particle": PARTICLES,
             "title": TITLES,
+            "lemma": self.lemma.keys(),
         }
-        return {key: pa.array(list(words), pa.string()) for key, words in sets.items()}  # is_in needs no order
-
-    @functools.cached_property
-    def lemma_array(self) -> pa.Array:
-        return pa.array(sorted(self.lemma), pa.string())
 
     def base(self, word: str) -> str | None:
         """The lexicon name behind ``word`` (lower-case), inflected or not, or None."""
@@ -351,10 +349,28 @@ def match_person_names(values: pa.Array, max_samples: int, spelled: frozenset[st
     )
 
 
+class _Tokens:
+    """Which tokens of a column are in a word set: each distinct token is looked up once, in a Python set.
+
+    ``pc.is_in`` builds a hash table of its value set on every call: with the lexicon's sets of 100,000+ names that
+    was most of the time of a small table's scan (issue 25), whereas a column has few distinct tokens.
+    """
+
+    def __init__(self, tokens: pa.Array) -> None:
+        unique = pc.unique(tokens)
+        self._words: list[str | None] = unique.to_pylist()
+        index = pc.fill_null(pc.index_in(tokens, value_set=unique), -1)  # a null token: the False appended below
+        self._index = np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    def member(self, words: AbstractSet[str]) -> np.ndarray:
+        hits = np.fromiter((w in words for w in self._words), dtype=bool, count=len(self._words))
+        return np.append(hits, False)[self._index]
+
+
 def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
     """For name-shaped values: True where the tokens are names by the lexicon (vectorised over the column), and
     which of them are a lone word."""
-    sets = lex.arrays
+    sets = lex.sets
     # One-word values in capitals are codes and place names as registers print them (HELSINKI, KOK), not names.
     capitals = np.asarray(pc.equal(values, pc.utf8_upper(values)).to_numpy(zero_copy_only=False))
     tokens = pc.split_pattern_regex(pc.utf8_lower(values), pattern="[ ,-]+")
@@ -362,27 +378,31 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     flat = pc.utf8_rtrim(written, characters=".")  # Mr. and Jr. are Mr and Jr; J.D. stays an initial
     parents = pc.list_parent_indices(tokens).to_numpy()
     n = len(values)
+    lookup = _Tokens(flat)
 
-    def per_value(mask: pa.Array) -> np.ndarray:
-        return np.bincount(parents, weights=mask.to_numpy(zero_copy_only=False).astype(np.float64), minlength=n)
+    def per_value(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(parents, weights=mask.astype(np.float64), minlength=n)
 
-    def member(key: str) -> pa.Array:
-        return pc.is_in(flat, value_set=sets[key])
+    def member(key: str) -> np.ndarray:
+        return lookup.member(sets[key])
 
-    is_known = pc.or_(member("first"), member("last"))
-    initial = pc.match_substring_regex(written, pattern=r"^[^\W\d_](?:\.[^\W\d_])*\.?$")
+    is_known = member("first") | member("last")
+    initial = np.asarray(
+        pc.match_substring_regex(written, pattern=r"^[^\W\d_](?:\.[^\W\d_])*\.?$").to_numpy(zero_copy_only=False),
+        dtype=bool,
+    )
     is_title = member("title")
-    is_particle = pc.or_(pc.or_(member("particle"), is_title), initial)
+    is_particle = member("particle") | is_title | initial
     total = np.bincount(parents, minlength=n)
-    known = per_value(is_known) + per_value(pc.and_(is_particle, pc.invert(is_known)))
-    strong = per_value(pc.and_(is_known, pc.invert(member("ambiguous"))))
+    known = per_value(is_known) + per_value(is_particle & ~is_known)
+    strong = per_value(is_known & ~member("ambiguous"))
     strong_first = per_value(member("common_first"))
     company = per_value(member("company"))
-    titles = per_value(pc.and_(is_title, pc.invert(is_known)))
-    names = per_value(pc.and_(is_known, pc.invert(is_title)))
+    titles = per_value(is_title & ~is_known)
+    names = per_value(is_known & ~is_title)
     # One known name alone, even one that is also a word (Smith, May): a lone word, which counts only where the
     # column's header says first names or surnames (the evidence model decides).
-    alone = per_value(pc.and_(is_known, pc.invert(member("weak_alone"))))
+    alone = per_value(is_known & ~member("weak_alone"))
     single = (total == 1) & (alone == 1) & ~capitals
     all_known = (total >= 2) & (known == total) & (strong >= 1)
     # One unknown token beside a well-known first name: a surname the lexicon lacks (Matti Meikäläinen).
@@ -392,7 +412,7 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     titled = (titles >= 1) & (names >= 1) & (known >= total - 1)
     # Initials beside a name, one word unknown at most: Otto K. Pearson, J.D. Vance (an initial is how people write
     # their names, not places or products).
-    initials = per_value(pc.and_(initial, pc.invert(is_known)))
+    initials = per_value(initial & ~is_known)
     initialled = (initials >= 1) & (names >= 1) & (total >= 3) & (known >= total - 1)
     # A very common first name leading a surname: John Smith, even though both are also words.
     offsets = np.asarray(tokens.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -400,8 +420,8 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     nonempty = total > 0
     lead_first = np.zeros(n, dtype=bool)
     end_last = np.zeros(n, dtype=bool)
-    leading = np.asarray(member("leading_first").to_numpy(zero_copy_only=False), dtype=bool)
-    surname = np.asarray(member("last").to_numpy(zero_copy_only=False), dtype=bool)
+    leading = member("leading_first")
+    surname = member("last")
     lead_first[nonempty] = leading[offsets[:-1][nonempty]]
     end_last[nonempty] = surname[offsets[1:][nonempty] - 1]
     led = (total >= 2) & (total <= 3) & lead_first & end_last & (known == total)
@@ -475,11 +495,12 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
         return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
     lower = pc.utf8_lower(words)
-    arrays = lex.arrays
-    named = column(pc.or_(pc.is_in(lower, value_set=arrays["first"]), pc.is_in(lower, value_set=arrays["last"])))
-    based = named | column(pc.is_in(lower, value_set=lex.lemma_array))
-    ambiguous = named & column(pc.is_in(lower, value_set=arrays["ambiguous"]))
-    company = column(pc.is_in(lower, value_set=arrays["company"]))
+    lookup = _Tokens(lower)
+    sets = lex.sets
+    named = lookup.member(sets["first"]) | lookup.member(sets["last"])
+    based = named | lookup.member(sets["lemma"])
+    ambiguous = named & lookup.member(sets["ambiguous"])
+    company = lookup.member(sets["company"])
     capital = column(pc.match_substring_regex(words, pattern=f"^[{_UPPER}]"))
     candidate = based & capital & ~column(pc.utf8_is_upper(words))
     # The next word and the one after, within the same text.
@@ -492,8 +513,8 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
     nxt = np.flatnonzero(same_next)
     pair = np.zeros(len(words), dtype=bool)
     pair[nxt] = candidate[nxt] & capital[nxt + 1] & based[nxt + 1] & joined[nxt]
-    leads = column(pc.is_in(lower, value_set=arrays["leading_first"]))
-    surnames = column(pc.is_in(lower, value_set=arrays["last"]))
+    leads = lookup.member(sets["leading_first"])
+    surnames = lookup.member(sets["last"])
     pair[nxt] &= ~(ambiguous[nxt] & ambiguous[nxt + 1]) | (leads[nxt] & surnames[nxt + 1])
     after = np.flatnonzero(same_after)
     pair[after] &= ~company[after + 2]
@@ -504,7 +525,7 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
     sentence_start = (blank & (order == 0)) | (~blank & stop)
     before_company = np.zeros(len(words), dtype=bool)
     before_company[nxt] = company[nxt + 1]  # Esimerkki Oy is a company, not a person named Esimerkki
-    finnish = column(pc.is_in(lower, value_set=arrays["finnish"])) | (based & ~named)  # inflected: Finnish
+    finnish = lookup.member(sets["finnish"]) | (based & ~named)  # inflected: Finnish
     lone = candidate & ~sentence_start & ~ambiguous & ~before_company & finnish
     hit = np.bincount(owner[pair | lone], minlength=inside.size) > 0
     result[inside] = hit

@@ -583,7 +583,7 @@ def _fi_hetu_many(values: pa.Array) -> Outcomes:
     matrix, size = _byte_matrix(upper, 11)
     digits = _digit_values(matrix)
     numeric = (matrix >= 48) & (matrix <= 57)  # "0"-"9": the date and the individual number are digits, as in fi_hetu
-    numeric = numeric[:, :6].all(axis=1) & numeric[:, 7:10].all(axis=1)
+    numeric = np.asarray(numeric[:, :6].all(axis=1) & numeric[:, 7:10].all(axis=1), dtype=bool)
     day, month, yy = _number(digits, 0, 2), _number(digits, 2, 2), _number(digits, 4, 2)
     number = _number(digits, 7, 3)
     year = _CENTURIES[sign_index] + yy
