@@ -54,7 +54,8 @@ def detect_batch(batch: Batch, rules: RuleSet, options: DetectOptions) -> dict[s
     """
     names = [col.name for col in batch.columns]
     spelled = batch_handles(batch)
-    if len(batch.columns) < 2 or _WORKERS < 2:
+    if len(batch.columns) < 2 or _WORKERS < 2 or batch.num_rows < _INLINE_ROWS:
+        # A small table (one of many small files): a pool round trip per column costs more than the work.
         return {col.name: _detect_column(col, batch.num_rows, rules, options, names, spelled) for col in batch.columns}
     results = _pool().map(
         lambda col: _detect_column(col, batch.num_rows, rules, options, names, spelled), batch.columns
@@ -114,6 +115,9 @@ def detect_batches(
                 while pending:
                     yield _collected(pending.popleft())
                 raise
+            if batch.num_rows < _INLINE_ROWS and not pending:
+                yield batch, detect_batch(batch, rules, options)  # in this thread (see detect_batch)
+                continue
             names = [col.name for col in batch.columns]
             spelled = batch_handles(batch)
             # The costliest columns first (longest processing time first): the batch does not end with one thread
@@ -132,6 +136,7 @@ def detect_batches(
                 future.cancel()
 
 
+_INLINE_ROWS = 1000  # batches smaller than this are detected in the calling thread
 _MET: dict[tuple[int, bytes], tuple[Rule, bool]] = {}
 
 
