@@ -54,8 +54,19 @@ def detect_batch(batch: Batch, rules: RuleSet, options: DetectOptions) -> dict[s
     """
     names = [col.name for col in batch.columns]
     spelled = batch_handles(batch)
-    if len(batch.columns) < 2 or _WORKERS < 2 or batch.num_rows < _INLINE_ROWS:
-        # A small table (one of many small files): a pool round trip per column costs more than the work.
+    if batch.num_rows < _INLINE_ROWS:
+        # A small table (one of many small files): a pool round trip per column costs more than the work, and each
+        # rule's pattern runs once over the distinct values of all columns together, not once per column (Arrow
+        # compiles a pattern on every call: with many small files, compiling was a third of the time).
+        prepared = [_prepare(col) for col in batch.columns]
+        shared = _SharedPatterns.of(prepared)
+        return {
+            col.name: _detect_column(
+                col, batch.num_rows, rules, options, names, spelled, prepared[i], (shared, i) if shared else None
+            )
+            for i, col in enumerate(batch.columns)
+        }
+    if len(batch.columns) < 2 or _WORKERS < 2:
         return {col.name: _detect_column(col, batch.num_rows, rules, options, names, spelled) for col in batch.columns}
     results = _pool().map(
         lambda col: _detect_column(col, batch.num_rows, rules, options, names, spelled), batch.columns
@@ -168,6 +179,61 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="pdscan-detect")
 
 
+_Prepared = tuple[pa.Array, pa.Array, np.ndarray]  # the kept values, the distinct ones, how often each occurs
+
+
+def _prepare(column: Column) -> _Prepared | None:
+    """A column's non-empty values, trimmed, and their distinct values with counts (None: a kind not scanned)."""
+    if column.kind in _UNSCANNED_KINDS:
+        return None
+    values = column.values
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    trimmed = pc.utf8_trim_whitespace(values)
+    present = pc.and_(pc.is_valid(trimmed), pc.not_equal(trimmed, ""))
+    kept = pc.filter(trimmed, present)
+    # Rules run on distinct values only: exports repeat values a lot (cities, statuses, the same customer).
+    counted = pc.value_counts(kept)
+    return kept, counted.field("values"), counted.field("counts").to_numpy(zero_copy_only=False)
+
+
+class _SharedPatterns:
+    """The distinct values of a small table's columns side by side, so that a rule's pattern runs once for all."""
+
+    def __init__(self, values: pa.Array, spans: dict[int, tuple[int, int]]) -> None:
+        self._values = values
+        self._spans = spans  # column position -> its distinct values' place in _values
+        self._hits: dict[int, tuple[Rule, np.ndarray]] = {}
+
+    @classmethod
+    def of(cls, prepared: list[_Prepared | None]) -> _SharedPatterns | None:
+        spans: dict[int, tuple[int, int]] = {}
+        arrays: list[pa.Array] = []
+        start = 0
+        for position, item in enumerate(prepared):
+            if item is None:
+                continue
+            distinct = item[1]
+            arrays.append(distinct if distinct.type == pa.string() else pc.cast(distinct, pa.string()))
+            spans[position] = (start, start + len(distinct))
+            start += len(distinct)
+        if len(arrays) < 2:
+            return None
+        return cls(pa.concat_arrays(arrays), spans)
+
+    def candidates(self, rule: Rule, position: int) -> np.ndarray | None:
+        """As :func:`_candidates` for the column at ``position`` (None: not part of this table's shared values)."""
+        span = self._spans.get(position)
+        if span is None:
+            return None
+        entry = self._hits.get(id(rule))
+        if entry is None or entry[0] is not rule:
+            assert rule.pattern_text is not None
+            hits = pc.match_substring_regex(self._values, pattern=rule.pattern_text, ignore_case=rule.ignore_case)
+            entry = self._hits[id(rule)] = (rule, np.asarray(hits.to_numpy(zero_copy_only=False), dtype=bool))
+        return np.flatnonzero(entry[1][span[0] : span[1]])
+
+
 def _detect_column(
     column: Column,
     num_rows: int,
@@ -175,25 +241,19 @@ def _detect_column(
     options: DetectOptions,
     table_columns: list[str],
     spelled: frozenset[str] = frozenset(),
+    prepared: _Prepared | None = None,
+    shared: tuple[_SharedPatterns, int] | None = None,  # the table's shared values and this column's position
 ) -> ColumnStats:
     stats = ColumnStats(column.name, column.kind, rows=num_rows)
-    if column.kind in _UNSCANNED_KINDS:
+    prepared = prepared if prepared is not None else _prepare(column)
+    if prepared is None:
         return stats
-    values = column.values
-    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
-        values = pc.cast(values, pa.string())
-    trimmed = pc.utf8_trim_whitespace(values)
-    present = pc.and_(pc.is_valid(trimmed), pc.not_equal(trimmed, ""))
-    kept = pc.filter(trimmed, present)
+    kept, distinct, counts = prepared
     stats.values = len(kept)
     if stats.values == 0:
         return stats
     if options.date_columns is not None and (column.kind == "datetime" or options.date_columns.role(column.name)):
         stats.dates = profile_dates(kept)
-    # Rules run on distinct values only: exports repeat values a lot (cities, statuses, the same customer).
-    counted = pc.value_counts(kept)
-    distinct: pa.Array = counted.field("values")
-    counts = counted.field("counts").to_numpy(zero_copy_only=False)
     stats.distinct = len(distinct)
     claims = _Claims(distinct)
     prefilters: dict[tuple[str, bool], np.ndarray] = {}
@@ -218,7 +278,8 @@ def _detect_column(
             continue
         if rule.pattern is None or not _needs_met(rule, present, present_key):
             continue
-        index = _candidates(rule, distinct, prefilters)
+        shared_index = shared[0].candidates(rule, shared[1]) if shared is not None else None
+        index = shared_index if shared_index is not None else _candidates(rule, distinct, prefilters)
         index = index[~claims.whole_for(rule)[index]]  # a value that is wholly a HETU holds nothing else
         if in_context and index.size:
             near = pc.match_substring_regex(distinct.take(pa.array(index)), pattern=rule.context_pattern)
