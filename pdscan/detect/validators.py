@@ -236,8 +236,9 @@ def _finnish_nsn(candidate: str) -> str | None:
 # Finnish numbers are written with the area or operator code as their first group (09, 040, 0400, 050): a first
 # group of five or more digits followed by more (04401-5112, a US ZIP+4 code) is not a phone number written by hand.
 # A UK number is written that way (07700 900123, 01632 960123): after a space, such a number may still be valid in
-# another country's plan, never a Finnish one.
-_LONG_FIRST_GROUP = re.compile(r"^\(?0\d{4,}[ ./)-]")
+# another country's plan, never a Finnish one. A first group of 00 and a country code (00358 40 123 4567) is no
+# trunk prefix and area code: it is the international prefix.
+_LONG_FIRST_GROUP = re.compile(r"^\(?0[1-9]\d{3,}[ ./)-]")
 # Middle dots as separators, as some CV templates print them: (201) · 555 · 0123.
 _MIDDLE_DOTS = re.compile(r" *\u00b7 *")
 # Numbers written the national way of another country, without their country code: North American (202-224-3441,

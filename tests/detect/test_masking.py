@@ -4,6 +4,7 @@ checked for the raw values and their identifying parts."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from pdscan.detect.masking import (
     MASKERS,
     STARS,
     mask_account,
+    mask_business_id,
     mask_email,
     mask_generic,
     mask_hetu,
@@ -72,6 +74,39 @@ def test_an_email_mask_keeps_one_letter_of_the_local_part(address: str) -> None:
     masked = mask_email(address)
     assert masked.startswith(local[0] + STARS + "@")
     assert local[1:] not in masked
+
+
+@pytest.mark.parametrize(
+    ("masker", "value", "masked"),
+    [
+        # generic: nothing of two characters, the first of three to five, the first and the last of six or more
+        (mask_generic, "ab", STARS),
+        (mask_generic, "abc", "a***"),
+        (mask_generic, "abcde", "a***"),
+        (mask_generic, "abcdef", "a***f"),
+        # e-mail: the domain is what follows the last @ (a quoted local part may hold one); no local part, or no
+        # address at all, is masked as any value
+        (mask_email, '"a@b"@example.fi', '"***@example.fi'),
+        (mask_email, "@example.fi", "@***i"),
+        (mask_email, "no address", "n***s"),
+        # phone: seven digits are a number, shown by its last two; a two-digit country code; an unknown one is not shown
+        (mask_phone, "123 4567", "***67"),
+        (mask_phone, "+44 20 7946 0958", "+44***58"),
+        (mask_phone, "+999 1234 5678", "+***78"),
+        # HETU: a digit where the century sign belongs is not shown
+        (mask_hetu, "13105213080", "***********"),
+        # business ID: too few digits to be one, masked as any value
+        (mask_business_id, "12-3", "1***"),
+        # account: the last characters of the number, not of how it was grouped (the IBAN registry's Swiss example)
+        (mask_account, "CH93 0076 2011 6238 5295 7", "CH93***57"),
+        # names: initials, a comma separating names too; nothing, masked whole
+        (mask_name, "Matti Virtanen", "M*** V***"),
+        (mask_name, "Virtanen,Matti", "V*** M***"),
+        (mask_name, "", STARS),
+    ],
+)
+def test_mask_boundaries(masker: Callable[[str], str], value: str, masked: str) -> None:
+    assert masker(value) == masked
 
 
 def test_every_masker_is_tested() -> None:
