@@ -30,7 +30,7 @@ from pdscan.detect.matching import IN_CONTEXT, SHAPED, SINGLE_WORD, MatchContext
 from pdscan.detect.rules import Rule, RuleSet
 from pdscan.detect.shape import bytes_present
 from pdscan.detect.stats import ColumnStats, RuleStats
-from pdscan.detect.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS, Outcome
+from pdscan.detect.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS
 from pdscan.model import Batch, Column
 
 # Column kinds the value channel never looks at.
@@ -604,6 +604,24 @@ def _sample_texts(rule: Rule, distinct: pa.Array, result: RuleStats, options: De
     return texts
 
 
+def _column_verdicts(
+    rule: Rule, found: list[list[tuple[tuple[int, int], str]]]
+) -> dict[str, tuple[int, str | None]] | None:
+    """Each distinct matched value's outcome code and detail, from one call of the validator's column form."""
+    if rule.validator is None:
+        return None
+    values = list(dict.fromkeys(value for matches in found for _, value in matches))
+    if not values:
+        return {}
+    outcomes = VALIDATORS[rule.validator].many(pa.array(values, pa.string()))
+    labels: list[str | None] = [None] * len(values)
+    for label, mask in outcomes.details.items():
+        for j in np.flatnonzero(mask).tolist():
+            labels[j] = label
+    codes = outcomes.codes.tolist()
+    return {value: (int(codes[j]), labels[j]) for j, value in enumerate(values)}
+
+
 def _apply_validated_rule(
     rule: Rule,
     distinct: pa.Array,
@@ -636,34 +654,35 @@ def _apply_validated_rule(
                 if sample not in samples:
                     samples.append(sample)
     texts: list[str] = distinct.take(pa.array(index)).to_pylist()
-    validate = VALIDATORS[rule.validator].one if rule.validator else None
+    # Python from here on sees only the values the column pass selected, each distinct value once: the matches in
+    # each text, then every matched value validated in one column call (the validators' column forms give the
+    # one-value verdicts: tests/detect/test_validators.py checks they agree).
+    found = [[(m.span(group), m.group(group)) for m in rule.pattern.finditer(text)] for text in texts]
+    verdicts = _column_verdicts(rule, found)
     slow_accepted: list[int] = []
-    # Python from here on sees only the values the column pass selected, each distinct value once.
-    for i, text in zip(index.tolist(), texts, strict=True):
+    for i, text, matches in zip(index.tolist(), texts, found, strict=True):
         claimed = claims.spans(i, text, rule)
         accepted: list[tuple[int, int]] = []
         shapes: list[tuple[int, int]] = []
         any_rejected = False
         any_confirmed = False
         first_value: str | None = None
-        for match in rule.pattern.finditer(text):
-            start, end = match.span(group)
+        for (start, end), value in matches:
             if any(start < c_end and c_start < end for c_start, c_end in claimed):
                 continue  # a higher-priority rule already owns these characters (a HETU is not a phone)
-            value = match.group(group)
-            if validate is not None:
-                verdict = validate(value)
-                if verdict.outcome is Outcome.REJECT:
+            if verdicts is not None:
+                code, detail = verdicts[value]
+                if code == REJECT_CODE:
                     # A HETU or Y-tunnus with a wrong check digit is a broken identifier, not a phone number:
                     # the shape still owns its characters against lower-priority rules.
                     any_rejected = True
                     if rule.owns_shape:
                         shapes.append((start, end))
                     continue
-                if verdict.outcome is Outcome.CONFIRM:
+                if code == CONFIRM_CODE:
                     any_confirmed = True
-                if verdict.detail:
-                    details[verdict.detail] = details.get(verdict.detail, 0) + int(counts[i])
+                if detail:
+                    details[detail] = details.get(detail, 0) + int(counts[i])
             accepted.append((start, end))
             if first_value is None:
                 first_value = value
