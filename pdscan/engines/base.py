@@ -8,7 +8,7 @@ order, and :func:`finish` does the rest the same way for all of them, so their r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -28,7 +28,7 @@ from pdscan.detect.ner import load as load_ner
 from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.detect.stats import ColumnStats, merge_stats
 from pdscan.errors import SourceError
-from pdscan.model import Finding, ScanErrorEntry, ScanResult, SourceSummary, TableInfo, utc_now
+from pdscan.model import Batch, Finding, ScanErrorEntry, ScanResult, SourceSummary, TableInfo, utc_now
 from pdscan.sources.base import ReadOptions, SourceOptions, Table
 
 
@@ -244,15 +244,18 @@ def table_stats(
     detect_options: DetectOptions,
     max_samples: int,
     rows_read: Callable[[int], None] = lambda rows: None,
+    batches: Iterable[Batch] | None = None,
 ) -> tuple[dict[str, ColumnStats], ScanErrorEntry | None, bool]:
     """Read a table (or one partition of it) and return its merged column statistics, the read error that
-    stopped it if any, and whether Ctrl-C did. The unit of work of every engine: local threads, Dask tasks."""
+    stopped it if any, and whether Ctrl-C did. The unit of work of every engine: local threads, Dask tasks.
+    ``batches``: the table's batches when the caller has begun reading them (the first ones, then the rest)."""
     stats: dict[str, ColumnStats] = {}
     error = None
     interrupted = False
     merged = 0  # rows whose statistics are merged: the reader may be a batch ahead of the detector
     try:
-        for batch, batch_stats in detect_batches(table.batches(read_options), rules, detect_options):
+        read = batches if batches is not None else table.batches(read_options)
+        for batch, batch_stats in detect_batches(read, rules, detect_options):
             stats = merge_stats(stats, batch_stats, max_samples)
             merged += batch.num_rows
             rows_read(batch.num_rows)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar
 
+from pdscan.detect.core import SMALL_ROWS, detect_small
 from pdscan.engines.base import ScanContext, TableOutcome, table_stats
 from pdscan.errors import SourceError
-from pdscan.model import ScanErrorEntry, SourceSummary
+from pdscan.model import Batch, ScanErrorEntry, SourceSummary
 from pdscan.sources import open_source
 from pdscan.sources.base import Source, Table
 
@@ -32,8 +34,7 @@ def _scan_source(context: ScanContext, spec: str) -> None:
         if context.options.workers > 1:
             _scan_tables_in_parallel(context, source, summary)
         else:
-            for item in source.tables():
-                context.record(summary, item if isinstance(item, ScanErrorEntry) else _scan_table(context, item))
+            _scan_tables_in_order(context, source, summary)
     except SourceError as exc:  # the source itself failed while listing (a dropped connection, say)
         summary.errors += 1
         context.record_error(ScanErrorEntry(source.name, exc.reason))
@@ -58,7 +59,63 @@ def _scan_tables_in_parallel(context: ScanContext, source: Source, summary: Sour
             raise
 
 
-def _scan_table(context: ScanContext, table: Table) -> TableOutcome:
+# Small tables (many small files) are detected together, up to this many at a time or this many rows in all.
+GROUP_TABLES = 64
+GROUP_ROWS = 20_000
+
+
+def _scan_tables_in_order(context: ScanContext, source: Source, summary: SourceSummary) -> None:
+    """Tables one after another, recorded in listing order; small ones detected in groups (detect_small)."""
+    group: list[tuple[Table, Batch]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        tables = list(group)
+        group.clear()  # an interruption below drops the tables not yet recorded: they were not scanned
+        all_stats = detect_small([batch for _, batch in tables], context.rules, context.detect_options)
+        for (table, batch), stats in zip(tables, all_stats, strict=True):
+            context.progress.table_started(table)
+            context.progress.rows_read(batch.num_rows)
+            context.record(summary, context.outcome(table.info, stats))
+
+    for item in source.tables():
+        if isinstance(item, ScanErrorEntry):
+            flush()
+            context.record(summary, item)
+            continue
+        try:
+            small, first = _peek(context, item)
+        except SourceError:
+            flush()  # read again on its own: the error is recorded as any table's (after what was read before it)
+            context.record(summary, _scan_table(context, item))
+            continue
+        if small is not None:
+            group.append((item, small))
+            if len(group) >= GROUP_TABLES or sum(b.num_rows for _, b in group) >= GROUP_ROWS:
+                flush()
+            continue
+        flush()
+        context.record(summary, _scan_table(context, item, first))
+    flush()
+
+
+def _peek(context: ScanContext, table: Table) -> tuple[Batch | None, Iterator[Batch] | None]:
+    """(the table's only batch, None) when the whole table is one small batch; else (None, its batches so far and
+    the rest, to be scanned as usual)."""
+    batches = iter(table.batches(context.read_options))
+    first = next(batches, None)
+    if first is None:
+        return None, iter(())
+    if first.num_rows >= SMALL_ROWS:
+        return None, itertools.chain([first], batches)
+    second = next(batches, None)
+    if second is None:
+        return first, None
+    return None, itertools.chain([first, second], batches)
+
+
+def _scan_table(context: ScanContext, table: Table, batches: Iterator[Batch] | None = None) -> TableOutcome:
     """Scan one table. A read error keeps what was read before it; an interruption keeps it too."""
     context.progress.table_started(table)
     options = context.options
@@ -69,6 +126,7 @@ def _scan_table(context: ScanContext, table: Table) -> TableOutcome:
         context.detect_options,
         options.max_samples,
         context.progress.rows_read,
+        batches,
     )
     outcome = context.outcome(table.info, stats, error)
     outcome.interrupted = interrupted

@@ -271,6 +271,17 @@ def test_interrupt_reports_what_was_scanned(sample_dir: Path, monkeypatch: pytes
         return real(*args, **kwargs)
 
     monkeypatch.setattr("pdscan.engines.base.detect_batches", interrupt_on_third_table)
+    # Small tables are detected together (detect_small): interrupt at the third of those too.
+    real_small = detect.detect_small
+
+    def interrupt_small(batches: Any, *args: Any, **kwargs: Any) -> Any:
+        for stats in real_small(batches, *args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise KeyboardInterrupt
+            yield stats
+
+    monkeypatch.setattr("pdscan.engines.local.detect_small", interrupt_small)
     result = run("scan", str(sample_dir), "-f", "json")
     assert result.exit_code == 2
     report = json.loads(result.stdout)
