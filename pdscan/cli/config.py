@@ -31,6 +31,7 @@ from click.core import ParameterSource
 
 from pdscan import suggest
 from pdscan.cli.settings import BY_KEY, SETTINGS, Setting, options_for, settings_for
+from pdscan.sources import mask_source
 
 CONFIG_FILE = "pdscan.toml"
 
@@ -269,4 +270,6 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, str):
+        return mask_source(value)  # an inventory URL in pdscan.toml: its password is never shown
     return value

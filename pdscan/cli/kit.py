@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -41,16 +41,28 @@ def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None
         with output.open("w", encoding="utf-8", newline="") as stream:
             write(stream)
         return
+    with _replacing(output) as fd, os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+        write(stream)
+
+
+def write_binary(output: Path, write: Callable[[BinaryIO], object]) -> None:
+    """As :func:`write_output`, for bytes (XLSX)."""
+    with _replacing(output) as fd, os.fdopen(fd, "wb") as stream:
+        write(stream)
+
+
+@contextlib.contextmanager
+def _replacing(output: Path) -> Iterator[int]:
+    """A file descriptor next to ``output`` that replaces it when the block ends, and is removed if it fails."""
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            write(stream)
-        os.replace(tmp, output)
+        yield fd
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    os.replace(tmp, output)
 
 
 def exit_code(result: ScanResult, fail_on: str, strict: bool = False) -> int:
@@ -79,20 +91,6 @@ def write_report(result: ScanResult, fmt: str, output: Path | None, style: Repor
         write_binary(output, lambda stream: reporter.render(result, stream, style or ReportStyle()))
         return
     write_output(output, lambda stream: render(result, fmt, stream, style))
-
-
-def write_binary(output: Path, write: Callable[[BinaryIO], object]) -> None:
-    """As :func:`write_output`, for bytes: next to FILE, then renamed."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            write(stream)
-        os.replace(tmp, output)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def split_inventory(value: str | None) -> tuple[str | None, str | None]:

@@ -269,3 +269,12 @@ def test_a_mistyped_command_gets_a_suggestion() -> None:
     result = CliRunner().invoke(main, ["scna", "sample_data"])
     assert result.exit_code == 2
     assert "No such command 'scna'. Did you mean 'scan'?" in result.stderr
+
+
+def test_config_show_never_prints_an_inventory_password(tmp_path: Path) -> None:
+    config = tmp_path / "pdscan.toml"
+    config.write_text('[scan]\ninventory = "postgresql://pdscan:s3cr3t-pw@db.example/inventory"\n')
+    for fmt in ("text", "json"):
+        shown = CliRunner().invoke(main, ["--config", str(config), "config", "show", "scan", "-f", fmt])
+        assert shown.exit_code == 0, shown.output
+        assert "s3cr3t-pw" not in shown.output and "postgresql://pdscan:***@db.example/inventory" in shown.output
