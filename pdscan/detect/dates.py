@@ -85,11 +85,17 @@ def date_columns() -> DateColumns:
 
 def profile_dates(values: pa.Array) -> DateRange | None:
     """The date range of a string column (ISO or Finnish dates, timestamps cut to the day), or None if no dates."""
+    return profile_dates_each(values, np.zeros(len(values), dtype=np.int64), 1)[0]
+
+
+def profile_dates_each(values: pa.Array, owner: np.ndarray, columns: int) -> list[DateRange | None]:
+    """:func:`profile_dates` of several columns side by side (``owner``: each value's column), in one pass."""
     if len(values) == 0:
-        return None
+        return [None] * columns
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = pc.cast(values, pa.string())
-    best: np.ndarray | None = None
+    found: list[np.ndarray] = []
+    whose: list[np.ndarray] = []
     for pattern in (_ISO, _FINNISH):
         parts = pc.extract_regex(values, pattern)  # null where the value does not match
         if parts.null_count == len(parts):
@@ -100,12 +106,21 @@ def profile_dates(values: pa.Array) -> DateRange | None:
         ok = (y >= _YEARS[0]) & (y < _YEARS[1]) & (m >= 1) & (m <= 12) & (d >= 1)
         leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
         ok &= d <= _DAYS[np.clip(m, 1, 12) - 1] + ((m == 2) & leap)  # 31.2. is no date
-        keys = (y * 10_000 + m * 100 + d)[ok]
-        best = keys if best is None else np.concatenate([best, keys])
-    if best is None or best.size == 0:
-        return None
-    lo, hi = int(best.min()), int(best.max())
-    return DateRange(int(best.size), _iso(lo), _iso(hi))
+        found.append((y * 10_000 + m * 100 + d)[ok])
+        whose.append(owner[np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)][ok])
+    if not found:
+        return [None] * columns
+    keys, who = np.concatenate(found), np.concatenate(whose)
+    counts = np.bincount(who, minlength=columns)
+    if columns == 1:
+        return [DateRange(int(keys.size), _iso(int(keys.min())), _iso(int(keys.max())))] if keys.size else [None]
+    lo = np.full(columns, np.iinfo(np.int64).max)
+    hi = np.full(columns, np.iinfo(np.int64).min)
+    np.minimum.at(lo, who, keys)
+    np.maximum.at(hi, who, keys)
+    return [
+        DateRange(int(counts[c]), _iso(int(lo[c])), _iso(int(hi[c]))) if counts[c] else None for c in range(columns)
+    ]
 
 
 def _iso(key: int) -> str:

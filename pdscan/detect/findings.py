@@ -40,6 +40,9 @@ def column_findings(
     for rule in rules:
         if stats.kind not in rule.kinds:
             continue
+        seen = stats.rules.get(rule.id)
+        if (seen is None or not seen.match_count) and not rule.name_evidence(stats.name).supports:
+            continue  # no value and no name speak for it: assess would say nothing (evidence._header_only)
         subject = Subject(stats, header=stats.name, table_context=rule.table_context(stats.name, table_columns))
         assessed = assess(rule, subject)
         if assessed is not None:

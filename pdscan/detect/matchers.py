@@ -15,7 +15,7 @@ from pdscan.detect.ner import ner_matches
 
 
 def _person_name(values: pa.Array, context: MatchContext) -> MatcherResult:
-    result = match_person_names(values, context.max_samples, context.spelled)
+    result = match_person_names(values, context)
     if context.ner_model is None:
         return result
     return union(result, ner_matches(values, context, context.entity, exclude=result.index))

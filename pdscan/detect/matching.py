@@ -30,13 +30,25 @@ class MatchContext:
     # a name the lexicon does not know (Veeraj Tandalkar, tandalkarveeraj07@...).
     spelled: frozenset[str] = frozenset()
     entity: str = ""  # the rule's entity: a NER model's label (presidio's entity names are pdscan's)
+    # Each value's column when the values of several columns come together (pdscan.detect.columns): samples are
+    # taken per column, max_samples each. None: one column.
+    segments: np.ndarray | None = None
+
+    def first(self, index: np.ndarray) -> np.ndarray:
+        """The first ``max_samples`` of these ascending value indices in each column."""
+        if self.segments is None:
+            return index[: self.max_samples]
+        owner = self.segments[index]
+        rank = np.arange(index.size) - np.searchsorted(owner, owner, side="left")
+        return np.asarray(index[rank < self.max_samples])
 
 
 @dataclass(frozen=True)
 class MatcherResult:
     index: np.ndarray  # indices of the distinct values that hold the entity
     full: np.ndarray  # per accepted value: True when the whole value is the entity (a name column, not a text)
-    found: list[str]  # the matched text in the first accepted values, for samples (the engine masks them)
+    # (value index, matched text) of the first accepted values of each column, for samples (the engine masks them)
+    found: list[tuple[int, str]]
     # Per accepted value: True when it is one lone word (Liisa, Salo): weak alone, a column of them counts only
     # where its header backs the rule (a column of month names or codes is not a column of first names).
     single: np.ndarray | None = None

@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pdscan.detect.matching import MatcherResult
+from pdscan.detect.matching import MatchContext, MatcherResult
 from pdscan.resources import builtin_rules_dir
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
@@ -305,7 +305,7 @@ def is_lexicon_name(word: str) -> bool:
     return word in lex.first or word in lex.last
 
 
-def match_person_names(values: pa.Array, max_samples: int, spelled: frozenset[str] = frozenset()) -> MatcherResult:
+def match_person_names(values: pa.Array, context: MatchContext) -> MatcherResult:
     lex = lexicon()
     n = len(values)
     accepted = np.zeros(n, dtype=bool)
@@ -317,36 +317,56 @@ def match_person_names(values: pa.Array, max_samples: int, spelled: frozenset[st
     if shaped_idx.size:
         subset = values.take(pa.array(shaped_idx))
         ok, lone = _names_by_lexicon(subset, lex)
-        if spelled and not ok.all():
-            ok |= _spelled_names(subset, lex, spelled, ok)
+        if context.spelled and not ok.all():
+            ok |= _spelled_names(subset, lex, context.spelled, ok)
         accepted[shaped_idx[ok]] = True
         full[shaped_idx[ok]] = True
         single[shaped_idx[ok & lone]] = True
-        for i in shaped_idx[ok][:max_samples].tolist():
-            found[i] = values[i].as_py()
+        chosen = context.first(shaped_idx[ok])
+        found.update(zip(chosen.tolist(), values.take(pa.array(chosen)).to_pylist(), strict=True))
     text_idx = np.flatnonzero(
         ~shaped & pc.match_substring_regex(values, pattern=_TEXT_HINT).to_numpy(zero_copy_only=False)
     )
     if text_idx.size:
         mentioning = text_idx[_mentioning(values.take(pa.array(text_idx)), lex)]
         accepted[mentioning] = True
-        for i in mentioning.tolist():  # samples: the mention itself, from the first texts only
-            if len(found) >= max_samples:
-                break
-            mention = _mention(values[i].as_py(), lex)
-            if mention is not None:
-                found[i] = mention
+        _mention_samples(values, mentioning, context, found, lex)
     index = np.flatnonzero(accepted)
-    order = [i for i in index.tolist() if i in found][:max_samples]
+    # Samples: each column's first accepted values that have one, in value order.
+    order = context.first(np.asarray(sorted(found), dtype=np.int64))
     # The shape alone: capitalised, not written in capitals (codes and registers' place names are).
     plain = shaped & ~np.asarray(pc.equal(values, pc.utf8_upper(values)).to_numpy(zero_copy_only=False))
     return MatcherResult(
         index=index,
         full=full[index],
-        found=[found[i] for i in order],
+        found=[(i, found[i]) for i in order.tolist()],
         single=single[index],
         shaped=np.flatnonzero(plain),
     )
+
+
+def _mention_samples(
+    values: pa.Array, mentioning: np.ndarray, context: MatchContext, found: dict[int, str], lex: Lexicon
+) -> None:
+    """Samples from the texts that mention a name: the mention itself, from each column's first texts until the
+    column has ``max_samples`` samples (its name values' samples count too)."""
+    owner = context.segments[mentioning] if context.segments is not None else np.zeros(mentioning.size, np.int64)
+    held: dict[int, int] = {}
+    for i in found:
+        s = int(context.segments[i]) if context.segments is not None else 0
+        held[s] = held.get(s, 0) + 1
+    pending = {int(s) for s in np.unique(owner)} - {s for s, k in held.items() if k >= context.max_samples}
+    for i, s in zip(mentioning.tolist(), owner.tolist(), strict=True):
+        if not pending:
+            break
+        if s not in pending:
+            continue
+        mention = _mention(values[i].as_py(), lex)
+        if mention is not None:
+            found[i] = mention
+            held[s] = held.get(s, 0) + 1
+            if held[s] >= context.max_samples:
+                pending.discard(s)
 
 
 class _Tokens:

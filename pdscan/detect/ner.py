@@ -75,6 +75,10 @@ def ner_matches(
         batch, language = _engine(context.ner_model)
         texts: list[str] = values.take(pa.array(index)).to_pylist()
         results = list(batch.analyze_iterator(texts, language=language, entities=[entity]))
-    hits = [i for i, found in enumerate(results) if found]
-    found = [texts[i][results[i][0].start : results[i][0].end] for i in hits[: context.max_samples]]
+    hits = np.asarray([i for i, found in enumerate(results) if found], dtype=np.int64)
+    position = {int(i): k for k, i in enumerate(index[hits].tolist())}
+    found = []
+    for i in context.first(index[hits]).tolist():
+        k = int(hits[position[i]])
+        found.append((i, texts[k][results[k][0].start : results[k][0].end]))
     return MatcherResult(index[hits], np.zeros(len(hits), dtype=bool), found)

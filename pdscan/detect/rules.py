@@ -191,7 +191,19 @@ class Rule:
         return self.validator is not None and self.confirmed == "checksum"
 
     def name_evidence(self, column: str) -> NameEvidence:
-        return _name_evidence(self.names, self.exclude, column)
+        # Remembered per rule: every file of a folder of exports asks about the same headers, and the shared cache
+        # below would hash both vocabularies on every call.
+        memo = self._name_memo
+        found = memo.get(column)
+        if found is None:
+            if len(memo) > 4096:
+                memo.clear()
+            found = memo[column] = _name_evidence(self.names, self.exclude, column)
+        return found
+
+    @functools.cached_property
+    def _name_memo(self) -> dict[str, NameEvidence]:
+        return {}
 
     def lone_words_backed(self, column: str) -> bool:
         """Whether a column of lone words (Salo, Jun, Liisa) is named for this rule's lone words."""

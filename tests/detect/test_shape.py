@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from realworld import DATA
@@ -109,3 +110,15 @@ def test_prose_columns_read_as_holding_every_byte() -> None:
     prose = pa.array(["Asiakas soitti ja kysyi tilauksen tilaa, lupasin soittaa takaisin huomenna"] * 3)
     assert bytes_present(prose).all()
     assert not bytes_present(pa.array(["20240001"] * 3))[ord("a")]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_many_columns_at_once_agree_with_one_at_a_time(rule: Rule) -> None:
+    """met_each (a matrix product over many columns' bytes, issue 25) gives met's verdict for every column: columns
+    of single texts, of random byte sets and of random mixtures, so both outcomes occur for most rules."""
+    rng = random.Random(25)
+    rows = [bytes_present(pa.array([text])) for text in TEXTS[:400]]
+    rows += [np.asarray([rng.random() < share for _ in range(256)]) for share in (0.01, 0.03, 0.1) for _ in range(100)]
+    present = np.stack(rows)
+    expected = np.asarray([rule.needs.met(row) for row in rows])
+    assert (rule.needs.met_each(present) == expected).all()

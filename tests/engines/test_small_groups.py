@@ -37,6 +37,22 @@ def _folder(root: Path) -> Path:
             }
             rows.append(";".join(values[h] for h in header))
         (root / f"f{i:02d}.csv").write_text(";".join(header) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    # Cases where a column's decisions are its own: prose with its own e-mail handles (a name the lexicon lacks),
+    # weak rules backed by a header or not, a HETU that a phone pattern must not reuse, a vetoed school name, dates.
+    for i, handle in enumerate(["tandalkarveeraj07", "qmoore", "opearson"]):
+        text = (
+            f"Yhteyshenkilö Veeraj Tandalkar, {handle}@example.com\nQuilla Moore kävi 3.4.2021, puh. 040 765 4321\n"
+            "Postinumero 00100 Helsinki. Otto K. Pearson soitti.\n"
+        )
+        (root / f"g{i}_notes.txt").write_text(text, encoding="utf-8")
+    (root / "h0_codes.csv").write_text("postinumero;koodi\n00100;00100\n33100;33100\n", encoding="utf-8")
+    (root / "h1_mixed.csv").write_text(
+        "huomio;nimi;luotu\n"
+        "hetu 131052-308T puh 0401234567;Ylitalon koulu;2019-05-01\n"
+        "soita 131052-308T;Matti Ylitalo;31.12.2020\n"
+        "vanha 010203-123X;Liisa Laine;2015-01-05\n",
+        encoding="utf-8",
+    )
     big = "\n".join(f"{rng.choice(FIRST)} {rng.choice(LAST)};x{j}@example.fi" for j in range(2500))
     (root / "f20_big.csv").write_text("nimi;sahkoposti\n" + big + "\n", encoding="utf-8")  # not small: alone
     (root / "f21_bad.xlsx").write_bytes(b"not a workbook")  # fails: reported, the groups around it go on
@@ -60,6 +76,10 @@ def test_grouped_small_tables_find_exactly_what_they_find_alone(
     alone = scan([str(folder)], ScanOptions(full=True))
     assert _shape(grouped) == _shape(alone)
     assert [t.location.file for t in grouped.tables] == [t.location.file for t in alone.tables]
+    assert [t.dates for t in grouped.tables] == [t.dates for t in alone.tables]
+    assert any(t.dates for t in grouped.tables)
     assert [e.one_line() for e in grouped.errors] == [e.one_line() for e in alone.errors]
-    assert len(grouped.tables) == 41 and len(grouped.errors) == 1
+    assert len(grouped.tables) == 46 and len(grouped.errors) == 1
     assert {f.entity for f in grouped.findings} >= {"EMAIL_ADDRESS", "PERSON", "PHONE_NUMBER"}
+    documents = [f for f in grouped.findings if f.location.file and f.location.file.endswith("_notes.txt")]
+    assert {f.entity for f in documents} >= {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER"}
