@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar
 
 from pdscan.detect.core import SMALL_ROWS, detect_small
+from pdscan.detect.stats import ColumnStats
 from pdscan.engines.base import ScanContext, TableOutcome, table_stats
 from pdscan.errors import SourceError
 from pdscan.model import Batch, ScanErrorEntry, SourceSummary
@@ -65,39 +67,68 @@ GROUP_ROWS = 20_000
 
 
 def _scan_tables_in_order(context: ScanContext, source: Source, summary: SourceSummary) -> None:
-    """Tables one after another, recorded in listing order; small ones detected in groups (detect_small)."""
-    group: list[tuple[Table, Batch]] = []
+    """Tables one after another, recorded in listing order; small ones detected in groups (detect_small).
 
-    def flush() -> None:
-        if not group:
+    A group is detected on a thread of its own while the next group is read: reading small files is mostly
+    Python (opening, sniffing) and detection mostly Arrow kernels that release the GIL, so both cores work. At most
+    one group is in detection; it is recorded before anything listed after it.
+    """
+    group: list[tuple[Table, Batch]] = []
+    detecting: list[tuple[list[tuple[Table, Batch]], Future[list[dict[str, ColumnStats]]]]] = []
+
+    def settle() -> None:
+        """Record the group in detection, when there is one (waits for it)."""
+        if not detecting:
             return
-        tables = list(group)
-        group.clear()  # an interruption below drops the tables not yet recorded: they were not scanned
-        all_stats = detect_small([batch for _, batch in tables], context.rules, context.detect_options)
-        for (table, batch), stats in zip(tables, all_stats, strict=True):
+        tables, future = detecting.pop()
+        for (table, batch), stats in zip(tables, future.result(), strict=True):
             context.progress.table_started(table)
             context.progress.rows_read(batch.num_rows)
             context.record(summary, context.outcome(table.info, stats))
 
-    for item in source.tables():
-        if isinstance(item, ScanErrorEntry):
-            flush()
-            context.record(summary, item)
-            continue
-        try:
-            small, first = _peek(context, item)
-        except SourceError:
-            flush()  # read again on its own: the error is recorded as any table's (after what was read before it)
-            context.record(summary, _scan_table(context, item))
-            continue
-        if small is not None:
-            group.append((item, small))
-            if len(group) >= GROUP_TABLES or sum(b.num_rows for _, b in group) >= GROUP_ROWS:
+    def flush() -> None:
+        """Start detecting the group read so far (after the one before it is recorded)."""
+        if not group:
+            return
+        tables = list(group)
+        group.clear()
+        batches = [batch for _, batch in tables]
+        future = _detector().submit(lambda: list(detect_small(batches, context.rules, context.detect_options)))
+        settle()
+        detecting.append((tables, future))
+
+    try:
+        for item in source.tables():
+            if isinstance(item, ScanErrorEntry):
                 flush()
-            continue
+                settle()
+                context.record(summary, item)
+                continue
+            try:
+                small, first = _peek(context, item)
+            except SourceError:
+                flush()  # read again on its own: the error is recorded as any table's (after what was read before)
+                settle()
+                context.record(summary, _scan_table(context, item))
+                continue
+            if small is not None:
+                group.append((item, small))
+                if len(group) >= GROUP_TABLES or sum(b.num_rows for _, b in group) >= GROUP_ROWS:
+                    flush()
+                continue
+            flush()
+            settle()
+            context.record(summary, _scan_table(context, item, first))
         flush()
-        context.record(summary, _scan_table(context, item, first))
-    flush()
+        settle()
+    finally:  # an interruption: the group in detection is dropped (its tables were not recorded, so not scanned)
+        for _, future in detecting:
+            future.cancel()
+
+
+@functools.lru_cache(maxsize=1)
+def _detector() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdscan-groups")
 
 
 def _peek(context: ScanContext, table: Table) -> tuple[Batch | None, Iterator[Batch] | None]:

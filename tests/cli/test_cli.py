@@ -271,17 +271,18 @@ def test_interrupt_reports_what_was_scanned(sample_dir: Path, monkeypatch: pytes
         return real(*args, **kwargs)
 
     monkeypatch.setattr("pdscan.engines.base.detect_batches", interrupt_on_third_table)
-    # Small tables are detected together (detect_small): interrupt at the third of those too.
+    # Small tables are detected in groups (detect_small, on a thread while the next group is read): groups of one
+    # table here, and the third group is interrupted; the groups before it are kept, the one interrupted is not.
     real_small = detect.detect_small
 
     def interrupt_small(batches: Any, *args: Any, **kwargs: Any) -> Any:
-        for stats in real_small(batches, *args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise KeyboardInterrupt
-            yield stats
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real_small(batches, *args, **kwargs)
 
     monkeypatch.setattr("pdscan.engines.local.detect_small", interrupt_small)
+    monkeypatch.setattr("pdscan.engines.local.GROUP_TABLES", 1)
     result = run("scan", str(sample_dir), "-f", "json")
     assert result.exit_code == 2
     report = json.loads(result.stdout)
