@@ -6,6 +6,7 @@ finding per entity for the whole document, because a document is the unit a read
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from functools import reduce
 
@@ -111,7 +112,7 @@ def _findings(
                 match_count=top.match_count,
                 values_scanned=stats.values,
                 rows_scanned=stats.rows,
-                reasons=top.reasons,
+                reasons=[sys.intern(reason) for reason in top.reasons],  # the same lines recur in every file
                 samples=list(top.samples),
                 categories=list(dict.fromkeys(k for c in candidates for k in c.rule.categories)),
             )
