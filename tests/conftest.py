@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,12 @@ def expected() -> dict[str, Any]:
 
 # Slow modules mark themselves (`pytestmark = pytest.mark.slow`); these cannot without importing pytest for it.
 SLOW_MODULES = {"tests/engines/test_findings_identical.py"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Fingerprint keys (pdscan.inventory.keys) go to a folder of the test run, never the user's own config."""
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="pdscan-tests-config-")
+    os.environ.pop("PDSCAN_FINGERPRINT_KEY", None)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from pdscan.cli.config import current
-from pdscan.cli.kit import EXIT_ERROR, PdscanClickError, write_output
+from pdscan.cli.kit import EXIT_ERROR, EXIT_FINDINGS, PdscanClickError, tell, write_output
 from pdscan.cli.settings import options_for
 from pdscan.compliance.declaration import load_declaration
 from pdscan.dsar.document import SCHEMA_VERSION, counts, find_document, identifier_columns
@@ -116,7 +116,7 @@ def find_command(
             entry = store.record_audit(
                 {
                     "identifier_kinds": person.kinds,
-                    "fingerprints": person.fingerprints(store.salt),
+                    "fingerprints": person.fingerprints(store.fingerprint_key().secret),
                     "sources": targets,
                     **counts(result),
                     "exported": export_dir is not None,
@@ -124,6 +124,7 @@ def find_command(
                 }
             )
             inventory_name = store.name
+            tell(store.notices)
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc
     if not quiet:
@@ -146,22 +147,44 @@ def find_command(
 
 
 @click.command("audit")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Check the log's hash chain with the inventory's key: exit 1 and one line per problem if an entry was "
+    "changed, removed or inserted.",
+)
 @options_for("audit")
-def audit_command(inventory: str | None, fmt: str) -> None:
+def audit_command(inventory: str | None, fmt: str, verify: bool) -> None:
     """List the DSAR searches recorded in the inventory: when, who, which identifier kinds, how many rows.
 
     The identifiers themselves are never stored: only keyed hashes, so that two searches for the same person
-    can be told apart from searches for different people.
+    can be told apart from searches for different people. The key is kept outside the inventory (a key file in
+    the user's config folder, or PDSCAN_FINGERPRINT_KEY), and each entry carries a keyed hash of the one before it:
+    --verify tells whether anyone changed, removed or inserted an entry.
 
     \b
-    Example:
+    Examples:
       pdscan audit --format json
+      pdscan audit --verify
     """
     try:
         with Inventory(inventory, create=False) as store:
+            tell(store.notices)
             entries = store.audit_log()
+            problems = store.verify_audit()[1] if verify else []
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc
+    if verify:
+        if fmt == "json":
+            document = {"schema_version": SCHEMA_VERSION, "entries": len(entries), "intact": not problems}
+            json.dump(document | {"problems": problems}, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            for problem in problems:
+                click.echo(f"audit log: {problem}")
+            state = "intact" if not problems else f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+            click.echo(f"audit log: {len(entries)} entries, chain {state}")
+        sys.exit(EXIT_FINDINGS if problems else 0)
     if fmt == "json":
         json.dump({"schema_version": SCHEMA_VERSION, "entries": entries}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

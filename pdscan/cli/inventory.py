@@ -17,6 +17,7 @@ from pdscan.cli.kit import (
     exit_code,
     report_style,
     split_inventory,
+    tell,
     write_output,
     write_report,
 )
@@ -52,6 +53,7 @@ def history_command(inventory: str | None, limit: int, fmt: str) -> None:
     """
     try:
         with Inventory(inventory, create=False) as store:
+            tell(store.notices)
             runs = store.runs()[-limit:]
             name = store.name
     except PdscanError as exc:
@@ -108,6 +110,7 @@ def diff_command(
     """
     try:
         with Inventory(inventory, create=False) as store:
+            tell(store.notices)
             before, after = _pick_runs(store, run_a, run_b)
             a, b = store.load(before), store.load(after)
             recomputed: tuple[Compliance | None, Compliance | None] = (None, None)
@@ -180,6 +183,7 @@ def periodic_report(
         raise click.UsageError(f"the inventory report comes as {', '.join(sorted(PERIODIC_FORMATS))}, not {fmt}")
     try:
         with Inventory(inventory, create=False) as store:
+            tell(store.notices)
             report = build_periodic_report(
                 store,
                 since=since.replace(tzinfo=since.tzinfo or dt.timezone.utc) if since else None,

@@ -29,6 +29,14 @@ class PdscanClickError(click.ClickException):
     exit_code = EXIT_ERROR
 
 
+def tell(notices: list[str]) -> None:
+    """One-time news from the library (an inventory's key made or moved): one line each on standard error, even
+    with -q, because each is said once."""
+    for notice in notices:
+        click.echo(f"pdscan: {notice}", err=True)
+    notices.clear()
+
+
 def write_output(output: Path | None, write: Callable[[TextIO], object]) -> None:
     """Write to standard output, or to FILE atomically: next to it, then renamed, so an interrupted run never
     leaves half a report behind."""

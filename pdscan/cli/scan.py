@@ -13,7 +13,15 @@ from typing import Any
 import click
 
 from pdscan.cli.config import current
-from pdscan.cli.kit import EXIT_ERROR, PdscanClickError, exit_code, report_style, split_inventory, write_report
+from pdscan.cli.kit import (
+    EXIT_ERROR,
+    PdscanClickError,
+    exit_code,
+    report_style,
+    split_inventory,
+    tell,
+    write_report,
+)
 from pdscan.cli.progress import progress_for
 from pdscan.cli.settings import options_for, scan_options
 from pdscan.compliance.allowlist import DEFAULT_FILE as DEFAULT_IGNORE
@@ -75,7 +83,9 @@ def scan_command(ctx: click.Context, /, sources: tuple[str, ...], **values: Any)
         if inventory is not None:
             from pdscan.inventory.store import Inventory  # SQLAlchemy loads only when the run is stored
 
-            store: Inventory | None = Inventory(inventory)
+            opened = Inventory(inventory)
+            tell(opened.notices)
+            store: Inventory | None = opened
         else:
             store = None
         run_id = store.start_run(sources, options.to_dict(), declaration) if store is not None else None

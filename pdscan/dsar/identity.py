@@ -146,8 +146,9 @@ class Person:
         }
         return [k for k in KINDS if present[k]]
 
-    def fingerprints(self, salt: str) -> list[dict[str, str]]:
-        """Keyed hashes of the normalised identifiers, for the audit log: comparable, never readable."""
+    def fingerprints(self, key: bytes) -> list[dict[str, str]]:
+        """Keyed hashes of the normalised identifiers, for the audit log: comparable, never readable without the
+        key, which is kept outside the inventory (pdscan.inventory.keys)."""
         out = []
         for kind, values in (
             ("email", self.emails),
@@ -157,7 +158,7 @@ class Person:
             ("name", tuple(f"{n.first} {n.last}" for n in self.names)),
         ):
             for value in values:
-                digest = hmac.new(salt.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+                digest = hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
                 out.append({"kind": kind, "hmac_sha256": digest})
         return out
 

@@ -9,7 +9,7 @@ PostgreSQL ``pg_advisory_xact_lock``, MySQL/MariaDB ``GET_LOCK``, SQLite ``BEGIN
 from __future__ import annotations
 
 import datetime as dt
-import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from pdscan import __version__
 from pdscan.errors import InventoryError
-from pdscan.inventory import schema
+from pdscan.inventory import audit, keys, schema
 from pdscan.model import utc_now
 
 # An arbitrary constant: the key of the advisory lock all pdscan processes take while migrating.
@@ -49,13 +49,9 @@ def _initial(conn: Connection) -> None:
         schema.errors_table,
         schema.suppressed_table,
     )(conn)
-    now = utc_now()
-    # The salt keys the fingerprints the inventory keeps of identifiers (DSAR audit log): without it a hash of
-    # a HETU or a phone number could be reversed by trying them all.
-    conn.execute(
-        schema.meta_table.insert(),
-        [{"key": "created_at", "value": now}, {"key": "salt", "value": secrets.token_hex(32)}],
-    )
+    # Inventories made before migration 5 also got a "salt" here, the key of their fingerprints; migration 5 moves it
+    # out. A new inventory's key is made outside it on first use (pdscan.inventory.keys).
+    conn.execute(schema.meta_table.insert(), [{"key": "created_at", "value": utc_now()}])
 
 
 def _run_pid(conn: Connection) -> None:
@@ -66,11 +62,44 @@ def _run_pid(conn: Connection) -> None:
         conn.execute(sa.text(f"ALTER TABLE {schema.runs_table.name} ADD COLUMN pid INTEGER"))
 
 
+def _key_out(conn: Connection) -> None:
+    """Migration 5: the fingerprint key leaves the inventory (a key file named by the inventory's new id), and the
+    audit log becomes a hash chain, its existing entries chained in order with that key."""
+    name = conn.engine.url.render_as_string(hide_password=True)
+    audit_table, meta = schema.audit_table, schema.meta_table
+    columns = {c["name"] for c in sa.inspect(conn).get_columns(audit_table.name)}
+    for column in ("prev_hash", "entry_hash"):
+        if column not in columns:  # an inventory made before this migration (migration 3 now creates them)
+            conn.execute(sa.text(f"ALTER TABLE {audit_table.name} ADD COLUMN {column} VARCHAR(64)"))
+    values = {str(k): str(v) for k, v in conn.execute(sa.select(meta.c.key, meta.c.value)).all()}
+    inventory_id = values.get("inventory_id") or uuid.uuid4().hex
+    rows = [{"key": "inventory_id", "value": inventory_id}] if "inventory_id" not in values else []
+    salt = values.get("salt")
+    if salt is not None:
+        keys.save_key(inventory_id, salt, name)  # written before the salt is deleted: the key is never lost
+        conn.execute(meta.delete().where(meta.c.key == "salt"))
+        rows.append({"key": KEY_MOVED, "value": utc_now()})
+    if rows:
+        conn.execute(meta.insert(), rows)
+    entries = conn.execute(sa.select(audit_table).order_by(audit_table.c.id)).mappings().all()
+    if entries:
+        key = keys.load_key(inventory_id, name).secret
+        links = audit.chain(key, [dict(entry) for entry in entries])
+        for entry, (previous, own) in zip(entries, links, strict=True):
+            conn.execute(
+                audit_table.update().where(audit_table.c.id == entry["id"]).values(prev_hash=previous, entry_hash=own)
+            )
+        conn.execute(meta.insert().values(key=audit.HEAD, value=audit.head(key, len(entries), links[-1][1])))
+
+
+KEY_MOVED = "key_moved_at"  # meta: when migration 5 moved the key out (the CLI says so once)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, sources, findings, errors, suppressed findings", _initial),
     Migration(2, "locations: coverage, schema and date ranges of every scanned table", _create(schema.locations_table)),
     Migration(3, "audit log of DSAR searches", _create(schema.audit_table)),
     Migration(4, "runs: the pid of the scanning process (abandoned runs)", _run_pid),
+    Migration(5, "fingerprint key outside the inventory; audit log as a hash chain", _key_out),
 )
 LATEST = MIGRATIONS[-1].version
 
@@ -82,10 +111,11 @@ def current_version(conn: Connection) -> int:
     return int(version or 0)
 
 
-def upgrade(engine: Engine, target: int = LATEST, name: str = "inventory") -> int:
-    """Apply the migrations up to ``target`` that the inventory lacks. Returns the version it is at afterwards."""
+def upgrade(engine: Engine, target: int = LATEST, name: str = "inventory", applied: list[int] | None = None) -> int:
+    """Apply the migrations up to ``target`` that the inventory lacks. Returns the version it is at afterwards;
+    ``applied`` receives the versions applied now."""
     with engine.begin() as conn:
-        _lock(conn)
+        lock(conn)
         version = current_version(conn)
         if version > LATEST:
             raise InventoryError(
@@ -105,13 +135,22 @@ def upgrade(engine: Engine, target: int = LATEST, name: str = "inventory") -> in
                     )
                 )
                 version = migration.version
+                if applied is not None:
+                    applied.append(version)
         return version
 
 
-def _lock(conn: Connection) -> None:
+def lock(conn: Connection) -> None:
+    """Serialise writers that must not interleave (migrations, audit entries): see the module's docstring."""
     dialect = conn.dialect.name
     if dialect == "postgresql":
         conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
     elif dialect in ("mysql", "mariadb"):
         conn.execute(sa.select(sa.func.get_lock("pdscan_inventory", 60)))
     # SQLite: the transaction itself began with BEGIN IMMEDIATE, which takes the database's write lock.
+
+
+def unlock(conn: Connection) -> None:
+    """MySQL's named lock belongs to the connection, not the transaction: give it back before the pool keeps it."""
+    if conn.dialect.name in ("mysql", "mariadb"):
+        conn.execute(sa.select(sa.func.release_lock("pdscan_inventory")))

@@ -22,7 +22,8 @@ migrations_table = sa.Table(
     sa.Column("pdscan_version", sa.String(40), nullable=False),
 )
 
-# Settings of this inventory: the salt of keyed fingerprints (DSAR audit log), when it was created.
+# Settings of this inventory: its id (which names its fingerprint key file, kept outside: pdscan.inventory.keys),
+# when it was created, the audit chain's head. Inventories before migration 5 kept the key here as "salt".
 meta_table = sa.Table(
     "pdscan_meta",
     metadata,
@@ -135,7 +136,8 @@ locations_table = sa.Table(
 )
 
 # Migration 3. Every DSAR search (pdscan find): when, which identifier kinds, keyed hashes of the identifiers
-# (HMAC-SHA256 with the inventory's salt: the same person can be recognised, never read back), what was found.
+# (HMAC-SHA256 with the inventory's key, kept outside it: the same person can be recognised, never read back), what
+# was found.
 audit_table = sa.Table(
     "pdscan_audit_log",
     metadata,
@@ -153,4 +155,7 @@ audit_table = sa.Table(
     sa.Column("erasure_plan", sa.Boolean, nullable=False),
     sa.Column("user", sa.String(200)),
     sa.Column("host", sa.String(200)),
+    # Migration 5: the hash chain (pdscan.inventory.audit): the previous entry's hash and this entry's.
+    sa.Column("prev_hash", sa.String(64)),
+    sa.Column("entry_hash", sa.String(64)),
 )

@@ -27,7 +27,8 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from pdscan import __version__
 from pdscan.errors import InventoryError, UrlError, one_line
-from pdscan.inventory import migrations, schema
+from pdscan.inventory import audit, keys, migrations, schema
+from pdscan.inventory.keys import FingerprintKey
 from pdscan.inventory.paths import ENV_VAR, default_inventory_path
 from pdscan.model import Finding, Location, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
 from pdscan.sources import looks_like_url, mask_source
@@ -125,12 +126,21 @@ class Inventory:
                     self.name, "no inventory here yet: store a run with pdscan scan SOURCES --inventory"
                 )
         self.engine = _engine(self.url, self.name)
+        self.notices: list[str] = []  # one-line news for the user (a key made or moved), said once by the CLI
+        self._key: FingerprintKey | None = None
         if upgrade:
+            applied: list[int] = []
             try:
-                self.version = migrations.upgrade(self.engine, name=self.name)
+                self.version = migrations.upgrade(self.engine, name=self.name, applied=applied)
             except SQLAlchemyError as exc:
                 self.engine.dispose()
                 raise InventoryError(self.name, self.reason(exc)) from exc
+            if 5 in applied and self._meta(migrations.KEY_MOVED) is not None:
+                inventory_id = self._meta("inventory_id") or ""
+                self.notices.append(
+                    f"moved the fingerprint key of {self.name} out of it, to {keys.key_path(inventory_id)} (or "
+                    f"{keys.ENV_VAR} when set): keep it apart from the inventory"
+                )
             self.mark_abandoned()
 
     def __enter__(self) -> Inventory:
@@ -142,13 +152,25 @@ class Inventory:
     def close(self) -> None:
         self.engine.dispose()
 
-    @property
-    def salt(self) -> str:
+    def _meta(self, key: str) -> str | None:
         with self._connect() as conn:
-            value = conn.execute(
-                sa.select(schema.meta_table.c.value).where(schema.meta_table.c.key == "salt")
-            ).scalar_one()
-        return str(value)
+            value = conn.execute(sa.select(schema.meta_table.c.value).where(schema.meta_table.c.key == key)).scalar()
+        return None if value is None else str(value)
+
+    def fingerprint_key(self, *, create: bool = True) -> FingerprintKey:
+        """The key of this inventory's fingerprints and audit chain, from outside it (:mod:`.keys`); made on first
+        use unless ``create`` is False (verifying needs the key the entries were made with)."""
+        if self._key is None:
+            inventory_id = self._meta("inventory_id")
+            if inventory_id is None:  # opened without upgrading: an inventory older than migration 5
+                raise InventoryError(self.name, "its schema is older than this pdscan: open it once to upgrade it")
+            self._key = keys.load_key(inventory_id, self.name, create=create)
+            if self._key.created:
+                self.notices.append(
+                    f"created the fingerprint key of {self.name} in {self._key.origin}: keep it apart from the "
+                    "inventory (without it the audit log cannot be verified nor a person recognised)"
+                )
+        return self._key
 
     def reason(self, exc: BaseException) -> str:
         """An error's one line without the URL's password (a driver may echo the connection string it was given)."""
@@ -424,9 +446,11 @@ class Inventory:
         return out
 
     def record_audit(self, entry: dict[str, Any]) -> int:
-        """Append one DSAR search to the audit log. ``entry`` holds kinds, keyed fingerprints and counts only."""
+        """Append one DSAR search to the audit log, chained to the entry before it (:mod:`.audit`). ``entry`` holds
+        kinds, keyed fingerprints and counts only."""
         row = {
-            "at": dt.datetime.now(dt.timezone.utc),
+            # To the second, as every database gives it back: the chain hashes what is stored.
+            "at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
             "action": entry.get("action", "find"),
             "identifier_kinds": list(entry["identifier_kinds"]),
             "fingerprints": list(entry["fingerprints"]),
@@ -440,15 +464,33 @@ class Inventory:
             "user": _user(),
             "host": socket.gethostname(),
         }
+        key = self.fingerprint_key().secret
+        table, meta = schema.audit_table, schema.meta_table
         with self._begin() as conn:
-            key = conn.execute(schema.audit_table.insert().values(**row)).inserted_primary_key
-        assert key is not None
-        return int(key[0])
+            migrations.lock(conn)  # two searches at once: one chain, not a fork
+            count = int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+            previous = conn.execute(sa.select(table.c.entry_hash).order_by(table.c.id.desc()).limit(1)).scalar()
+            row["prev_hash"] = str(previous or "")
+            row["entry_hash"] = audit.entry_hash(key, row["prev_hash"], row)
+            inserted = conn.execute(table.insert().values(**row)).inserted_primary_key
+            value = audit.head(key, count + 1, row["entry_hash"])
+            if not conn.execute(meta.update().where(meta.c.key == audit.HEAD).values(value=value)).rowcount:
+                conn.execute(meta.insert().values(key=audit.HEAD, value=value))
+            migrations.unlock(conn)
+        assert inserted is not None
+        return int(inserted[0])
 
     def audit_log(self) -> list[dict[str, Any]]:
         with self._connect() as conn:
             rows = conn.execute(sa.select(schema.audit_table).order_by(schema.audit_table.c.id)).mappings().all()
         return [dict(r) | {"at": _iso(r["at"])} for r in rows]
+
+    def verify_audit(self) -> tuple[int, list[str]]:
+        """The number of entries in the audit log and what is wrong with its chain (nothing: intact)."""
+        key = self.fingerprint_key(create=False).secret
+        with self._connect() as conn:
+            rows = conn.execute(sa.select(schema.audit_table).order_by(schema.audit_table.c.id)).mappings().all()
+        return len(rows), audit.verify(key, [dict(row) for row in rows], self._meta(audit.HEAD))
 
     def previous_run(self, run: RunInfo) -> RunInfo | None:
         """The complete run of the same sources before ``run``."""
