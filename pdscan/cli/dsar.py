@@ -130,7 +130,6 @@ def find_command(
     if not quiet:
         for error in result.errors:
             click.echo(f"pdscan: not searched {error.one_line()}", err=True)
-    nothing_searched = bool(result.errors) and not result.searched
     document = find_document(result, show_data, elapsed)
     document["audit"] = {"inventory": inventory_name, "entry": entry}
     if index is not None:
@@ -142,8 +141,14 @@ def find_command(
         if plan_file is not None:
             click.echo(f"Erasure plan: {plan_file} (review it; pdscan runs nothing)")
         click.echo(f"Audit: entry {entry} in {inventory_name}")
-    if nothing_searched or failed:
-        sys.exit(EXIT_ERROR)  # "no row about this person" would be untrue: not everything named could be read
+    if result.errors or failed:
+        # A partial search is no answer: "no other data about you" would be unproven (a timeout, a broken file).
+        click.echo(
+            f"pdscan: the search is incomplete: {len(result.errors) + len(failed)} source(s), table(s) or file(s) "
+            "not searched",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
 
 
 @click.command("audit")

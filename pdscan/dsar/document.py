@@ -91,6 +91,8 @@ def find_document(result: FindResult, show_data: bool, elapsed: float) -> dict[s
         "identifiers": result.person.kinds,
         "sources": result.sources,
         "summary": counts(result),
+        # False when a table or file could not be searched (a timeout, a broken file): "no other data" is unproven.
+        "complete": not result.errors,
         "matches": [
             {
                 "source": m.source,

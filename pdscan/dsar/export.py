@@ -9,10 +9,12 @@ review, not exported. Other people's identifiers in free text (emails, phone num
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from pdscan.compliance.declaration import Declaration
 from pdscan.detect.colnames import fold
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.names import mentions
+from pdscan.detect.rules import load_rules
+from pdscan.detect.validators import VALIDATORS, Outcome
 from pdscan.dsar.identity import EMAIL, PHONE, Person, hetu_pattern
 from pdscan.dsar.search import FindResult, Match
 from pdscan.errors import UsageError
@@ -37,35 +41,94 @@ def location_groups(result: FindResult) -> dict[tuple[str, str], list[Match]]:
     return groups
 
 
-def mask_others(person: Person, value: Any, own_row: bool = True) -> Any:
-    """Mask identifiers and names that are not the person's own.
+def export_row(person: Person, row: dict[str, Any], own_row: bool) -> dict[str, Any]:
+    """A row as the package shows it: the person's own data whole (it is their copy), other people's identifiers
+    masked (GDPR Art. 15(4): the copy must not reveal others).
 
-    ``own_row``: the row matched the person by an identifier, so its whole-value columns (their phone, their HETU)
-    are theirs even when the search did not name them; only free text in it can mention others. In related rows
-    (an order pointing at the person) every identifier that is not the person's is masked, whole values too.
+    In the person's own row (matched by an identifier) a whole-value identifier is theirs even when the search did
+    not name it (their phone beside their e-mail), unless the row is shared: two different values of one kind of
+    identifier (a message's sender and recipient, an order's second contact), where only the person's own are
+    shown whole. In related rows every identifier that is not the person's is masked.
     """
+    kinds: dict[str, set[str]] = {}
+    for column, value in row.items():
+        kind = _identifier_kind(value, column)
+        if kind is not None:
+            kinds.setdefault(kind, set()).add(str(value).strip().casefold())
+    shared = any(len(values) > 1 for values in kinds.values())
+    return {k: mask_others(person, v, own_row=own_row and not shared, column=k) for k, v in row.items()}
+
+
+def mask_others(person: Person, value: Any, own_row: bool = True, column: str = "") -> Any:
+    """Mask identifiers and names that are not the person's own; everything else (their dates, amounts, texts)
+    stays as it is.
+
+    ``own_row``: a whole-value identifier is the person's (see :func:`export_row`); only free text can mention
+    others. Otherwise every identifier that is not the person's is masked, whole values too.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if _identifier_kind(value, column) == "phone" and not own_row and not person.match_value(str(value)):
+            return MASKERS["phone"](str(value))  # a number kept as an integer (358401234567)
+        return value
     if not isinstance(value, str) or not value.strip():
         return value
     if any(hit.exact for hit in person.match_value(value)):
         return value  # the person's own identifier, as a whole value
-    whole = value.strip()
-    if own_row and (EMAIL.fullmatch(whole) or hetu_pattern().fullmatch(whole) or PHONE.fullmatch(whole)):
+    if own_row and _identifier_kind(value) is not None:
         return value
 
-    def replace(pattern: re.Pattern[str], masker: str, text: str) -> str:
+    def replace(pattern: re.Pattern[str], masker: str, text: str, real: Callable[[str], bool]) -> str:
         def one(m: re.Match[str]) -> str:
             found = m.group(0)
-            return found if person.match_value(found) else MASKERS[masker](found)
+            return found if person.match_value(found) or not real(found) else MASKERS[masker](found)
 
         return pattern.sub(one, text)
 
-    text = replace(EMAIL, "email", value)
-    text = replace(hetu_pattern(), "hetu", text)
-    text = replace(PHONE, "phone", text)
+    text = replace(EMAIL, "email", value, lambda _: True)
+    text = replace(hetu_pattern(), "hetu", text, lambda _: True)
+    text = replace(PHONE, "phone", text, _is_phone)
     spans = [(s, e) for s, e in mentions(text) if not _is_person(person, text[s:e])]
     for start, end in reversed(spans):
         text = text[:start] + MASKERS["name"](text[start:end]) + text[end:]
     return text
+
+
+# A date, a time or a period written with digits (2021-05-03, 3.5.2021 klo 12.30, 2019-2021): the phone pattern's
+# shape, never a phone number. A person's dates in their own rows were masked as phone numbers (issue 26).
+_DATE_LIKE = re.compile(r"\d{1,4}[-./]\d{1,2}(?:[-./]\d{1,4})?(?:\s+(?:klo\s+)?\d{1,2}[.:]\d{2})?|\d{4}\s*[-–]\s*\d{4}")
+
+
+@functools.lru_cache(maxsize=256)
+def _named_for_phones(column: str) -> bool:
+    return bool(column) and any(
+        rule.name_evidence(column).supports for rule in load_rules() if rule.dsar_identifier == "phone"
+    )
+
+
+def _is_phone(text: str) -> bool:
+    """A phone number by its numbering plan (libphonenumber, the scan's validator), and not a date."""
+    if _DATE_LIKE.fullmatch(text.strip()):
+        return False
+    return VALIDATORS["phone_number"].one(text).outcome is not Outcome.REJECT
+
+
+def _identifier_kind(value: Any, column: str = "") -> str | None:
+    """The kind of identifier a whole value is (email, hetu, phone), or None. An integer is a phone number only in
+    a column named for one (an order number of nine digits is not)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    if isinstance(value, int) and not _named_for_phones(column):
+        return None
+    text = str(value).strip()
+    if EMAIL.fullmatch(text):
+        return "email"
+    if hetu_pattern().fullmatch(text):
+        return "hetu"
+    if isinstance(value, int):  # an integer keeps no + and no trunk 0: 358401234567, 401234567
+        return "phone" if 7 <= len(text) <= 15 and (_is_phone("+" + text) or _is_phone("0" + text)) else None
+    if PHONE.fullmatch(text) and _is_phone(text):
+        return "phone"
+    return None
 
 
 def _is_person(person: Person, text: str) -> bool:
@@ -92,7 +155,7 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None)
     for number, ((source, where), matches) in enumerate(sorted(location_groups(result).items()), start=1):
         exported = [m for m in matches if m.kind != "name"]
         review.extend(
-            {"source": source, "location": where, "key": m.key, "strength": m.strength}
+            {"source": source, "location": where, "key": m.key, "shown_key": _key_text(m.key), "strength": m.strength}
             for m in matches
             if m.kind == "name"
         )
@@ -106,7 +169,7 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None)
                 "match": m.strength,
                 "matched_columns": sorted(m.match.columns) if m.match else [],
                 "via": m.via,
-                "row": {k: mask_others(person, v, own_row=m.kind == "direct") for k, v in m.row.items()},
+                "row": export_row(person, m.row, own_row=m.kind == "direct"),
             }
             for m in exported
         ]
@@ -148,6 +211,7 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None)
         "locations": locations,
         "not_exported_name_only": review,
         "searched": len(result.searched),
+        "complete": not result.errors,
         "errors": [e.one_line() for e in result.errors],
         "declaration": _declared(declaration) if declaration else None,
     }

@@ -175,6 +175,16 @@ class Person:
         """Substrings of the raw value for databases whose lower() folds only ASCII (SQLite): upper-case names."""
         return list(dict.fromkeys(p.upper() for n in self.names for p in n.prefixes if not p.isascii()))
 
+    def phone_numbers(self) -> list[int]:
+        """Each phone number as an integer column stores it: with its country code (358401234567) and as the
+        national number, whose trunk 0 an integer cannot keep (401234567)."""
+        out: list[int] = []
+        for phone in self.phones:
+            number = phonenumbers.parse(phone)
+            national = int(number.national_number or 0)
+            out += [int(f"{number.country_code}{national}"), national]
+        return list(dict.fromkeys(out))
+
     def digit_terms(self) -> list[str]:
         """Digits of each phone number without its trunk prefix: found in any written form, separators removed."""
         return list(self._phone_digits)

@@ -256,11 +256,18 @@ def _search_table(person: Person, table: DatabaseTable, options: FindOptions, re
                 table.location.table or "", sa.MetaData(), schema=table.location.schema, autoload_with=conn
             )
             text_columns = [c for c in reflected.columns if column_kind(c.type) in _TEXT_KINDS]
+            number_columns = _phone_number_columns(person, reflected, table.source, where, options)
             primary_key = [c.name for c in reflected.primary_key.columns]
-            if not text_columns:
+            if not text_columns and not number_columns:
                 result.searched.append(Searched(table.source, table.location, 0, "no text column"))
                 return found
             predicate, method = _predicate(person, text_columns, table.source, where, options, conn.dialect.name)
+            if number_columns:
+                # Phones kept as numbers (358401234567): equality in SQL, an index can serve it.
+                numbers = person.phone_numbers()
+                predicate = sa.or_(predicate, *(c.in_(numbers) for c in number_columns))
+                method += f", phone numbers as integers in {', '.join(c.name for c in number_columns)}"
+            text_columns = [*text_columns, *number_columns]
             query = sa.select(reflected).where(predicate)
             # A plain query lets PostgreSQL scan in parallel (a server-side cursor would not); the prefilter
             # usually leaves a handful of rows. When it leaves more than CANDIDATE_LIMIT, the table is read again
@@ -281,6 +288,24 @@ def _search_table(person: Person, table: DatabaseTable, options: FindOptions, re
         raise SourceError(table.source, db_error(exc, options.source.table_timeout), where) from exc
     result.searched.append(Searched(table.source, table.location, None, method))
     return found
+
+
+def _phone_number_columns(
+    person: Person, table: sa.Table, source: str, where: str, options: FindOptions
+) -> list[sa.Column[Any]]:
+    """Integer columns that may hold the person's phone number: named for one (the rules' column names of the
+    identifier ``phone``) or known as one from the inventory. An integer column with four rows may have no finding."""
+    if not person.phones:
+        return []
+    rules = [rule for rule in load_rules() if rule.dsar_identifier == "phone"]
+    out = []
+    for column in table.columns:
+        if column_kind(column.type) != "integer":
+            continue
+        known = _identifiers().get(options.known_columns.get((source, where, column.name), ""))
+        if known == "phone" or any(rule.name_evidence(column.name).supports for rule in rules):
+            out.append(column)
+    return out
 
 
 def _predicate(
@@ -315,6 +340,8 @@ def _predicate(
             # Stripping separators costs; the number's last two digits, written together in every grouping
             # (040 123 45 67, 040-1234567), gate it cheaply first.
             clauses.extend(sa.and_(text.contains(term[-2:]), stripped.contains(term)) for term in person.digit_terms())
+    if not clauses:
+        return sa.false(), "database search"
     method = "database search: substring prefilter in SQL"
     if equality:
         method += f", equality on {equality} identifier column{'s' * (equality > 1)} from the inventory"

@@ -24,3 +24,9 @@ def render(document: dict[str, Any], stream: TextIO) -> None:
         f"identifier, {counts['related']} related, {counts['name_only']} by name only (confirm those before acting "
         "on them)\n"
     )
+    if not document.get("complete", True):
+        stream.write(f"INCOMPLETE: {len(document['errors'])} table(s)/file(s) could not be searched:\n")
+        for error in document["errors"]:
+            where = error.get("location") or {}
+            place = " ".join(str(v) for v in where.values()) if isinstance(where, dict) else str(where)
+            stream.write(f"  {error['source']}{' ' + place if place else ''}: {error['reason']}\n")

@@ -1,0 +1,121 @@
+"""Issue 26: what `pdscan find` hands over. Phone numbers kept as integers are searched; the package shows the
+person's own data whole and masks other people's identifiers (also in shared rows and integer columns); a partial
+search is no answer (exit 2, said in the text, the JSON and the package); name-only rows are listed with their keys.
+Databases are real (SQLite; PostgreSQL when the test servers run, else skipped with the reason)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from databases import postgres_empty
+
+from pdscan.cli.main import main
+from pdscan.dsar.export import export_row, mask_others
+from pdscan.dsar.identity import Person
+from pdscan.dsar.search import find
+
+EMAIL = "matti.virtanen@example.fi"
+PERSON = Person.from_identifiers(emails=[EMAIL], phones=["040 123 4567"], names=["Matti Virtanen"])
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    def build(url: str) -> str:
+        engine = sa.create_engine(url)
+        meta = sa.MetaData()
+        phones = sa.Table(
+            "puhelinluettelo",
+            meta,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("phone_number", sa.BigInteger),
+            sa.Column("order_no", sa.BigInteger),  # not named for phones: never compared with one
+        )
+        with engine.begin() as conn:
+            meta.create_all(conn)
+            conn.execute(
+                phones.insert(),
+                [
+                    {"id": 1, "phone_number": 358401234567, "order_no": 1},
+                    {"id": 2, "phone_number": 401234567, "order_no": 2},
+                    {"id": 3, "phone_number": 358505551234, "order_no": 401234567},
+                ],
+            )
+        engine.dispose()
+        return url
+
+    if request.param == "sqlite":
+        yield build(f"sqlite:///{tmp_path / 'crm.sqlite'}")
+    else:
+        with postgres_empty() as url:
+            yield build(url)
+
+
+def test_phone_numbers_kept_as_integers_are_found(database: str) -> None:
+    result = find(PERSON, [database])
+    assert sorted(m.key["id"] for m in result.matches) == [1, 2]
+    assert all(m.kind == "direct" for m in result.matches)
+    assert not result.errors
+
+
+def test_the_persons_own_data_is_whole_and_others_are_masked() -> None:
+    # Their own row: a phone the search did not name and their dates are theirs, shown as they are.
+    own = {"email": EMAIL, "phone": "050 999 8888", "born": "1985-03-12", "note": "Soitettu 3.5.2021 klo 12.30"}
+    assert export_row(PERSON, own, own_row=True) == own
+    # A shared row (a message): the other person's address and phone are masked, the person's own are not.
+    message = {"from": EMAIL, "to": "liisa.laine@example.fi", "to_phone": "050 555 1234", "sent": "2021-05-03"}
+    shown = export_row(PERSON, message, own_row=True)
+    assert shown["from"] == EMAIL and shown["sent"] == "2021-05-03"
+    assert "liisa" not in shown["to"] and "555" not in shown["to_phone"]
+    # Free text of their own row: dates and amounts stay, another person's identifiers and name go.
+    text = "Soitin 2021-05-03 Liisa Laineelle (liisa.laine@example.fi, 050 555 1234), lasku 12.03.2021: 1 234,50 €"
+    masked = mask_others(PERSON, text, own_row=True)
+    assert "2021-05-03" in masked and "12.03.2021" in masked and "1 234,50" in masked
+    assert "liisa" not in masked.lower() and "555 1234" not in masked
+    # A related row (an order pointing at the person): another person's phone kept as an integer is masked, an
+    # order number of the same length is not (its column is not named for phones).
+    order = {"order_no": 401234999, "contact_phone": 358505551234, "customer": EMAIL}
+    related = export_row(PERSON, order, own_row=False)
+    assert related["order_no"] == 401234999 and related["customer"] == EMAIL
+    assert "555" not in str(related["contact_phone"])
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "asiakkaat.csv").write_text(
+        f"nimi;email;puhelin\nMatti Virtanen;{EMAIL};040 123 4567\nLiisa Laine;liisa@example.fi;050 555 1234\n",
+        encoding="utf-8",
+    )
+    (folder / "kirjeet.csv").write_text("kuka;aihe\nMatti Virtanen;tarjous\n", encoding="utf-8")  # name only
+    (folder / "rikki.xlsx").write_bytes(b"not a workbook")  # cannot be searched
+    return folder
+
+
+def test_a_partial_search_is_no_answer(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    inventory = str(tmp_path / "inventory.sqlite")
+    base = ["find", "--email", EMAIL, "--name", "Matti Virtanen", str(folder), "--inventory", inventory]
+    as_json = CliRunner().invoke(main, [*base, "-f", "json"])
+    assert as_json.exit_code == 2
+    document = json.loads(as_json.stdout)
+    assert document["complete"] is False and any("rikki.xlsx" in json.dumps(e) for e in document["errors"])
+    assert document["summary"]["direct"] == 1  # what could be searched is still reported
+    assert "the search is incomplete" in as_json.stderr
+    as_text = CliRunner().invoke(main, [*base, "--export", str(tmp_path / "package")])
+    assert as_text.exit_code == 2 and "INCOMPLETE: 1 table(s)/file(s)" in as_text.stdout
+    assert "rikki.xlsx" in as_text.stdout and "Traceback" not in as_text.output
+    index = json.loads((tmp_path / "package" / "index.json").read_text(encoding="utf-8"))
+    assert index["complete"] is False
+    summary = (tmp_path / "package" / "summary.md").read_text(encoding="utf-8")
+    assert "**This search is incomplete**" in summary and "rikki.xlsx" in summary
+    assert "This search is incomplete" in (tmp_path / "package" / "summary.html").read_text(encoding="utf-8")
+    # The name-only row is listed for review with its key (the data row in the file), not exported.
+    assert "kirjeet.csv · row 1" in summary
+    (folder / "rikki.xlsx").unlink()
+    complete = CliRunner().invoke(main, [*base, "-f", "json"])
+    assert complete.exit_code == 0 and json.loads(complete.stdout)["complete"] is True
