@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from pdscan.cli.config import current
-from pdscan.cli.kit import EXIT_ERROR, EXIT_FINDINGS, PdscanClickError, tell, write_output
+from pdscan.cli.kit import EXIT_ERROR, EXIT_FINDINGS, PdscanClickError, resolve_lang, tell, write_output
 from pdscan.cli.settings import options_for
 from pdscan.compliance.declaration import load_declaration
 from pdscan.dsar.document import SCHEMA_VERSION, counts, find_document, identifier_columns
@@ -109,7 +109,8 @@ def find_command(
             started = time.perf_counter()
             result = find(person, targets, options)
             elapsed = time.perf_counter() - started
-            index = write_export(result, export_dir, declared) if export_dir is not None else None
+            lang = resolve_lang(values["lang"], declaration)
+            index = write_export(result, export_dir, declared, lang) if export_dir is not None else None
             if plan_file is not None:
                 plan = erasure_plan(result)
                 write_output(plan_file, lambda stream: stream.write(plan))
@@ -127,6 +128,13 @@ def find_command(
             tell(store.notices)
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc
+    if index is not None and index["reply"]["to_complete"]:
+        count = index["reply"]["to_complete"]
+        click.echo(
+            f"pdscan: the reply has {count} passage{'s' * (count > 1)} marked to be completed (the declaration does "
+            "not say): fill them in before sending",
+            err=True,
+        )
     if not quiet:
         for error in result.errors:
             click.echo(f"pdscan: not searched {error.one_line()}", err=True)
@@ -136,8 +144,11 @@ def find_command(
         document["export"] = {"directory": str(export_dir), "locations": len(index["locations"])}
     FIND_FORMATS[fmt](document, sys.stdout)
     if fmt == "text":
-        if export_dir is not None:
-            click.echo(f"Export: {export_dir}/ (index.json, summary.md, summary.html, rows as JSON and CSV)")
+        if export_dir is not None and index is not None:
+            click.echo(
+                f"Export: {export_dir}/ (reply.pdf, reply.html, reply.md in {index['reply']['language']}; rows as "
+                "JSON and CSV; index.json; summary.md and summary.html for you)"
+            )
         if plan_file is not None:
             click.echo(f"Erasure plan: {plan_file} (review it; pdscan runs nothing)")
         click.echo(f"Audit: entry {entry} in {inventory_name}")

@@ -153,9 +153,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         ("--lang",),
         "lang",
-        "Language of the report: fi, sv or en. Default: the declaration's notice language when one is given, else "
-        "the locale ($LC_ALL, $LC_MESSAGES, $LANG), else English.",
-        (SCAN, REPORT),
+        "Language of the report (find: of the reply in the --export package): fi, sv or en. Default: the "
+        "declaration's notice language when one is given, else the locale ($LC_ALL, $LC_MESSAGES, $LANG), else "
+        "English.",
+        (SCAN, REPORT, FIND),
         Group.OUTPUT,
         type=click.Choice(LANGUAGES),
     ),

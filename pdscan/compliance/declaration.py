@@ -23,7 +23,7 @@ SUPPORTED_VERSIONS = (1,)
 # GDPR Art. 6(1) (a)-(f), by the names declarations use.
 LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests")
 _TOP = {"version", "controller", "notice", "subjects", "categories", "purposes", "retention", "transfers", "recipients",
-        "draft", "systems"}  # fmt: skip
+        "draft", "systems", "data_sources", "automated_decisions"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,10 @@ class Declaration:
     transfers: dict[str, Any] = field(default_factory=dict)
     recipients: tuple[dict[str, str], ...] = ()
     systems: tuple[System, ...] = ()
+    # Where the data comes from (Art. 14(2)(f), 15(1)(g)): [{name, source}], in the notice's words.
+    data_sources: tuple[dict[str, str], ...] = ()
+    # Art. 22 decisions: {used: bool, logic: ..., source: ...}; None when the notice does not say.
+    automated_decisions: dict[str, Any] | None = None
 
     def subject_names(self, ids: tuple[str, ...]) -> list[str]:
         by_id = {s.id: s.name for s in self.subjects}
@@ -216,6 +220,19 @@ def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
         }
         for i, item in enumerate(_items(path, data.get("recipients"), "recipients"))
     )
+    data_sources = tuple(
+        {
+            "name": _text(path, item, "name", f"data_sources[{i}]."),
+            "source": _text(path, item, "source", f"data_sources[{i}]."),
+        }
+        for i, item in enumerate(_items(path, data.get("data_sources"), "data_sources"))
+    )
+    automated: dict[str, Any] | None = None
+    if data.get("automated_decisions") is not None:
+        automated = _mapping(path, data.get("automated_decisions"), "automated_decisions")
+        if not isinstance(automated.get("used"), bool):
+            raise _fail(path, "automated_decisions.used", "true or false")
+        _text(path, automated, "source", "automated_decisions.")
     systems = []
     for i, item in enumerate(_items(path, data.get("systems"), "systems")):
         where = f"systems[{i}]."
@@ -244,4 +261,6 @@ def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
         transfers={k: (" ".join(v.split()) if isinstance(v, str) else v) for k, v in transfers.items()},
         recipients=recipients,
         systems=tuple(systems),
+        data_sources=data_sources,
+        automated_decisions=automated,
     )

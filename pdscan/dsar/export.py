@@ -26,6 +26,8 @@ from pdscan.detect.names import mentions
 from pdscan.detect.rules import load_rules
 from pdscan.detect.validators import VALIDATORS, Outcome
 from pdscan.dsar.identity import EMAIL, PHONE, Person, hetu_pattern
+from pdscan.dsar.reply import build_reply, plain_place
+from pdscan.dsar.reply_pdf import write_pdf
 from pdscan.dsar.search import FindResult, Match
 from pdscan.errors import UsageError
 from pdscan.reporters.markdown_tidy import tidy
@@ -132,23 +134,31 @@ def _identifier_kind(value: Any, column: str = "") -> str | None:
 
 
 def _is_person(person: Person, text: str) -> bool:
+    """Whether a name mention is the person's: one of their names (any case form), or, searched without a name,
+    a name their e-mail address spells (Matti Virtanen, matti.virtanen@...): their own name stays in their copy."""
     words = [fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
-    return any(w in name.first_forms or w in name.last_forms for name in person.names for w in words)
+    if any(w in name.first_forms or w in name.last_forms for name in person.names for w in words):
+        return True
+    handles = [re.sub(r"[^a-z]", "", fold(email.split("@", 1)[0]).lower()) for email in person.emails]
+    spelled = [re.sub(r"[^a-z]", "", w) for w in words]
+    return len(spelled) >= 2 and any(all(w and w in handle for w in spelled) for handle in handles)
 
 
-def write_export(result: FindResult, directory: Path, declaration: Declaration | None = None) -> dict[str, Any]:
+def write_export(
+    result: FindResult, directory: Path, declaration: Declaration | None = None, lang: str = "en"
+) -> dict[str, Any]:
     if directory.exists() and any(directory.iterdir()):
         # Files of an earlier export (maybe of another person) would be sent along with this one.
         raise UsageError(f"{directory}: the export folder is not empty; give a new folder for each request")
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     old_umask = os.umask(0o077)  # the package is personal data: readable by its owner only
     try:
-        return _write(result, directory, declaration)
+        return _write(result, directory, declaration, lang)
     finally:
         os.umask(old_umask)
 
 
-def _write(result: FindResult, directory: Path, declaration: Declaration | None) -> dict[str, Any]:
+def _write(result: FindResult, directory: Path, declaration: Declaration | None, lang: str) -> dict[str, Any]:
     person = result.person
     locations = []
     review: list[dict[str, Any]] = []
@@ -161,7 +171,8 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None)
         )
         if not exported:
             continue
-        slug = re.sub(r"[^\w.-]+", "_", where).strip("_")[-80:] or "location"
+        database, place = plain_place(source, where)  # file names the person sees: no internal path
+        slug = re.sub(r"[^\w.-]+", "_", f"{database}_{place}" if database else place).strip("_")[-80:] or "location"
         stem = f"{number:02d}_{slug}"
         rows: list[dict[str, Any]] = [
             {
@@ -174,7 +185,11 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None)
             for m in exported
         ]
         (directory / f"{stem}.json").write_text(
-            json.dumps({"source": source, "location": where, "rows": rows}, ensure_ascii=False, indent=2),
+            json.dumps(
+                {"database": database, "place": place, "rows": rows} if database else {"file": place, "rows": rows},
+                ensure_ascii=False,
+                indent=2,
+            ),
             encoding="utf-8",
         )
         columns = list(dict.fromkeys(c for r in rows for c in r["row"]))
@@ -190,6 +205,11 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None)
                         *[_cell(r["row"].get(c)) for c in columns],
                     ]
                 )
+        files = [f"{stem}.json", f"{stem}.csv"]
+        documents = [m for m in exported if m.document_text]
+        if documents:  # the whole document is the person's (a CV, a letter), others' identifiers masked
+            (directory / f"{stem}.txt").write_text(_document_text(person, documents), encoding="utf-8")
+            files.append(f"{stem}.txt")
         locations.append(
             {
                 "source": source,
@@ -198,7 +218,7 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None)
                 "direct": sum(1 for m in exported if m.kind == "direct"),
                 "related": sum(1 for m in exported if m.kind == "related"),
                 "columns": columns,
-                "files": [f"{stem}.json", f"{stem}.csv"],
+                "files": files,
             }
         )
     index = {
@@ -215,12 +235,37 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None)
         "errors": [e.one_line() for e in result.errors],
         "declaration": _declared(declaration) if declaration else None,
     }
+    # The reply to send (reply.md, .html, .pdf) in the person's language; summary.md/.html are the DPO's notes.
+    reply = build_reply(index, declaration, lang)
+    for location, plain in zip(locations, reply["locations"], strict=True):
+        location["in_plain_words"] = f"{plain['system']}: {plain['place']}"  # what the reply calls it
+    index["reply"] = {
+        "language": lang,
+        "files": ["reply.md", "reply.html", "reply.pdf"],
+        "to_complete": reply["to_complete"],
+    }
     (directory / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8")
     for kind, name in (("markdown", "summary.md"), ("html", "summary.html")):
         template = environment(kind).get_template(f"dsar.{'md' if kind == 'markdown' else 'html'}.j2")
         text = template.render(index=index)
         (directory / name).write_text(tidy(text) if kind == "markdown" else text, encoding="utf-8")
+    for kind, name in (("markdown", "reply.md"), ("html", "reply.html")):
+        template = environment(kind).get_template(f"dsar_reply.{'md' if kind == 'markdown' else 'html'}.j2")
+        text = template.render(reply=reply)
+        (directory / name).write_text(tidy(text).rstrip("\n") + "\n" if kind == "markdown" else text, encoding="utf-8")
+    write_pdf(reply, directory / "reply.pdf")
     return index
+
+
+def _document_text(person: Person, documents: list[Match]) -> str:
+    """Every passage of each part of the documents, in order, under the part's name; other people masked."""
+    out: list[str] = []
+    for match in documents:
+        for part, passages in (match.document_text or {}).items():
+            out.append(f"== {part} ==")
+            out.extend(mask_others(person, passage, own_row=True) for passage in passages)
+            out.append("")
+    return "\n\n".join(out).rstrip() + "\n"
 
 
 def _key_text(key: dict[str, Any]) -> str:

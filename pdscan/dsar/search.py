@@ -59,6 +59,9 @@ class Match:
     via: str | None = None  # related rows: "orders.customer_id -> asiakkaat.id"
     hop: int = 0
     primary_key: list[str] = field(default_factory=list)
+    # A document about the person: every passage of each part (page, header, body), for the export. The person is
+    # owed the whole document, not only the lines that name them.
+    document_text: dict[str, list[str]] | None = None
 
     @property
     def kind(self) -> str:
@@ -105,6 +108,11 @@ class FindOptions:
     hops: int = 2  # foreign-key hops followed from each direct match
     # (source, table/sheet/file as displayed, column) -> entity, from the inventory: identifier columns
     known_columns: Mapping[tuple[str, str, str], str] = field(default_factory=dict)
+    # (source, table as displayed) -> {column: entities found there at any share}: every database table the
+    # inventory's latest runs read rows of (table_knowledge). Such a table is searched for each identifier only in
+    # the columns where its entity was found or whose name and type could hold it, and in columns the inventory
+    # did not read; a table not here is searched in every text column.
+    inventoried: Mapping[tuple[str, str], Mapping[str, frozenset[str]]] = field(default_factory=dict)
 
 
 def find(person: Person, sources: Sequence[str], options: FindOptions | None = None) -> FindResult:
@@ -156,10 +164,12 @@ def _search_document(person: Person, table: Table, options: FindOptions, result:
     their identifiers; the match names the parts (pages, headers) where, and keeps those passages for the export."""
     matched: dict[str, list[str]] = {}  # part -> passages about the person
     hits: dict[str, tuple[Hit, ...]] = {}
+    everything: dict[str, list[str]] = {}  # part -> every passage, in order (documents are bounded by the limits)
     passages = 0
     for batch in table.batches(ReadOptions(limit=None, chunk_rows=options.chunk_rows)):
         passages += table.info.rows_scanned - passages
         for column in batch.columns:
+            everything.setdefault(column.name, []).extend(v for v in column.values.to_pylist() if v)
             for value in _candidate_values(person, column.values):
                 match = person.match_row({column.name: value})
                 if match is not None:
@@ -169,9 +179,8 @@ def _search_document(person: Person, table: Table, options: FindOptions, result:
     if not matched:
         return []
     key = {"document": table.info.document, "parts": ", ".join(matched)}
-    return [
-        Match(table.source, table.location, key, {part: "\n\n".join(v) for part, v in matched.items()}, RowMatch(hits))
-    ]
+    row = {part: "\n\n".join(v) for part, v in matched.items()}
+    return [Match(table.source, table.location, key, row, RowMatch(hits), document_text=everything)]
 
 
 def _search_file(person: Person, table: Table, options: FindOptions, result: FindResult) -> list[Match]:
@@ -201,6 +210,17 @@ def _search_file(person: Person, table: Table, options: FindOptions, result: Fin
                         key = {"row": None, "note": "inside a nested array: the row is not known"}
                         found.append(Match(table.source, table.location, key, {column.name: value}, match))
         offset += batch.num_rows
+    if found and table.info.document is not None:
+        # A text file is known to be a document only once read (no delimiter: lines of text): the person is owed all
+        # of it, so it is read again whole for the export (documents are bounded by the limits).
+        lines = [
+            str(v)
+            for batch in table.batches(ReadOptions(limit=None, chunk_rows=options.chunk_rows))
+            for column in batch.columns
+            for v in column.values.to_pylist()
+            if v
+        ]
+        found[0].document_text = {"text": lines}
     method = "every row, streamed"
     if table.info.notes:  # rows a reader could not parse (a ragged CSV line, a broken JSON line) were not searched
         method += "; " + "; ".join(table.info.notes)
@@ -252,21 +272,26 @@ def _search_table(person: Person, table: DatabaseTable, options: FindOptions, re
     found: list[Match] = []
     try:
         with db.engine.connect() as conn:
-            reflected = sa.Table(
-                table.location.table or "", sa.MetaData(), schema=table.location.schema, autoload_with=conn
-            )
+            reflected = db.dialect.reflect(conn, table.location.schema, table.location.table or "")
             text_columns = [c for c in reflected.columns if column_kind(c.type) in _TEXT_KINDS]
             number_columns = _phone_number_columns(person, reflected, table.source, where, options)
             primary_key = [c.name for c in reflected.primary_key.columns]
             if not text_columns and not number_columns:
                 result.searched.append(Searched(table.source, table.location, 0, "no text column"))
                 return found
-            predicate, method = _predicate(person, text_columns, table.source, where, options, conn.dialect.name)
+            lookups = _Lookups(db, conn, reflected, table.is_view)
+            predicate, method = _predicate(person, reflected, table.source, where, options, lookups)
             if number_columns:
                 # Phones kept as numbers (358401234567): equality in SQL, an index can serve it.
                 numbers = person.phone_numbers()
-                predicate = sa.or_(predicate, *(c.in_(numbers) for c in number_columns))
-                method += f", phone numbers as integers in {', '.join(c.name for c in number_columns)}"
+                clauses = [] if predicate is None else [predicate]
+                predicate = sa.or_(*clauses, *(c.in_(numbers) for c in number_columns))
+                method += "; phone numbers as integers in " + ", ".join(
+                    f"{c.name} ({_index_note(lookups.indexes.get(c.name, {}).get('plain'))})" for c in number_columns
+                )
+            if predicate is None:
+                result.searched.append(Searched(table.source, table.location, None, method))
+                return found
             text_columns = [*text_columns, *number_columns]
             query = sa.select(reflected).where(predicate)
             # A plain query lets PostgreSQL scan in parallel (a server-side cursor would not); the prefilter
@@ -297,55 +322,185 @@ def _phone_number_columns(
     identifier ``phone``) or known as one from the inventory. An integer column with four rows may have no finding."""
     if not person.phones:
         return []
-    rules = [rule for rule in load_rules() if rule.dsar_identifier == "phone"]
+    found = options.inventoried.get((source, where), {})
     out = []
     for column in table.columns:
         if column_kind(column.type) != "integer":
             continue
         known = _identifiers().get(options.known_columns.get((source, where, column.name), ""))
-        if known == "phone" or any(rule.name_evidence(column.name).supports for rule in rules):
+        entities = found.get(column.name, frozenset())
+        if known == "phone" or _holds("phone", column.name, entities):
             out.append(column)
     return out
 
 
-def _predicate(
-    person: Person, columns: list[sa.Column[Any]], source: str, where: str, options: FindOptions, dialect: str
-) -> tuple[Any, str]:
-    clauses: list[Any] = []
-    equality = 0
-    for column in columns:
-        text = column if column_kind(column.type) == "string" else sa.cast(column, sa.String)
-        known = _identifiers().get(options.known_columns.get((source, where, column.name), ""))
-        if known == "email" and person.emails:
-            clauses.append(sa.func.lower(text).in_(person.emails))
-            equality += 1
-            continue
-        if known == "hetu" and person.hetus:
-            clauses.append(sa.func.upper(text).in_(person.hetus))
-            equality += 1
-            continue
-        if known == "business_id" and person.business_ids:
-            clauses.append(text.in_(person.business_ids))
-            equality += 1
-            continue
-        # lower(col) LIKE: measured twice as fast as ILIKE in PostgreSQL, and the same in every database.
-        lowered = sa.func.lower(text)
-        clauses.extend(lowered.contains(term, autoescape=True) for term in person.lower_terms())
+class _Lookups:
+    """A table's indexes and case-insensitive collations, read from the catalog the first time a lookup asks."""
+
+    def __init__(self, db: DatabaseSource, conn: sa.Connection, table: sa.Table, is_view: bool) -> None:
+        self._db, self._conn, self._table, self._is_view = db, conn, table, is_view
+
+    @functools.cached_property
+    def indexes(self) -> dict[str, dict[str, str]]:
+        return {} if self._is_view else self._db.dialect.lookup_indexes(self._conn, self._table)
+
+    @functools.cached_property
+    def folds_case(self) -> set[str]:
+        return self._db.dialect.folds_case(self._conn, self._table)
+
+
+@functools.lru_cache(maxsize=4096)
+def _named_for(identifier: str, column: str) -> bool:
+    """Whether a column's name says it holds this identifier (the rules' column names: sahkoposti, puhelin...)."""
+    return any(r.name_evidence(column).supports for r in load_rules() if r.dsar_identifier == identifier)
+
+
+def _holds(identifier: str, column: str, entities: frozenset[str]) -> bool:
+    """Whether a column may hold an identifier: the inventory found its entity there, or the name says so."""
+    identifiers = _identifiers()
+    return any(identifiers.get(e) == identifier for e in entities) or _named_for(identifier, column)
+
+
+def _index_note(index: str | None) -> str:
+    return f"index {index}" if index else "no index: a full scan"
+
+
+def _case_variants(value: str, limit: int = 16) -> list[str] | None:
+    """Every upper/lower-case spelling of a value with few letters (a HETU has one or two), else None."""
+    variants = [""]
+    for ch in value:
+        forms = {ch.lower(), ch.upper()}
+        variants = [v + f for v in variants for f in sorted(forms)]
+        if len(variants) > limit:
+            return None
+    return variants
+
+
+def _equality(person: Person, column: sa.Column[Any], identifier: str, lookups: _Lookups) -> tuple[Any, str]:
+    """A known identifier column compared with the person's normalised identifiers, the way an index can serve:
+    the column's own ``=`` where its collation ignores case (MySQL/MariaDB ``_ci``), lower()/upper() where an
+    expression index has them, every case spelling of a short value (a HETU) where a plain index exists."""
+    text: Any = column if column_kind(column.type) == "string" else sa.cast(column, sa.String)
+    indexes = lookups.indexes.get(column.name, {})
+    plain = indexes.get("plain")
+    name = column.name
+    if identifier == "business_id":  # digits and a dash: no case to fold
+        return text.in_(person.business_ids), f"{name} = … ({_index_note(plain)})"
+    values, fold = (person.emails, "lower") if identifier == "email" else (person.hetus, "upper")
+    if name in lookups.folds_case:
+        return text.in_(values), f"{name} = … (case-insensitive collation, {_index_note(plain)})"
+    if fold in indexes:
+        return getattr(sa.func, fold)(text).in_(values), f"{fold}({name}) = … (index {indexes[fold]})"
+    spellings = [v for value in values for v in (_case_variants(value) or [])]
+    if plain and identifier == "hetu" and len(spellings) >= len(values):
+        return text.in_(spellings), f"{name} in every case spelling (index {plain})"
+    note = f"no index on {fold}({name}): a full scan" if plain is None else f"index {plain} compares case: a full scan"
+    return getattr(sa.func, fold)(text).in_(values), f"{fold}({name}) = … ({note})"
+
+
+def _substrings(person: Person, column: sa.Column[Any], kinds: Sequence[str]) -> list[Any]:
+    """The prefilter of one column for some kinds of identifier: lower-case substrings, phone digits."""
+    text: Any = column if column_kind(column.type) == "string" else sa.cast(column, sa.String)
+    terms = [
+        *(person.emails if "email" in kinds else ()),
+        *((h.lower() for h in person.hetus) if "hetu" in kinds else ()),
+        *(person.business_ids if "business_id" in kinds else ()),
+        *((p for n in person.names for p in n.prefixes) if "name" in kinds else ()),
+    ]
+    # lower(col) LIKE: measured twice as fast as ILIKE in PostgreSQL, and the same in every database.
+    lowered = sa.func.lower(text)
+    clauses = [lowered.contains(term, autoescape=True) for term in dict.fromkeys(terms)]
+    if "name" in kinds:
         # SQLite's lower() folds ASCII only: MÄKINEN stays MÄKINEN, so upper-case forms are looked for too.
         clauses.extend(text.contains(term, autoescape=True) for term in person.upper_terms())
-        if person.digit_terms():
-            stripped: Any = text
-            for separator in PHONE_SEPARATORS:
-                stripped = sa.func.replace(stripped, separator, "")
-            # Stripping separators costs; the number's last two digits, written together in every grouping
-            # (040 123 45 67, 040-1234567), gate it cheaply first.
-            clauses.extend(sa.and_(text.contains(term[-2:]), stripped.contains(term)) for term in person.digit_terms())
-    if not clauses:
-        return sa.false(), "database search"
-    method = "database search: substring prefilter in SQL"
+    if "phone" in kinds and person.digit_terms():
+        stripped: Any = text
+        for separator in PHONE_SEPARATORS:
+            stripped = sa.func.replace(stripped, separator, "")
+        # Digits compared with separators removed. Stripping costs; the number's last two digits, written together
+        # in every grouping (040 123 45 67, 040-1234567), gate it cheaply first.
+        clauses.extend(sa.and_(text.contains(term[-2:]), stripped.contains(term)) for term in person.digit_terms())
+    return clauses
+
+
+def _predicate(
+    person: Person, table: sa.Table, source: str, where: str, options: FindOptions, lookups: _Lookups
+) -> tuple[Any, str]:
+    """The ``WHERE`` of a table's one statement and how the output describes it (``searched``).
+
+    A column the inventory knows as an identifier column (every value it read held one) is compared by equality
+    on normalised values, through an index where one serves (the method says where none does). In a table the
+    inventory read (``options.inventoried``), each identifier is looked for only in the columns where its entity
+    was found or whose name and type could hold it, names in every text column, and everything in columns the
+    inventory did not read; elsewhere every text column gets the whole substring prefilter.
+    """
+    known = options.inventoried.get((source, where))
+    kinds = person.kinds
+    identifiers = [k for k in kinds if k != "name"]
+    clauses: list[Any] = []
+    equality: list[str] = []
+    substring: list[str] = []
+    skipped: list[str] = []
+    for column in table.columns:
+        if column_kind(column.type) not in _TEXT_KINDS:
+            continue
+        pure = _identifiers().get(options.known_columns.get((source, where, column.name), ""))
+        if pure in identifiers and pure != "phone":
+            clause, note = _equality(person, column, pure, lookups)
+            clauses.append(clause)
+            equality.append(note)
+            continue
+        if known is None or column.name not in known:
+            chosen = kinds  # nothing known of it: every identifier and name
+        elif pure is not None:
+            # Every value the inventory read here was this identifier: the other kinds are not in it.
+            chosen = [pure] if pure in kinds else []
+        else:
+            chosen = [k for k in kinds if k == "name" or _holds(k, column.name, known[column.name])]
+        if not chosen:
+            skipped.append(column.name)
+            continue
+        clauses.extend(_substrings(person, column, chosen))
+        substring.append(column.name if chosen == kinds else f"{column.name} ({', '.join(chosen)})")
+    parts: list[str] = []
     if equality:
-        method += f", equality on {equality} identifier column{'s' * (equality > 1)} from the inventory"
-    return sa.or_(*clauses), method
+        n = len(equality)
+        parts.append(f"equality on {n} identifier column{'s' * (n > 1)} from the inventory ({'; '.join(equality)})")
+    if substring:
+        every = not skipped and known is None
+        parts.append("substring prefilter in SQL" + ("" if every else f" on {', '.join(substring)}"))
+    if skipped and known is not None:
+        parts.append(
+            f"not searched in {', '.join(skipped)}: the inventory found none of the identifiers there and the "
+            "names do not say they hold one"
+        )
+    method = "database search: " + "; ".join(parts) if parts else "database search"
+    return (sa.or_(*clauses) if clauses else None), method
+
+
+def table_knowledge(results: Iterable[ScanResult]) -> dict[tuple[str, str], dict[str, frozenset[str]]]:
+    """What scans know of each database table, for :attr:`FindOptions.inventoried`: the columns they read and
+    the entities found in each at any share. ``results``: the inventory's latest complete runs, oldest first (a
+    later run of a table replaces an earlier one). A table whose scan read no row is left out: nothing is known."""
+    out: dict[tuple[str, str], dict[str, frozenset[str]]] = {}
+    for scan in results:
+        read: dict[tuple[str, str], dict[str, set[str]]] = {}
+        for info in scan.tables:
+            if info.document is not None or not info.schema or info.rows_scanned == 0:
+                continue
+            columns = {str(c["name"]): set[str]() for c in info.schema if c.get("scanned", True)}
+            read[(info.source, info.location.display(with_column=False))] = columns
+        for finding in scan.findings:
+            found = read.get((finding.source, finding.location.display(with_column=False)))
+            column = finding.location.column
+            if found is None or column is None:
+                continue
+            if column not in found:  # a JSON path (profile.email, tags[]) is found in its column
+                column = re.split(r"[.\[]", column, maxsplit=1)[0]
+            if column in found:
+                found[column].add(finding.entity)
+        out.update({key: {c: frozenset(e) for c, e in cols.items()} for key, cols in read.items()})
+    return out
 
 
 _Children = dict[tuple[str | None, str], list[tuple[str | None, str, list[str], list[str]]]]

@@ -9,9 +9,11 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import docx
+import pypdf
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from databases import postgres_empty
 
 from pdscan.cli.main import main
@@ -119,3 +121,83 @@ def test_a_partial_search_is_no_answer(tmp_path: Path) -> None:
     (folder / "rikki.xlsx").unlink()
     complete = CliRunner().invoke(main, [*base, "-f", "json"])
     assert complete.exit_code == 0 and json.loads(complete.stdout)["complete"] is True
+
+
+def _package(tmp_path: Path, *extra: str) -> tuple[Path, Result]:
+    folder = tmp_path / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "asiakkaat.csv").write_text(
+        f"nimi;email;puhelin;syntynyt\nMatti Virtanen;{EMAIL};040 123 4567;1985-03-12\n"
+        "Liisa Laine;liisa@example.fi;050 555 1234;1990-01-01\n",
+        encoding="utf-8",
+    )
+    letter = docx.Document()
+    for line in ("Hakemus", "Matti Virtanen", EMAIL, "Suosittelija Liisa Laine, liisa@example.fi", "Harrastukset"):
+        letter.add_paragraph(line)
+    letter.save(str(folder / "hakemus.docx"))
+    package = tmp_path / "package"
+    args = ["find", "--email", EMAIL, str(folder), "--inventory", str(tmp_path / "inv.sqlite"), "--export"]
+    result = CliRunner().invoke(main, [*args, str(package), *extra])
+    return package, result
+
+
+def test_the_reply_in_finnish_is_complete_and_names_no_internal_place(tmp_path: Path) -> None:
+    package, result = _package(tmp_path, "--declaration", "entteri")  # notice in Finnish: the reply too
+    assert result.exit_code == 0, result.output
+    reply = (package / "reply.md").read_text(encoding="utf-8")
+    assert reply.startswith("# Vastaus pyyntöönne saada pääsy henkilötietoihinne")
+    for owed in (
+        "Entteri (Planmeca-konserni)",  # the controller, in the declaration's words
+        "Käsittelyn tarkoitukset ja oikeusperusteet",
+        "(sopimus, oikeutettu etu)",
+        "Käsiteltävät henkilötietoryhmät",
+        "Tietojen vastaanottajat",
+        "Säilytysaika",
+        "asiakassuhteen keston ajan",  # the notice's own words for the retention
+        "(16 artikla)",
+        "(20 artikla)",
+        "(21 artikla)",
+        "Tietosuojavaltuutetun toimisto",
+        "Automaattinen päätöksenteko",
+        "| tiedostot | asiakkaat.csv | 1 |",  # where the data is, in plain words
+        "Sähköpostiosoite",
+    ):
+        assert owed in reply, owed
+    # What the notice does not say is marked, never invented, and the DPO is told.
+    assert reply.count("[TÄYDENNETTÄVÄ:") == 2 and "2 passages marked to be completed" in result.stderr
+    sent = [p for p in package.iterdir() if not p.name.startswith(("index", "summary"))]
+    pdf_text = "".join(page.extract_text() for page in pypdf.PdfReader(package / "reply.pdf").pages)
+    assert "Vastaus pyyntöönne" in pdf_text and "Tietosuojavaltuutetun" in pdf_text
+    for path in sent:
+        content = pdf_text if path.suffix == ".pdf" else path.read_text(encoding="utf-8")
+        assert str(tmp_path) not in content and "sqlite:" not in content, path.name
+    assert (package / "reply.html").read_text(encoding="utf-8").startswith('<!DOCTYPE html>\n<html lang="fi">')
+
+
+def test_the_reply_in_swedish_and_english_and_a_declaration_that_says_everything(tmp_path: Path) -> None:
+    declaration = tmp_path / "full.yaml"
+    declaration.write_text(
+        Path("rules/declarations/entteri.yaml").read_text(encoding="utf-8")
+        + "data_sources:\n  - name: Rekisteröidyltä itseltään\n    source: Tiedot saadaan rekisteröidyltä.\n"
+        + "automated_decisions:\n  used: false\n  source: Automaattisia päätöksiä ei tehdä.\n",
+        encoding="utf-8",
+    )
+    package, result = _package(tmp_path, "--declaration", str(declaration), "--lang", "sv")
+    assert result.exit_code == 0, result.output
+    reply = (package / "reply.md").read_text(encoding="utf-8")
+    assert reply.startswith("# Svar på er begäran") and "Dataombudsmannens byrå" in reply
+    assert "TÄYDENNETTÄVÄ" not in reply and "SKA KOMPLETTERAS" not in reply and "to be completed" not in result.stderr
+    assert "Rekisteröidyltä itseltään" in reply and "(artikel 22)" in reply
+    english, _ = _package(tmp_path / "en", "--lang", "en")
+    text = (english / "reply.md").read_text(encoding="utf-8")
+    assert text.startswith("# Reply to your request") and "[TO BE COMPLETED: purposes" in text
+
+
+def test_a_document_about_the_person_is_exported_whole(tmp_path: Path) -> None:
+    package, result = _package(tmp_path)
+    assert result.exit_code == 0, result.output
+    (whole,) = package.glob("*hakemus.docx.txt")
+    text = whole.read_text(encoding="utf-8")
+    assert "Hakemus" in text and "Harrastukset" in text  # the passages that do not name the person too
+    assert "Matti Virtanen" in text and EMAIL in text  # their own name (spelled by their address) stays
+    assert "Liisa" not in text and "liisa@" not in text  # the referee is someone else
