@@ -27,9 +27,9 @@ from pdscan.compliance.declaration import load_declaration
 from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.rules import load_rules
 from pdscan.errors import PdscanError
-from pdscan.inventory.diff import DiffOptions, diff_runs
+from pdscan.inventory.diff import DiffOptions, diff_runs, runs_declaration_differs
 from pdscan.inventory.periodic import build_periodic_report, compliance_of
-from pdscan.inventory.store import Inventory
+from pdscan.inventory.store import Inventory, RunInfo
 from pdscan.model import Compliance, ScanResult
 from pdscan.reporters import DIFF_FORMATS, PERIODIC_FORMATS, REPORTERS, document_json
 
@@ -96,8 +96,11 @@ def diff_command(
     count_factor: float,
     fail_on: str,
 ) -> None:
-    """Show what changed between two runs: new and removed personal-data locations, entity, confidence and
-    count changes, new undeclared categories and schema changes.
+    """Show what changed between two runs: new and removed personal-data locations (a table or file removed since
+    the last run is told from one not scanned), entity, confidence and count changes, new undeclared findings (per
+    location and subject group), changes of the declaration the runs were compared with (another file, an edit,
+    categories added, removed or changed per subject group) and schema changes. Every one counts for --fail-on
+    changes.
 
     With no RUN, the last two complete runs of the same sources; with one, that run against the latest
     complete run of the same sources.
@@ -114,7 +117,7 @@ def diff_command(
             before, after = _pick_runs(store, run_a, run_b)
             a, b = store.load(before), store.load(after)
             recomputed: tuple[Compliance | None, Compliance | None] = (None, None)
-            declaration = declaration or _shared_declaration(a.info.declaration, b.info.declaration)
+            declaration = declaration or _shared_declaration(a.info, b.info)
             if declaration is not None:
                 declared, rules = load_declaration(declaration), load_rules()
                 recomputed = (compliance_of(a.result, declared, rules), compliance_of(b.result, declared, rules))
@@ -132,10 +135,14 @@ def diff_command(
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
-def _shared_declaration(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str | None:
-    """The declaration both runs used, when it can still be loaded (so the new gaps come with their locations)."""
-    files = {(a or {}).get("file"), (b or {}).get("file")}
-    if len(files) != 1 or None in files:
+def _shared_declaration(a: RunInfo, b: RunInfo) -> str | None:
+    """The declaration both runs used, when it can still be loaded (so the new gaps come with their subject groups).
+
+    None when the runs were compared with different declarations, or with different contents of one (edited between
+    the runs): then each run's undeclared findings are compared as stored, each against its own declaration, so that
+    a category dropped from the notice shows up as new undeclared findings."""
+    files = {(a.declaration or {}).get("file"), (b.declaration or {}).get("file")}
+    if len(files) != 1 or None in files or runs_declaration_differs(a, b):
         return None
     spec = str(next(iter(files)))
     try:

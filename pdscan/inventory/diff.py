@@ -1,9 +1,10 @@
 """What changed between two runs: a pure function of two stored runs.
 
 A personal-data *location* is a column of a table (source, table or sheet or file, column). The diff reports new
-locations and removed ones (saying when a location only disappeared because its table was not scanned), entity
-changes in a column, confidence changes, big count changes, new undeclared data categories, and schema changes:
-new tables and columns, and whether they were scanned at all.
+locations and removed ones (saying whether a location's table or file was removed since the last run, or only not
+scanned), entity changes in a column, confidence changes, big count changes, new undeclared data per location and
+subject group, changes of the declaration the runs were compared with, and schema changes: new tables and columns,
+and whether they were scanned at all.
 """
 
 from __future__ import annotations
@@ -12,15 +13,30 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from pdscan.compliance.compare import UNDECLARED
 from pdscan.compliance.taxonomy import taxonomy
-from pdscan.inventory.store import StoredRun
-from pdscan.model import Compliance, Finding, ScanResult, TableInfo
+from pdscan.inventory.store import RunInfo, StoredRun
+from pdscan.model import Compliance, Finding, FindingRef, ScanResult, TableInfo
 
 SCHEMA_VERSION = 1
 _CONFIDENCE_ORDER = {"low": 0, "medium": 1, "high": 2}
 
 LocationKey = tuple[str, str, str]  # source, container (table/sheet/file as displayed), column
 TableKey = tuple[str, str]
+# One undeclared finding: data category key, subject group of the location ("" when unknown), source, location.
+UndeclaredKey = tuple[str, str, str, str]
+# What the scan options say about which files and tables a run reads: when they are the same in both runs, a table
+# or file the later run did not meet was removed since the earlier one (not excluded).
+_SELECTION_OPTIONS = (
+    "include",
+    "exclude",
+    "exclude_from",
+    "patterns_base",
+    "schemas",
+    "include_tables",
+    "exclude_tables",
+)
+REMOVED_SINCE = "removed since the last run"
 
 
 @dataclass(frozen=True)
@@ -87,15 +103,11 @@ def diff_runs(
     for key in sorted(found_a.keys() - found_b.keys()):
         item = _finding_summary(key, found_a[key])
         table = key[:2]
-        if table in errors_b:
-            item["reason"] = f"table not scanned in the later run: {errors_b[table]}"
-            item["status"] = "not_scanned"
-        elif table not in tables_b:
-            item["reason"] = "table not in the later run: removed, renamed or excluded"
-            item["status"] = "table_missing"
-        else:
+        if table in tables_b and table not in errors_b:
             item["reason"] = "no longer found"
             item["status"] = "removed"
+        else:
+            item["status"], item["reason"] = _absence(table, before, after, errors_b)
         removed_locations.append(item)
 
     entity_changes: list[dict[str, Any]] = []
@@ -142,16 +154,19 @@ def diff_runs(
         "confidence_changes": confidence_changes,
         "count_changes": count_changes,
         "undeclared": _undeclared_changes(before, after, undeclared),
-        "schema_changes": _schema_changes(a, b, tables_a, tables_b, errors_b, found_b),
+        "declaration": declaration_changes(before.info, after.info),
+        "schema_changes": _schema_changes(before, after, tables_a, tables_b, errors_b, found_b),
     }
+    removed = ("removed", "deleted")
     summary: dict[str, Any] = {
         "new_locations": len(new_locations),
-        "removed_locations": sum(1 for r in removed_locations if r["status"] == "removed"),
-        "not_scanned_locations": sum(1 for r in removed_locations if r["status"] != "removed"),
+        "removed_locations": sum(1 for r in removed_locations if r["status"] in removed),
+        "not_scanned_locations": sum(1 for r in removed_locations if r["status"] not in removed),
         "entity_changes": len(entity_changes),
         "confidence_changes": len(confidence_changes),
         "count_changes": len(count_changes),
-        "new_undeclared": len(result["undeclared"]["new"]),
+        "new_undeclared": sum(len(g["locations"]) for g in result["undeclared"]["new"]),
+        "declaration_changes": len(result["declaration"]["changes"]),
         "new_tables": len(result["schema_changes"]["new_tables"]),
         "new_columns": len(result["schema_changes"]["new_columns"]),
     }
@@ -186,45 +201,190 @@ def _run_summary(run: StoredRun) -> dict[str, Any]:
     }
 
 
+def _absence(table: TableKey, before: StoredRun, after: StoredRun, errors_b: dict[TableKey, str]) -> tuple[str, str]:
+    """Why a table, sheet or file of the earlier run is not in the later one: (status, reason).
+
+    ``not_scanned``: the later run met it and could not read it, or could not open its source; ``deleted``: it was
+    removed since the last run (its source was scanned with the same selection and did not have it, or the file
+    named as a source no longer exists); ``table_missing``: the later run may have left it out (it did not complete,
+    or chose files and tables otherwise).
+    """
+    if table in errors_b:
+        return "not_scanned", f"table not scanned in the later run: {errors_b[table]}"
+    source = table[0]
+    for error in after.result.errors:
+        if error.location is None and error.source == source:
+            if error.reason.startswith("no such file"):
+                return "deleted", REMOVED_SINCE
+            return "not_scanned", f"source not scanned in the later run: {error.reason}"
+    scanned = {s.source for s in after.result.sources} | set(after.info.sources)
+    if scanned and source not in scanned:
+        return "not_scanned", "source not scanned in the later run"
+    if after.info.status != "complete":
+        return "table_missing", f"not in the later run, which is {after.info.status}"
+    options_a, options_b = before.info.options, after.info.options
+    if any(options_a.get(name) != options_b.get(name) for name in _SELECTION_OPTIONS):
+        return "table_missing", "not in the later run: removed, renamed or excluded (the runs chose files differently)"
+    return "deleted", REMOVED_SINCE
+
+
+def runs_declaration_differs(a: RunInfo, b: RunInfo) -> bool:
+    """Whether two runs were compared with different declarations, or different contents of one (as recorded)."""
+    da, db = a.declaration or {}, b.declaration or {}
+    if da.get("file") != db.get("file"):
+        return True
+    return bool(da.get("sha256") and db.get("sha256") and da["sha256"] != db["sha256"])
+
+
+def declaration_changes(a: RunInfo, b: RunInfo) -> dict[str, Any]:
+    """How the declaration the later run was compared with differs from the earlier run's: another file, another
+    content (SHA-256), categories added, removed or changed per subject group. Every entry of ``changes`` is a change
+    of the diff (``--fail-on changes``)."""
+    da, db = a.declaration, b.declaration
+    out: dict[str, Any] = {
+        "before": _declaration_summary(da),
+        "after": _declaration_summary(db),
+        "compared": True,
+        "note": None,
+        "changes": [],
+        "subjects": [],
+    }
+    changes: list[dict[str, Any]] = out["changes"]
+    if da is None and db is None:
+        return out
+    if da is None or db is None:
+        changes.append({"kind": "added" if da is None else "dropped", "file": (db or da or {}).get("file")})
+        return out
+    if da.get("file") != db.get("file"):
+        changes.append({"kind": "file", "before": da.get("file"), "after": db.get("file")})
+    if not da.get("sha256") or not db.get("sha256"):
+        old = a if not da.get("sha256") else b
+        out["compared"] = False
+        out["note"] = (
+            f"run #{old.id} kept no record of its declaration's content (an older pdscan): edits cannot be told"
+        )
+        return out
+    if da["sha256"] != db["sha256"]:
+        changes.append({"kind": "content", "before": da["sha256"], "after": db["sha256"]})
+    cats_a, cats_b = _per_subject(da), _per_subject(db)
+    for subject in sorted(cats_a.keys() | cats_b.keys()):
+        before, after = cats_a.get(subject, {}), cats_b.get(subject, {})
+        entry = {
+            "subject": subject,
+            "added": [{"name": n, "keys": after[n]} for n in sorted(after.keys() - before.keys())],
+            "removed": [{"name": n, "keys": before[n]} for n in sorted(before.keys() - after.keys())],
+            "changed": [
+                {"name": n, "before": before[n], "after": after[n]}
+                for n in sorted(before.keys() & after.keys())
+                if before[n] != after[n]
+            ],
+        }
+        if entry["added"] or entry["removed"] or entry["changed"]:
+            out["subjects"].append(entry)
+    if out["subjects"] and not any(c["kind"] == "content" for c in changes):
+        changes.append({"kind": "categories", "before": da.get("sha256"), "after": db.get("sha256")})
+    return out
+
+
+def _declaration_summary(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {"file": record.get("file"), "controller": record.get("controller"), "sha256": record.get("sha256")}
+
+
+def _per_subject(record: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """Subject group -> declared category (the notice's wording) -> its data category keys."""
+    out: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for category in record.get("categories") or []:
+        for subject in category.get("subjects") or ["(every group)"]:
+            keys = out[subject].setdefault(category["name"], [])
+            keys[:] = sorted(set(keys) | set(category.get("keys") or []))
+    return out
+
+
 def _undeclared_changes(
     before: StoredRun, after: StoredRun, recomputed: tuple[Compliance | None, Compliance | None]
 ) -> dict[str, Any]:
+    """New and resolved undeclared findings, one per data category, location and subject group: a second
+    undeclared HETU column in another table is new even when HETUs were undeclared elsewhere already."""
     ca, cb = recomputed
+    note = None
     if ca is not None and cb is not None:
-        gaps_a = {g.key: g for g in ca.undeclared}
-        gaps_b = {g.key: g for g in cb.undeclared}
-        return {
-            "compared": True,
-            "new": [gaps_b[k].to_dict() for k in gaps_b if k not in gaps_a],
-            "resolved": [{"key": k, "name": gaps_a[k].name} for k in gaps_a if k not in gaps_b],
-        }
-    sa_, sb = before.info.compliance, after.info.compliance
-    if sa_ is None or sb is None:
-        return {"compared": False, "reason": "a declaration was not used by both runs", "new": [], "resolved": []}
-    keys_a, keys_b = list(sa_.get("undeclared", [])), list(sb.get("undeclared", []))
-    known = taxonomy()
-
-    def gap(key: str) -> dict[str, Any]:
-        name = known.get(key).name if key in known else key
-        return {"key": key, "name": name, "risk": "high" if known.high_risk(key) else "normal", "locations": []}
-
-    files = {(before.info.declaration or {}).get("file"), (after.info.declaration or {}).get("file")}
+        units_a, units_b = _gap_units(ca), _gap_units(cb)
+    else:
+        if before.info.compliance is None or after.info.compliance is None:
+            return {"compared": False, "reason": "a declaration was not used by both runs", "new": [], "resolved": []}
+        units_a, units_b = _stored_units(before), _stored_units(after)
+        if runs_declaration_differs(before.info, after.info):
+            note = "the runs were compared with different declarations"
     return {
         "compared": True,
-        "note": None if len(files) == 1 else "the runs were compared with different declarations",
-        "new": [gap(k) for k in keys_b if k not in keys_a],
-        "resolved": [gap(k) for k in keys_a if k not in keys_b],
+        "note": note,
+        "new": _grouped(units_b, units_a),
+        "resolved": _grouped(units_a, units_b),
     }
 
 
+def _gap_units(compliance: Compliance) -> dict[UndeclaredKey, dict[str, Any]]:
+    out: dict[UndeclaredKey, dict[str, Any]] = {}
+    for gap in compliance.undeclared:
+        head = gap.to_dict()
+        del head["locations"]
+        for loc in gap.locations:
+            subject = loc.subject or gap.subject or ""
+            out.setdefault((gap.key, subject, loc.source, loc.display), {"gap": head, "location": loc.to_dict()})
+    return out
+
+
+def _stored_units(run: StoredRun) -> dict[UndeclaredKey, dict[str, Any]]:
+    """The undeclared findings of a run as compared with its own declaration when it was stored (every finding keeps
+    its declared categories, or UNDECLARED); the subject groups are not kept, only the locations."""
+    known = taxonomy()
+    out: dict[UndeclaredKey, dict[str, Any]] = {}
+    for finding in run.result.findings:
+        if finding.declared != [UNDECLARED]:
+            continue
+        for category in finding.categories or ["user"]:
+            key = known.canonical(category)
+            name = known.get(key).name if key in known else key
+            head = {"key": key, "name": name, "risk": "high" if known.high_risk(key) else "normal", "subject": None}
+            ref = FindingRef(
+                source=finding.source,
+                location=finding.location.to_dict(),
+                display=finding.location.display(),
+                entity=finding.entity,
+                confidence=finding.confidence,
+                match_count=finding.match_count,
+                rows_scanned=finding.rows_scanned,
+            )
+            out.setdefault((key, "", finding.source, ref.display), {"gap": head, "location": ref.to_dict()})
+    return out
+
+
+def _grouped(
+    units: dict[UndeclaredKey, dict[str, Any]], other: dict[UndeclaredKey, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The units of ``units`` not in ``other``, as gaps (one per data category and subject group) listing those
+    locations; ``new_category`` tells whether ``other`` had the category undeclared for that group nowhere."""
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    elsewhere = {(k[0], k[1]) for k in other}
+    for unit in sorted(units.keys() - other.keys()):
+        group = groups.setdefault(
+            unit[:2], {**units[unit]["gap"], "new_category": unit[:2] not in elsewhere, "locations": []}
+        )
+        group["locations"].append(units[unit]["location"])
+    return sorted(groups.values(), key=lambda g: (g.get("risk") != "high", g["key"], g.get("subject") or ""))
+
+
 def _schema_changes(
-    a: ScanResult,
-    b: ScanResult,
+    before: StoredRun,
+    after: StoredRun,
     tables_a: dict[TableKey, TableInfo],
     tables_b: dict[TableKey, TableInfo],
     errors_b: dict[TableKey, str],
     found_b: dict[LocationKey, dict[str, Finding]],
 ) -> dict[str, Any]:
+    a: ScanResult = before.result
     findings_per_table: dict[TableKey, int] = defaultdict(int)
     for key in found_b:
         findings_per_table[key[:2]] += 1
@@ -251,7 +411,10 @@ def _schema_changes(
         new_tables.append(
             {"source": failed[0], "display": failed[1], "columns": [], "scanned": False, "status": status(failed)}
         )
-    removed_tables = [{"source": k[0], "display": k[1]} for k in sorted(tables_a.keys() - tables_b.keys())]
+    removed_tables = []
+    for k in sorted(tables_a.keys() - tables_b.keys()):
+        gone, why = _absence(k, before, after, errors_b)
+        removed_tables.append({"source": k[0], "display": k[1], "status": gone, "reason": why})
     new_columns: list[dict[str, Any]] = []
     removed_columns: list[dict[str, Any]] = []
     type_changes: list[dict[str, Any]] = []

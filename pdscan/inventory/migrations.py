@@ -94,12 +94,56 @@ def _key_out(conn: Connection) -> None:
 
 KEY_MOVED = "key_moved_at"  # meta: when migration 5 moved the key out (the CLI says so once)
 
+
+def _widen_text(conn: Connection) -> None:
+    """Migration 6: the columns that hold paths, names and reasons become unbounded TEXT.
+
+    The first inventories (migrations 1 and 2 as first released) created them as ``VARCHAR(1000)`` (sources, files,
+    tables, columns), ``VARCHAR(2000)`` (reasons, fingerprints) and ``VARCHAR(400)`` (sampling); schema.py then made
+    them TEXT without a migration, so such an inventory kept the narrow columns and PostgreSQL or MySQL refused a run
+    with a longer path ("value too long"). This widens them where they are narrow (an inventory made since has TEXT
+    already). SQLite does not enforce a VARCHAR's length: nothing to change there.
+    """
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        return
+    inspector = sa.inspect(conn)
+    for table in WIDENED:
+        narrow = [
+            c["name"]
+            for c in inspector.get_columns(table.name)
+            if c["name"] in WIDENED[table] and isinstance(c["type"], sa.String) and c["type"].length is not None
+        ]
+        for name in narrow:
+            column = table.c[name]
+            if dialect == "postgresql":
+                conn.execute(sa.text(f"ALTER TABLE {table.name} ALTER COLUMN {name} TYPE TEXT"))
+            elif dialect in ("mysql", "mariadb"):
+                null = "NULL" if column.nullable else "NOT NULL"
+                conn.execute(sa.text(f"ALTER TABLE {table.name} MODIFY COLUMN {name} TEXT {null}"))
+            else:
+                raise InventoryError(
+                    conn.engine.url.render_as_string(hide_password=True),
+                    f"cannot widen {table.name}.{name} on {dialect}: change it to TEXT by hand",
+                )
+
+
+# The columns migration 6 widens, by table: narrow in the first inventories (see _widen_text).
+WIDENED: dict[sa.Table, tuple[str, ...]] = {
+    schema.run_sources_table: ("source",),
+    schema.findings_table: ("source", "container", "column_name"),
+    schema.errors_table: ("source", "reason"),
+    schema.suppressed_table: ("fingerprint", "reason"),
+    schema.locations_table: ("source", "container", "sampling"),
+}
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "runs, sources, findings, errors, suppressed findings", _initial),
     Migration(2, "locations: coverage, schema and date ranges of every scanned table", _create(schema.locations_table)),
     Migration(3, "audit log of DSAR searches", _create(schema.audit_table)),
     Migration(4, "runs: the pid of the scanning process (abandoned runs)", _run_pid),
     Migration(5, "fingerprint key outside the inventory; audit log as a hash chain", _key_out),
+    Migration(6, "paths, names and reasons as TEXT where an older inventory has VARCHAR(400-2000)", _widen_text),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -20,7 +20,7 @@ from pdscan.compliance.declaration import Declaration, load_declaration, parse_p
 from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.rules import RuleSet, load_rules
 from pdscan.errors import InventoryError, PdscanError
-from pdscan.inventory.diff import diff_runs
+from pdscan.inventory.diff import diff_runs, runs_declaration_differs
 from pdscan.inventory.store import Inventory, RunInfo, StoredRun, parse_time
 from pdscan.model import Compliance, ScanResult
 
@@ -48,6 +48,7 @@ def build_periodic_report(
         latest[info.sources_key] = info  # runs come oldest first
     current = [inventory.load(info.id) for info in sorted(latest.values(), key=lambda r: r.id)]
     notes: list[str] = []
+    explicit = declaration is not None
     declaration = declaration or _declaration_of(current, notes)
     merged = _merge([c.result for c in current])
     if declaration is not None:
@@ -61,7 +62,9 @@ def build_periodic_report(
             continue
         before = inventory.load(base.id)
         recomputed: tuple[Compliance | None, Compliance | None] = (None, None)
-        if declaration is not None:
+        # Runs compared with different declarations (or an edited one) keep their own comparisons, as `pdscan diff`
+        # does: a category dropped from the notice then shows as new undeclared findings.
+        if declaration is not None and (explicit or not runs_declaration_differs(base, run.info)):
             recomputed = (
                 compliance_of(before.result, declaration, rules),
                 compliance_of(run.result, declaration, rules),

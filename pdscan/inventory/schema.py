@@ -59,6 +59,9 @@ runs_table = sa.Table(
     sa.Column("rows_scanned", sa.BigInteger, nullable=False, default=0),
 )
 
+# Migration 6: the Text columns of paths, names and reasons here and in pdscan_locations (source, container,
+# column_name, reason, fingerprint, sampling) were VARCHAR(400-2000) in the first inventories; migration 6 widens
+# them there (migrations.WIDENED).
 run_sources_table = sa.Table(
     "pdscan_run_sources",
     metadata,

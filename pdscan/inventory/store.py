@@ -26,11 +26,12 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from pdscan import __version__
+from pdscan.compliance.declaration import builtin_declarations
 from pdscan.errors import InventoryError, UrlError, one_line
 from pdscan.inventory import audit, keys, migrations, schema
 from pdscan.inventory.keys import FingerprintKey
 from pdscan.inventory.paths import ENV_VAR, default_inventory_path
-from pdscan.model import Finding, Location, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
+from pdscan.model import Compliance, Finding, Location, ScanErrorEntry, ScanResult, SourceSummary, TableInfo
 from pdscan.sources import looks_like_url, mask_source
 from pdscan.sources.sql import mask_url, parse_url
 
@@ -218,13 +219,7 @@ class Inventory:
                         "summary": asdict(result.compliance.summary),
                         "undeclared": [g.key for g in result.compliance.undeclared],
                     }
-                declaration = None
-                if result.compliance is not None:
-                    declared = result.compliance.declaration
-                    declaration = {
-                        "file": declared.get("file"),
-                        "controller": (declared.get("controller") or {}).get("name"),
-                    }
+                declaration = None if result.compliance is None else declaration_record(result.compliance)
                 conn.execute(
                     schema.runs_table.update()
                     .where(schema.runs_table.c.id == run_id)
@@ -652,6 +647,36 @@ def _run_info(row: Any) -> RunInfo:
         rows_scanned=int(row["rows_scanned"]),
         pid=int(row["pid"]) if row.get("pid") is not None else None,
     )
+
+
+def declaration_record(compliance: Compliance) -> dict[str, Any]:
+    """What a run keeps of the declaration it was compared with, so that a later diff tells an edit of it: the file,
+    the controller, the SHA-256 of the file's content (of the parsed declaration when the file cannot be read) and
+    its categories with their data category keys and subject groups."""
+    declared = compliance.declaration
+    spec = str(declared.get("file") or "")
+    categories = sorted(
+        (
+            {"name": c.name, "keys": sorted(c.keys), "subjects": sorted(c.subjects)}
+            for c in [*compliance.found_declared, *compliance.declared_not_found]
+        ),
+        key=lambda c: (c["name"], c["keys"], c["subjects"]),
+    )
+    try:
+        path = Path(spec)
+        if not path.is_file() and spec in builtin_declarations():
+            path = builtin_declarations()[spec]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        parsed = {**{k: v for k, v in declared.items() if k != "file"}, "categories": categories}
+        digest = hashlib.sha256(json.dumps(parsed, sort_keys=True, default=str).encode()).hexdigest()
+    return {
+        "file": declared.get("file"),
+        "controller": (declared.get("controller") or {}).get("name"),
+        "sha256": digest,
+        "subjects": [s.get("name") for s in declared.get("subjects", [])],
+        "categories": categories,
+    }
 
 
 def parse_time(text: str) -> dt.datetime:

@@ -15,16 +15,21 @@ def render(diff: dict[str, Any], stream: TextIO) -> None:
     if not diff["summary"]["changed"]:
         out("no change\n")
         return
+    _declaration(out, diff.get("declaration"))
     undeclared = diff["undeclared"]
     if undeclared.get("note"):
-        out(f"note: {undeclared['note']}; give --declaration FILE to compare both with one (and see locations)\n")
+        out(f"note: {undeclared['note']}; give --declaration FILE to compare both with one\n")
     for gap in undeclared["new"]:
         risk = " HIGH RISK" if gap.get("risk") == "high" else ""
-        out(f"\nNEW UNDECLARED{risk}: {gap['name']} [{gap['key']}]\n")
+        subject = f" for {gap['subject']}" if gap.get("subject") else ""
+        also = "" if gap.get("new_category", True) else " (undeclared elsewhere already; new location)"
+        out(f"\nNEW UNDECLARED{risk}: {gap['name']} [{gap['key']}]{subject}{also}\n")
         for loc in gap.get("locations", []):
-            out(f"  {loc['display']}: {loc['entity']} {loc['match_count']}/{loc['rows_scanned']}\n")
+            group = f" [{loc['subject']}]" if loc.get("subject") and not gap.get("subject") else ""
+            out(f"  {loc['display']}: {loc['entity']} {loc['match_count']}/{loc['rows_scanned']}{group}\n")
     for gap in undeclared["resolved"]:
-        out(f"\nno longer undeclared: {gap['name']} [{gap['key']}]\n")
+        where = ", ".join(loc["display"] for loc in gap.get("locations", []))
+        out(f"\nno longer undeclared: {gap['name']} [{gap['key']}]{': ' + where if where else ''}\n")
     _section(
         out,
         "New personal-data locations",
@@ -62,7 +67,8 @@ def render(diff: dict[str, Any], stream: TextIO) -> None:
     schema = diff["schema_changes"]
     lines = [f"+ table {t['display']}: {t['status']}" for t in schema["new_tables"]]
     lines += [
-        f"- table {t['display']} (not in the later run: removed, renamed or excluded)" for t in schema["removed_tables"]
+        f"- table {t['display']} ({t.get('reason') or 'not in the later run: removed, renamed or excluded'})"
+        for t in schema["removed_tables"]
     ]
     lines += [f"+ column {c['table']} :: {c['column']} ({c['type']}): {c['status']}" for c in schema["new_columns"]]
     lines += [f"- column {c['table']} :: {c['column']}" for c in schema["removed_columns"]]
@@ -72,6 +78,35 @@ def render(diff: dict[str, Any], stream: TextIO) -> None:
     if not schema["recorded"]:
         lines.append(f"(run #{before['id']} recorded no schema: new tables and columns cannot be told)")
     _section(out, "Schema changes", lines)
+
+
+def _declaration(out: Any, change: dict[str, Any] | None) -> None:
+    """The declaration the runs were compared with: another file, an edit, categories per subject group."""
+    if not change:
+        return
+    if change.get("note"):
+        out(f"note: {change['note']}\n")
+    if not change["changes"]:
+        return
+    before, after = change["before"] or {}, change["after"] or {}
+    out("\nDECLARATION CHANGED\n")
+    for item in change["changes"]:
+        if item["kind"] == "added":
+            out(f"  + the later run was compared with {item['file']}, the earlier with no declaration\n")
+        elif item["kind"] == "dropped":
+            out(f"  - the later run was compared with no declaration, the earlier with {item['file']}\n")
+        elif item["kind"] == "file":
+            out(f"  ~ file {item['before']} -> {item['after']}\n")
+        else:
+            name = after.get("file") or before.get("file")
+            out(f"  ~ {name}: content edited (sha256 {item['before'][:12]} -> {item['after'][:12]})\n")
+    for group in change["subjects"]:
+        for cat in group["added"]:
+            out(f"  + {group['subject']}: {cat['name']} [{', '.join(cat['keys'])}]\n")
+        for cat in group["removed"]:
+            out(f"  - {group['subject']}: {cat['name']} [{', '.join(cat['keys'])}]\n")
+        for cat in group["changed"]:
+            out(f"  ~ {group['subject']}: {cat['name']} [{', '.join(cat['before'])}] -> [{', '.join(cat['after'])}]\n")
 
 
 def _section(out: Any, title: str, lines: list[str]) -> None:

@@ -100,7 +100,7 @@ def test_run_change_run_gives_the_diff(inventory_url: str, lake: Path) -> None:
     assert (f"{lake}/asiakkaat.csv :: puhelin", ("PHONE_NUMBER",)) in new
     assert (f"{lake}/palkat.csv :: henkilotunnus", ("FI_PERSONAL_IDENTITY_CODE",)) in new
     removed = {x["display"]: x["status"] for x in diff["removed_locations"]}
-    assert removed == {f"{lake}/uutiskirje.csv :: sahkoposti": "table_missing"}
+    assert removed == {f"{lake}/uutiskirje.csv :: sahkoposti": "deleted"}  # the file was removed since the last run
     # Entteri declares no HETU: the new export is a new undeclared, high-risk category.
     assert [g["key"] for g in diff["undeclared"]["new"]] == ["user.government_id.national_identification_number"]
     assert diff["undeclared"]["new"][0]["risk"] == "high"
