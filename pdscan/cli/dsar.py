@@ -11,11 +11,11 @@ from typing import Any
 import click
 
 from pdscan.cli.config import current
-from pdscan.cli.kit import EXIT_ERROR, EXIT_FINDINGS, PdscanClickError, resolve_lang, tell, write_output
+from pdscan.cli.kit import EXIT_ERROR, EXIT_FINDINGS, PdscanClickError, resolve_lang, tell
 from pdscan.cli.settings import options_for
 from pdscan.compliance.declaration import load_declaration
 from pdscan.dsar.document import SCHEMA_VERSION, counts, find_document, identifier_columns
-from pdscan.dsar.erasure import erasure_plan
+from pdscan.dsar.erasure import write_erasure_plan
 from pdscan.dsar.export import write_export
 from pdscan.dsar.identity import Person
 from pdscan.dsar.search import FindOptions, find
@@ -45,7 +45,9 @@ from pdscan.sources.base import SourceOptions
     "plan_file",
     type=click.Path(dir_okay=False, path_type=Path),
     metavar="FILE",
-    help="Write the SQL statements and file list to erase the person, for review (never run).",
+    help="Write the erasure plan to FILE, for review (pdscan runs nothing): one SQL script per database that its "
+    "own client runs as one transaction (several databases: FILE lists erase.<database>.sql beside it), and the "
+    "files to remove by hand. With --declaration, tables under a legal retention duty are anonymised instead.",
 )
 @click.option(
     "--hops",
@@ -111,9 +113,9 @@ def find_command(
             elapsed = time.perf_counter() - started
             lang = resolve_lang(values["lang"], declaration)
             index = write_export(result, export_dir, declared, lang) if export_dir is not None else None
-            if plan_file is not None:
-                plan = erasure_plan(result)
-                write_output(plan_file, lambda stream: stream.write(plan))
+            # One script per database, each run by its own client as one transaction; the declaration's retention
+            # duties decide where rows are anonymised instead of deleted (pdscan.dsar.erasure).
+            plan_files = write_erasure_plan(result, plan_file, declared, targets) if plan_file is not None else []
             entry = store.record_audit(
                 {
                     "identifier_kinds": person.kinds,
@@ -149,8 +151,8 @@ def find_command(
                 f"Export: {export_dir}/ (reply.pdf, reply.html, reply.md in {index['reply']['language']}; rows as "
                 "JSON and CSV; index.json; summary.md and summary.html for you)"
             )
-        if plan_file is not None:
-            click.echo(f"Erasure plan: {plan_file} (review it; pdscan runs nothing)")
+        if plan_files:
+            click.echo(f"Erasure plan: {', '.join(map(str, plan_files))} (review it; pdscan runs nothing)")
         click.echo(f"Audit: entry {entry} in {inventory_name}")
     if result.errors or failed:
         # A partial search is no answer: "no other data about you" would be unproven (a timeout, a broken file).
