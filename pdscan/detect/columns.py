@@ -26,7 +26,7 @@ from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
 from pdscan.detect.matching import IN_CONTEXT, SHAPED, SINGLE_WORD, MatchContext, MatcherResult
 from pdscan.detect.rules import Rule, RuleSet
-from pdscan.detect.shape import bytes_present
+from pdscan.detect.shape import Requirement, bytes_present, requirement
 from pdscan.detect.stats import ColumnStats, RuleStats
 from pdscan.detect.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS
 from pdscan.model import Column
@@ -241,7 +241,16 @@ def _applicable(rule: Rule, traits: _Traits, present: np.ndarray) -> tuple[np.nd
         if rule.pattern is None:
             return np.zeros(len(applies), dtype=bool), in_context
         applies &= rule.needs.met_each(present)
+    else:
+        needs = MATCHERS[rule.matcher].needs
+        if needs is not None:
+            applies &= _requirement(needs).met_each(present)
     return applies, in_context
+
+
+@functools.lru_cache(maxsize=16)
+def _requirement(pattern: str) -> Requirement:
+    return requirement(pattern, False)
 
 
 # A passage this short is one line of a CV, a form or a signature: a label anywhere in it labels its value. In a

@@ -27,7 +27,10 @@ def _ner_location(values: pa.Array, context: MatchContext) -> MatcherResult:
     return ner_matches(values, context, context.entity)
 
 
+# A letter: ASCII, or any character beyond ASCII (its UTF-8 bytes are >= 0x80). A name or a place has one.
+_LETTER = "[A-Za-z\u00c0-\uffff]"
+
 MATCHERS: dict[str, Matcher] = {
-    "person_name": Matcher(_person_name, own_word=is_lexicon_name),
-    "ner_location": Matcher(_ner_location, needs_model=True),
+    "person_name": Matcher(_person_name, own_word=is_lexicon_name, needs=_LETTER),
+    "ner_location": Matcher(_ner_location, needs_model=True, needs=_LETTER),
 }

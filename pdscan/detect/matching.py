@@ -71,6 +71,9 @@ class Matcher:
     # A word the matcher knows as its own whatever the rule's veto words say: the surname Ylitalo ends in "talo"
     # (a building) and Koskinen holds no veto, but Ylitalo must not be vetoed. Called with the word in lower case.
     own_word: Callable[[str], bool] | None = None
+    # A pattern every value it accepts contains: a column whose bytes cannot hold it is not looked at (a column of
+    # customer numbers holds no name), as a rule's pattern skips such columns (pdscan.detect.shape).
+    needs: str | None = None
 
 
 def union(first: MatcherResult, second: MatcherResult) -> MatcherResult:
