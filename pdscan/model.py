@@ -71,6 +71,9 @@ class Column:
     # Passages of a document's part: prose, where a weak rule is backed by its context words in the same passage
     # ("Syntymäaika: 12.3.1985") as a column is by its name.
     prose: bool = False
+    # For a column whose values are not one per row (a JSON array field): the batch row of each value, when the
+    # reader knows it (a data subject search lists a nested e-mail address under its own record).
+    rows: list[int] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass

@@ -106,8 +106,8 @@ def find_command(
         if failed and (not keep_going or len(failed) == len(set(sources))):
             sys.exit(EXIT_ERROR)  # (with none left, no SOURCES would mean the inventory's sources)
         with Inventory(inventory) as store:
-            targets, known = identifier_columns(store, tuple(s for s in sources if s not in failed))
-            options = FindOptions(source=source_options, hops=hops, known_columns=known)
+            targets, known, inventoried = identifier_columns(store, tuple(s for s in sources if s not in failed))
+            options = FindOptions(source=source_options, hops=hops, known_columns=known, inventoried=inventoried)
             started = time.perf_counter()
             result = find(person, targets, options)
             elapsed = time.perf_counter() - started

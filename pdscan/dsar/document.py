@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pdscan.detect.masking import MASKERS
-from pdscan.dsar.search import FindResult, Match
+from pdscan.dsar.search import FindResult, Match, table_knowledge
 from pdscan.errors import UsageError
 from pdscan.inventory.store import Inventory
 
@@ -20,8 +20,11 @@ _MASK_BY_KIND = {"email": "email", "phone": "phone", "hetu": "hetu", "business_i
 _IDENTIFIER_SHARE = 1.0
 
 
-def identifier_columns(store: Inventory, sources: tuple[str, ...]) -> tuple[list[str], dict[tuple[str, str, str], str]]:
-    """The sources to search and the identifier columns the inventory's latest runs know in them."""
+def identifier_columns(
+    store: Inventory, sources: tuple[str, ...]
+) -> tuple[list[str], dict[tuple[str, str, str], str], dict[tuple[str, str], dict[str, frozenset[str]]]]:
+    """The sources to search, the identifier columns the inventory's latest runs know in them, and what those runs
+    know of each database table (:func:`pdscan.dsar.search.table_knowledge`: its columns and their entities)."""
     complete = store.runs(statuses=("complete",))
     latest: dict[str, Any] = {}
     for run in complete:
@@ -37,13 +40,14 @@ def identifier_columns(store: Inventory, sources: tuple[str, ...]) -> tuple[list
                 f"the inventory keeps {hidden[0]} without its password: give the source on the command line"
             )
     known: dict[tuple[str, str, str], str] = {}
-    for run in latest.values():
-        for finding in store.load(run.id).result.findings:
+    results = [store.load(run.id).result for run in sorted(latest.values(), key=lambda r: (r.started_at, r.id))]
+    for result in results:
+        for finding in result.findings:
             share = finding.match_count / finding.values_scanned if finding.values_scanned else 0
             if share >= _IDENTIFIER_SHARE:
                 key = (finding.source, finding.location.display(with_column=False), finding.location.column or "")
                 known[key] = finding.entity
-    return targets, known
+    return targets, known, table_knowledge(results)
 
 
 def counts(result: FindResult) -> dict[str, int]:
@@ -65,7 +69,9 @@ def shown(match: Match, column: str, show_data: bool) -> str:
     exact = [h for h in hits if h.exact]
     if not exact:
         return f"{column} (in text: {', '.join(sorted({h.kind for h in hits}))})"
-    text = str(value) if show_data else MASKERS[_MASK_BY_KIND[exact[0].kind]](str(value))
+    mask = MASKERS[_MASK_BY_KIND[exact[0].kind]]
+    values = value if isinstance(value, list) else [value]  # a JSON array field: each value of the record
+    text = ", ".join(str(v) if show_data else mask(str(v)) for v in values)
     return f"{column}={text}"
 
 
@@ -114,4 +120,6 @@ def find_document(result: FindResult, show_data: bool, elapsed: float) -> dict[s
             for s in result.searched
         ],
         "errors": [e.to_dict() for e in result.errors],
+        # Related rows reached through a join the schema does not declare (same column name and type): check them.
+        "inferred_joins": list(result.inferred_joins),
     }

@@ -14,9 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ from pdscan import options as defaults
 from pdscan.detect.rules import load_rules
 from pdscan.dsar.identity import PHONE_SEPARATORS, Hit, Person, RowMatch
 from pdscan.errors import SourceError
-from pdscan.model import Location, ScanErrorEntry, utc_now
+from pdscan.model import Location, ScanErrorEntry, ScanResult, utc_now
 from pdscan.sources import mask_source, open_source
 from pdscan.sources.base import ReadOptions, SourceOptions, Table
 from pdscan.sources.sql import SYSTEM_SCHEMAS, DatabaseSource, DatabaseTable, column_kind, db_error
@@ -94,6 +95,8 @@ class FindResult:
     # Per database source: which tables reference which ((schema, table) -> referring (schema, table)s), so an
     # erasure plan deletes referring rows first.
     references: dict[str, dict[tuple[str | None, str], set[tuple[str | None, str]]]] = field(default_factory=dict)
+    # Joins followed without a declared foreign key ("order_lines.order_id -> orders.id"), said in the output.
+    inferred_joins: list[str] = field(default_factory=list)
 
 
 # A search reads whole tables, not samples: statements may run much longer than a scan's.
@@ -147,7 +150,8 @@ def find(person: Person, sources: Sequence[str], options: FindOptions | None = N
                 }
                 if options.hops > 0:
                     persons = [m for m in direct if m.kind == "direct"]
-                    result.matches.extend(_related(source, children, persons, options, result))
+                    inferred = _likely_joins(source, children, result)
+                    result.matches.extend(_related(source, children, persons, options, result, inferred))
         except SourceError as exc:
             result.errors.append(ScanErrorEntry(source.name, exc.reason))
         finally:
@@ -201,14 +205,32 @@ def _search_file(person: Person, table: Table, options: FindOptions, result: Fin
                 match = person.match_row(row)
                 if match is not None:
                     found.append(Match(table.source, table.location, {"row": offset + row_index + 1}, row, match))
-        # A JSON array field holds several values per row: searched value by value, its row unknown.
+        # A JSON array field holds several values per row: searched value by value, each hit added to its record's
+        # match (one record is listed once, whatever number of its values hit), or to a match of its own.
+        by_row = {m.key["row"]: m for m in found if m.key.get("row") is not None}
         for column in batch.columns:
             if len(column.values) != batch.num_rows or "[]" in column.name:
-                for value in _candidate_values(person, column.values):
-                    match = person.match_row({column.name: value})
-                    if match is not None:
+                for i in np.flatnonzero(_column_mask(person, column.values)).tolist():
+                    value = column.values[i].as_py()
+                    match = person.match_row({column.name: str(value)}) if value is not None else None
+                    if match is None:
+                        continue
+                    if column.rows is None:
                         key = {"row": None, "note": "inside a nested array: the row is not known"}
                         found.append(Match(table.source, table.location, key, {column.name: value}, match))
+                        continue
+                    number = offset + column.rows[i] + 1
+                    known = by_row.get(number)
+                    if known is None:
+                        row = {c.name: c.values[column.rows[i]].as_py() for c in aligned}
+                        known = by_row[number] = Match(table.source, table.location, {"row": number}, row, None)
+                        found.append(known)
+                    hits = dict(known.match.columns) if known.match else {}
+                    hits[column.name] = (*hits.get(column.name, ()), *match.columns[column.name])
+                    known.match = RowMatch(hits)
+                    values = known.row.setdefault(column.name, [])
+                    if isinstance(values, list) and value not in values:
+                        values.append(value)
         offset += batch.num_rows
     if found and table.info.document is not None:
         # A text file is known to be a document only once read (no delimiter: lines of text): the person is owed all
@@ -471,8 +493,8 @@ def _predicate(
         parts.append("substring prefilter in SQL" + ("" if every else f" on {', '.join(substring)}"))
     if skipped and known is not None:
         parts.append(
-            f"not searched in {', '.join(skipped)}: the inventory found none of the identifiers there and the "
-            "names do not say they hold one"
+            f"not searched in {', '.join(skipped)}: the inventory found none of the kinds of identifier asked for "
+            "there, nor do the names say they hold one"
         )
     method = "database search: " + "; ".join(parts) if parts else "database search"
     return (sa.or_(*clauses) if clauses else None), method
@@ -516,11 +538,24 @@ def _foreign_keys(source: DatabaseSource, result: FindResult) -> _Children:
 
 
 def _related(
-    source: DatabaseSource, children: _Children, direct: list[Match], options: FindOptions, result: FindResult
+    source: DatabaseSource,
+    children: _Children,
+    direct: list[Match],
+    options: FindOptions,
+    result: FindResult,
+    inferred: _Children | None = None,
 ) -> list[Match]:
-    """Rows whose foreign keys point at a matched row, one or two hops away, each reported once."""
+    """Rows whose foreign keys point at a matched row, one or two hops away, each reported once. ``inferred``: joins
+    without a declared foreign key (:func:`_likely_joins`), followed the same way and named as inferred."""
     if not direct:
         return []
+    guessed = {
+        (parent, link[0], link[1], tuple(link[2])) for parent, links in (inferred or {}).items() for link in links
+    }
+    merged: _Children = defaultdict(list)
+    for parent, links in [*children.items(), *(inferred or {}).items()]:
+        merged[parent].extend(links)
+    children = merged
     related: list[Match] = []
     seen = {(m.location, tuple(sorted(m.key.items()))) for m in direct}
     try:
@@ -546,6 +581,8 @@ def _related(
                         via = f"{_dotted(child_schema, child_table)}.{','.join(child_cols)} -> " + (
                             f"{_dotted(schema, table)}.{','.join(parent_cols)}"
                         )
+                        if ((schema, table), child_schema, child_table, tuple(child_cols)) in guessed:
+                            via += " (inferred: no foreign key declared)"
                         location = Location(schema=child_schema, table=child_table)
                         for record in conn.execute(sa.select(child).where(condition)):
                             row = {k: _json_ready(v) for k, v in record._mapping.items()}
@@ -554,6 +591,8 @@ def _related(
                             if ident in seen and primary_key:
                                 continue
                             seen.add(ident)
+                            if via.endswith("declared)") and via not in result.inferred_joins:
+                                result.inferred_joins.append(via)  # said once, when it led to a row
                             match = Match(source.name, location, key, row, None, via, hop, primary_key)
                             related.append(match)
                             next_frontier.append(match)
@@ -563,6 +602,56 @@ def _related(
     except SQLAlchemyError as exc:
         result.errors.append(ScanErrorEntry(source.name, f"following foreign keys: {db_error(exc)}"))
     return related
+
+
+def _likely_joins(source: DatabaseSource, declared: _Children, result: FindResult) -> _Children:
+    """Joins the schema does not declare but its names make likely: a column named for a table's single-column
+    primary key (``order_lines.order_id`` -> ``orders.id``, ``rivit.tilaus_id`` -> ``tilaukset.tilaus_id``) with
+    the same kind of type. Only rows whose values equal a matched row's key are followed, and each join followed is
+    named in the output (``inferred_joins``)."""
+    try:
+        with source.engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            default = inspector.default_schema_name
+            columns: dict[tuple[str | None, str], dict[str, str]] = {}
+            keys: dict[tuple[str | None, str], str] = {}
+            for schema in inspector.get_schema_names():
+                if schema in SYSTEM_SCHEMAS:
+                    continue
+                owner = None if schema == default else schema
+                for table in inspector.get_table_names(schema=schema):
+                    columns[(owner, table)] = {
+                        c["name"]: column_kind(c["type"]) for c in inspector.get_columns(table, schema=schema)
+                    }
+                    primary = inspector.get_pk_constraint(table, schema=schema).get("constrained_columns") or []
+                    if len(primary) == 1:
+                        keys[(owner, table)] = primary[0]
+    except SQLAlchemyError as exc:
+        result.errors.append(ScanErrorEntry(source.name, f"reading the schema for joins: {db_error(exc)}"))
+        return {}
+    known = {(parent, link[0], link[1], tuple(link[2])) for parent, links in declared.items() for link in links}
+    out: _Children = defaultdict(list)
+    for parent, key in keys.items():
+        kind = columns[parent][key]
+        names = _join_names(parent[1], key)
+        for child, child_columns in columns.items():
+            if child == parent:
+                continue
+            for name, child_kind in child_columns.items():
+                if name.lower() in names and child_kind == kind and (parent, *child, (name,)) not in known:
+                    out[parent].append((child[0], child[1], [name], [key]))
+    return out
+
+
+def _join_names(table: str, key: str) -> set[str]:
+    """The column names that point at ``table``'s primary key ``key``: the key's own name where it says whose it is
+    (``tilaus_id``), else the table's name in the singular with ``_id`` (orders -> order_id, categories ->
+    category_id)."""
+    names = {key.lower()} if key.lower() != "id" else set()
+    base = table.lower()
+    singular = base[:-3] + "y" if base.endswith("ies") else base[:-1] if base.endswith("s") else base
+    names.update({f"{base}_id", f"{singular}_id", f"{singular}id"})
+    return names
 
 
 def _children(conn: sa.Connection) -> _Children:

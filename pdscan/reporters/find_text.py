@@ -24,6 +24,8 @@ def render(document: dict[str, Any], stream: TextIO) -> None:
         f"identifier, {counts['related']} related, {counts['name_only']} by name only (confirm those before acting "
         "on them)\n"
     )
+    for join in document.get("inferred_joins", []):
+        stream.write(f"  joined without a declared foreign key, check it: {join}\n")
     if not document.get("complete", True):
         stream.write(f"INCOMPLETE: {len(document['errors'])} table(s)/file(s) could not be searched:\n")
         for error in document["errors"]:

@@ -346,7 +346,17 @@ def test_nested_arrays_are_never_taken_for_rows(tmp_path: Path) -> None:
     )
     result = find(Person.from_identifiers(emails=["m@example.fi"]), [str(folder)])
     (match,) = result.matches
-    assert match.key["row"] is None and match.row == {"contacts[].email": "m@example.fi"}
+    # The nested address is listed under the record that holds it (the reader knows each value's record), never
+    # under the row its position in the exploded column would suggest (the second record has no contacts).
+    assert match.key["row"] == 1 and match.row["contacts[].email"] == ["m@example.fi"] and match.row["id"] == "1"
+    # One record is listed once, however many of its values hit (issue 26).
+    (folder / "kaksi.json").write_text(
+        json.dumps([{"email": "m@example.fi", "contacts": [{"email": "m@example.fi", "phone": "0401234567"}]}]),
+        encoding="utf-8",
+    )
+    person = Person.from_identifiers(emails=["m@example.fi"], phones=["040 123 4567"])
+    twice = [m for m in find(person, [str(folder / "kaksi.json")]).matches]
+    assert len(twice) == 1 and set(twice[0].match.columns) == {"email", "contacts[].email", "contacts[].phone"}
 
 
 def test_nothing_searched_exits_2_and_accents_do_not_matter(tmp_path: Path) -> None:

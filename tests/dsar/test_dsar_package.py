@@ -201,3 +201,55 @@ def test_a_document_about_the_person_is_exported_whole(tmp_path: Path) -> None:
     assert "Hakemus" in text and "Harrastukset" in text  # the passages that do not name the person too
     assert "Matti Virtanen" in text and EMAIL in text  # their own name (spelled by their address) stays
     assert "Liisa" not in text and "liisa@" not in text  # the referee is someone else
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shop(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    def build(url: str) -> str:
+        engine = sa.create_engine(url)
+        meta = sa.MetaData()
+        orders = sa.Table(
+            "orders", meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("customer_email", sa.Text)
+        )
+        lines = sa.Table(  # no foreign key declared: the join is inferred from the name and type
+            "order_lines",
+            meta,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("order_id", sa.Integer),
+            sa.Column("product", sa.Text),
+        )
+        notes = sa.Table(  # same name, another type: not a join
+            "notes", meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("order_id", sa.Text)
+        )
+        invoices = sa.Table(  # declared: followed as declared, not as inferred
+            "invoices",
+            meta,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("order_id", sa.Integer, sa.ForeignKey("orders.id")),
+        )
+        with engine.begin() as conn:
+            meta.create_all(conn)
+            conn.execute(orders.insert(), [{"id": 1, "customer_email": EMAIL}, {"id": 2, "customer_email": "x@y.fi"}])
+            conn.execute(
+                lines.insert(),
+                [{"id": 10, "order_id": 1, "product": "kirja"}, {"id": 11, "order_id": 2, "product": "muki"}],
+            )
+            conn.execute(notes.insert(), [{"id": 1, "order_id": "1"}])
+            conn.execute(invoices.insert(), [{"id": 5, "order_id": 1}])
+        engine.dispose()
+        return url
+
+    if request.param == "sqlite":
+        yield build(f"sqlite:///{tmp_path / 'shop.sqlite'}")
+    else:
+        with postgres_empty() as url:
+            yield build(url)
+
+
+def test_joins_without_a_foreign_key_are_followed_and_named(shop: str) -> None:
+    result = find(PERSON, [shop])
+    related = {(m.location.table, m.key["id"]): m.via for m in result.matches if m.kind == "related"}
+    assert set(related) == {("order_lines", 10), ("invoices", 5)}  # not the other order's line, not notes
+    assert related[("order_lines", 10)] == "order_lines.order_id -> orders.id (inferred: no foreign key declared)"
+    assert related[("invoices", 5)] == "invoices.order_id -> orders.id"
+    assert result.inferred_joins == [related[("order_lines", 10)]]

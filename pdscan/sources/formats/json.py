@@ -162,17 +162,26 @@ def _invalid(source: str, ref: FileRef, exc: BaseException) -> SourceError:
 # --- flattening -------------------------------------------------------------------------------------------
 
 
-def flatten(value: Any, prefix: str, out: dict[str, list[str | None]], kinds: dict[str, set[str]]) -> None:
-    """Flatten one JSON value into ``out`` (path -> values) and note the JSON type of each path."""
+def flatten(
+    value: Any,
+    prefix: str,
+    out: dict[str, list[str | None]],
+    kinds: dict[str, set[str]],
+    owners: tuple[dict[str, list[int]], int] | None = None,
+) -> None:
+    """Flatten one JSON value into ``out`` (path -> values) and note the JSON type of each path; with ``owners``
+    (path -> rows, this record's row), the row each value came from."""
     if isinstance(value, dict):
         for key, item in value.items():
-            flatten(item, f"{prefix}.{key}" if prefix else str(key), out, kinds)
+            flatten(item, f"{prefix}.{key}" if prefix else str(key), out, kinds, owners)
     elif isinstance(value, list):
         for item in value:
-            flatten(item, f"{prefix}[]", out, kinds)
+            flatten(item, f"{prefix}[]", out, kinds, owners)
     else:
         path = prefix or "value"
         out.setdefault(path, []).append(_scalar(value))
+        if owners is not None:
+            owners[0].setdefault(path, []).append(owners[1])
         if value is not None:
             kinds.setdefault(path, set()).add(_json_kind(value))
 
@@ -234,14 +243,20 @@ class _RecordTable(Table):
     def _batch(self, records: list[Any], order: dict[str, None]) -> Batch:
         values: dict[str, list[str | None]] = {}
         kinds: dict[str, set[str]] = {}
-        for record in records:
-            flatten(record, "", values, kinds)
+        owners: dict[str, list[int]] = {}
+        for row, record in enumerate(records):
+            flatten(record, "", values, kinds, (owners, row))
         for path in values:
             order.setdefault(path, None)
         self.info.rows_scanned += len(records)
         self.info.columns = len(order)
         columns = [
-            Column(path, pa.array(values[path], pa.string()), _column_kind(kinds.get(path, set())))
+            Column(
+                path,
+                pa.array(values[path], pa.string()),
+                _column_kind(kinds.get(path, set())),
+                rows=owners[path] if "[]" in path or len(values[path]) != len(records) else None,
+            )
             for path in order
             if path in values
         ]

@@ -1,5 +1,7 @@
 """What differs between databases, one :class:`Dialect` subclass each: the extra that brings its driver, its
-system schemas, read-only sessions, statement timeouts, catalog row estimates and cheap random sampling.
+system schemas, read-only sessions, statement timeouts, catalog row estimates, cheap random sampling, and how
+tables are listed and reflected (:meth:`Dialect.list_tables`, :meth:`Dialect.reflect`: the scan and ``pdscan find``
+share them) and which indexes can serve a lookup by a normalised value (:meth:`Dialect.lookup_indexes`).
 
 A new database = one subclass here and one line in :data:`DIALECTS` (SQLAlchemy backend name -> dialect). Any
 other SQLAlchemy URL whose driver is installed works with the generic :class:`Dialect` (reflection, best effort).
@@ -7,7 +9,11 @@ other SQLAlchemy URL whose driver is installed works with the generic :class:`Di
 
 from __future__ import annotations
 
+import fnmatch
+import re
 import time
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -19,6 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from pdscan.errors import SourceError, one_line
 
 CONNECT_TIMEOUT = 10  # seconds to wait for a database server to answer
+_SKIPPED_INDEX = "Skipped unsupported reflection of expression-based index"
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,74 @@ class Dialect:
     def capabilities(self, conn: Connection) -> dict[str, Any]:
         return {}
 
+    # -- catalog: written once for the scan and for `pdscan find` ------------------------------------------
+
+    def list_tables(self, conn: Connection, schemas: Sequence[str] = ()) -> list[tuple[str | None, str, bool]]:
+        """Every table and view outside the system schemas: (schema, name, is_view), the connection's default
+        schema as None, tables before views and each sorted by name per schema. ``schemas``: globs to keep."""
+        inspector = sa.inspect(conn)
+        default: str | None = inspector.default_schema_name
+        listed: list[tuple[str | None, str, bool]] = []
+        for schema in inspector.get_schema_names():
+            if is_system_schema(schema):
+                continue
+            if schemas and not any(fnmatch.fnmatchcase(schema, g) for g in schemas):
+                continue
+            name_schema = None if schema == default else schema
+            listed += [(name_schema, table, False) for table in sorted(inspector.get_table_names(schema=schema))]
+            listed += [(name_schema, view, True) for view in sorted(inspector.get_view_names(schema=schema))]
+        return listed
+
+    def reflect(self, conn: Connection, schema: str | None, table: str) -> sa.Table:
+        """One table's columns and primary key from the catalog. Tables its foreign keys point at are not
+        reflected with it (``resolve_fks=False``): a search of one table must not read the whole schema."""
+        # Columns and primary key only (two catalog queries): full reflection also reads foreign keys, indexes,
+        # constraints, comments and options, which neither the scan nor a search uses (indexes: lookup_indexes).
+        inspector = sa.inspect(conn)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", _SKIPPED_INDEX)  # SQLite's lower(email) indexes: read below
+            columns = inspector.get_columns(table, schema=schema)
+            key = inspector.get_pk_constraint(table, schema=schema)
+        keys = key.get("constrained_columns") or []
+        return sa.Table(
+            table,
+            sa.MetaData(),
+            *(
+                sa.Column(c["name"], c["type"], nullable=c.get("nullable", True), primary_key=c["name"] in keys)
+                for c in columns
+            ),
+            schema=schema,
+        )
+
+    def lookup_indexes(self, conn: Connection, table: sa.Table) -> dict[str, dict[str, str]]:
+        """Which indexes can find a column's value by equality: column -> {form: index name}, form ``plain``
+        (an index whose first key is the column), ``lower`` or ``upper`` (an expression index on lower(col) or
+        upper(col)). Only an index's first key serves an equality lookup."""
+        out: dict[str, dict[str, str]] = {}
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", _SKIPPED_INDEX)
+            found = sa.inspect(conn).get_indexes(table.name, schema=table.schema)
+        for index in found:
+            names = index.get("column_names") or []
+            expressions = index.get("expressions") or []
+            first = names[0] if names else None
+            name = index.get("name") or "unnamed"
+            if first is not None:
+                out.setdefault(first, {}).setdefault("plain", name)
+            elif expressions:
+                folded = _expression_form(str(expressions[0]))
+                if folded is not None:
+                    out.setdefault(folded[1], {}).setdefault(folded[0], name)
+        keys = list(table.primary_key.columns)
+        if keys:
+            out.setdefault(keys[0].name, {}).setdefault("plain", str(table.primary_key.name or "primary key"))
+        return out
+
+    def folds_case(self, conn: Connection, table: sa.Table) -> set[str]:
+        """Columns whose ``=`` already ignores case (MySQL/MariaDB ``_ci`` collations, SQLite ``NOCASE``): there
+        a plain index serves a case-insensitive lookup."""
+        return {c.name for c in table.columns if str(getattr(c.type, "collation", "") or "").lower().endswith("nocase")}
+
     def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
         return None
 
@@ -70,6 +145,23 @@ class Dialect:
         capabilities: dict[str, Any],
     ) -> Plan | None:
         return None
+
+
+_EXPRESSION = re.compile(r"(lower|upper)\((\w+)\)")
+
+
+def _expression_form(expression: str) -> tuple[str, str] | None:
+    """("lower", "email") for an index key such as ``lower((email)::text)``, ``lower("Email")`` or ``upper(hetu)``:
+    the function, and the column as the catalog spells it."""
+    text = re.sub(r"::[a-z ]+", "", expression.replace('"', "").replace("`", ""), flags=re.IGNORECASE)
+    text = re.sub(r"\s+", "", text)
+    while "((" in text or "))" in text:
+        text = text.replace("((", "(").replace("))", ")")
+    match = _EXPRESSION.fullmatch(text.lower())
+    if match is None:
+        return None
+    start = match.start(2)
+    return match.group(1), text[start : start + len(match.group(2))]
 
 
 def execute_raw(dbapi_connection: Any, *statements: str) -> None:
@@ -158,6 +250,15 @@ class MySQL(Dialect):
             statements.append(f"SET SESSION max_execution_time = {max(1, int(timeout * 1000))}")
         execute_raw(dbapi_connection, *statements)
 
+    def folds_case(self, conn: Connection, table: sa.Table) -> set[str]:
+        # A column without its own collation takes the table's: the catalog names the one in effect.
+        query = sa.text(
+            "SELECT COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS "
+            "WHERE TABLE_NAME = :table AND TABLE_SCHEMA = COALESCE(:schema, DATABASE())"
+        )
+        rows = conn.execute(query, {"table": table.name, "schema": table.schema}).all()
+        return {str(name) for name, collation in rows if collation and "_ci" in str(collation).lower()}
+
     def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
         query = sa.text(
             "SELECT TABLE_ROWS FROM information_schema.TABLES "
@@ -198,6 +299,23 @@ class SQLite(Dialect):
     def before_execute(self, dbapi_connection: Any, timeout: float) -> None:
         self._deadlines[id(dbapi_connection)] = time.monotonic() + timeout
 
+    def lookup_indexes(self, conn: Connection, table: sa.Table) -> dict[str, dict[str, str]]:
+        # SQLAlchemy skips SQLite's expression indexes (lower(email)): their first key is read from their SQL.
+        out = super().lookup_indexes(conn, table)
+        rows = conn.execute(
+            sa.text(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL"
+            ),
+            {"table": table.name},
+        ).all()
+        for name, sql in rows:
+            keys = str(sql).split("(", 1)[1] if "(" in str(sql) else ""
+            first = _first_key(keys)
+            folded = _expression_form(first)
+            if folded is not None:
+                out.setdefault(folded[1], {}).setdefault(folded[0], str(name))
+        return out
+
     def estimate_rows(self, conn: Connection, table: sa.Table) -> int | None:
         try:
             stat = conn.execute(
@@ -213,6 +331,21 @@ class SQLite(Dialect):
         except SQLAlchemyError:
             return None  # a WITHOUT ROWID table
         return 0 if low is None else int(high) - int(low) + 1
+
+
+def _first_key(keys: str) -> str:
+    """The first key of an index's key list (``lower(email), id)`` -> ``lower(email)``)."""
+    depth = 0
+    for i, ch in enumerate(keys):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return keys[:i].strip()
+            depth -= 1
+        elif ch == "," and depth == 0:
+            return keys[:i].strip()
+    return keys.strip()
 
 
 DIALECTS: dict[str, type[Dialect]] = {

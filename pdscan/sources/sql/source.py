@@ -31,7 +31,7 @@ from pdscan.errors import SourceError
 from pdscan.model import Batch, Column, Location, ScanErrorEntry
 from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
 from pdscan.sources.formats.json import flatten
-from pdscan.sources.sql.dialects import Dialect, Plan, db_error, dialect_for, is_system_schema
+from pdscan.sources.sql.dialects import Dialect, Plan, db_error, dialect_for
 from pdscan.sources.sql.urls import mask_url, parse_url
 
 # Random primary-key ranges: the sample is read as this many runs of consecutive keys, each through the index.
@@ -115,19 +115,7 @@ class DatabaseSource(Source):
     def tables(self) -> Iterator[Table | ScanErrorEntry]:
         try:
             with self.engine.connect() as conn:
-                inspector = sa.inspect(conn)
-                default: str | None = inspector.default_schema_name
-                listed: list[tuple[str | None, str, bool]] = []
-                for schema in inspector.get_schema_names():
-                    if is_system_schema(schema):
-                        continue
-                    if self.options.schemas and not any(fnmatch.fnmatchcase(schema, g) for g in self.options.schemas):
-                        continue
-                    name_schema = None if schema == default else schema
-                    for table in sorted(inspector.get_table_names(schema=schema)):
-                        listed.append((name_schema, table, False))
-                    for view in sorted(inspector.get_view_names(schema=schema)):
-                        listed.append((name_schema, view, True))
+                listed = self.dialect.list_tables(conn, self.options.schemas)
                 self._capabilities = self.dialect.capabilities(conn)
         except SQLAlchemyError as exc:
             raise SourceError(self.name, db_error(exc, self.options.table_timeout)) from exc
@@ -170,9 +158,7 @@ class DatabaseTable(Table):
         where = self.location.display()
         try:
             with db.engine.connect() as conn:
-                table = sa.Table(
-                    self.location.table or "", sa.MetaData(), schema=self.location.schema, autoload_with=conn
-                )
+                table = db.dialect.reflect(conn, self.location.schema, self.location.table or "")
                 self.primary_key = [c.name for c in table.primary_key.columns]
                 self.info.primary_key = list(self.primary_key)
                 columns, skipped = self._columns(table, options)
@@ -274,9 +260,7 @@ def integer_key_bounds(source: DatabaseSource, table: DatabaseTable) -> tuple[st
     """The single integer primary key of a table and its min and max, for splitting a --full scan into ranges."""
     try:
         with source.engine.connect() as conn:
-            reflected = sa.Table(
-                table.location.table or "", sa.MetaData(), schema=table.location.schema, autoload_with=conn
-            )
+            reflected = source.dialect.reflect(conn, table.location.schema, table.location.table or "")
             keys = list(reflected.primary_key.columns)
             if len(keys) != 1 or column_kind(keys[0].type) != "integer":
                 return None
