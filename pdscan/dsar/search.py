@@ -34,7 +34,8 @@ from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry, ScanResult, utc_now
 from pdscan.sources import mask_source, open_source
 from pdscan.sources.base import ReadOptions, SourceOptions, Table
-from pdscan.sources.sql import SYSTEM_SCHEMAS, DatabaseSource, DatabaseTable, column_kind, db_error
+from pdscan.sources.sql import DatabaseSource, DatabaseTable, column_kind, db_error
+from pdscan.sources.sql.dialects import Dialect
 
 _TEXT_KINDS = ("string", "json", "other", "array")
 CANDIDATE_LIMIT = 20_000  # candidate rows of one table fetched at once; more are streamed
@@ -531,7 +532,7 @@ _Children = dict[tuple[str | None, str], list[tuple[str | None, str, list[str], 
 def _foreign_keys(source: DatabaseSource, result: FindResult) -> _Children:
     try:
         with source.engine.connect() as conn:
-            return _children(conn)
+            return _children(conn, source.dialect)
     except SQLAlchemyError as exc:
         result.errors.append(ScanErrorEntry(source.name, f"reading foreign keys: {db_error(exc)}"))
         return {}
@@ -572,7 +573,7 @@ def _related(
                         keys.discard(tuple(None for _ in parent_cols))
                         if not keys:
                             continue
-                        child = sa.Table(child_table, sa.MetaData(), schema=child_schema, autoload_with=conn)
+                        child = source.dialect.reflect(conn, child_schema, child_table)
                         cols = [child.c[c] for c in child_cols]
                         condition = (
                             cols[0].in_([k[0] for k in keys]) if len(cols) == 1 else sa.tuple_(*cols).in_(list(keys))
@@ -611,21 +612,16 @@ def _likely_joins(source: DatabaseSource, declared: _Children, result: FindResul
     named in the output (``inferred_joins``)."""
     try:
         with source.engine.connect() as conn:
-            inspector = sa.inspect(conn)
-            default = inspector.default_schema_name
             columns: dict[tuple[str | None, str], dict[str, str]] = {}
             keys: dict[tuple[str | None, str], str] = {}
-            for schema in inspector.get_schema_names():
-                if schema in SYSTEM_SCHEMAS:
+            for owner, name, is_view in source.dialect.list_tables(conn):
+                if is_view:
                     continue
-                owner = None if schema == default else schema
-                for table in inspector.get_table_names(schema=schema):
-                    columns[(owner, table)] = {
-                        c["name"]: column_kind(c["type"]) for c in inspector.get_columns(table, schema=schema)
-                    }
-                    primary = inspector.get_pk_constraint(table, schema=schema).get("constrained_columns") or []
-                    if len(primary) == 1:
-                        keys[(owner, table)] = primary[0]
+                table = source.dialect.reflect(conn, owner, name)  # as the scan and the search reflect it
+                columns[(owner, name)] = {c.name: column_kind(c.type) for c in table.columns}
+                primary = [c.name for c in table.primary_key.columns]
+                if len(primary) == 1:
+                    keys[(owner, name)] = primary[0]
     except SQLAlchemyError as exc:
         result.errors.append(ScanErrorEntry(source.name, f"reading the schema for joins: {db_error(exc)}"))
         return {}
@@ -654,22 +650,21 @@ def _join_names(table: str, key: str) -> set[str]:
     return names
 
 
-def _children(conn: sa.Connection) -> _Children:
-    """Declared foreign keys by the table they point at: (schema, table) -> [(child schema, child, cols, keys)]."""
+def _children(conn: sa.Connection, dialect: Dialect) -> _Children:
+    """Declared foreign keys by the table they point at: (schema, table) -> [(child schema, child, cols, keys)].
+    Tables as the scan lists them (``Dialect.list_tables``: the default schema as None, system schemas left out)."""
     inspector = sa.inspect(conn)
     default = inspector.default_schema_name
     out: dict[tuple[str | None, str], list[tuple[str | None, str, list[str], list[str]]]] = defaultdict(list)
-    for schema in inspector.get_schema_names():
-        if schema in SYSTEM_SCHEMAS:
+    for name_schema, table, is_view in dialect.list_tables(conn):
+        if is_view:
             continue
-        name_schema = None if schema == default else schema
-        for table in inspector.get_table_names(schema=schema):
-            for fk in inspector.get_foreign_keys(table, schema=schema):
-                referred_schema = fk.get("referred_schema")
-                referred = (None if referred_schema in (None, default) else referred_schema, fk["referred_table"])
-                if referred == (name_schema, table):
-                    continue  # a row pointing at a row of its own table (a referrer, a manager) is another person
-                out[referred].append((name_schema, table, fk["constrained_columns"], fk["referred_columns"]))
+        for fk in inspector.get_foreign_keys(table, schema=name_schema):
+            referred_schema = fk.get("referred_schema")
+            referred = (None if referred_schema in (None, default) else referred_schema, fk["referred_table"])
+            if referred == (name_schema, table):
+                continue  # a row pointing at a row of its own table (a referrer, a manager) is another person
+            out[referred].append((name_schema, table, fk["constrained_columns"], fk["referred_columns"]))
     return out
 
 
