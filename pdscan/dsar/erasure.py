@@ -8,12 +8,15 @@ pdscan reads the database again (read-only) to plan: its foreign keys with their
 * the person's rows (an identifier is a column's whole value) and the rows that exist only for them (rows whose
   foreign keys point at those, deepest first) are deleted: ``RESTRICT`` / ``NO ACTION`` children by a ``DELETE`` of
   their own before the rows they reference, ``ON DELETE CASCADE`` children by the database (listed in comments),
-  ``ON DELETE SET NULL`` references are set to NULL by the database;
+  ``ON DELETE SET NULL`` references are set to NULL by the database; rows joined by a column no foreign key declares
+  (``order_notes.order_id``, the joins the search infers) are deleted by a statement too, even where they also
+  mention the person;
 * a row shared with another person (another foreign key of it points at a row of another person in a table where
   the person has a row: a message with two participants) is kept: its reference to the person is set to NULL and
   the person's identifiers in it are anonymised;
 * a row of a table under a legal retention duty the declaration names (:func:`retention_duties`) is kept and
-  anonymised instead of deleted;
+  anonymised instead of deleted (its identifiers, and a column whose whole value is the person's name, also when
+  the search was given none: the name their e-mail address spells);
 * a row that must stay because a kept row references it through a ``NOT NULL`` foreign key is kept as an
   anonymised stub (no identifier of the person remains in it);
 * a row that only mentions an identifier in free text (somebody else's ticket) has those columns anonymised;
@@ -44,6 +47,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from pdscan.compliance.declaration import Declaration
+from pdscan.dsar.identity import Person
 from pdscan.dsar.search import FindResult, Match
 from pdscan.errors import PdscanError
 from pdscan.model import utc_now
@@ -53,6 +57,8 @@ _RowId = tuple[_TableKey, tuple[Any, ...]]
 _BATCH = 500  # keys per IN list
 # Which role wins when a row is reached twice: the person's row, then a row that exists only for them.
 _ROLES = {"person": 3, "dependent": 2, "mention": 1, "referrer": 1, "nulled": 1}
+# A whole value shaped as a person's name: two to four words of letters (Matti Virtanen, Anna-Liisa af Ström).
+_NAME_VALUE = re.compile(r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*){1,3}")
 _SCALAR = (int, str, decimal.Decimal, dt.date, dt.datetime, dt.time, uuid.UUID, bool)
 
 
@@ -186,7 +192,7 @@ def plan_erasure(
         if matches[0].location.file is not None:
             plan.files.extend(_file_lines(matches))
             continue
-        planner = _DatabasePlanner(source, specs.get(source, source), matches, duties, plan.started)
+        planner = _DatabasePlanner(source, specs.get(source, source), matches, duties, plan.started, result.person)
         label = planner.label
         while label in labels:
             label += "_"
@@ -291,12 +297,13 @@ class _Fk:
     parent: _TableKey
     referred: tuple[str, ...]
     ondelete: str  # CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION
+    inferred: bool = False  # a join no foreign key declares (order_notes.order_id -> orders.id): nothing enforces it
 
     @property
     def label(self) -> str:
+        rule = "(inferred: no foreign key declared)" if self.inferred else f"ON DELETE {self.ondelete}"
         return (
-            f"{_dotted(self.child)}.{','.join(self.columns)} -> {_dotted(self.parent)}.{','.join(self.referred)}"
-            f" ON DELETE {self.ondelete}"
+            f"{_dotted(self.child)}.{','.join(self.columns)} -> {_dotted(self.parent)}.{','.join(self.referred)} {rule}"
         )
 
 
@@ -329,8 +336,17 @@ class _Edge:
 
 
 class _DatabasePlanner:
-    def __init__(self, source: str, spec: str, matches: list[Match], duties: list[RetentionDuty], started: str) -> None:
+    def __init__(
+        self,
+        source: str,
+        spec: str,
+        matches: list[Match],
+        duties: list[RetentionDuty],
+        started: str,
+        person: Person | None = None,
+    ) -> None:
         self.source = source
+        self.person = person
         self.spec = spec
         self.matches = matches
         self.duties = duties
@@ -431,6 +447,8 @@ class _DatabasePlanner:
             self.dialect = source.engine.dialect
             with source.engine.connect() as conn:
                 self._foreign_keys(conn)
+            self._inferred_joins(source)
+            with source.engine.connect() as conn:
                 self._seed(conn)
                 self._follow(conn, [r for r in self.rows.values() if r.role == "person"])
                 self._follow(conn, self._related(conn))
@@ -457,6 +475,22 @@ class _DatabasePlanner:
                     )
                     self.fks_to[parent].append(key)
                     self.fks_of[(own, table)].append(key)
+
+    def _inferred_joins(self, source: Any) -> None:
+        """The joins the search infers where no foreign key is declared (``order_notes.order_id`` -> ``orders.id``),
+        followed like foreign keys: a row that hangs off a row being erased exists only for the person, also when it
+        mentions them itself (a note with their phone number). Nothing in the database deletes it or keeps it valid:
+        a kept row's value is left as it is."""
+        from pdscan.dsar.search import FindResult, _likely_joins
+
+        declared: dict[_TableKey, list[tuple[str | None, str, list[str], list[str]]]] = defaultdict(list)
+        for parent, fks in self.fks_to.items():
+            declared[parent].extend((fk.child[0], fk.child[1], list(fk.columns), list(fk.referred)) for fk in fks)
+        scratch = FindResult(Person(), [], "")  # _likely_joins reports a failure there: then nothing is inferred
+        for parent, links in _likely_joins(source, declared, scratch).items():
+            for child_schema, child_table, columns, referred in links:
+                fk = _Fk((child_schema, child_table), tuple(columns), parent, tuple(referred), "NO ACTION", True)
+                self.fks_to[parent].append(fk)
 
     def _table(self, conn: sa.Connection, key: _TableKey) -> sa.Table:
         if key not in self.tables:
@@ -591,6 +625,8 @@ class _DatabasePlanner:
                 row.kept = "shared"
             if row.match is not None and not row.delete:
                 row.anonymise |= set(row.match.match.columns if row.match.match else ())
+            if not row.delete and row.role not in ("referrer", "nulled"):  # the person's data in a row kept
+                row.anonymise |= self._name_columns(row)
         # A row kept that references a row being deleted: NULL its reference (the database does it for ON DELETE
         # SET NULL), or, where the reference cannot be NULL, keep the referenced row as an anonymised stub.
         changed = True
@@ -598,7 +634,7 @@ class _DatabasePlanner:
             changed = False
             for edge in self.edges:
                 child, parent = self.rows[edge.child], self.rows[edge.parent]
-                if child.delete or not parent.delete:
+                if child.delete or not parent.delete or edge.fk.inferred:
                     continue
                 table = self.tables[edge.fk.child]
                 nullable = all(table.c[c].nullable for c in edge.fk.columns)
@@ -635,6 +671,33 @@ class _DatabasePlanner:
             if values not in in_plan.get((fk.parent, fk.referred), set()):
                 return True
         return False
+
+    def _name_columns(self, row: _Row) -> set[str]:
+        """The columns of a kept row of the person whose whole value is their name: one of their names, or, searched
+        without a name, the name their e-mail address spells (an invoice's ``customer_name`` beside their e-mail).
+        A row kept for a retention duty or as a stub keeps no name of theirs either."""
+        from pdscan.detect.colnames import fold
+        from pdscan.dsar.export import is_persons_name
+
+        person = self.person
+        if person is None:
+            return set()
+
+        def theirs(value: str) -> bool:
+            words = [fold(w).lower() for w in value.split()]
+            if person.names:  # every word one of their names' (a namesake's first name alone is not enough)
+                return any(
+                    all(w in n.first_forms or w in n.last_forms for w in words)
+                    and any(w in n.last_forms for w in words)
+                    for n in person.names
+                )
+            return is_persons_name(person, value)
+
+        return {
+            column
+            for column, value in row.values.items()
+            if isinstance(value, str) and _NAME_VALUE.fullmatch(value.strip()) and theirs(value)
+        }
 
     def _stub_columns(self, row: _Row) -> set[str]:
         """Every column of a stub but its keys: what remains is a row with no data of the person."""

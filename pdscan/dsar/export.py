@@ -89,7 +89,7 @@ def mask_others(person: Person, value: Any, own_row: bool = True, column: str = 
     text = replace(EMAIL, "email", value, lambda _: True)
     text = replace(hetu_pattern(), "hetu", text, lambda _: True)
     text = replace(PHONE, "phone", text, _is_phone)
-    spans = [(s, e) for s, e in mentions(text) if not _is_person(person, text[s:e])]
+    spans = [(s, e) for s, e in mentions(text) if not is_persons_name(person, text[s:e])]
     for start, end in reversed(spans):
         text = text[:start] + MASKERS["name"](text[start:end]) + text[end:]
     return text
@@ -133,7 +133,7 @@ def _identifier_kind(value: Any, column: str = "") -> str | None:
     return None
 
 
-def _is_person(person: Person, text: str) -> bool:
+def is_persons_name(person: Person, text: str) -> bool:
     """Whether a name mention is the person's: one of their names (any case form), or, searched without a name,
     a name their e-mail address spells (Matti Virtanen, matti.virtanen@...): their own name stays in their copy."""
     words = [fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
@@ -263,7 +263,9 @@ def _document_text(person: Person, documents: list[Match]) -> str:
     for match in documents:
         for part, passages in (match.document_text or {}).items():
             out.append(f"== {part} ==")
-            out.extend(mask_others(person, passage, own_row=True) for passage in passages)
+            # A passage is no row of the person's: one that is a whole identifier (an address block's e-mail line)
+            # may be anybody's, so only the person's own identifiers stay (own_row=False).
+            out.extend(mask_others(person, passage, own_row=False) for passage in passages)
             out.append("")
     return "\n\n".join(out).rstrip() + "\n"
 
