@@ -161,6 +161,7 @@ def write_export(
 def _write(result: FindResult, directory: Path, declaration: Declaration | None, lang: str) -> dict[str, Any]:
     person = result.person
     locations = []
+    readable: list[list[list[tuple[str, str]]]] = []  # per location, per row: (column, value)
     review: list[dict[str, Any]] = []
     for number, ((source, where), matches) in enumerate(sorted(location_groups(result).items()), start=1):
         exported = [m for m in matches if m.kind != "name"]
@@ -210,6 +211,10 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None,
         if documents:  # the whole document is the person's (a CV, a letter), others' identifiers masked
             (directory / f"{stem}.txt").write_text(_document_text(person, documents), encoding="utf-8")
             files.append(f"{stem}.txt")
+        # The readable copy in the reply: each row as "column: value" lines (any number of columns fits a page).
+        readable.append(
+            [[(column, _cell(value)) for column, value in r["row"].items() if value not in (None, "")] for r in rows]
+        )
         locations.append(
             {
                 "source": source,
@@ -236,7 +241,7 @@ def _write(result: FindResult, directory: Path, declaration: Declaration | None,
         "declaration": _declared(declaration) if declaration else None,
     }
     # The reply to send (reply.md, .html, .pdf) in the person's language; summary.md/.html are the DPO's notes.
-    reply = build_reply(index, declaration, lang)
+    reply = build_reply(index, declaration, lang, readable)
     for location, plain in zip(locations, reply["locations"], strict=True):
         location["in_plain_words"] = f"{plain['system']}: {plain['place']}"  # what the reply calls it
     index["reply"] = {

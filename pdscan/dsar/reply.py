@@ -76,6 +76,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The data is attached in machine-readable form (JSON and CSV) so that you can move it to another "
         "controller (Article 20). Other people's data has been masked (Article 15(4)).",
     },
+    "h_copy": {"fi": "Jäljennös tiedoistanne", "sv": "Kopia av era uppgifter", "en": "Copy of your data"},
+    "row": {"fi": "Rivi {n}", "sv": "Rad {n}", "en": "Row {n}"},
+    "more_rows": {
+        "fi": "Lisäksi {n} riviä liitteissä {files}.",
+        "sv": "Ytterligare {n} rader i bilagorna {files}.",
+        "en": "{n} more rows in the attachments {files}.",
+    },
     "h_groups": {"fi": "Rekisteröityjen ryhmä", "sv": "Kategori av registrerade", "en": "Your group"},
     "groups_all": {
         "fi": "Tietosuojaselosteemme koskee seuraavia ryhmiä:",
@@ -184,8 +191,18 @@ def text(key: str, lang: str, **values: object) -> str:
     return TEXTS[key][lang].format(**values)
 
 
-def build_reply(index: dict[str, Any], declaration: Declaration | None, lang: str) -> dict[str, Any]:
-    """The reply's content in ``lang``: headings, paragraphs and the table of where the data is, as plain values."""
+# Rows of one place shown in the readable copy; the rest are in its attached files (the reply says how many).
+READABLE_ROWS = 100
+
+
+def build_reply(
+    index: dict[str, Any],
+    declaration: Declaration | None,
+    lang: str,
+    readable: list[list[list[tuple[str, str]]]] | None = None,
+) -> dict[str, Any]:
+    """The reply's content in ``lang``: headings, paragraphs, the table of where the data is, and ``readable`` (per
+    location, per row, its (column, value) pairs: the copy of the data as people read it), as plain values."""
     missing: list[str] = []
 
     def complete(what: str) -> str:
@@ -193,6 +210,20 @@ def build_reply(index: dict[str, Any], declaration: Declaration | None, lang: st
         return text("to_complete", lang, what=text(f"missing.{what}", lang))
 
     locations = [_plain_location(loc, lang) for loc in index["locations"]]
+    copies = []
+    for location, rows in zip(locations, readable or [[] for _ in locations], strict=True):
+        shown = rows[:READABLE_ROWS]
+        more = len(rows) - len(shown)
+        copies.append(
+            {
+                "heading": f"{location['system']} · {location['place']}",
+                "rows": [
+                    {"label": text("row", lang, n=n), "fields": [{"name": c, "value": v} for c, v in row]}
+                    for n, row in enumerate(shown, start=1)
+                ],
+                "more": text("more_rows", lang, n=more, files=", ".join(location["files"])) if more else "",
+            }
+        )
     reply: dict[str, Any] = {
         "lang": lang,
         "title": text("title", lang),
@@ -208,6 +239,8 @@ def build_reply(index: dict[str, Any], declaration: Declaration | None, lang: st
         "data_heading": text("h_data", lang),
         "locations": locations,
         "attachments": text("attachments", lang) if locations else "",
+        "copy_heading": text("h_copy", lang),
+        "copies": copies,
         "sections": [],
     }
     sections: list[dict[str, Any]] = reply["sections"]

@@ -85,6 +85,15 @@ def write_pdf(reply: dict[str, Any], path: Path) -> None:
                 row.cell(clean(", ".join(location["files"])))
         pdf.ln(3)
         paragraph(reply["attachments"])
+        heading(reply["copy_heading"], 12)
+        for copy in reply["copies"]:
+            heading(copy["heading"], 10)
+            for row in copy["rows"]:
+                paragraph(row["label"], bold=True)
+                for field in row["fields"]:
+                    paragraph(f"{field['name']}: {field['value']}")
+            if copy["more"]:
+                paragraph(copy["more"])
     for section in reply["sections"]:
         heading(section["heading"], 12)
         for value in section["paragraphs"]:

@@ -161,13 +161,16 @@ def test_the_reply_in_finnish_is_complete_and_names_no_internal_place(tmp_path: 
         "Automaattinen päätöksenteko",
         "| tiedostot | asiakkaat.csv | 1 |",  # where the data is, in plain words
         "Sähköpostiosoite",
+        "## Jäljennös tiedoistanne",  # the copy itself, readable: their own row whole
+        "- syntynyt: 1985-03-12",
+        f"- email: {EMAIL}",
     ):
         assert owed in reply, owed
     # What the notice does not say is marked, never invented, and the DPO is told.
     assert reply.count("[TÄYDENNETTÄVÄ:") == 2 and "2 passages marked to be completed" in result.stderr
     sent = [p for p in package.iterdir() if not p.name.startswith(("index", "summary"))]
     pdf_text = "".join(page.extract_text() for page in pypdf.PdfReader(package / "reply.pdf").pages)
-    assert "Vastaus pyyntöönne" in pdf_text and "Tietosuojavaltuutetun" in pdf_text
+    assert "Vastaus pyyntöönne" in pdf_text and "Tietosuojavaltuutetun" in pdf_text and "1985-03-12" in pdf_text
     for path in sent:
         content = pdf_text if path.suffix == ".pdf" else path.read_text(encoding="utf-8")
         assert str(tmp_path) not in content and "sqlite:" not in content, path.name
