@@ -167,7 +167,9 @@ def test_the_reply_in_finnish_is_complete_and_names_no_internal_place(tmp_path: 
     ):
         assert owed in reply, owed
     # What the notice does not say is marked, never invented, and the DPO is told.
-    assert reply.count("[TÄYDENNETTÄVÄ:") == 2 and "2 passages marked to be completed" in result.stderr
+    # The notice says where the data comes from (quoted in the declaration), not whether decisions are automated.
+    assert "- Henkilö itse (yhteydenotot, ostot, tapahtumiin osallistuminen)" in reply
+    assert reply.count("[TÄYDENNETTÄVÄ:") == 1 and "1 passage marked to be completed" in result.stderr
     sent = [p for p in package.iterdir() if not p.name.startswith(("index", "summary"))]
     pdf_text = "".join(page.extract_text() for page in pypdf.PdfReader(package / "reply.pdf").pages)
     assert "Vastaus pyyntöönne" in pdf_text and "Tietosuojavaltuutetun" in pdf_text and "1985-03-12" in pdf_text
@@ -181,7 +183,6 @@ def test_the_reply_in_swedish_and_english_and_a_declaration_that_says_everything
     declaration = tmp_path / "full.yaml"
     declaration.write_text(
         Path("rules/declarations/entteri.yaml").read_text(encoding="utf-8")
-        + "data_sources:\n  - name: Rekisteröidyltä itseltään\n    source: Tiedot saadaan rekisteröidyltä.\n"
         + "automated_decisions:\n  used: false\n  source: Automaattisia päätöksiä ei tehdä.\n",
         encoding="utf-8",
     )
@@ -190,7 +191,7 @@ def test_the_reply_in_swedish_and_english_and_a_declaration_that_says_everything
     reply = (package / "reply.md").read_text(encoding="utf-8")
     assert reply.startswith("# Svar på er begäran") and "Dataombudsmannens byrå" in reply
     assert "TÄYDENNETTÄVÄ" not in reply and "SKA KOMPLETTERAS" not in reply and "to be completed" not in result.stderr
-    assert "Rekisteröidyltä itseltään" in reply and "(artikel 22)" in reply
+    assert "Henkilö itse" in reply and "(artikel 22)" in reply
     english, _ = _package(tmp_path / "en", "--lang", "en")
     text = (english / "reply.md").read_text(encoding="utf-8")
     assert text.startswith("# Reply to your request") and "[TO BE COMPLETED: purposes" in text
