@@ -322,6 +322,8 @@ class _Row:
     cascaded: bool = False  # deleted by the database (ON DELETE CASCADE)
     duty: RetentionDuty | None = None
     related: str = ""  # related by the search without a foreign key: how
+    # Free text of a kept row with the person's name taken out ("Hei Matti Virtanen" -> "Hei ***"): column -> text.
+    rewrite: dict[str, str] = field(default_factory=dict)
 
     @property
     def rid(self) -> _RowId:
@@ -347,6 +349,7 @@ class _DatabasePlanner:
     ) -> None:
         self.source = source
         self.person = person
+        self._words: set[str] | None = None  # the person's own name words (_own_words), read once
         self.spec = spec
         self.matches = matches
         self.duties = duties
@@ -627,6 +630,8 @@ class _DatabasePlanner:
                 row.anonymise |= set(row.match.match.columns if row.match.match else ())
             if not row.delete and row.role not in ("referrer", "nulled"):  # the person's data in a row kept
                 row.anonymise |= self._name_columns(row)
+            if not row.delete:  # a kept row's free text may still name them (a shared message greeting them)
+                row.rewrite = self._names_out(row)
         # A row kept that references a row being deleted: NULL its reference (the database does it for ON DELETE
         # SET NULL), or, where the reference cannot be NULL, keep the referenced row as an anonymised stub.
         changed = True
@@ -699,6 +704,51 @@ class _DatabasePlanner:
             if isinstance(value, str) and _NAME_VALUE.fullmatch(value.strip()) and theirs(value)
         }
 
+    def _own_words(self) -> set[str]:
+        """The words of the person's own name as their rows write it (first name and surname columns of the rows that
+        hold their identifiers), folded: searched without --name, their name is still known from their own rows."""
+        from pdscan.detect.colnames import fold
+        from pdscan.detect.rules import load_rules
+
+        rules = [r for r in load_rules() if r.matcher == "person_name"]
+        words: set[str] = set()
+        for row in self.rows.values():
+            if row.role != "person":
+                continue
+            for column, value in row.values.items():
+                if isinstance(value, str) and any(r.name_evidence(column).supports for r in rules):
+                    words.update(fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", value))
+        return words
+
+    def _names_out(self, row: _Row) -> dict[str, str]:
+        """A kept row's text columns with every mention of the person's name replaced by ``***``: one of their names
+        (any case form), the name their e-mail address spells, or two words of their own rows' name columns."""
+        from pdscan.detect.colnames import fold
+        from pdscan.detect.names import mentions
+        from pdscan.dsar.export import is_persons_name
+
+        person = self.person
+        if person is None:
+            return {}
+        if self._words is None:
+            self._words = self._own_words()
+        own = self._words
+        out: dict[str, str] = {}
+        for column, value in row.values.items():
+            if not isinstance(value, str) or column in row.anonymise or _NAME_VALUE.fullmatch(value.strip()):
+                continue
+            spans = []
+            for start, end in mentions(value):
+                words = [fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", value[start:end])]
+                if is_persons_name(person, value[start:end]) or (len(words) >= 2 and set(words) <= own):
+                    spans.append((start, end))
+            if spans:
+                text = value
+                for start, end in reversed(spans):
+                    text = text[:start] + "***" + text[end:]
+                out[column] = text
+        return out
+
     def _stub_columns(self, row: _Row) -> set[str]:
         """Every column of a stub but its keys: what remains is a row with no data of the person."""
         table = self.tables[row.table]
@@ -711,15 +761,18 @@ class _DatabasePlanner:
     def _statements(self) -> tuple[list[str], list[str]]:
         updates: list[str] = []
         for row in sorted(self.rows.values(), key=lambda r: (_dotted(r.table), repr(r.ident))):
-            if row.delete or not (row.anonymise or row.detach):
+            if row.delete or not (row.anonymise or row.detach or row.rewrite):
                 continue
             table = self.tables[row.table]
-            values = {c: None for c in sorted(row.detach)}
+            values: dict[str, Any] = {c: None for c in sorted(row.detach)}
+            values.update({c: text for c, text in sorted(row.rewrite.items()) if c not in row.detach})
             pk = {c.name for c in table.primary_key.columns}
             blocked = sorted(c for c in row.anonymise if c in pk)
             for c in sorted(row.anonymise - row.detach - pk):
                 values[c] = _neutral(table.c[c], row, table)
             why = self._kept_why(row)
+            if row.rewrite:
+                why += f"; their name taken out of {', '.join(sorted(row.rewrite))}"
             if blocked:
                 why += f"; the key {', '.join(blocked)} holds the identifier: change it by hand"
             if values:
