@@ -46,9 +46,7 @@ def write_pdf(reply: dict[str, Any], path: Path) -> None:
         family = "helvetica"
 
         def clean(value: object) -> str:
-            decomposed = unicodedata.normalize("NFKD", str(value))
-            kept = "".join(c for c in decomposed if not unicodedata.combining(c) or c.encode("latin-1", "ignore"))
-            return unicodedata.normalize("NFC", kept).encode("latin-1", "replace").decode("latin-1")
+            return "".join(_core(c) for c in unicodedata.normalize("NFC", str(value)))
 
     pdf.add_page()
 
@@ -101,3 +99,19 @@ def write_pdf(reply: dict[str, Any], path: Path) -> None:
         for item in section["items"]:
             paragraph(f"- {item}")
     pdf.output(str(path))
+
+
+# Letters and signs beyond Latin-1 that the core font cannot print, as it can.
+_CORE = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"',
+         "„": '"', "…": "...", "€": "EUR", "•": "-"}  # fmt: skip
+
+
+def _core(char: str) -> str:
+    """A character as the core font prints it (Latin-1, what fpdf2's core fonts hold): itself (ä, å, é), a spelling
+    it can print (Ł -> L, ż -> z, — -> -, € -> EUR), or ``?``."""
+    if ord(char) < 256:
+        return char
+    if char in _CORE:
+        return _CORE[char]
+    base = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return base if base and all(ord(c) < 256 for c in base) else "?"

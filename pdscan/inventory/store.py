@@ -482,10 +482,13 @@ class Inventory:
 
     def verify_audit(self) -> tuple[int, list[str]]:
         """The number of entries in the audit log and what is wrong with its chain (nothing: intact)."""
-        key = self.fingerprint_key(create=False).secret
         with self._connect() as conn:
             rows = conn.execute(sa.select(schema.audit_table).order_by(schema.audit_table.c.id)).mappings().all()
-        return len(rows), audit.verify(key, [dict(row) for row in rows], self._meta(audit.HEAD))
+        head = self._meta(audit.HEAD)
+        if not rows and head is None:
+            return 0, []  # nothing was ever recorded: nothing to check, and no key is needed yet
+        key = self.fingerprint_key(create=False).secret
+        return len(rows), audit.verify(key, [dict(row) for row in rows], head)
 
     def previous_run(self, run: RunInfo) -> RunInfo | None:
         """The complete run of the same sources before ``run``."""

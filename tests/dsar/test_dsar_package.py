@@ -19,6 +19,7 @@ from databases import postgres_empty
 from pdscan.cli.main import main
 from pdscan.dsar.export import export_row, mask_others
 from pdscan.dsar.identity import Person
+from pdscan.dsar.reply import build_reply
 from pdscan.dsar.search import find
 
 EMAIL = "matti.virtanen@example.fi"
@@ -257,3 +258,17 @@ def test_joins_without_a_foreign_key_are_followed_and_named(shop: str) -> None:
     assert related[("order_lines", 10)] == "order_lines.order_id -> orders.id (inferred: no foreign key declared)"
     assert related[("invoices", 5)] == "invoices.order_id -> orders.id"
     assert result.inferred_joins == [related[("order_lines", 10)]]
+
+
+def test_the_pdf_without_a_unicode_font_keeps_what_the_core_font_can_print(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pdscan.dsar import reply_pdf
+
+    package, _ = _package(tmp_path)
+    reply = json.loads(json.dumps(build_reply(json.loads((package / "index.json").read_text()), None, "sv")))
+    reply["controller"]["name"] = "Łukasz Żółć Oy — Åbo"
+    monkeypatch.setattr(reply_pdf, "_FONTS", ())
+    reply_pdf.write_pdf(reply, tmp_path / "core.pdf")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "core.pdf").pages)
+    assert "Lukasz Zólc Oy - Åbo" in text and "Svar på er begäran" in text

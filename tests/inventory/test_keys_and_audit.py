@@ -210,3 +210,13 @@ def test_a_missing_key_is_one_line(tmp_path: Path, folder: Path, own_key_folder:
     result = _audit(inventory, "--verify")
     assert result.exit_code == 2 and "is missing: restore it" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_an_inventory_without_searches_verifies_without_a_key(tmp_path: Path, own_key_folder: Path) -> None:
+    inventory = f"sqlite:///{tmp_path / 'inventory.sqlite'}"
+    assert CliRunner().invoke(
+        main, ["scan", "sample_data", "--inventory", inventory, "-q", "-o", os.devnull]
+    ).exit_code in (0, 1)
+    result = _audit(inventory, "--verify")
+    assert result.exit_code == 0 and "0 entries, chain intact" in result.output
+    assert not list(own_key_folder.glob("*.key"))  # verifying made no key
