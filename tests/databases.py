@@ -278,3 +278,25 @@ def postgres_empty() -> Iterator[str]:
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@contextmanager
+def mariadb_empty() -> Iterator[tuple[str, str]]:
+    """An empty MariaDB database of its own: (SQLAlchemy URL, database name), dropped after."""
+    try:
+        import pymysql
+    except ImportError as exc:
+        pytest.skip(f"pymysql not installed ({exc})")
+    try:
+        admin = pymysql.connect(**MARIA_ADMIN, autocommit=True)  # type: ignore[arg-type]
+    except pymysql.err.OperationalError as exc:
+        unavailable("MariaDB on 127.0.0.1:3306", exc)
+    name = f"pdscan_test_{uuid.uuid4().hex[:10]}"
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+    try:
+        yield f"mysql+pymysql://root@127.0.0.1:3306/{name}", name
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        admin.close()

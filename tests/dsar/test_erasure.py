@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from databases import MARIA_ADMIN, postgres_empty, unavailable
+from databases import mariadb_empty, postgres_empty
+from erasure_clients import run_plan, run_sqlite
 
 from pdscan.compliance.declaration import load_declaration
 from pdscan.dsar.erasure import retention_duties, write_erasure_plan
@@ -138,71 +136,6 @@ def contents(url: str) -> dict[str, dict[int, dict[str, Any]]]:
     return out
 
 
-# -- running a plan as the clients do ---------------------------------------------------------------------------
-
-
-def run_sqlite(path: Path, plan: Path) -> None:
-    if shutil.which("sqlite3"):
-        done = subprocess.run(["sqlite3", str(path)], stdin=plan.open("rb"), capture_output=True, check=False)
-        assert done.returncode == 0 and not done.stderr, done.stderr.decode()
-    else:  # the shell's dot-commands (.bail) are its own: Python's executescript stops at an error anyway
-        script = "\n".join(line for line in plan.read_text().splitlines() if not line.startswith("."))
-        with sqlite3.connect(path, isolation_level=None) as conn:
-            conn.executescript(script)
-
-
-def run_postgres(name: str, plan: Path) -> None:
-    if shutil.which("psql"):
-        command = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-f", str(plan)]
-        done = subprocess.run(command, capture_output=True, check=False)
-        assert done.returncode == 0 and b"ERROR" not in done.stderr, done.stderr.decode()
-    else:
-        _through_driver(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", plan, "\\")
-
-
-def run_mariadb(name: str, plan: Path) -> None:
-    client = shutil.which("mariadb") or shutil.which("mysql")
-    if client:
-        command = [client, "--protocol=tcp", "-h", "127.0.0.1", "-P", "3306", "-u", "root", name]
-        done = subprocess.run(command, stdin=plan.open("rb"), capture_output=True, check=False)
-        assert done.returncode == 0 and not done.stderr, done.stderr.decode()
-    else:
-        _through_driver(f"mysql+pymysql://root@127.0.0.1:3306/{name}", plan, "")
-
-
-def _through_driver(url: str, plan: Path, client_prefix: str) -> None:
-    """Without the client: the statements in one transaction through the driver (transaction lines left out)."""
-    skip = ("--", "BEGIN", "START TRANSACTION", "COMMIT") + ((client_prefix,) if client_prefix else ())
-    statements = [line for line in plan.read_text().splitlines() if line.strip() and not line.startswith(skip)]
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in statements:
-            conn.exec_driver_sql(statement.split(";  --")[0].rstrip(";"))
-    engine.dispose()
-
-
-@contextmanager
-def mariadb_empty() -> Iterator[tuple[str, str]]:
-    """An empty MariaDB database of its own: (SQLAlchemy URL, name), dropped after."""
-    try:
-        import pymysql
-    except ImportError as exc:
-        pytest.skip(f"pymysql not installed ({exc})")
-    try:
-        admin = pymysql.connect(**MARIA_ADMIN, autocommit=True)  # type: ignore[arg-type]
-    except pymysql.err.OperationalError as exc:
-        unavailable("MariaDB on 127.0.0.1:3306", exc)
-    name = f"pdscan_erase_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-    try:
-        yield f"mysql+pymysql://root@127.0.0.1:3306/{name}", name
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        admin.close()
-
-
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def estate(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Callable[[Path], None]]]:
     """(URL of a freshly built copy of the estate, a function running a plan file on it with the client)."""
@@ -215,11 +148,11 @@ def estate(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
     elif request.param == "postgresql":
         with postgres_empty() as url:
             build(url)
-            yield url, lambda plan: run_postgres(sa.engine.make_url(url).database or "", plan)
+            yield url, lambda plan: run_plan(url, plan)
     else:
-        with mariadb_empty() as (url, name):
+        with mariadb_empty() as (url, _name):
             build(url)
-            yield url, lambda plan: run_mariadb(name, plan)
+            yield url, lambda plan: run_plan(url, plan)
 
 
 def constraints_hold(url: str) -> None:

@@ -39,7 +39,6 @@ import random
 import re
 import shutil
 import sqlite3
-import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -52,6 +51,7 @@ import pypdf
 import pytest
 import sqlalchemy as sa
 from databases import PG_ADMIN, postgres_empty
+from erasure_clients import run_plan
 from faker import Faker
 from stdnum.fi import hetu as stdnum_hetu
 from synth import ascii_local, birth_date, hetu
@@ -402,33 +402,6 @@ class Backends:
 def backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backends]:
     with ExitStack() as stack:
         yield Backends(stack, tmp_path_factory.mktemp("estate"))
-
-
-def run_plan(url: str, plan: Path) -> None:
-    """The plan as a DPO runs it: the database's own client, the file as is, one transaction."""
-    if url.startswith("sqlite"):
-        path = sa.engine.make_url(url).database or ""
-        if shutil.which("sqlite3"):
-            done = subprocess.run(["sqlite3", path], stdin=plan.open("rb"), capture_output=True, check=False)
-            assert done.returncode == 0 and not done.stderr, done.stderr.decode()
-        else:  # the shell's dot-commands are its own; executescript stops at an error anyway
-            script = "\n".join(line for line in plan.read_text().splitlines() if not line.startswith("."))
-            with sqlite3.connect(path, isolation_level=None) as conn:
-                conn.executescript(script)
-        return
-    name = sa.engine.make_url(url).database or ""
-    if shutil.which("psql"):
-        command = ["psql", "-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-f", str(plan)]
-        done = subprocess.run(command, capture_output=True, check=False)
-        assert done.returncode == 0 and b"ERROR" not in done.stderr, done.stderr.decode()
-        return
-    skip = ("--", "BEGIN", "COMMIT", "\\")
-    statements = [line for line in plan.read_text().splitlines() if line.strip() and not line.startswith(skip)]
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in statements:
-            conn.exec_driver_sql(statement.split(";  --")[0].rstrip(";"))
-    engine.dispose()
 
 
 def orphans(url: str) -> list[str]:

@@ -6,16 +6,14 @@ are found by their normalised forms. Timings are the bench's (bench/bench_find.p
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import dsar_data
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from databases import MARIA_ADMIN, postgres_empty, unavailable
+from databases import mariadb_empty, postgres_empty
 
 from pdscan.cli.main import main
 from pdscan.dsar.document import identifier_columns
@@ -31,27 +29,6 @@ PERSON = Person.from_identifiers(emails=[EMAIL], phones=[PHONE])
 EMAIL_ENTITY, PHONE_ENTITY, NAME_ENTITY = "EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON"
 
 
-@contextmanager
-def _mariadb_empty() -> Iterator[str]:
-    try:
-        import pymysql
-    except ImportError as exc:
-        pytest.skip(f"pymysql not installed ({exc})")
-    try:
-        admin = pymysql.connect(**MARIA_ADMIN, autocommit=True)  # type: ignore[arg-type]
-    except pymysql.err.OperationalError as exc:
-        unavailable("MariaDB on 127.0.0.1:3306", exc)
-    name = f"pdscan_test_{uuid.uuid4().hex[:10]}"
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-    try:
-        yield f"mysql+pymysql://root@127.0.0.1:3306/{name}"
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
-        admin.close()
-
-
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
@@ -63,7 +40,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             _build(url)
             yield url
     else:
-        with _mariadb_empty() as url:
+        with mariadb_empty() as (url, _name):
             _build(url)
             yield url
 

@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from databases import postgres_empty
 
 from pdscan.cli.main import main
 from pdscan.errors import InventoryError
@@ -29,15 +27,6 @@ from pdscan.model import Finding, Location
 from pdscan.scan import Progress, ScanOptions, scan
 
 HETUS = ["131052-308T", "010101A123N", "311299-8997", "020202A202X"]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def inventory_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'inventory.sqlite'}"
-    else:
-        with postgres_empty() as url:
-            yield url
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: str = ",") -> None:

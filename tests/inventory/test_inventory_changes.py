@@ -12,14 +12,12 @@ import csv
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from databases import postgres_empty
 
 from pdscan.cli.main import main
 from pdscan.errors import InventoryError
@@ -58,15 +56,6 @@ systems:
   - match: ["*asiakkaat*"]
     subject: customers
 """
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def inventory_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'inventory.sqlite'}"
-    else:
-        with postgres_empty() as url:
-            yield url
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:

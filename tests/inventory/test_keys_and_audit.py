@@ -7,13 +7,11 @@ import hashlib
 import hmac
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner, Result
-from databases import postgres_empty
 
 from pdscan.cli.main import main
 from pdscan.dsar.identity import Person
@@ -22,15 +20,6 @@ from pdscan.inventory.store import Inventory
 
 HETU = "131052-308T"
 PERSON = Person.from_identifiers(("matti.virtanen@example.fi",), (), (HETU,), (), ())
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def inventory_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'inventory.sqlite'}"
-    else:
-        with postgres_empty() as url:
-            yield url
 
 
 @pytest.fixture()
