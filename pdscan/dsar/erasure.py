@@ -322,8 +322,9 @@ class _Row:
     cascaded: bool = False  # deleted by the database (ON DELETE CASCADE)
     duty: RetentionDuty | None = None
     related: str = ""  # related by the search without a foreign key: how
-    # Free text of a kept row with the person's name taken out ("Hei Matti Virtanen" -> "Hei ***"): column -> text.
-    rewrite: dict[str, str] = field(default_factory=dict)
+    # The person's name as written in a kept row's free text, per column: replaced by *** in SQL ("Hei Matti
+    # Virtanen" -> "Hei ***"), so the plan holds their name, never the rest of another person's text.
+    rewrite: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def rid(self) -> _RowId:
@@ -720,9 +721,9 @@ class _DatabasePlanner:
                     words.update(fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", value))
         return words
 
-    def _names_out(self, row: _Row) -> dict[str, str]:
-        """A kept row's text columns with every mention of the person's name replaced by ``***``: one of their names
-        (any case form), the name their e-mail address spells, or two words of their own rows' name columns."""
+    def _names_out(self, row: _Row) -> dict[str, list[str]]:
+        """The mentions of the person's name in a kept row's text columns, per column: one of their names (any case
+        form), the name their e-mail address spells, or two words of their own rows' name columns."""
         from pdscan.detect.colnames import fold
         from pdscan.detect.names import mentions
         from pdscan.dsar.export import is_persons_name
@@ -733,20 +734,19 @@ class _DatabasePlanner:
         if self._words is None:
             self._words = self._own_words()
         own = self._words
-        out: dict[str, str] = {}
+        out: dict[str, list[str]] = {}
         for column, value in row.values.items():
             if not isinstance(value, str) or column in row.anonymise or _NAME_VALUE.fullmatch(value.strip()):
                 continue
-            spans = []
+            found: list[str] = []
             for start, end in mentions(value):
-                words = [fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", value[start:end])]
-                if is_persons_name(person, value[start:end]) or (len(words) >= 2 and set(words) <= own):
-                    spans.append((start, end))
-            if spans:
-                text = value
-                for start, end in reversed(spans):
-                    text = text[:start] + "***" + text[end:]
-                out[column] = text
+                mention = value[start:end]
+                words = [fold(w).lower() for w in re.findall(r"[^\W\d_][\w'’-]*", mention)]
+                theirs = is_persons_name(person, mention) or (len(words) >= 2 and set(words) <= own)
+                if theirs and mention not in found:
+                    found.append(mention)
+            if found:
+                out[column] = sorted(found, key=len, reverse=True)  # the longest first: "Matti Virtanen" before "Matti"
         return out
 
     def _stub_columns(self, row: _Row) -> set[str]:
@@ -765,7 +765,12 @@ class _DatabasePlanner:
                 continue
             table = self.tables[row.table]
             values: dict[str, Any] = {c: None for c in sorted(row.detach)}
-            values.update({c: text for c, text in sorted(row.rewrite.items()) if c not in row.detach})
+            for column, found in sorted(row.rewrite.items()):
+                if column not in row.detach:
+                    expression: Any = table.c[column]
+                    for mention in found:
+                        expression = sa.func.replace(expression, mention, "***")
+                    values[column] = expression
             pk = {c.name for c in table.primary_key.columns}
             blocked = sorted(c for c in row.anonymise if c in pk)
             for c in sorted(row.anonymise - row.detach - pk):
