@@ -20,9 +20,45 @@ from pathlib import Path
 if sys.platform != "win32":
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
 
+
 import click
 
 from pdscan import __version__
+
+
+class _PandasAbsent:
+    """A meta-path finder under which ``import pandas`` fails (only while pyarrow probes for it, below)."""
+
+    @staticmethod
+    def find_spec(name: str, *_args: object) -> None:
+        if name == "pandas":
+            raise ImportError("pdscan does not use pandas")
+
+
+def _arrow_without_pandas() -> None:
+    """Stop pyarrow importing pandas (0.25-0.35 s, a quarter of a command's start-up) on its first ``pa.array``.
+
+    pdscan hands pyarrow lists and numpy arrays, never pandas objects. pyarrow's lazy pandas shim
+    (pyarrow/pandas-shim.pxi, ``_PandasAPIShim._check_import``) tries the import once on the first ``pa.array``, to
+    ask whether the object is a pandas one; when that import fails it answers "no" from then on, without trying
+    again, while an explicit pandas conversion (``from_pandas``, ``to_pandas``) still imports pandas and works.
+    Arrow's C++ side imports pandas separately when it infers a type from Python scalars (``pa.scalar("x")``,
+    ``pc.equal(array, "")``), once and for good (src/arrow/python/helpers.cc, ``InitPandasStaticData``): that one
+    is left alone, so pdscan's code passes typed scalars instead (tests/test_startup.py checks that no scan or
+    search imports pandas). Only the command line does this: a program that imports pdscan keeps pyarrow as is.
+    """
+    if "pandas" in sys.modules or "pyarrow" in sys.modules:
+        return
+    import pyarrow as pa
+
+    sys.meta_path.insert(0, _PandasAbsent)
+    try:
+        pa.array([], pa.string())
+    finally:
+        sys.meta_path.remove(_PandasAbsent)
+
+
+_arrow_without_pandas()
 
 # The commands, each imported when it runs (click's lazy group): `pdscan scan` does not load SQLAlchemy, Jinja2 and
 # the DSAR modules other commands need. Adding a command = its module in pdscan/cli/ and one line here.

@@ -23,7 +23,7 @@ import click
 
 from pdscan.compliance.allowlist import DEFAULT_FILE as DEFAULT_IGNORE
 from pdscan.engines import ENGINES
-from pdscan.engines.base import ScanOptions
+from pdscan.engines.options import ScanOptions
 from pdscan.inventory.paths import ENV_VAR as INVENTORY_ENV
 from pdscan.inventory.paths import default_inventory_path
 from pdscan.model import CONFIDENCE_LEVELS

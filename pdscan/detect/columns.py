@@ -48,7 +48,7 @@ def prepare(column: Column) -> Prepared | None:
     if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
         values = pc.cast(values, pa.string())
     trimmed = pc.utf8_trim_whitespace(values)
-    present = pc.and_(pc.is_valid(trimmed), pc.not_equal(trimmed, ""))
+    present = pc.and_(pc.is_valid(trimmed), pc.not_equal(trimmed, pa.scalar("", trimmed.type)))
     kept = pc.filter(trimmed, present)
     # Rules run on distinct values only: exports repeat values a lot (cities, statuses, the same customer).
     counted = pc.value_counts(kept)
@@ -71,7 +71,7 @@ def prepare_all(columns: Sequence[Column]) -> list[Prepared | None]:
     values = pa.concat_arrays([a if a.type == target else pc.cast(a, target) for a in arrays])
     owner = np.repeat(np.arange(len(scanned)), [len(a) for a in arrays])
     trimmed = pc.utf8_trim_whitespace(values)
-    present = pc.fill_null(pc.and_(pc.is_valid(trimmed), pc.not_equal(trimmed, "")), False)
+    present = pc.fill_null(pc.and_(pc.is_valid(trimmed), pc.not_equal(trimmed, pa.scalar("", trimmed.type))), False)
     kept = pc.filter(trimmed, present)
     owner = owner[np.asarray(present.to_numpy(zero_copy_only=False), dtype=bool)]
     encoded = pc.dictionary_encode(kept)

@@ -379,7 +379,8 @@ class _Tokens:
     def __init__(self, tokens: pa.Array) -> None:
         unique = pc.unique(tokens)
         self._words: list[str | None] = unique.to_pylist()
-        index = pc.fill_null(pc.index_in(tokens, value_set=unique), -1)  # a null token: the False appended below
+        # A null token: the False appended below.
+        index = pc.fill_null(pc.index_in(tokens, value_set=unique), pa.scalar(-1, pa.int32()))
         self._index = np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.int64)
 
     def member(self, words: AbstractSet[str]) -> np.ndarray:
@@ -540,7 +541,7 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
     pair[after] &= ~company[after + 2]
     # A sentence starts where nothing but white space precedes the word, or ".", "!" or "?" ends what does.
     before = pc.replace_substring_regex(flat.take(pa.array(word_at - 1)), pattern=_PY_SPACE_TAIL, replacement="")
-    blank = column(pc.equal(before, ""))
+    blank = column(pc.equal(before, pa.scalar("", before.type)))
     stop = column(pc.match_substring_regex(before, pattern="[.!?]$"))
     sentence_start = (blank & (order == 0)) | (~blank & stop)
     before_company = np.zeros(len(words), dtype=bool)

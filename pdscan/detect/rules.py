@@ -313,18 +313,27 @@ class RuleSet:
 
 def load_rules(extra_dirs: Sequence[Path] = ()) -> RuleSet:
     """Load the built-in rules, then each extra directory; a rule with an existing id replaces it."""
-    by_id: dict[str, Rule] = {}
-    digest = hashlib.sha256()
+    files: list[tuple[str, str]] = []
     for directory in (builtin_rules_dir(), *extra_dirs):
         if not directory.is_dir():
             raise UsageError(f"{directory}: rules directory not found")
-        for path in sorted(directory.glob("*.y*ml")):
-            text = path.read_text(encoding="utf-8")
-            digest.update(path.name.encode() + b"\0" + text.encode())
-            rule = parse_rule(text, str(path))
-            by_id[rule.id] = rule
-    if not by_id:
+        files.extend((str(path), path.read_text(encoding="utf-8")) for path in sorted(directory.glob("*.y*ml")))
+    if not files:
         raise UsageError(f"{builtin_rules_dir()}: no rules found (is the rules/ directory installed?)")
+    return _parse_rules(tuple(files))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_rules(files: tuple[tuple[str, str], ...]) -> RuleSet:
+    """The rule set of these files (path, text), parsed once per process for the same texts: a command asks for
+    the rules in several places, parsing and compiling them takes 60-70 ms, and rules are immutable. The files are
+    read on every call, so an edited rule is parsed again."""
+    by_id: dict[str, Rule] = {}
+    digest = hashlib.sha256()
+    for path, text in files:
+        digest.update(Path(path).name.encode() + b"\0" + text.encode())
+        rule = parse_rule(text, path)
+        by_id[rule.id] = rule
     return RuleSet(ordered(by_id.values()), digest.hexdigest()[:12])
 
 

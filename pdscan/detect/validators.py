@@ -155,7 +155,7 @@ def _iban_many(values: pa.Array) -> Outcomes:
     # ISO 7064 mod 97-10: the first four characters move to the end, letters count as two digits (A=10). The number
     # is sum(value_j * 10^(digits after j)) mod 97, so each character's power of ten comes from a running sum of
     # the widths: one pass over the matrix instead of one fold per position.
-    safe = pc.if_else(pa.array(structured), compact, "AA00")
+    safe = pc.if_else(pa.array(structured), compact, pa.scalar("AA00", compact.type))
     widest = int(length[structured].max()) if structured.any() else 4  # Finnish IBANs: 18 of the 34 columns
     chars, size = _byte_matrix(safe, widest)  # ASCII once structured: bytes are characters
     code = chars.astype(np.int32)
@@ -393,8 +393,8 @@ def _email_many(values: pa.Array) -> Outcomes:
     )
     plain = pc.and_(plain, pc.invert(pc.match_substring_regex(values, pattern=_FILE_DOMAIN)))  # logo@2x.png
     lengths = pc.and_(
-        pc.less_equal(pc.utf8_length(values), 254),  # the whole address
-        pc.less_equal(pc.find_substring(values, "@"), 64),  # the local part
+        pc.less_equal(pc.utf8_length(values), pa.scalar(254, pa.int64())),  # the whole address
+        pc.less_equal(pc.find_substring(values, "@"), pa.scalar(64, pa.int64())),  # the local part
     )
     ok = np.asarray(pc.and_(plain, lengths).to_numpy(zero_copy_only=False))
     codes = np.where(ok, CONFIRM_CODE, REJECT_CODE).astype(np.int8)
@@ -605,9 +605,11 @@ def _fi_business_id_many(values: pa.Array) -> Outcomes:
     compact = pc.replace_substring_regex(pc.utf8_upper(values), pattern="^FI|[- ]", replacement="")
     compact = pc.utf8_lpad(compact, width=8, padding="0")
     shaped = np.asarray(
-        pc.and_(pc.equal(pc.utf8_length(compact), 8), pc.utf8_is_digit(compact)).to_numpy(zero_copy_only=False)
+        pc.and_(pc.equal(pc.utf8_length(compact), pa.scalar(8, pa.int64())), pc.utf8_is_digit(compact)).to_numpy(
+            zero_copy_only=False
+        )
     )
-    safe = pc.if_else(pa.array(shaped), compact, "00000000")
+    safe = pc.if_else(pa.array(shaped), compact, pa.scalar("00000000", compact.type))
     digits = _digit_values(_byte_matrix(safe, 8)[0]).T
     remainder = (digits[:7] * _YT_WEIGHTS[:, None]).sum(axis=0) % 11
     check = np.where(remainder == 0, 0, 11 - remainder)
@@ -629,7 +631,7 @@ def _payment_card_many(values: pa.Array) -> Outcomes:
     digits = pc.replace_substring_regex(values, pattern="[^0-9]", replacement="")
     length = np.asarray(pc.utf8_length(digits).to_numpy(zero_copy_only=False))
     sized = (length >= 12) & (length <= 19)
-    safe = pc.if_else(pa.array(sized), digits, "000000000000")
+    safe = pc.if_else(pa.array(sized), digits, pa.scalar("000000000000", digits.type))
     matrix, size = _byte_matrix(safe, 19)
     numbers = _digit_values(matrix)
     scheme = np.zeros(len(values), dtype=bool)

@@ -485,13 +485,13 @@ class _DatabasePlanner:
         followed like foreign keys: a row that hangs off a row being erased exists only for the person, also when it
         mentions them itself (a note with their phone number). Nothing in the database deletes it or keeps it valid:
         a kept row's value is left as it is."""
-        from pdscan.dsar.search import FindResult, _likely_joins
+        from pdscan.dsar.search import FindResult, likely_joins
 
         declared: dict[_TableKey, list[tuple[str | None, str, list[str], list[str]]]] = defaultdict(list)
         for parent, fks in self.fks_to.items():
             declared[parent].extend((fk.child[0], fk.child[1], list(fk.columns), list(fk.referred)) for fk in fks)
         scratch = FindResult(Person(), [], "")  # _likely_joins reports a failure there: then nothing is inferred
-        for parent, links in _likely_joins(source, declared, scratch).items():
+        for parent, links in likely_joins(source, declared, scratch).items():
             for child_schema, child_table, columns, referred in links:
                 fk = _Fk((child_schema, child_table), tuple(columns), parent, tuple(referred), "NO ACTION", True)
                 self.fks_to[parent].append(fk)

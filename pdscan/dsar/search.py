@@ -33,7 +33,7 @@ from pdscan.dsar.identity import PHONE_SEPARATORS, Hit, Person, RowMatch
 from pdscan.errors import SourceError
 from pdscan.model import Location, ScanErrorEntry, ScanResult, utc_now
 from pdscan.sources import mask_source, open_source
-from pdscan.sources.base import ReadOptions, SourceOptions, Table
+from pdscan.sources.base import ReadOptions, Source, SourceOptions, Table
 from pdscan.sources.sql import DatabaseSource, DatabaseTable, column_kind, db_error
 from pdscan.sources.sql.dialects import Dialect
 
@@ -120,45 +120,100 @@ class FindOptions:
 
 
 def find(person: Person, sources: Sequence[str], options: FindOptions | None = None) -> FindResult:
-    options = options or FindOptions()
-    result = FindResult(person, [mask_source(s) for s in sources], utc_now())
-    for spec in sources:
-        try:
-            source = open_source(spec, options.source)
-        except SourceError as exc:
-            result.errors.append(ScanErrorEntry(exc.source, exc.reason))
-            continue
-        try:
-            direct: list[Match] = []
-            for item in source.tables():
-                if isinstance(item, ScanErrorEntry):
-                    result.errors.append(item)
-                    continue
-                try:
-                    if isinstance(item, DatabaseTable):
-                        found = _search_table(person, item, options, result)
-                    else:
-                        found = _search_file(person, item, options, result)
-                except SourceError as exc:
-                    result.errors.append(ScanErrorEntry(item.source, exc.reason, item.location))
-                    continue
-                direct.extend(found)
-                result.matches.extend(found)
-            if isinstance(source, DatabaseSource) and any(m.kind != "name" for m in direct):
-                children = _foreign_keys(source, result)
-                result.references[source.name] = {
-                    parent: {(c[0], c[1]) for c in links} for parent, links in children.items()
-                }
-                if options.hops > 0:
-                    persons = [m for m in direct if m.kind == "direct"]
-                    inferred = _likely_joins(source, children, result)
-                    result.matches.extend(_related(source, children, persons, options, result, inferred))
-        except SourceError as exc:
-            result.errors.append(ScanErrorEntry(source.name, exc.reason))
-        finally:
-            source.close()
-    result.finished_at = utc_now()
-    return result
+    """Every row and document about one person in these sources (one search: see :class:`Finder` for several)."""
+    with Finder(sources, options) as finder:
+        return finder.find(person)
+
+
+class Finder:
+    """Searches the same sources for one person after another (a DPO's queue of requests, a service).
+
+    A database is connected once, and what a search needs of its catalog (the tables, each table's columns and
+    primary key, the indexes and collations an equality lookup can use, the foreign keys) is read the first time a
+    search needs it and kept for the Finder's life, the way a prepared statement keeps its plan: a later search runs
+    only its own statements. Create a new Finder after a schema change. Files are opened by every search (they are
+    read whole anyway). ``pdscan find`` makes one Finder per run.
+    """
+
+    def __init__(self, sources: Sequence[str], options: FindOptions | None = None) -> None:
+        self.sources = list(sources)
+        self.options = options or FindOptions()
+        self._masked = [mask_source(s) for s in self.sources]
+        self._catalogs: dict[str, _Catalog] = {}
+
+    def __enter__(self) -> Finder:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for catalog in self._catalogs.values():
+            catalog.source.close()
+        self._catalogs.clear()
+
+    def find(self, person: Person) -> FindResult:
+        options = self.options
+        result = FindResult(person, list(self._masked), utc_now())
+        for spec in self.sources:
+            catalog = self._catalogs.get(spec)
+            if catalog is not None:
+                _search_database(person, catalog, options, result)
+                continue
+            try:
+                source = open_source(spec, options.source)
+            except SourceError as exc:
+                result.errors.append(ScanErrorEntry(exc.source, exc.reason))
+                continue
+            if isinstance(source, DatabaseSource):
+                catalog = self._catalogs[spec] = _Catalog(source)  # kept open for the next search
+                _search_database(person, catalog, options, result)
+                continue
+            try:
+                _search_files(person, source, options, result)
+            finally:
+                source.close()
+        result.finished_at = utc_now()
+        return result
+
+
+def _search_files(person: Person, source: Source, options: FindOptions, result: FindResult) -> None:
+    try:
+        for item in source.tables():
+            if isinstance(item, ScanErrorEntry):
+                result.errors.append(item)
+                continue
+            try:
+                result.matches.extend(_search_file(person, item, options, result))
+            except SourceError as exc:
+                result.errors.append(ScanErrorEntry(item.source, exc.reason, item.location))
+    except SourceError as exc:
+        result.errors.append(ScanErrorEntry(source.name, exc.reason))
+
+
+def _search_database(person: Person, catalog: _Catalog, options: FindOptions, result: FindResult) -> None:
+    source = catalog.source
+    direct: list[Match] = []
+    try:
+        for item in catalog.tables():
+            try:
+                found = _search_table(person, item, catalog, options, result)
+            except SourceError as exc:
+                result.errors.append(ScanErrorEntry(item.source, exc.reason, item.location))
+                continue
+            direct.extend(found)
+            result.matches.extend(found)
+    except SourceError as exc:
+        result.errors.append(ScanErrorEntry(source.name, exc.reason))
+        return
+    if not any(m.kind != "name" for m in direct):
+        return
+    children = catalog.foreign_keys(result)
+    result.references[source.name] = {parent: {(c[0], c[1]) for c in links} for parent, links in children.items()}
+    if options.hops > 0:
+        persons = [m for m in direct if m.kind == "direct"]
+        inferred = catalog.likely_joins(children, result)
+        result.matches.extend(_related(catalog, children, persons, options, result, inferred))
 
 
 # -- files ---------------------------------------------------------------------------------------------------
@@ -289,20 +344,79 @@ def _candidate_values(person: Person, values: pa.Array) -> Iterator[str]:
 # -- databases -----------------------------------------------------------------------------------------------
 
 
-def _search_table(person: Person, table: DatabaseTable, options: FindOptions, result: FindResult) -> list[Match]:
-    db = table._db
+class _Catalog:
+    """What a database's catalog says, read once per :class:`Finder` the first time a search needs each part."""
+
+    def __init__(self, source: DatabaseSource) -> None:
+        self.source = source
+        self._tables: list[DatabaseTable] | None = None
+        self._reflected: dict[tuple[str | None, str], sa.Table] = {}
+        self._indexes: dict[tuple[str | None, str], dict[str, dict[str, str]]] = {}
+        self._folds: dict[tuple[str | None, str], set[str]] = {}
+        self._children: _Children | None = None
+        self._likely: _Children | None = None
+
+    def tables(self) -> list[DatabaseTable]:
+        """The tables and views to search (the scan's listing and filters). Raises SourceError; not kept then."""
+        if self._tables is None:
+            self._tables = [t for t in self.source.tables() if isinstance(t, DatabaseTable)]
+        return self._tables
+
+    def table(self, conn: sa.Connection, schema: str | None, name: str) -> sa.Table:
+        key = (schema, name)
+        if key not in self._reflected:
+            self._reflected[key] = self.source.dialect.reflect(conn, schema, name)
+        return self._reflected[key]
+
+    def indexes(self, conn: sa.Connection, table: sa.Table, is_view: bool) -> dict[str, dict[str, str]]:
+        key = (table.schema, table.name)
+        if key not in self._indexes:
+            self._indexes[key] = {} if is_view else self.source.dialect.lookup_indexes(conn, table)
+        return self._indexes[key]
+
+    def folds_case(self, conn: sa.Connection, table: sa.Table) -> set[str]:
+        key = (table.schema, table.name)
+        if key not in self._folds:
+            self._folds[key] = self.source.dialect.folds_case(conn, table)
+        return self._folds[key]
+
+    def foreign_keys(self, result: FindResult) -> _Children:
+        """Declared foreign keys by the table they point at (:func:`_children`); a failure is reported, not kept."""
+        if self._children is None:
+            try:
+                with self.source.engine.connect() as conn:
+                    self._children = _children(conn, self.source.dialect)
+            except SQLAlchemyError as exc:
+                result.errors.append(ScanErrorEntry(self.source.name, f"reading foreign keys: {db_error(exc)}"))
+                return {}
+        return self._children
+
+    def likely_joins(self, declared: _Children, result: FindResult) -> _Children:
+        if self._likely is None:
+            try:
+                self._likely = _likely_joins(self, declared)
+            except SQLAlchemyError as exc:
+                reason = f"reading the schema for joins: {db_error(exc)}"
+                result.errors.append(ScanErrorEntry(self.source.name, reason))
+                return {}
+        return self._likely
+
+
+def _search_table(
+    person: Person, table: DatabaseTable, catalog: _Catalog, options: FindOptions, result: FindResult
+) -> list[Match]:
     where = table.location.display(with_column=False)
     found: list[Match] = []
     try:
-        with db.engine.connect() as conn:
-            reflected = db.dialect.reflect(conn, table.location.schema, table.location.table or "")
+        with catalog.source.engine.connect() as conn:
+            reflected = catalog.table(conn, table.location.schema, table.location.table or "")
             text_columns = [c for c in reflected.columns if column_kind(c.type) in _TEXT_KINDS]
             number_columns = _phone_number_columns(person, reflected, table.source, where, options)
             primary_key = [c.name for c in reflected.primary_key.columns]
             if not text_columns and not number_columns:
                 result.searched.append(Searched(table.source, table.location, 0, "no text column"))
                 return found
-            lookups = _Lookups(db, conn, reflected, table.is_view)
+            lookups = _Lookups(catalog, conn, reflected, table.is_view)
             predicate, method = _predicate(person, reflected, table.source, where, options, lookups)
             if number_columns:
                 # Phones kept as numbers (358401234567): equality in SQL, an index can serve it.
@@ -360,16 +474,16 @@ def _phone_number_columns(
 class _Lookups:
     """A table's indexes and case-insensitive collations, read from the catalog the first time a lookup asks."""
 
-    def __init__(self, db: DatabaseSource, conn: sa.Connection, table: sa.Table, is_view: bool) -> None:
-        self._db, self._conn, self._table, self._is_view = db, conn, table, is_view
+    def __init__(self, catalog: _Catalog, conn: sa.Connection, table: sa.Table, is_view: bool) -> None:
+        self._catalog, self._conn, self._table, self._is_view = catalog, conn, table, is_view
 
-    @functools.cached_property
+    @property
     def indexes(self) -> dict[str, dict[str, str]]:
-        return {} if self._is_view else self._db.dialect.lookup_indexes(self._conn, self._table)
+        return self._catalog.indexes(self._conn, self._table, self._is_view)
 
-    @functools.cached_property
+    @property
     def folds_case(self) -> set[str]:
-        return self._db.dialect.folds_case(self._conn, self._table)
+        return self._catalog.folds_case(self._conn, self._table)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -529,17 +643,8 @@ def table_knowledge(results: Iterable[ScanResult]) -> dict[tuple[str, str], dict
 _Children = dict[tuple[str | None, str], list[tuple[str | None, str, list[str], list[str]]]]
 
 
-def _foreign_keys(source: DatabaseSource, result: FindResult) -> _Children:
-    try:
-        with source.engine.connect() as conn:
-            return _children(conn, source.dialect)
-    except SQLAlchemyError as exc:
-        result.errors.append(ScanErrorEntry(source.name, f"reading foreign keys: {db_error(exc)}"))
-        return {}
-
-
 def _related(
-    source: DatabaseSource,
+    catalog: _Catalog,
     children: _Children,
     direct: list[Match],
     options: FindOptions,
@@ -559,6 +664,9 @@ def _related(
     children = merged
     related: list[Match] = []
     seen = {(m.location, tuple(sorted(m.key.items()))) for m in direct}
+    if not any((m.location.schema, m.location.table) in children for m in direct):
+        return []  # no table of a matched row is referenced: nothing to follow, no connection needed
+    source = catalog.source
     try:
         with source.engine.connect() as conn:
             frontier = direct
@@ -573,7 +681,7 @@ def _related(
                         keys.discard(tuple(None for _ in parent_cols))
                         if not keys:
                             continue
-                        child = source.dialect.reflect(conn, child_schema, child_table)
+                        child = catalog.table(conn, child_schema, child_table)
                         cols = [child.c[c] for c in child_cols]
                         condition = (
                             cols[0].in_([k[0] for k in keys]) if len(cols) == 1 else sa.tuple_(*cols).in_(list(keys))
@@ -605,26 +713,28 @@ def _related(
     return related
 
 
-def _likely_joins(source: DatabaseSource, declared: _Children, result: FindResult) -> _Children:
+def likely_joins(source: DatabaseSource, declared: _Children, result: FindResult) -> _Children:
+    """:func:`_likely_joins` of one database, read from its catalog now (an erasure plan's schema); a failure to
+    read it is reported in ``result`` and nothing is inferred."""
+    return _Catalog(source).likely_joins(declared, result)
+
+
+def _likely_joins(catalog: _Catalog, declared: _Children) -> _Children:
     """Joins the schema does not declare but its names make likely: a column named for a table's single-column
     primary key (``order_lines.order_id`` -> ``orders.id``, ``rivit.tilaus_id`` -> ``tilaukset.tilaus_id``) with
     the same kind of type. Only rows whose values equal a matched row's key are followed, and each join followed is
-    named in the output (``inferred_joins``)."""
-    try:
-        with source.engine.connect() as conn:
-            columns: dict[tuple[str | None, str], dict[str, str]] = {}
-            keys: dict[tuple[str | None, str], str] = {}
-            for owner, name, is_view in source.dialect.list_tables(conn):
-                if is_view:
-                    continue
-                table = source.dialect.reflect(conn, owner, name)  # as the scan and the search reflect it
-                columns[(owner, name)] = {c.name: column_kind(c.type) for c in table.columns}
-                primary = [c.name for c in table.primary_key.columns]
-                if len(primary) == 1:
-                    keys[(owner, name)] = primary[0]
-    except SQLAlchemyError as exc:
-        result.errors.append(ScanErrorEntry(source.name, f"reading the schema for joins: {db_error(exc)}"))
-        return {}
+    named in the output (``inferred_joins``). Raises SQLAlchemyError."""
+    columns: dict[tuple[str | None, str], dict[str, str]] = {}
+    keys: dict[tuple[str | None, str], str] = {}
+    with catalog.source.engine.connect() as conn:
+        for owner, name, is_view in catalog.source.dialect.list_tables(conn):
+            if is_view:
+                continue
+            table = catalog.table(conn, owner, name)  # as the scan and the search reflect it
+            columns[(owner, name)] = {c.name: column_kind(c.type) for c in table.columns}
+            primary = [c.name for c in table.primary_key.columns]
+            if len(primary) == 1:
+                keys[(owner, name)] = primary[0]
     known = {(parent, link[0], link[1], tuple(link[2])) for parent, links in declared.items() for link in links}
     out: _Children = defaultdict(list)
     for parent, key in keys.items():

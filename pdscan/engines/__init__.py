@@ -4,9 +4,12 @@ one line in :data:`ENGINES` (which feeds the CLI's ``--engine`` choices)."""
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from pdscan.engines.base import Engine
 from pdscan.errors import UsageError
+
+if TYPE_CHECKING:  # the command line reads ENGINES at start-up, before it knows a scan will run
+    from pdscan.engines.base import Engine
 
 # name -> "module:class". An engine's module is imported when it is chosen: the distributed engines plan database
 # partitions, so importing them loads SQLAlchemy, which a local scan of files does without.

@@ -6,30 +6,26 @@ Reporters only render: samples arrive already masked (or raw when the user gave 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any, TextIO
+from typing import IO, TYPE_CHECKING, Any, TextIO
 
 from pdscan.errors import UsageError
-from pdscan.model import ScanResult
-from pdscan.reporters import (
-    csv_report,
-    diff_text,
-    document_json,
-    find_text,
-    html_report,
-    json_report,
-    junit_report,
-    markdown_report,
-    ndjson_report,
-    periodic_html,
-    periodic_markdown,
-    periodic_text,
-    sarif_report,
-    text_report,
-    xlsx_report,
-)
 from pdscan.reporters.style import ReportStyle
+
+if TYPE_CHECKING:
+    from pdscan.model import ScanResult
+
+
+def _lazy(module: str) -> Callable[..., None]:
+    """A reporter module's ``render``, imported when a report is written in its format: the command line reads
+    these registries at start-up for its choices, and most runs write one format (Jinja2, openpyxl load only then)."""
+
+    def render(*args: Any, **kwargs: Any) -> None:
+        importlib.import_module(f"pdscan.reporters.{module}").render(*args, **kwargs)
+
+    return render
 
 
 @dataclass(frozen=True)
@@ -42,27 +38,27 @@ class Reporter:
 
 
 REPORTERS: dict[str, Reporter] = {
-    "text": Reporter(text_report.render, ".txt"),
-    "json": Reporter(json_report.render, ".json"),
-    "ndjson": Reporter(ndjson_report.render, ".ndjson"),
-    "csv": Reporter(csv_report.render, ".csv"),
-    "markdown": Reporter(markdown_report.render, ".md"),
-    "html": Reporter(html_report.render, ".html"),
-    "xlsx": Reporter(xlsx_report.render, ".xlsx", binary=True),
-    "sarif": Reporter(sarif_report.render, ".sarif"),
-    "junit": Reporter(junit_report.render, ".xml"),
+    "text": Reporter(_lazy("text_report"), ".txt"),
+    "json": Reporter(_lazy("json_report"), ".json"),
+    "ndjson": Reporter(_lazy("ndjson_report"), ".ndjson"),
+    "csv": Reporter(_lazy("csv_report"), ".csv"),
+    "markdown": Reporter(_lazy("markdown_report"), ".md"),
+    "html": Reporter(_lazy("html_report"), ".html"),
+    "xlsx": Reporter(_lazy("xlsx_report"), ".xlsx", binary=True),
+    "sarif": Reporter(_lazy("sarif_report"), ".sarif"),
+    "junit": Reporter(_lazy("junit_report"), ".xml"),
 }
 
 # The documents of the inventory and DSAR commands: built as plain dicts with a schema_version, rendered here.
 DocumentReporter = Callable[[Any, TextIO], None]
 PERIODIC_FORMATS: dict[str, DocumentReporter] = {
-    "html": periodic_html.render,
-    "markdown": periodic_markdown.render,
-    "json": document_json.render,
-    "text": periodic_text.render,
+    "html": _lazy("periodic_html"),
+    "markdown": _lazy("periodic_markdown"),
+    "json": _lazy("document_json"),
+    "text": _lazy("periodic_text"),
 }
-DIFF_FORMATS: dict[str, DocumentReporter] = {"text": diff_text.render, "json": document_json.render}
-FIND_FORMATS: dict[str, DocumentReporter] = {"text": find_text.render, "json": document_json.render}
+DIFF_FORMATS: dict[str, DocumentReporter] = {"text": _lazy("diff_text"), "json": _lazy("document_json")}
+FIND_FORMATS: dict[str, DocumentReporter] = {"text": _lazy("find_text"), "json": _lazy("document_json")}
 
 
 def render(result: ScanResult, fmt: str, stream: IO[Any], style: ReportStyle | None = None) -> None:

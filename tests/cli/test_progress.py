@@ -10,7 +10,7 @@ import pytest
 
 from pdscan.cli import progress as progress_module
 from pdscan.cli.progress import count_files, progress_for
-from pdscan.engines.base import ScanOptions
+from pdscan.engines.options import ScanOptions
 from pdscan.scan import scan
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from pdscan.cli.main import main
 from pdscan.cli.settings import BY_KEY, FROM_SCAN_OPTIONS, SETTINGS, settings_for
-from pdscan.engines.base import ScanOptions
+from pdscan.engines.options import ScanOptions
 
 GOOD = "nimi;sahkoposti\nMatti Virtanen;matti.virtanen@example.fi\nLiisa Korhonen;liisa.korhonen@example.fi\n"
 

@@ -12,7 +12,7 @@ from pdscan.detect.evidence import header_only
 from pdscan.detect.findings import column_findings, document_findings
 from pdscan.detect.rules import load_rules
 from pdscan.detect.validators import Outcome, fi_postal_code
-from pdscan.engines.base import ScanOptions
+from pdscan.engines.options import ScanOptions
 from pdscan.model import Batch, Column, Location
 from pdscan.scan import scan
 

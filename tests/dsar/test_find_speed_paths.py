@@ -6,6 +6,7 @@ are found by their normalised forms. Timings are the bench's (bench/bench_find.p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from databases import mariadb_empty, postgres_empty
 from pdscan.cli.main import main
 from pdscan.dsar.document import identifier_columns
 from pdscan.dsar.identity import Person
-from pdscan.dsar.search import FindOptions, FindResult, find, table_knowledge
+from pdscan.dsar.search import Finder, FindOptions, FindResult, find, table_knowledge
 from pdscan.inventory.store import Inventory
 from pdscan.sources.sql import DatabaseSource
 from pdscan.sources.sql.dialects import dialect_for
@@ -155,22 +156,25 @@ def test_inventory_paths_find_what_the_exhaustive_search_finds(database: str) ->
 
 
 def test_email_only_on_a_known_table_runs_one_indexed_statement(database: str) -> None:
-    """With only identifier columns to compare, the table's one statement is an index lookup (no full scan)."""
+    """With only identifier columns to compare, the table's one statement is an index lookup (no full scan). A
+    Finder reads the catalog in its first search only: the next search of the same sources runs nothing but its
+    own SELECTs, one per table, and finds the same rows."""
     person = Person.from_identifiers(emails=[" MATTI.Virtanen@EXAMPLE.fi "])
-    options = _knowledge(database)
-    statements: list[str] = []
-    source = DatabaseSource(database)
-    sa.event.listen(source.engine, "before_cursor_execute", lambda *a: statements.append(str(a[2])))
-    from pdscan.dsar import search
-
-    result = FindResult(person, [source.name], "")
-    tables = {t.location.table: t for t in source.tables() if not isinstance(t, Exception)}
-    found = search._search_table(person, tables["asiakkaat"], options, result)  # type: ignore[arg-type]
-    source.close()
-    assert [int(m.key["id"]) for m in found] == [2, 4]
-    selects = [s for s in statements if "FROM asiakkaat" in s.replace('"', "").replace("`", "") and "WHERE" in s]
+    with Finder([database], _knowledge(database)) as finder:
+        first = finder.find(person)
+        statements: list[str] = []
+        engine = finder._catalogs[database].source.engine
+        sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(str(a[2])))
+        again = finder.find(person)
+    assert _rows(again) == _rows(first) and again.errors == []
+    assert sorted(int(m.key["id"]) for m in again.matches if m.location.table == "asiakkaat") == [2, 4]
+    flat = [" ".join(s.replace('"', "").replace("`", "").split()) for s in statements]
+    selects = [s for s in flat if "FROM asiakkaat" in s and "WHERE" in s]
     assert len(selects) == 1, selects
     assert "LIKE" not in selects[0].upper().split("LISATTY")[0]  # equality on sahkoposti; lisatty is unknown
+    catalog = [s for s in flat if re.search(r"pg_catalog|information_schema|sqlite_master|PRAGMA", s, re.I)]
+    assert catalog == [], catalog
+    assert all(s.upper().startswith("SELECT") for s in flat), flat  # a search of each table, and nothing else
 
 
 def test_names_are_still_searched_in_every_text_column_of_a_known_table(database: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pdscan.engines import local
-from pdscan.engines.base import ScanOptions
+from pdscan.engines.options import ScanOptions
 from pdscan.scan import scan
 
 FIRST = ["Matti", "Liisa", "Juha", "Anna", "Aino", "Eero", "Sanna"]

@@ -16,7 +16,7 @@ from odf.opendocument import OpenDocumentText
 from odf.text import P
 from pypdf import PdfReader, PdfWriter
 
-from pdscan.engines.base import ScanOptions
+from pdscan.engines.options import ScanOptions
 from pdscan.model import ScanResult
 from pdscan.scan import scan
 from pdscan.sources.documents import ocr

@@ -14,7 +14,7 @@ from hr_share import build
 
 from pdscan.dsar.identity import Person
 from pdscan.dsar.search import FindOptions, find
-from pdscan.engines.base import ScanOptions
+from pdscan.engines.options import ScanOptions
 from pdscan.model import ScanResult
 from pdscan.scan import scan
 from pdscan.sources.base import SourceOptions

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pdscan.engines.base import ScanOptions
+from pdscan.engines.options import ScanOptions
 from pdscan.errors import SourceError
 from pdscan.model import ScanResult
 from pdscan.scan import scan

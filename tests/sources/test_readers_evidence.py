@@ -19,7 +19,7 @@ from odf.table import Table as OdfTable
 from odf.table import TableCell, TableColumn, TableRow
 from odf.text import LineBreak, P, S, Span, Tab
 
-from pdscan.engines.base import ScanOptions
+from pdscan.engines.options import ScanOptions
 from pdscan.model import ScanErrorEntry
 from pdscan.scan import scan
 from pdscan.sources import open_source
