@@ -11,6 +11,7 @@ import importlib
 import io
 import os
 import sys
+import types
 from pathlib import Path
 
 # Arrow's jemalloc pool hands freed batches back sooner than these wheels' default (mimalloc): on the
@@ -36,16 +37,19 @@ class _PandasAbsent:
 
 
 def _arrow_without_pandas() -> None:
-    """Stop pyarrow importing pandas (0.25-0.35 s, a quarter of a command's start-up) on its first ``pa.array``.
+    """Stop pyarrow importing pandas (0.25-0.35 s, a quarter of a command's start-up); pdscan never uses it.
 
-    pdscan hands pyarrow lists and numpy arrays, never pandas objects. pyarrow's lazy pandas shim
-    (pyarrow/pandas-shim.pxi, ``_PandasAPIShim._check_import``) tries the import once on the first ``pa.array``, to
-    ask whether the object is a pandas one; when that import fails it answers "no" from then on, without trying
-    again, while an explicit pandas conversion (``from_pandas``, ``to_pandas``) still imports pandas and works.
-    Arrow's C++ side imports pandas separately when it infers a type from Python scalars (``pa.scalar("x")``,
-    ``pc.equal(array, "")``), once and for good (src/arrow/python/helpers.cc, ``InitPandasStaticData``): that one
-    is left alone, so pdscan's code passes typed scalars instead (tests/test_startup.py checks that no scan or
-    search imports pandas). Only the command line does this: a program that imports pdscan keeps pyarrow as is.
+    pdscan hands pyarrow lists and numpy arrays, never pandas objects, yet pyarrow imports pandas twice over:
+    - its lazy pandas shim (pyarrow/pandas-shim.pxi, ``_PandasAPIShim._check_import``) tries the import on the first
+      ``pa.array``, to ask whether the object is a pandas one. When that import fails it answers "no" from then on
+      without trying again, while an explicit conversion (``from_pandas``, ``to_pandas``) still imports pandas.
+    - Arrow's C++ side (src/arrow/python/helpers.cc, ``InitPandasStaticData``, run once per process) imports it on
+      the first ``to_numpy`` or type inference, to learn pandas' null sentinels (``NaT``, ``NA``). Given an empty
+      module in its place, it keeps no sentinel and never imports pandas again: a pandas ``NaT`` or ``NA`` handed to
+      Arrow in this process would not count as null. pdscan's command line never hands it one (the Spark engine
+      converts pandas frames in Spark's own worker processes).
+    Only the command line does this (tests/test_startup.py checks that no scan or search imports pandas): a
+    program that imports pdscan keeps pyarrow as it is.
     """
     if "pandas" in sys.modules or "pyarrow" in sys.modules:
         return
@@ -56,6 +60,11 @@ def _arrow_without_pandas() -> None:
         pa.array([], pa.string())
     finally:
         sys.meta_path.remove(_PandasAbsent)
+    sys.modules["pandas"] = types.ModuleType("pandas")  # an empty stand-in, for Arrow's C++ side only
+    try:
+        pa.scalar("")  # infers a type: Arrow's C++ side looks for pandas' sentinels, once
+    finally:
+        del sys.modules["pandas"]
 
 
 _arrow_without_pandas()
