@@ -431,6 +431,38 @@ _FINDING_REF_FIELDS = tuple(FindingRef.__dataclass_fields__)
 
 
 @dataclass
+class RetentionCheck:
+    """A declared retention period checked against one table or export of a subject group (JSON: an entry of the
+    result's ``retention`` list). Counts only, and the oldest counting date: never a value of the rows."""
+
+    source: str
+    location: dict[str, Any]  # as in findings, without the column
+    display: str
+    subjects: list[str]  # the period's subject group ids (empty: every group)
+    subject: str | None  # the location's group, by its name in the notice
+    subject_from: str | None  # how the group was told (a systems glob, or the location's name)
+    period: str  # ISO 8601 (P3Y)
+    counted_from: str | list[str]  # "latest" (the row's latest date) or the named date columns
+    cutoff: str  # rows whose counting date is before this day are older than the period
+    columns: list[str] = field(default_factory=list)  # the date columns the counting date was taken from
+    rows_checked: int = 0
+    rows_over: int = 0
+    oldest_over: str | None = None
+    rows_without_date: int = 0
+    error: str | None = None  # why the table could not be counted (one line, no data)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        if out["error"] is None:
+            del out["error"]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RetentionCheck:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass
 class DocumentFacts:
     """One document (an attachment is one too): what it holds, and whether it reads like a CV or an application."""
 
@@ -499,6 +531,8 @@ class ScanResult:
     # The documents scanned (PDF, Word, mail...) with what each holds: decided by the finishing step from the rules.
     document_facts: list[DocumentFacts] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)  # files met in folders and not read, with the reason
+    # Declared retention periods checked against the data (a declaration with periods only); None: not checked.
+    retention: list[RetentionCheck] | None = None
 
     SCHEMA_VERSION = 1
 
@@ -526,6 +560,9 @@ class ScanResult:
                 compliance=Compliance.from_dict(data["compliance"]) if data.get("compliance") else None,
                 document_facts=[DocumentFacts.from_dict(d) for d in (data.get("documents") or {}).get("items", [])],
                 skipped=[SkippedFile(s["path"], s["reason"]) for s in data.get("skipped", [])],
+                retention=[RetentionCheck.from_dict(r) for r in data["retention"]]
+                if data.get("retention") is not None
+                else None,
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"not a pdscan scan result ({type(exc).__name__}: {exc})") from exc
@@ -547,6 +584,7 @@ class ScanResult:
             "warnings": list(self.warnings),
             **({"compliance": self.compliance.to_dict()} if self.compliance is not None else {}),
             **({"documents": documents_summary(self.documents())} if self.documents() else {}),
+            **({"retention": [r.to_dict() for r in self.retention]} if self.retention is not None else {}),
         }
 
     def documents(self) -> list[DocumentFacts]:

@@ -3,7 +3,8 @@
 This is the library entry point the CLI wraps. The engine named in the options (:data:`pdscan.engines.ENGINES`)
 reads the sources; errors in one file, sheet or table become error entries and the scan goes on; a
 KeyboardInterrupt stops it and returns what was scanned so far, marked ``interrupted``. Every engine ends in the
-same finishing step (:func:`pdscan.engines.base.finish`).
+same finishing step (:func:`pdscan.engines.base.finish`); with a declaration that has retention periods, the
+retention pass (:mod:`pdscan.engines.retention`) then counts every row of each table of a group by age.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from pdscan.detect.rules import RuleSet
 from pdscan.engines import engine_for
 from pdscan.engines.base import Progress, ScanContext, ScanOptions, finish
+from pdscan.engines.retention import check_retention, reference_day
 from pdscan.errors import SourceError
 from pdscan.model import ScanResult
 from pdscan.sources import open_source
@@ -58,10 +60,16 @@ def scan(
     options = options or ScanOptions()
     engine = engine_for(options.engine)
     context = ScanContext.start(options, rules, progress)
+    declaration = context.declaration
+    # Retention periods are counted back from one day, fixed before anything is read (a bad $PDSCAN_NOW: usage).
+    today = reference_day(options) if declaration is not None and declaration.retention_periods else None
     for exc in failed:
         context.source_failed(exc)
     try:
         engine.run(context, sources)
     except KeyboardInterrupt:
         context.result.interrupted = True
-    return finish(context)
+    result = finish(context)
+    if declaration is not None and today is not None and not result.interrupted:
+        check_retention(result, sources, options, declaration, today)
+    return result

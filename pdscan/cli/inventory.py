@@ -240,6 +240,8 @@ def report_command(scan_file: Path | None, since: dt.datetime | None, **values: 
     if (scan_file is None) == (inventory is None):
         raise click.UsageError("give either SCAN.json or --inventory [URL]")
     if inventory is not None:
+        if fail_on == "retention":
+            raise click.UsageError("--fail-on retention reads a saved scan (SCAN.json): the inventory has hints only")
         sys.exit(periodic_report(inventory, since, declaration, fmt, output, fail_on))
     assert scan_file is not None
     if not scan_file.is_file():
@@ -255,6 +257,10 @@ def report_command(scan_file: Path | None, since: dt.datetime | None, **values: 
             compare(result, load_declaration(declaration), taxonomy(), load_rules())
         elif fail_on == "undeclared":
             raise click.UsageError("--fail-on undeclared needs --declaration FILE")
+        if fail_on == "retention" and result.retention is None:
+            raise click.UsageError(
+                "--fail-on retention: this scan checked no retention period (scan with a --declaration that has them)"
+            )
         write_report(result, fmt, output, style)
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc

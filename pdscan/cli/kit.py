@@ -84,6 +84,8 @@ def exit_code(result: ScanResult, fail_on: str, strict: bool = False) -> int:
         return EXIT_ERROR  # --strict: a skipped or failed file inside a folder fails the run too
     if fail_on == "undeclared":
         return EXIT_FINDINGS if has_undeclared(result) else EXIT_OK
+    if fail_on == "retention":
+        return EXIT_FINDINGS if any(r.rows_over for r in result.retention or []) else EXIT_OK
     if fail_on != "never" and any(at_least(f.confidence, fail_on) for f in result.findings):
         return EXIT_FINDINGS
     return EXIT_OK

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from pdscan.cli.kit import EXIT_FINDINGS, EXIT_OK, PdscanClickError, write_output
+from pdscan.cli.kit import EXIT_FINDINGS, EXIT_OK, PdscanClickError, resolve_lang, write_binary, write_output
 from pdscan.cli.settings import options_for
 from pdscan.compliance.declaration import builtin_declarations, load_declaration
 from pdscan.detect.rules import load_rules, parse_rule
@@ -108,20 +108,39 @@ def declarations_list() -> None:
 def declarations_check(files: tuple[str, ...]) -> None:
     """Validate declaration files; an error names the file and the field.
 
+    A draft (``pdscan declarations draft``) with open review items under ``draft.review`` is not a declaration
+    yet: check lists them and exits 1 until each is resolved (delete it) or accepted (move it to
+    ``draft.accepted``, with your note).
+
     \b
     Example:
       pdscan declarations check rules/declarations/entrack.yaml my_notice.yaml
     """
+    open_items = 0
     for spec in files:
         try:
             declaration = load_declaration(spec)
         except PdscanError as exc:
             raise PdscanClickError(str(exc)) from exc
         keys = sorted({k for c in declaration.categories for k in c.keys})
-        click.echo(
-            f"{spec}: valid ({declaration.controller['name']}; {len(declaration.categories)} categories "
-            f"over {len(keys)} data category keys)"
+        summary = (
+            f"{declaration.controller['name']}; {len(declaration.categories)} categories over {len(keys)} data "
+            "category keys"
         )
+        if declaration.review:
+            count = len(declaration.review)
+            click.echo(f"{spec}: a draft with {count} open review item{'s' * (count > 1)} ({summary}):")
+            for item in declaration.review:
+                click.echo(f"  - {item}")
+            open_items += count
+            continue
+        click.echo(f"{spec}: valid ({summary})")
+    if open_items:
+        click.echo(
+            "Resolve each review item (delete it from draft.review) or accept it (move it to draft.accepted).",
+            err=True,
+        )
+        sys.exit(EXIT_FINDINGS)
 
 
 @declarations_group.command("draft")
@@ -159,6 +178,75 @@ def declarations_draft(notice: Path, language: str | None, output: Path | None, 
         click.echo(
             f"{output}: {len(data['categories'])} categories, {len(data['subjects'])} subject groups, "
             f"{len(data['draft']['review'])} items to review ({result.language})",
+            err=True,
+        )
+
+
+@declarations_group.command("ropa")
+@click.argument("declaration")
+@options_for("declarations ropa")
+def declarations_ropa(declaration: str, output: Path | None, lang: str | None, inventory: str | None) -> None:
+    """Write the record of processing activities (GDPR Art. 30, seloste käsittelytoimista) of a declaration.
+
+    One row per purpose and data subject group: the purpose and its legal basis (Art. 6(1)), the group, its
+    categories of personal data, recipients, transfers to third countries and safeguards, retention and security
+    measures, under the controller and its contact; a second table lists each category. Names are the
+    declaration's own; what it does not say is marked to be completed (counted on standard error), never invented.
+    With --inventory, each category's places (tables and files, never values) and the date it was last seen.
+
+    \b
+    Examples:
+      pdscan declarations ropa entrack -o seloste.xlsx
+      pdscan declarations ropa my_notice.yaml --lang sv -o register.ods
+      pdscan declarations ropa entrack --inventory inventory.sqlite -o ropa.html
+    """
+    from pdscan.compliance.ropa import MISSING_NAMES, ROPA_FORMATS, build_ropa
+    from pdscan.reporters.ropa_writers import WRITERS
+
+    if output is None:
+        raise click.UsageError("-o FILE is required: its extension picks the format (.xlsx, .ods, .md or .html)")
+    extension = output.suffix.lower()
+    if extension not in ROPA_FORMATS:
+        raise PdscanClickError(
+            f"{output}: the record is written as {', '.join(ROPA_FORMATS)} (by the extension of -o FILE), "
+            f"not '{output.suffix or 'no extension'}'"
+        )
+    try:
+        declared = load_declaration(declaration)
+        storage, read = None, None
+        if inventory is not None:
+            from pdscan.inventory.ropa import stored_categories
+            from pdscan.inventory.store import Inventory
+
+            with Inventory(inventory, create=False) as store:
+                storage, runs = stored_categories(store, declared)
+                read = (store.name, runs)
+        ropa = build_ropa(declared, resolve_lang(lang, declaration), storage, read)
+    except PdscanError as exc:
+        raise PdscanClickError(str(exc)) from exc
+    binary, write = WRITERS[extension]
+    if binary:
+        write_binary(output, lambda stream: write(ropa, stream))
+    else:
+        write_output(output, lambda stream: write(ropa, stream))
+    kinds = ", ".join(MISSING_NAMES[k] for k in ropa.missing)
+    click.echo(
+        f"{output}: {len(ropa.rows)} rows ({ropa.purposes} purposes x {ropa.groups} subject groups), "
+        f"{len(ropa.category_rows)} categories ({ropa.lang})",
+        err=True,
+    )
+    if ropa.to_complete:
+        n = ropa.to_complete
+        click.echo(
+            f"pdscan: {n} cell{'s' * (n > 1)} of the record {'are' if n > 1 else 'is'} marked to be completed, for "
+            f"what the declaration does not say ({kinds}): fill them in before signing",
+            err=True,
+        )
+    if declared.review:
+        n = len(declared.review)
+        click.echo(
+            f"pdscan: {declaration} is a draft with {n} open review item{'s' * (n > 1)}: the record says what the "
+            "draft says (pdscan declarations check lists them)",
             err=True,
         )
 

@@ -69,8 +69,8 @@ def scan_command(ctx: click.Context, /, sources: tuple[str, ...], **values: Any)
     declaration, engine, scheduler = options.declaration, options.engine, options.scheduler
     if scheduler is not None and engine == "local":
         raise click.UsageError("--scheduler needs --engine dask or spark")
-    if fail_on == "undeclared" and declaration is None:
-        raise click.UsageError("--fail-on undeclared needs --declaration FILE")
+    if fail_on in ("undeclared", "retention") and declaration is None:
+        raise click.UsageError(f"--fail-on {fail_on} needs --declaration FILE")
     try:
         # Every source named is opened (and every database connected to) before anything is scanned: a typo in
         # one of them must not cost a long scan of the others, nor pass as a clean result.

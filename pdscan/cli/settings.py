@@ -143,12 +143,17 @@ SETTINGS: tuple[Setting, ...] = (
         ("-o", "--output"),
         "output",
         "Write the report to FILE instead of standard output (written whole or not at all).",
-        (SCAN, REPORT, "declarations draft"),
+        (SCAN, REPORT, "declarations draft", "declarations ropa"),
         Group.OUTPUT,
         type=click.Path(dir_okay=False, writable=True, path_type=Path),
         metavar="FILE",
         relative=True,
-        per_command={"declarations draft": {"help": "Write the draft here (default: stdout)."}},
+        per_command={
+            "declarations draft": {"help": "Write the draft here (default: stdout)."},
+            "declarations ropa": {
+                "help": "The file to write (required); its extension picks the format: .xlsx, .ods, .md or .html."
+            },
+        },
     ),
     Setting(
         ("--lang",),
@@ -156,9 +161,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Language of the report (find: of the reply in the --export package): fi, sv or en. Default: the "
         "declaration's notice language when one is given, else the locale ($LC_ALL, $LC_MESSAGES, $LANG), else "
         "English.",
-        (SCAN, REPORT, FIND),
+        (SCAN, REPORT, FIND, "declarations ropa"),
         Group.OUTPUT,
         type=click.Choice(LANGUAGES),
+        per_command={
+            "declarations ropa": {"help": "Language of the headings: fi, sv or en (default: the notice's language)."}
+        },
     ),
     Setting(
         ("-v", "--verbose"),
@@ -189,11 +197,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         ("--fail-on",),
         "fail_on",
-        "Exit with 1 when a finding has at least this confidence, or with 'undeclared' when personal data the "
-        "declaration does not cover is found (for CI and cron).",
+        "Exit with 1 when a finding has at least this confidence, with 'undeclared' when personal data the "
+        "declaration does not cover is found, with 'retention' when rows are older than the declaration's "
+        "retention period (for CI and cron).",
         (SCAN, REPORT, "diff"),
         Group.OUTPUT,
-        type=click.Choice(["never", *CONFIDENCE_LEVELS, "undeclared"]),
+        type=click.Choice(["never", *CONFIDENCE_LEVELS, "undeclared", "retention"]),
         default="never",
         show_default=True,
         per_command={
@@ -203,8 +212,9 @@ SETTINGS: tuple[Setting, ...] = (
                 "or on new undeclared categories only.",
             },
             REPORT: {
-                "type": click.Choice(["never", "undeclared"]),
-                "help": "Exit with 1 when the scan holds personal data the declaration does not cover.",
+                "type": click.Choice(["never", "undeclared", "retention"]),
+                "help": "Exit with 1 when the scan holds personal data the declaration does not cover ('undeclared'), "
+                "or rows older than a declared retention period ('retention', as the scan counted them).",
             },
         },
     ),
@@ -435,12 +445,16 @@ SETTINGS: tuple[Setting, ...] = (
         "inventory",
         f"Store the run in this inventory (history, diff, periodic reports). A SQLAlchemy URL or a file path; "
         f"alone, ${INVENTORY_ENV} or {default_inventory_path()}.",
-        _INVENTORY_COMMANDS,
+        (*_INVENTORY_COMMANDS, "declarations ropa"),
         Group.INVENTORY,
         metavar="URL",
         env=False,  # $PDSCAN_INVENTORY says where the inventory is, not that every run is stored
         extra={"is_flag": False, "flag_value": ""},
         per_command={
+            "declarations ropa": {
+                "help": "Add where each category is stored and when it was last seen, from this inventory's latest "
+                f"runs. A SQLAlchemy URL or a file path; alone, ${INVENTORY_ENV} or {default_inventory_path()}."
+            },
             FIND: {
                 "help": "The inventory: the search is recorded in its audit log, and with no SOURCES the sources of "
                 f"its latest runs are searched. A SQLAlchemy URL or a file path; alone, ${INVENTORY_ENV} or "

@@ -23,9 +23,11 @@ from pdscan.model import (
     FindingRef,
     Gap,
     ScanResult,
+    TableInfo,
 )
 
 UNDECLARED = "UNDECLARED"
+CV_DOCUMENT = "CV_LIKE_DOCUMENT"  # a declared category's location that is a CV-like document, not one finding
 
 
 class Categorised(Protocol):
@@ -50,6 +52,20 @@ def _location(
         key=key,
         subject=subject[0],
         subject_from=subject[1],
+    )
+
+
+def _document(table: TableInfo, key: str) -> FindingRef:
+    """A CV-like document as a location of the declared category it is evidence of."""
+    return FindingRef(
+        source=table.source,
+        location=table.location.to_dict(),
+        display=table.location.display(),
+        entity=CV_DOCUMENT,
+        confidence="medium",
+        match_count=1,
+        rows_scanned=table.rows_scanned,
+        key=key,
     )
 
 
@@ -87,6 +103,19 @@ def compare(
                 undeclared[gap].append(finding)
                 declared_for[gap] |= other_groups
 
+    # A document that reads like a CV (a name, a way to reach the person, a birth date) is evidence of a declared
+    # CV category ("ansioluettelot") even when no single finding of it is: the findings are names and phones.
+    documents: dict[int, list[FindingRef]] = defaultdict(list)
+    tables = {t.location.file: t for t in result.tables if t.location.file is not None}
+    for doc in result.document_facts:
+        table = tables.get(doc.file)
+        if not doc.cv_like or table is None:
+            continue
+        for index, category in enumerate(declaration.categories):
+            evidence = next((k for k in category.keys for cv in taxonomy.cv_keys if covers(k, cv, taxonomy)), None)
+            if evidence is not None:
+                documents[index].append(_document(table, evidence))
+
     detectable = {key for rule in rules for key in rule.categories} if rules is not None else None
     gaps = []
     for (key, subject_id), findings in undeclared.items():
@@ -109,6 +138,7 @@ def compare(
     not_found = []
     for index, category in enumerate(declaration.categories):
         hits = declared_hits.get(index, [])
+        cvs = documents.get(index, [])
         entry = DeclaredCategory(
             name=category.name,
             keys=list(category.keys),
@@ -116,8 +146,8 @@ def compare(
             source=category.source,
             note=category.note or None,
         )
-        if hits:
-            entry.locations = [_location(f, key, _named(declaration, subjects[id(f)])) for key, f in hits]
+        if hits or cvs:
+            entry.locations = [_location(f, key, _named(declaration, subjects[id(f)])) for key, f in hits] + cvs
             found_declared.append(entry)
         else:
             entry.detectable = (

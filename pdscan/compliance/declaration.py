@@ -8,6 +8,8 @@ outside the EU/EEA and recipients. Errors name the file and the field.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,25 @@ class System:
 
 
 @dataclass(frozen=True)
+class RetentionPeriod:
+    """How long a subject group's data may be kept (``retention.periods[]``): an ISO 8601 period counted from the
+    row's latest date (``counted_from`` empty) or from the latest of the named date columns. ``subjects`` empty:
+    every group the other periods do not name."""
+
+    period: str
+    subjects: tuple[str, ...] = ()
+    counted_from: tuple[str, ...] = ()
+    source: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"subjects": list(self.subjects), "period": self.period}
+        out["counted_from"] = list(self.counted_from) if self.counted_from else "latest"
+        if self.source:
+            out["source"] = self.source
+        return out
+
+
+@dataclass(frozen=True)
 class Purpose:
     name: str
     legal_bases: tuple[str, ...]
@@ -73,6 +94,11 @@ class Declaration:
     data_sources: tuple[dict[str, str], ...] = ()
     # Art. 22 decisions: {used: bool, logic: ..., source: ...}; None when the notice does not say.
     automated_decisions: dict[str, Any] | None = None
+    # A draft's open review items (``draft.review``): decisions left to a human. A draft with any is a draft:
+    # ``declarations check`` fails until each is resolved (deleted) or accepted (moved to ``draft.accepted``).
+    review: tuple[str, ...] = ()
+    # Machine-readable retention (``retention.periods``, or the older single ``retention.period`` for every group).
+    retention_periods: tuple[RetentionPeriod, ...] = ()
 
     def subject_names(self, ids: tuple[str, ...]) -> list[str]:
         by_id = {s.id: s.name for s in self.subjects}
@@ -84,7 +110,10 @@ class Declaration:
             "controller": dict(self.controller),
             "notice": dict(self.notice),
             "subjects": [{"id": s.id, "name": s.name} for s in self.subjects],
-            "retention": dict(self.retention),
+            "retention": {
+                **self.retention,
+                **({"periods": [p.to_dict() for p in self.retention_periods]} if self.retention_periods else {}),
+            },
             "transfers": dict(self.transfers),
         }
 
@@ -131,6 +160,20 @@ def parse_period(text: str) -> int | None:
         return None
     y, m, w, d = (int(match.group(k) or 0) for k in ("y", "m", "w", "d"))
     return round(y * 365.25 + m * 30.44 + w * 7 + d)
+
+
+def period_start(text: str, today: dt.date) -> dt.date:
+    """The first day a period counted back from ``today`` still covers, by the calendar: P3Y on 2025-06-30 ->
+    2022-06-30 (a row dated before it is older than the period). The day is clamped to the month's end."""
+    match = _PERIOD.match(text.strip().upper())
+    if match is None or not any(match.groupdict().values()):
+        raise ValueError(f"not an ISO 8601 date duration: {text!r}")
+    y, m, w, d = (int(match.group(k) or 0) for k in ("y", "m", "w", "d"))
+    months = today.year * 12 + today.month - 1 - (y * 12 + m)
+    year, month = divmod(months, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(today.day, last)) - dt.timedelta(weeks=w, days=d)
 
 
 def _fail(path: str, field_name: str, reason: str) -> ConfigError:
@@ -227,6 +270,11 @@ def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
         }
         for i, item in enumerate(_items(path, data.get("data_sources"), "data_sources"))
     )
+    drafted = _mapping(path, data.get("draft"), "draft")
+    for field_name in ("review", "accepted"):
+        items = drafted.get(field_name) or []
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            raise _fail(path, f"draft.{field_name}", "a list of review items (text)")
     automated: dict[str, Any] | None = None
     if data.get("automated_decisions") is not None:
         automated = _mapping(path, data.get("automated_decisions"), "automated_decisions")
@@ -244,9 +292,8 @@ def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
         if subject not in subject_ids:
             raise _fail(path, f"{where}subject", f"the id of a declared subject: {sorted(subject_ids)}")
         systems.append(System(tuple(patterns), subject))
-    retention = _mapping(path, data.get("retention"), "retention")
-    if "period" in retention and parse_period(str(retention["period"])) is None:
-        raise _fail(path, "retention.period", "an ISO 8601 duration such as P2Y, P18M or P6Y6M")
+    retention = dict(_mapping(path, data.get("retention"), "retention"))
+    periods = _retention_periods(path, retention, subject_ids)
     transfers = _mapping(path, data.get("transfers"), "transfers")
     if transfers and not isinstance(transfers.get("outside_eea"), bool):
         raise _fail(path, "transfers.outside_eea", "true or false")
@@ -263,4 +310,41 @@ def parse_declaration(data: Any, path: str, known: Taxonomy) -> Declaration:
         systems=tuple(systems),
         data_sources=data_sources,
         automated_decisions=automated,
+        retention_periods=periods,
+        review=tuple(drafted.get("review") or ()),
     )
+
+
+_PERIOD_HELP = "an ISO 8601 duration such as P2Y, P18M or P6Y6M"
+
+
+def _retention_periods(path: str, retention: dict[str, Any], subject_ids: set[str]) -> tuple[RetentionPeriod, ...]:
+    """``retention.periods`` (taken out of ``retention``, whose other fields stay text), or the older single
+    ``retention.period`` as one period for every group."""
+    if "period" in retention and parse_period(str(retention["period"])) is None:
+        raise _fail(path, "retention.period", _PERIOD_HELP)
+    items = _items(path, retention.pop("periods", None), "retention.periods")
+    out = []
+    for i, item in enumerate(items):
+        where = f"retention.periods[{i}]."
+        for key in item:
+            if key not in ("subjects", "period", "counted_from", "source"):
+                raise _fail(path, f"{where}{key}", "unknown field; allowed: counted_from, period, source, subjects")
+        period = item.get("period")
+        if not isinstance(period, str) or parse_period(period) is None:
+            raise _fail(path, f"{where}period", f"{_PERIOD_HELP} (got {period!r})")
+        subjects = item.get("subjects") or []
+        if isinstance(subjects, str):
+            subjects = [subjects]
+        if not isinstance(subjects, list) or not set(subjects) <= subject_ids:
+            raise _fail(path, f"{where}subjects", f"ids of declared subjects: {sorted(subject_ids)}")
+        counted = item.get("counted_from", "latest")
+        if isinstance(counted, str):
+            counted = [] if counted == "latest" else [counted]
+        if not isinstance(counted, list) or not all(isinstance(c, str) and c.strip() for c in counted):
+            raise _fail(path, f"{where}counted_from", "latest, or a list of date column names")
+        source = _text(path, item, "source", where, required=False) or None
+        out.append(RetentionPeriod(period.strip().upper(), tuple(subjects), tuple(counted), source))
+    if not out and "period" in retention:
+        out.append(RetentionPeriod(str(retention["period"]).strip().upper()))
+    return tuple(out)

@@ -36,6 +36,9 @@ _MARKERS = {
 _SENTENCE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[A-ZÅÄÖ0-9\"(])|\n\s*\n|\n(?=\s*(?:[-•*]|\d+\.)\s)")
 _WORD = re.compile(r"[^\W\d_][\w:-]*", re.UNICODE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_APPOSITIVE = re.compile(r"\b[^\W\d_][\w-]*,?\s+(?:eli|dvs\.?|i\.e\.,?|that is,?)\s+", re.IGNORECASE)
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_URL = re.compile(r"\bhttps?://|\bwww\.[\w-]+\.", re.IGNORECASE)
 _ORGANISATION = re.compile(r"\b([A-ZÅÄÖ][\w&.-]*(?: [A-ZÅÄÖ][\w&.-]*){0,3}) (Oyj|Oy|Ab|Abp|Ltd|AB|Inc|GmbH|ry|rf)\b")
 _PERIOD = re.compile(
     r"(\d+)\s*(vuo(?:si|tta|den|deksi)|vuoden|kuukau(?:si|tta|den|deksi)|år(?:s|en)?|månad(?:er)?|years?|months?)",
@@ -52,12 +55,24 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Inference:
+    """Data a notice implies without naming it (terms.yaml ``inferences``): proposed for review, with the reason."""
+
+    name: str
+    terms: dict[str, tuple[Term, ...]]  # language -> terms
+    keys: tuple[str, ...]
+    subjects: tuple[str, ...]  # the sentence must be about one of these groups (empty: any)
+    reason: str
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     categories: dict[str, dict[str, tuple[Term, ...]]]  # key -> language -> terms
     subjects: dict[str, dict[str, tuple[Term, ...]]]
     subject_names: dict[str, dict[str, str]]
     legal_bases: dict[str, dict[str, tuple[Term, ...]]]
     cues: dict[str, dict[str, tuple[Term, ...]]]
+    inferences: tuple[Inference, ...] = ()
 
 
 @dataclass
@@ -110,8 +125,19 @@ def vocabulary() -> Vocabulary:
     subjects_raw = data.get("subjects", {})
     names = {k: dict(v.get("name", {})) for k, v in subjects_raw.items()}
     subjects = terms({k: {lang: v.get(lang, []) for lang in LANGUAGES} for k, v in subjects_raw.items()}, "subjects")
+    inferences = []
+    for i, item in enumerate(data.get("inferences") or []):
+        where = f"inferences[{i}]"
+        if not isinstance(item, dict) or not {"name", "terms", "keys", "reason"} <= set(item):
+            raise ConfigError(str(path), where, "a mapping with name, terms, keys and reason")
+        unknown = [k for k in item["keys"] if k not in known.categories]
+        if unknown:
+            raise ConfigError(str(path), f"{where}.keys", f"unknown data category keys: {', '.join(unknown)}")
+        by_language = terms({"terms": item["terms"]}, where)["terms"]
+        inferences.append(Inference(str(item["name"]), by_language, tuple(item["keys"]),
+                                    tuple(item.get("subjects") or ()), str(item["reason"])))  # fmt: skip
     return Vocabulary(categories, subjects, names, terms(data.get("legal_bases", {}), "legal_bases"),
-                      terms(data.get("cues", {}), "cues"))  # fmt: skip
+                      terms(data.get("cues", {}), "cues"), tuple(inferences))  # fmt: skip
 
 
 def detect_language(text: str) -> str:
@@ -147,6 +173,7 @@ def _headings_apart(text: str) -> str:
 
 def sentences(text: str, language: str) -> list[Sentence]:
     out: list[Sentence] = []
+    text = _BREAK.sub("\n\n", text)  # a notice kept as Markdown or HTML: "Kotipaikka<br>" ends a line of a list
     for chunk in _SENTENCE.split(_WRAPPED.sub(" ", _headings_apart(text))):
         clean = " ".join(chunk.split())
         if len(clean) < 3:
@@ -158,7 +185,7 @@ def sentences(text: str, language: str) -> list[Sentence]:
         ):
             clean = f"{out.pop().text} {clean}"  # the rest of a sentence cut by the layout (or after "esim.")
         words = _WORD.findall(clean)
-        bullet = clean[0] in "-•*—–"
+        bullet = clean[0] in "-•*—–" and not clean.startswith("**")  # Markdown's bold is no bullet
         heading = not bullet and len(words) <= 8 and not clean.endswith((".", ","))
         out.append(Sentence(clean, stems(words, language), heading))
     return out
@@ -207,6 +234,10 @@ def _keys_in(
 
 
 def _subjects_in(vocab: Vocabulary, sentence: Sentence, language: str) -> list[str]:
+    # "jäseniä eli asiakkaitamme", "medlemmar, dvs. kunder": one group named twice, by the second name.
+    text = _APPOSITIVE.sub("", sentence.text)
+    if text != sentence.text:
+        sentence = Sentence(text, stems(_WORD.findall(text), language), sentence.heading)
     return list(_keys_in(vocab.subjects, sentence, language, compounds=False))
 
 
@@ -250,34 +281,63 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         review.append("no data subject group found: name who the notice is about")
 
     categories: dict[str, dict[str, Any]] = {}
+    inferred: dict[str, dict[str, Any]] = {}
     previous: Sentence | None = None
-    in_data_section = False
-    for sentence in parts:
-        if sentence.heading:
-            in_data_section = "data_section" in _found(vocab.cues, sentence, language)
+    in_data_section = in_source_section = False
+    for i, sentence in enumerate(parts):
+        cues = _found(vocab.cues, sentence, language)
+        listed = in_data_section and "data_section" not in cues
+        if sentence.heading and not (listed and _keys_in(vocab.categories, sentence, language, compounds=True)):
+            # A heading names a section; the sentences under it are what a declaration quotes. In the section
+            # that lists the data, a short line that names data ("Sähköpostiosoite", "Kotipaikka") is an item.
+            in_data_section = "data_section" in cues
+            in_source_section = "sources" in cues
             previous = sentence
-            continue  # a heading names a section; the sentences under it are what a declaration quotes
-        found = _keys_in(vocab.categories, sentence, language, compounds=True)
+            continue
+        if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
+            continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
+        if not listed and ("security" in cues or in_source_section or "sources" in cues):
+            continue  # how the register is protected, where its data comes from: not what it holds
+        found = _general_only(_keys_in(vocab.categories, sentence, language, compounds=True))
         # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
-        rank = 2 if in_data_section else (0 if "purpose" in _found(vocab.cues, sentence, language) else 1)
-        if found:
-            groups = [k for k in _subjects_in(vocab, sentence, language) if k in subjects]
-            if not groups and previous is not None:
-                groups = [k for k in _subjects_in(vocab, previous, language) if k in subjects]
-            for key, term in found.items():
-                if key in categories and categories[key]["_rank"] >= rank:
-                    continue  # a key keeps the quote of its best-ranked sentence, the first of them
-                item: dict[str, Any] = {"name": term.text, "keys": [key], "source": sentence.text}
+        rank = 2 if in_data_section else (0 if "purpose" in cues else 1)
+        groups = [k for k in _subjects_in(vocab, sentence, language) if k in subjects]
+        if not groups and previous is not None:
+            groups = [k for k in _subjects_in(vocab, previous, language) if k in subjects]
+        for key, term in found.items():
+            if key in categories and categories[key]["_rank"] >= rank:
+                continue  # a key keeps the quote of its best-ranked sentence, the first of them
+            item: dict[str, Any] = {"name": term.text, "keys": [key], "source": sentence.text}
+            if groups and len(groups) < len(subjects):
+                item["subjects"] = groups
+            # A term of several words, a long one, or one in the notice's own list of data says what it means.
+            sure = len(term.words) > 1 or len(term.text) >= 8 or rank == 2
+            item["confidence"] = "high" if sure else "medium"
+            item["_rank"] = rank
+            categories[key] = item
+        for inference in vocab.inferences:
+            said = next((t for t in inference.terms.get(language, ()) if _matches(t, sentence.stems, True)), None)
+            if said is None or (inference.subjects and not set(groups) & set(inference.subjects)):
+                continue
+            if sentence.text.rstrip(" *").endswith(":"):
+                continue  # "Jäsenen perustiedot:" opens a list that names the data itself
+            for key in inference.keys:
+                item = {"name": said.text, "keys": [key], "source": sentence.text, "confidence": "low",
+                        "note": f"inferred: {inference.reason}"}  # fmt: skip
                 if groups and len(groups) < len(subjects):
                     item["subjects"] = groups
-                item["confidence"] = "high" if len(term.words) > 1 or len(term.text) >= 8 else "medium"
-                item["_rank"] = rank
-                categories[key] = item
+                inferred.setdefault(key, item)
         if found:
             previous = sentence
     for item in categories.values():
         del item["_rank"]
-    _drop_parents(categories)
+    for key, item in inferred.items():
+        if key not in categories:  # a key the notice names itself needs no inference
+            categories[key] = item
+            review.append(
+                f"inferred {key} from '{item['name']}' ({item['note'].removeprefix('inferred: ')}): "
+                "confirm it or remove the category"
+            )
     if not categories:
         review.append("no data category found: the notice may list them in a table or an image")
     special = [k for k in categories if k.startswith(_ARTICLE_9)]
@@ -286,6 +346,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
 
     purposes = _purposes(parts, vocab, language, unsaid)
     retention = _retention(parts, vocab, language, unsaid, review)
+    _retention_periods(retention, parts, vocab, language, list(subjects), unsaid, review)
     transfers = _transfers(parts, vocab, language, review)
 
     data: dict[str, Any] = {
@@ -303,7 +364,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             + [
                 f"check that '{c['name']}' means {', '.join(c['keys'])} (a short term, read from one word)"
                 for c in categories.values()
-                if c["confidence"] != "high"
+                if c["confidence"] == "medium"
             ],
             "unsaid": unsaid,
         },
@@ -333,6 +394,10 @@ def _controller(
         names = re.findall(r"(?<=[a-zåäö,] )([A-ZÅÄÖ][a-zåäö]{3,})", text)
         if names:
             name = max(set(names), key=names.count)
+            # Finnish puts a name in the genitive more often than not ("Entterin tietosuojakäytännöt"): the
+            # nominative, where the notice also writes it, is the name.
+            if name.endswith("n") and re.search(rf"\b{re.escape(name[:-1])}\b", text):
+                name = name[:-1]
             review.append(f"controller read as '{name}' (the name the notice repeats): check the legal name")
     emails = _EMAIL.findall(text)
     controller = {"name": name or "REVIEW: controller not found", "contact": emails[0] if emails else "REVIEW"}
@@ -343,12 +408,19 @@ def _controller(
     return controller
 
 
-def _drop_parents(categories: dict[str, dict[str, Any]]) -> None:
-    """A general key (user.contact) beside specific ones (user.contact.email) of the same sentence says no more."""
-    for key in list(categories):
-        children = [k for k in categories if k != key and k.startswith(key + ".")]
-        if children and all(categories[c]["source"] == categories[key]["source"] for c in children):
-            del categories[key]
+def _reaches_the_controller(text: str, following: str) -> bool:
+    """A sentence that gives an e-mail address or a web address, or ends with ":" before one, tells how to reach
+    the controller: the words "osoite" and "sähköposti" in it are no data category."""
+    if _EMAIL.search(text) or _URL.search(text):
+        return True
+    return text.rstrip().endswith(":") and bool(_EMAIL.search(following) or _URL.search(following))
+
+
+def _general_only(found: dict[str, Term]) -> dict[str, Term]:
+    """A general key (user.contact: "yhteystiedot") with specific ones (user.contact.email) of the same sentence:
+    the specific ones are its examples ("yhteystiedot, kuten nimi, sähköpostiosoite ja muut yhteystiedot"), and
+    the notice declares the general kind of data. Keys of other kinds (user.name) stay."""
+    return {k: t for k, t in found.items() if not any(k != g and k.startswith(g + ".") for g in found)}
 
 
 def _purposes(parts: list[Sentence], vocab: Vocabulary, language: str, unsaid: list[str]) -> list[dict[str, Any]]:
@@ -409,6 +481,82 @@ def _retention(
         review.append("the notice speaks of retention without a period: decide the period")
         return {"statement": "Not stated: " + about[0].text, "source": about[0].text}
     return {"statement": "Not stated."}
+
+
+# A retention period in a notice's words: a number (in digits or words) and a unit, in either order of the clause
+# ("asiakassuhteen päättymisestä 3 vuotta", "hakuprosessin päätyttyä 6 kk", "i tre år", "for 5 years").
+_NUMBER_WORDS = {
+    "yksi": 1, "yhden": 1, "kaksi": 2, "kahden": 2, "kolme": 3, "kolmen": 3, "neljä": 4, "neljän": 4, "viisi": 5,
+    "viiden": 5, "kuusi": 6, "kuuden": 6, "seitsemän": 7, "kahdeksan": 8, "yhdeksän": 9, "kymmenen": 10,
+    "ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+_PERIOD_WORDS = re.compile(
+    r"\b(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\s*"
+    r"(?:(?P<Y>vuo(?:si|tta|den|deksi|teen)|v\.|år(?:s|en)?|years?)"
+    r"|(?P<M>kuukau(?:si|tta|den|deksi)|kk|mån(?:ad|ader|aders)?|months?)"
+    r"|(?P<W>viik(?:ko|koa|on)|veck(?:a|or|ors)|weeks?)"
+    r"|(?P<D>päivä(?:ä|n)?|pv|dag(?:ar|s)?|days?))(?![\wåäö])",
+    re.IGNORECASE,
+)
+# Words of the clause that tell whose data a period is for when the group is not named as such ("hakuprosessin
+# päätyttyä": applicants; "asiakassuhteen päättymisestä": customers; "anställningen": employees).
+_PERIOD_GROUPS = {
+    "customers": ("asiakassuhte", "asiakkuu", "jäsenyy", "kundförhållande", "senaste köp", "customer relationship",
+                  "last order"),
+    "applicants": ("hakuprosess", "haun päät", "rekrytoin", "rekrytering", "ansökningsprocess", "recruitment"),
+    "employees": ("työsuhte", "anställning", "employment"),
+}  # fmt: skip
+
+
+def _retention_periods(
+    retention: dict[str, Any],
+    parts: list[Sentence],
+    vocab: Vocabulary,
+    language: str,
+    groups: list[str],
+    unsaid: list[str],
+    review: list[str],
+) -> None:
+    """``retention.periods``: each period the retention sentences state, with the groups of its clause (a group
+    the draft has), counted from the row's latest date. Every one is a review item: the period, its groups and what
+    it counts from are a human's decision."""
+    periods: list[dict[str, Any]] = []
+    in_section = False
+    for sentence in parts:
+        cue = "retention" in _found(vocab.cues, sentence, language)
+        if sentence.heading:
+            in_section = cue
+            continue
+        if not (cue or in_section):
+            continue
+        found = list(_PERIOD_WORDS.finditer(sentence.text))
+        for i, match in enumerate(found):
+            # The clause of this period: from the end of the previous one to the start of the next.
+            start = found[i - 1].end() if i else 0
+            end = found[i + 1].start() if i + 1 < len(found) else len(sentence.text)
+            clause = sentence.text[start:end] if len(found) > 1 else sentence.text
+            words = _WORD.findall(clause)
+            named = _subjects_in(vocab, Sentence(clause, stems(words, language)), language)
+            lowered = clause.lower()
+            named += [g for g, hints in _PERIOD_GROUPS.items() if any(h in lowered for h in hints)]
+            subjects = [g for g in dict.fromkeys(named) if g in groups]
+            number = match.group(1).lower()
+            count = int(number) if number.isdigit() else _NUMBER_WORDS[number]
+            unit = next(u for u in "YMWD" if match.group(u))
+            item: dict[str, Any] = {"subjects": subjects} if subjects else {}
+            item.update(period=f"P{count}{unit}", counted_from="latest", source=sentence.text)
+            if item not in periods:
+                periods.append(item)
+                whom = ", ".join(subjects) if subjects else "every group (the clause names none)"
+                review.append(
+                    f'retention: {item["period"]} for {whom} from "{match.group(0)}": check the period, the groups '
+                    "and what it counts from (latest: the row's latest date; or name the date columns)"
+                )
+    if periods:
+        retention["periods"] = periods
+        if "no retention period stated" in unsaid:
+            unsaid.remove("no retention period stated")
 
 
 def _transfers(parts: list[Sentence], vocab: Vocabulary, language: str, review: list[str]) -> dict[str, Any]:

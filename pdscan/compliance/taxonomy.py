@@ -26,6 +26,7 @@ class Category:
     article: str | None = None
     replaced_by: str | None = None
     label: tuple[tuple[str, str], ...] = ()  # the name in other languages than English: (("fi", "Nimi"), ...)
+    cv_documents: bool = False  # a CV-like document (a name, contact and birth date) is evidence of this category
 
     def label_in(self, lang: str) -> str:
         """The category's name in ``lang`` (``name`` for English or a language without a label)."""
@@ -40,6 +41,11 @@ class Taxonomy:
     def canonical(self, key: str) -> str:
         category = self.categories.get(key)
         return category.replaced_by if category and category.replaced_by else key
+
+    @property
+    def cv_keys(self) -> list[str]:
+        """The categories a CV-like document is evidence of (``cv_documents`` in the taxonomy)."""
+        return [key for key, category in self.categories.items() if category.cv_documents]
 
     def __contains__(self, key: object) -> bool:
         return key in self.categories
@@ -77,7 +83,7 @@ def taxonomy() -> Taxonomy:
     categories = {}
     for key, fields in (data.get("categories") or {}).items():
         fields = fields or {}
-        unknown = set(fields) - {"name", "risk", "article", "replaced_by", "label"}
+        unknown = set(fields) - {"name", "risk", "article", "replaced_by", "label", "cv_documents"}
         if unknown:  # an unquoted comma in a flow mapping turns the rest of a name into a field
             raise ConfigError(str(path), f"categories.{key}", f"unknown fields {sorted(map(str, unknown))}")
         if fields.get("risk", "normal") not in RISKS:
@@ -91,6 +97,7 @@ def taxonomy() -> Taxonomy:
             article=fields.get("article"),
             replaced_by=fields.get("replaced_by"),
             label=tuple(sorted((str(k), str(v)) for k, v in (fields.get("label") or {}).items())),
+            cv_documents=fields.get("cv_documents") is True,
         )
     if not categories:
         raise ConfigError(str(path), "", "no categories (is rules/taxonomy installed?)")

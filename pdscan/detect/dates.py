@@ -123,5 +123,37 @@ def profile_dates_each(values: pa.Array, owner: np.ndarray, columns: int) -> lis
     ]
 
 
+def date_keys(values: pa.Array) -> np.ndarray:
+    """Each value's date as an integer ``yyyymmdd`` (0 where the value is no date): the per-row form of
+    :func:`profile_dates`, for counting rows by age (retention)."""
+    out = np.zeros(len(values), dtype=np.int64)
+    if len(values) == 0:
+        return out
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    for pattern in (_ISO, _FINNISH):
+        parts = pc.extract_regex(values, pattern)
+        if parts.null_count == len(parts):
+            continue
+        matched = pc.is_valid(parts)
+        where = np.flatnonzero(np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool))
+        parts = pc.filter(parts, matched)
+        y, m, d = (pc.cast(parts.field(k), pa.int64()).to_numpy(zero_copy_only=False) for k in ("y", "m", "d"))
+        ok = (out[where] == 0) & (y >= _YEARS[0]) & (y < _YEARS[1]) & (m >= 1) & (m <= 12) & (d >= 1)
+        leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+        ok &= d <= _DAYS[np.clip(m, 1, 12) - 1] + ((m == 2) & leap)
+        out[where[ok]] = (y * 10_000 + m * 100 + d)[ok]
+    return out
+
+
+def iso_key(day: str) -> int:
+    """``2024-01-31`` as ``20240131``."""
+    return int(day[:10].replace("-", ""))
+
+
+def key_iso(key: int) -> str:
+    return _iso(key)
+
+
 def _iso(key: int) -> str:
     return f"{key // 10_000:04d}-{key // 100 % 100:02d}-{key % 100:02d}"

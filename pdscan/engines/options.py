@@ -46,6 +46,8 @@ class ScanOptions:
     partition_rows: int = defaults.PARTITION_ROWS  # distributed --full: rows per partition of a table or Parquet file
     partition_bytes: int = defaults.PARTITION_BYTES  # distributed --full: bytes per block of a big CSV file
     ocr: bool = False  # documents: scanned PDF pages read by tesseract
+    # The day retention periods are counted back from (ISO date); None: $PDSCAN_NOW, else today. Tests fix it.
+    now: str | None = None
 
     # The methods import what they build when called: the command line reads this class's defaults at start-up,
     # before it knows whether a scan (and its detector) will run.

@@ -10,6 +10,7 @@ the latest. The result is plain data; the HTML, Markdown and JSON reporters lay 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from typing import Any
 
@@ -97,6 +98,41 @@ def build_periodic_report(
         "coverage": _coverage(current),
         "trend": _trend(inventory, complete),
         "retention": _retention(merged, declaration, now),
+        "declaration_history": _declaration_history(complete, declaration),
+    }
+
+
+def _declaration_history(complete: list[RunInfo], declaration: Declaration | None) -> dict[str, Any] | None:
+    """When the declaration last changed, as the inventory saw it, beside the notice's own date (``notice.updated``).
+
+    Every complete run records the declaration it was compared with (file and SHA-256 of its content). The runs with
+    the latest run's declaration file, oldest first, tell when its content changed: a run whose SHA-256 differs from
+    the run before it. None when no run was compared with a declaration and none is given."""
+    recorded = [r for r in complete if r.declaration and r.declaration.get("file")]
+    if not recorded:
+        if declaration is None:
+            return None
+        return {"file": declaration.path, "notice_updated": declaration.notice.get("updated"), "runs": 0,
+                "first_recorded": None, "last_changed": None, "changes": []}  # fmt: skip
+    latest = recorded[-1].declaration or {}
+    same = [r for r in recorded if (r.declaration or {}).get("file") == latest.get("file")]
+    changes = [
+        {
+            "run": after.id,
+            "at": after.started_at,
+            "before": (before.declaration or {}).get("sha256"),
+            "after": (after.declaration or {}).get("sha256"),
+        }
+        for before, after in itertools.pairwise(same)
+        if runs_declaration_differs(before, after)
+    ]
+    return {
+        "file": latest.get("file"),
+        "notice_updated": (declaration.notice.get("updated") if declaration else None) or latest.get("notice_updated"),
+        "runs": len(same),
+        "first_recorded": same[0].started_at,
+        "last_changed": changes[-1]["at"] if changes else None,
+        "changes": changes,
     }
 
 

@@ -676,6 +676,7 @@ def declaration_record(compliance: Compliance) -> dict[str, Any]:
     return {
         "file": declared.get("file"),
         "controller": (declared.get("controller") or {}).get("name"),
+        "notice_updated": (declared.get("notice") or {}).get("updated"),  # the notice's own date, if it says
         "sha256": digest,
         "subjects": [s.get("name") for s in declared.get("subjects", [])],
         "categories": categories,

@@ -41,6 +41,7 @@ def report_context(result: ScanResult) -> dict[str, Any]:
         "result": result,
         "tool": result.tool,
         "compliance": result.compliance.to_dict() if result.compliance is not None else None,
+        "retention": [r.to_dict() for r in result.retention] if result.retention is not None else None,
         "findings": findings,
         "tables": [t.to_dict() | {"where": t.location.display(with_column=False)} for t in result.tables],
         "errors": [e.one_line() for e in result.errors],

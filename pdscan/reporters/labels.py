@@ -184,6 +184,44 @@ TEXTS: dict[str, dict[str, str | tuple[str, str]]] = {
         "sv": "{undeclared} odeklarerade fynd i {categories} kategorier ({high} hög risk); "
         "{never} av {declared} deklarerade kategorier aldrig hittade",
     },
+    "retention": {
+        "en": "Retention: the declared periods checked against every row",
+        "fi": "Säilytysaika: ilmoitetut säilytysajat verrattuna jokaiseen riviin",
+        "sv": "Lagringstid: deklarerade lagringstider mot varje rad",
+    },
+    "retention.none": {
+        "en": "No table with personal data belongs to a group with a declared period.",
+        "fi": "Yksikään henkilötietoja sisältävä taulu ei kuulu ryhmään, jolle on ilmoitettu säilytysaika.",
+        "sv": "Ingen tabell med personuppgifter hör till en grupp med deklarerad lagringstid.",
+    },
+    "retention.short": {
+        "en": "retention: {rows} rows older than the declared period in {tables} of {of} tables checked",
+        "fi": "säilytysaika: {rows} riviä ilmoitettua vanhempia {tables}/{of} tarkistetussa taulussa",
+        "sv": "lagringstid: {rows} rader äldre än deklarerat i {tables} av {of} kontrollerade tabeller",
+    },
+    "retention.over_head": {"en": "OVER", "fi": "YLITTÄÄ", "sv": "ÖVER"},
+    "retention.over": {
+        "en": "{over} of {rows} rows older than {period} (dated before {cutoff}), the oldest {oldest}",
+        "fi": "{over}/{rows} riviä vanhempia kuin {period} (päivätty ennen {cutoff}), vanhin {oldest}",
+        "sv": "{over} av {rows} rader äldre än {period} (daterade före {cutoff}), den äldsta {oldest}",
+    },
+    "retention.ok": {
+        "en": "none of {rows} rows older than {period} (dated before {cutoff})",
+        "fi": "ei yhtään {rows} rivistä vanhempaa kuin {period} (päivätty ennen {cutoff})",
+        "sv": "ingen av {rows} rader äldre än {period} (daterade före {cutoff})",
+    },
+    "retention.undated": {
+        "en": "{n} rows without a date",
+        "fi": "{n} riviä ilman päivämäärää",
+        "sv": "{n} rader utan datum",
+    },
+    "retention.columns": {"en": "counted from {columns}", "fi": "laskettu: {columns}", "sv": "räknat från {columns}"},
+    "retention.no_column": {
+        "en": "no date column to count from",
+        "fi": "ei päivämääräsaraketta",
+        "sv": "ingen datumkolumn att räkna från",
+    },
+    "retention.error": {"en": "not counted: {reason}", "fi": "ei laskettu: {reason}", "sv": "inte räknat: {reason}"},
     "suppressed": {
         "en": "{n} findings suppressed by {source}",
         "fi": "{n} löydöstä ohitettu ({source})",

@@ -1,7 +1,7 @@
 """``--format ndjson``: one JSON object per line, for log pipelines and ``jq``.
 
 Every line carries ``schema_version`` and a ``record`` discriminator: one ``scan`` record, then ``finding``,
-``table`` and ``error`` records.
+``table`` and ``error`` records (then ``compliance`` and ``retention`` records with a declaration).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ def render(result: ScanResult, stream: TextIO, style: ReportStyle | None = None)
         _line(stream, "error", error)
     if "compliance" in whole:
         _line(stream, "compliance", whole["compliance"])
+    for check in whole.get("retention", []):
+        _line(stream, "retention", check)
 
 
 def _line(stream: TextIO, record: str, body: dict[str, Any]) -> None:

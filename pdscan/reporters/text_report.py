@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pdscan import options as defaults
-from pdscan.model import Compliance, DocumentFacts, Finding, Location, ScanResult, documents_summary
+from pdscan.model import Compliance, DocumentFacts, Finding, Location, RetentionCheck, ScanResult, documents_summary
 from pdscan.reporters import labels
 from pdscan.reporters.labels import count, number, text
 from pdscan.reporters.style import LANGUAGES, ReportStyle
@@ -248,6 +248,8 @@ class _Report:
         self.summary()
         if result.compliance is not None:
             self.compliance(result.compliance)
+        if result.retention is not None:
+            self.retention(result.retention)
         if result.findings:
             self.findings()
         documents = result.documents()
@@ -302,6 +304,10 @@ class _Report:
                         high=self.n(s.high_risk_undeclared),
                     )
                 )
+            if result.retention:
+                over = [r for r in result.retention if r.rows_over]
+                rows = self.n(sum(r.rows_over for r in over))
+                found.append(self.t("retention.short", rows=rows, tables=self.n(len(over)), of=len(result.retention)))
             grid.add_row(self.t("found"), "\n".join(found))
         self.console.print(grid)
         if not result.findings:
@@ -490,6 +496,35 @@ class _Report:
             declared=self.n(s.declared_categories),
         )
         self.wrapped(totals, indent=2)
+
+    def retention(self, checks: Sequence[RetentionCheck]) -> None:
+        """Each declared period against the rows of each table of its group: counts and the oldest date only."""
+        self.console.print()
+        self.wrapped(self.t("retention"), style="bold")
+        if not checks:
+            self.wrapped(self.t("retention.none"), indent=2, style="dim")
+        for check in checks:
+            group = f" ({check.subject})" if check.subject else ""
+            where = f"{self.inside(check.source, check.display)}{group}"
+            values = {"rows": self.n(check.rows_checked), "period": check.period, "cutoff": check.cutoff}
+            if check.error is not None:
+                self.located(where, self.t("retention.error", reason=check.error), indent=2)
+                continue
+            parts = [
+                self.t("retention.over", over=self.n(check.rows_over), oldest=check.oldest_over or "", **values)
+                if check.rows_over
+                else self.t("retention.ok", **values)
+            ]
+            if check.rows_without_date:
+                parts.append(self.t("retention.undated", n=self.n(check.rows_without_date)))
+            parts.append(
+                self.t("retention.columns", columns=", ".join(check.columns))
+                if check.columns
+                else self.t("retention.no_column")
+            )
+            head = self.t("retention.over_head") if check.rows_over else ""
+            self.wrapped(where, indent=2, head=head, head_style="bold red")
+            self.wrapped("; ".join(parts), indent=6, style="" if check.rows_over else "dim")
 
     def inside(self, source: str, display: str) -> str:
         """A location inside a folder that was scanned, without the folder's path (the heading names it)."""

@@ -136,10 +136,20 @@ def test_declared_but_never_found_says_whether_pdscan_could_find_it(results: dic
         "työnimike": False,
         "markkinointiluvat ja -kiellot": False,
         "asiakaspalautetiedot ja henkilön itsensä antamat tiedot": False,
-        # Declared for applicants and staff: the CVs of the sample data are not in a category pdscan finds (it marks
-        # them CV-like), and the customers' job titles no longer count for applicants.
-        "ansioluettelot ja työhakemukset": True,
     }
+
+
+def test_a_cv_like_document_is_evidence_of_a_declared_cv_category(results: dict[str, Any]) -> None:
+    """The sample's CVs are CV-like documents (a name, contact details and a HETU): the declared category
+    "ansioluettelot ja työhakemukset" (user.professional_information) is found there, and only there: the
+    customers' job titles do not count for applicants."""
+    compliance = results["entrack"].compliance
+    found = {c.name: c for c in compliance.found_declared}
+    cvs = found["ansioluettelot ja työhakemukset"].locations
+    cv_files = sorted(d.file for d in results["entrack"].document_facts if d.cv_like)
+    assert cv_files and sorted(loc.location["file"] for loc in cvs) == cv_files
+    assert {(loc.entity, loc.key) for loc in cvs} == {("CV_LIKE_DOCUMENT", "user.professional_information")}
+    assert all(not d.cv_like for d in results["entrack"].document_facts if d.file not in cv_files)
 
 
 @pytest.mark.parametrize(

@@ -157,6 +157,37 @@ def test_a_category_removed_from_the_declaration_is_a_change(inventory_url: str,
     assert out.exit_code == 0 and "no change" in out.output, out.output
 
 
+def test_the_periodic_report_says_when_the_declaration_last_changed(tmp_path: Path, folder: Path) -> None:
+    """Issue 27, section 4: the notice's own date, and the run from which the declaration the runs were compared
+    with reads differently (its content hash changed); unchanged runs and another source's runs are no change."""
+    notice = tmp_path / "notice.yaml"
+    notice.write_text(NOTICE.replace("  name: Testi Oy\n", "  name: Testi Oy\nnotice:\n  updated: '2026-01-15'\n"))
+    with Inventory(f"sqlite:///{tmp_path / 'inventory.sqlite'}") as store:
+        _scan_into(store, [folder], str(notice))
+        _scan_into(store, [folder], str(notice))
+        history = build_periodic_report(store)["declaration_history"]
+        assert history["notice_updated"] == "2026-01-15" and history["runs"] == 2
+        assert history["last_changed"] is None and history["changes"] == []
+        notice.write_text(notice.read_text().replace("Nimi ja yhteystiedot", "Nimi, osoite ja yhteystiedot", 1))
+        edited = _scan_into(store, [folder], str(notice))
+        _scan_into(store, [folder], str(notice))
+        report = build_periodic_report(store)
+    history = report["declaration_history"]
+    assert [c["run"] for c in history["changes"]] == [edited] and history["runs"] == 4
+    assert history["last_changed"] == history["changes"][0]["at"]
+    text = _render_markdown(report)
+    assert "Notice dated 2026-01-15" in text and f"the declaration last changed {history['last_changed'][:10]}" in text
+    assert f"(run #{edited}; 1 change in 4 runs)" in text
+
+
+def _render_markdown(report: dict[str, Any]) -> str:
+    import io
+
+    out = io.StringIO()
+    PERIODIC_FORMATS["markdown"](report, out)
+    return out.getvalue()
+
+
 def test_category_keys_and_subject_groups_per_group_and_another_file(tmp_path: Path, folder: Path) -> None:
     url = f"sqlite:///{tmp_path / 'inv.sqlite'}"
     notice = tmp_path / "notice.yaml"
