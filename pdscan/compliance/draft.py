@@ -37,6 +37,7 @@ _SENTENCE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[A-ZÅÄÖ0-9\"(])|\n\s*\n|\n(?=
 _WORD = re.compile(r"[^\W\d_][\w:-]*", re.UNICODE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _APPOSITIVE = re.compile(r"\b[^\W\d_][\w-]*,?\s+(?:eli|dvs\.?|i\.e\.,?|that is,?)\s+", re.IGNORECASE)
+_POSTAL_ADDRESS = re.compile(r"\b\d{5} [A-ZÅÄÖ][a-zåäö]+")  # "02150 Espoo": an address written out is the controller's
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _URL = re.compile(r"\bhttps?://|\bwww\.[\w-]+\.", re.IGNORECASE)
 _ORGANISATION = re.compile(r"\b([A-ZÅÄÖ][\w&.-]*(?: [A-ZÅÄÖ][\w&.-]*){0,3}) (Oyj|Oy|Ab|Abp|Ltd|AB|Inc|GmbH|ry|rf)\b")
@@ -284,10 +285,14 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     inferred: dict[str, dict[str, Any]] = {}
     previous: Sentence | None = None
     in_data_section = in_source_section = False
+    naming = [s.heading and bool(_keys_in(vocab.categories, s, language, compounds=True)) for s in parts]
     for i, sentence in enumerate(parts):
         cues = _found(vocab.cues, sentence, language)
         listed = in_data_section and "data_section" not in cues
-        if sentence.heading and not (listed and _keys_in(vocab.categories, sentence, language, compounds=True)):
+        # A run of short lines that each name data ("Namn" / "E-postadress" / "Användarspråk", HTML list items)
+        # is a list of data wherever it stands.
+        in_a_list = naming[i] and ((i > 0 and naming[i - 1]) or (i + 1 < len(parts) and naming[i + 1]))
+        if sentence.heading and not ((listed or in_a_list) and naming[i]):
             # A heading names a section; the sentences under it are what a declaration quotes. In the section
             # that lists the data, a short line that names data ("Sähköpostiosoite", "Kotipaikka") is an item.
             in_data_section = "data_section" in cues
@@ -296,8 +301,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
-        if not listed and ("security" in cues or in_source_section or "sources" in cues):
-            continue  # how the register is protected, where its data comes from: not what it holds
+        if not listed and ("security" in cues or in_source_section or "sources" in cues or "controller" in cues):
+            continue  # how the register is protected, where its data comes from, who keeps it: not what it holds
         found = _general_only(_keys_in(vocab.categories, sentence, language, compounds=True))
         # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
         rank = 2 if in_data_section else (0 if "purpose" in cues else 1)
@@ -411,7 +416,7 @@ def _controller(
 def _reaches_the_controller(text: str, following: str) -> bool:
     """A sentence that gives an e-mail address or a web address, or ends with ":" before one, tells how to reach
     the controller: the words "osoite" and "sähköposti" in it are no data category."""
-    if _EMAIL.search(text) or _URL.search(text):
+    if _EMAIL.search(text) or _URL.search(text) or _POSTAL_ADDRESS.search(text):
         return True
     return text.rstrip().endswith(":") and bool(_EMAIL.search(following) or _URL.search(following))
 
