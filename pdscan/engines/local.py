@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar
 
@@ -14,7 +14,8 @@ from pdscan.engines.base import ScanContext, TableOutcome, table_stats
 from pdscan.errors import SourceError
 from pdscan.model import Batch, ScanErrorEntry, SourceSummary
 from pdscan.sources import open_source
-from pdscan.sources.base import Source, Table
+from pdscan.sources.base import Table
+from pdscan.sources.documents.pool import DocumentReaders
 
 
 class LocalEngine:
@@ -32,11 +33,14 @@ def _scan_source(context: ScanContext, spec: str) -> None:
         context.source_failed(exc)
         return
     summary = context.add_source(source.name, source.kind)
+    # Documents are read ahead in worker processes when there are enough of them (pdscan.sources.documents.pool).
+    readers = DocumentReaders(context.read_options, context.options.workers)
     try:
-        if context.options.workers > 1:
-            _scan_tables_in_parallel(context, source, summary)
-        else:
-            _scan_tables_in_order(context, source, summary)
+        with readers:
+            if context.options.workers > 1:
+                _scan_tables_in_parallel(context, readers.tables(source.tables()), summary)
+            else:
+                _scan_tables_in_order(context, readers.tables(source.tables()), summary, lambda: readers.started)
     except SourceError as exc:  # the source itself failed while listing (a dropped connection, say)
         summary.errors += 1
         context.record_error(ScanErrorEntry(source.name, exc.reason))
@@ -46,12 +50,13 @@ def _scan_source(context: ScanContext, spec: str) -> None:
         source.close()
 
 
-def _scan_tables_in_parallel(context: ScanContext, source: Source, summary: SourceSummary) -> None:
+def _scan_tables_in_parallel(
+    context: ScanContext, items: Iterable[Table | ScanErrorEntry], summary: SourceSummary
+) -> None:
     """Tables on ``--workers`` threads (each with its own connection from the pool); results in listing order."""
     with ThreadPoolExecutor(max_workers=context.options.workers, thread_name_prefix="pdscan-table") as pool:
         pending: list[ScanErrorEntry | Future[TableOutcome]] = [
-            item if isinstance(item, ScanErrorEntry) else pool.submit(_scan_table, context, item)
-            for item in source.tables()
+            item if isinstance(item, ScanErrorEntry) else pool.submit(_scan_table, context, item) for item in items
         ]
         try:
             for item in pending:
@@ -64,14 +69,24 @@ def _scan_tables_in_parallel(context: ScanContext, source: Source, summary: Sour
 # Small tables (many small files) are detected together, up to this many at a time or this many rows in all.
 GROUP_TABLES = 64
 GROUP_ROWS = 20_000
+# While worker processes read documents, detection here is the slower side: a group of at least this many starts as
+# soon as the detector is free, rather than waiting for GROUP_TABLES.
+EAGER_TABLES = 8
 
 
-def _scan_tables_in_order(context: ScanContext, source: Source, summary: SourceSummary) -> None:
+def _scan_tables_in_order(
+    context: ScanContext,
+    items: Iterable[Table | ScanErrorEntry],
+    summary: SourceSummary,
+    eager: Callable[[], bool] = lambda: False,
+) -> None:
     """Tables one after another, recorded in listing order; small ones detected in groups (detect_small).
 
     A group is detected on a thread of its own while the next group is read: reading small files is mostly
     Python (opening, sniffing) and detection mostly Arrow kernels that release the GIL, so both cores work. At most
-    one group is in detection; it is recorded before anything listed after it.
+    one group is in detection; it is recorded before anything listed after it. When ``eager()`` (documents are read
+    by worker processes), a group starts as soon as the detector is free. A table's findings do not depend on the
+    group it is detected in.
     """
     group: list[tuple[Table, Batch]] = []
     detecting: list[tuple[list[tuple[Table, Batch]], Future[list[dict[str, ColumnStats]]]]] = []
@@ -98,7 +113,7 @@ def _scan_tables_in_order(context: ScanContext, source: Source, summary: SourceS
         detecting.append((tables, future))
 
     try:
-        for item in source.tables():
+        for item in items:
             if isinstance(item, ScanErrorEntry):
                 flush()
                 settle()
@@ -113,7 +128,12 @@ def _scan_tables_in_order(context: ScanContext, source: Source, summary: SourceS
                 continue
             if small is not None:
                 group.append((item, small))
-                if len(group) >= GROUP_TABLES or sum(b.num_rows for _, b in group) >= GROUP_ROWS:
+                free = not detecting or detecting[-1][1].done()
+                if (
+                    len(group) >= GROUP_TABLES
+                    or sum(b.num_rows for _, b in group) >= GROUP_ROWS
+                    or (len(group) >= EAGER_TABLES and free and eager())
+                ):
                     flush()
                 continue
             flush()
