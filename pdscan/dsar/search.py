@@ -11,6 +11,7 @@ or two hops and reported as related.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import functools
@@ -25,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from pdscan import options as defaults
 from pdscan.detect.rules import load_rules
@@ -161,7 +162,9 @@ class Finder:
                 _search_database(person, catalog, options, result)
                 continue
             try:
-                source = open_source(spec, options.source)
+                # No round trip to test each connection before each statement: a statement that finds its
+                # connection gone is run once more on a new one (_search_table).
+                source = open_source(spec, dataclasses.replace(options.source, ping_connections=False))
             except SourceError as exc:
                 result.errors.append(ScanErrorEntry(exc.source, exc.reason))
                 continue
@@ -365,7 +368,9 @@ class _Catalog:
     def table(self, conn: sa.Connection, schema: str | None, name: str) -> sa.Table:
         key = (schema, name)
         if key not in self._reflected:
-            self._reflected[key] = self.source.dialect.reflect(conn, schema, name)
+            table = self._reflected[key] = self.source.dialect.reflect(conn, schema, name)
+            for column in table.columns:
+                column.info["kind"] = column_kind(column.type)  # asked by every search: told once
         return self._reflected[key]
 
     def indexes(self, conn: sa.Connection, table: sa.Table, is_view: bool) -> dict[str, dict[str, str]]:
@@ -405,12 +410,27 @@ class _Catalog:
 def _search_table(
     person: Person, table: DatabaseTable, catalog: _Catalog, options: FindOptions, result: FindResult
 ) -> list[Match]:
+    """One table's statement. A connection the server dropped since the last search (a restart, an idle timeout)
+    is noticed by the statement itself: SQLAlchemy invalidates the pool and the statement runs once more."""
+    try:
+        return _search_table_once(person, table, catalog, options, result)
+    except _Reconnect:
+        return _search_table_once(person, table, catalog, options, result)
+
+
+class _Reconnect(Exception):
+    """The connection was gone (``DBAPIError.connection_invalidated``): run the table's statement again."""
+
+
+def _search_table_once(
+    person: Person, table: DatabaseTable, catalog: _Catalog, options: FindOptions, result: FindResult
+) -> list[Match]:
     where = table.location.display(with_column=False)
     found: list[Match] = []
     try:
         with catalog.source.engine.connect() as conn:
             reflected = catalog.table(conn, table.location.schema, table.location.table or "")
-            text_columns = [c for c in reflected.columns if column_kind(c.type) in _TEXT_KINDS]
+            text_columns = [c for c in reflected.columns if _kind(c) in _TEXT_KINDS]
             number_columns = _phone_number_columns(person, reflected, table.source, where, options)
             primary_key = [c.name for c in reflected.primary_key.columns]
             if not text_columns and not number_columns:
@@ -422,7 +442,7 @@ def _search_table(
                 # Phones kept as numbers (358401234567): equality in SQL, an index can serve it.
                 numbers = person.phone_numbers()
                 clauses = [] if predicate is None else [predicate]
-                predicate = sa.or_(*clauses, *(c.in_(numbers) for c in number_columns))
+                predicate = sa.or_(*clauses, *(_one_of(c, numbers) for c in number_columns))
                 method += "; phone numbers as integers in " + ", ".join(
                     f"{c.name} ({_index_note(lookups.indexes.get(c.name, {}).get('plain'))})" for c in number_columns
                 )
@@ -447,9 +467,17 @@ def _search_table(
                 key = {k: row[k] for k in primary_key} if primary_key else {"row": None, "note": "no primary key"}
                 found.append(Match(table.source, table.location, key, row, match, primary_key=primary_key))
     except SQLAlchemyError as exc:
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated and not found:
+            raise _Reconnect from exc
         raise SourceError(table.source, db_error(exc, options.source.table_timeout), where) from exc
     result.searched.append(Searched(table.source, table.location, None, method))
     return found
+
+
+def _kind(column: sa.Column[Any]) -> str:
+    """The pdscan kind of a column, as the catalog noted it when the table was reflected."""
+    kind = column.info.get("kind")
+    return kind if isinstance(kind, str) else column_kind(column.type)
 
 
 def _phone_number_columns(
@@ -462,7 +490,7 @@ def _phone_number_columns(
     found = options.inventoried.get((source, where), {})
     out = []
     for column in table.columns:
-        if column_kind(column.type) != "integer":
+        if _kind(column) != "integer":
             continue
         known = _identifiers().get(options.known_columns.get((source, where, column.name), ""))
         entities = found.get(column.name, frozenset())
@@ -517,27 +545,32 @@ def _equality(person: Person, column: sa.Column[Any], identifier: str, lookups: 
     """A known identifier column compared with the person's normalised identifiers, the way an index can serve:
     the column's own ``=`` where its collation ignores case (MySQL/MariaDB ``_ci``), lower()/upper() where an
     expression index has them, every case spelling of a short value (a HETU) where a plain index exists."""
-    text: Any = column if column_kind(column.type) == "string" else sa.cast(column, sa.String)
+    text: Any = column if _kind(column) == "string" else sa.cast(column, sa.String)
     indexes = lookups.indexes.get(column.name, {})
     plain = indexes.get("plain")
     name = column.name
     if identifier == "business_id":  # digits and a dash: no case to fold
-        return text.in_(person.business_ids), f"{name} = … ({_index_note(plain)})"
+        return _one_of(text, person.business_ids), f"{name} = … ({_index_note(plain)})"
     values, fold = (person.emails, "lower") if identifier == "email" else (person.hetus, "upper")
     if name in lookups.folds_case:
-        return text.in_(values), f"{name} = … (case-insensitive collation, {_index_note(plain)})"
+        return _one_of(text, values), f"{name} = … (case-insensitive collation, {_index_note(plain)})"
     if fold in indexes:
-        return getattr(sa.func, fold)(text).in_(values), f"{fold}({name}) = … (index {indexes[fold]})"
+        return _one_of(getattr(sa.func, fold)(text), values), f"{fold}({name}) = … (index {indexes[fold]})"
     spellings = [v for value in values for v in (_case_variants(value) or [])]
     if plain and identifier == "hetu" and len(spellings) >= len(values):
-        return text.in_(spellings), f"{name} in every case spelling (index {plain})"
+        return _one_of(text, spellings), f"{name} in every case spelling (index {plain})"
     note = f"no index on {fold}({name}): a full scan" if plain is None else f"index {plain} compares case: a full scan"
-    return getattr(sa.func, fold)(text).in_(values), f"{fold}({name}) = … ({note})"
+    return _one_of(getattr(sa.func, fold)(text), values), f"{fold}({name}) = … ({note})"
+
+
+def _one_of(expression: Any, values: Sequence[Any]) -> Any:
+    """``expression = value`` for one value (cheaper to build and to run than ``IN`` with one item), else ``IN``."""
+    return expression == values[0] if len(values) == 1 else expression.in_(values)
 
 
 def _substrings(person: Person, column: sa.Column[Any], kinds: Sequence[str]) -> list[Any]:
     """The prefilter of one column for some kinds of identifier: lower-case substrings, phone digits."""
-    text: Any = column if column_kind(column.type) == "string" else sa.cast(column, sa.String)
+    text: Any = column if _kind(column) == "string" else sa.cast(column, sa.String)
     terms = [
         *(person.emails if "email" in kinds else ()),
         *((h.lower() for h in person.hetus) if "hetu" in kinds else ()),
@@ -579,7 +612,7 @@ def _predicate(
     substring: list[str] = []
     skipped: list[str] = []
     for column in table.columns:
-        if column_kind(column.type) not in _TEXT_KINDS:
+        if _kind(column) not in _TEXT_KINDS:
             continue
         pure = _identifiers().get(options.known_columns.get((source, where, column.name), ""))
         if pure in identifiers and pure != "phone":
@@ -731,7 +764,7 @@ def _likely_joins(catalog: _Catalog, declared: _Children) -> _Children:
             if is_view:
                 continue
             table = catalog.table(conn, owner, name)  # as the scan and the search reflect it
-            columns[(owner, name)] = {c.name: column_kind(c.type) for c in table.columns}
+            columns[(owner, name)] = {c.name: _kind(c) for c in table.columns}
             primary = [c.name for c in table.primary_key.columns]
             if len(primary) == 1:
                 keys[(owner, name)] = primary[0]

@@ -111,6 +111,9 @@ class SourceOptions:
     workers: int = 1  # tables scanned at once (connections in the pool)
     ocr: bool = False  # documents: read scanned PDF pages with tesseract
     limits: Limits = field(default_factory=Limits)  # structural limits on hostile files
+    # Test each pooled database connection with a round trip before use (SQLAlchemy's pool_pre_ping). A long-lived
+    # search (pdscan.dsar.search.Finder) turns it off and reconnects when a statement finds its connection gone.
+    ping_connections: bool = True
 
 
 class Table(ABC):

@@ -240,3 +240,28 @@ def test_knowledge_from_a_real_inventory_loses_no_planted_row(tmp_path: Path) ->
             return sorted((m.location.table or "", str(m.key), m.kind) for m in result.matches)
 
         assert keys(fast) == keys(exhaustive), asked.kinds
+
+
+def test_a_finder_reconnects_when_the_server_dropped_its_connection(database: str) -> None:
+    """A Finder does not test its connection before each statement: when the server dropped it since the last
+    search (a restart, an idle timeout), the statement fails once, SQLAlchemy drops the pool, and the statement runs
+    again on a new connection. The search finds the same rows, with no error."""
+    if database.startswith("sqlite"):
+        pytest.skip("a SQLite file has no server connection to drop")
+    person = Person.from_identifiers(emails=["matti.virtanen@example.fi"])
+    with Finder([database], _knowledge(database)) as finder:
+        first = finder.find(person)
+        engine = finder._catalogs[database].source.engine
+        with engine.connect() as conn:  # the pooled connection the next search would take
+            backend_id = conn.exec_driver_sql(
+                "SELECT pg_backend_pid()" if engine.dialect.name == "postgresql" else "SELECT CONNECTION_ID()"
+            ).scalar()
+        admin = sa.create_engine(database)
+        with admin.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(backend_id)})")
+            else:
+                conn.exec_driver_sql(f"KILL {int(backend_id)}")
+        admin.dispose()
+        again = finder.find(person)
+    assert again.errors == [] and _rows(again) == _rows(first) and _rows(first)

@@ -80,7 +80,7 @@ class DatabaseSource(Source):
                     parsed,
                     pool_size=max(1, self.options.workers),
                     max_overflow=0,
-                    pool_pre_ping=True,
+                    pool_pre_ping=self.options.ping_connections,
                     connect_args=connect_args,
                 )
                 if self.dialect.pooled
