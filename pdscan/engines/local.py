@@ -8,14 +8,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import ClassVar
 
-from pdscan.detect.core import SMALL_ROWS, detect_small
+from pdscan.detect.core import SMALL_ROWS, DetectOptions, detect_small
+from pdscan.detect.rules import RuleSet
 from pdscan.detect.stats import ColumnStats
-from pdscan.engines.base import ScanContext, TableOutcome, table_stats
+from pdscan.engines.base import ScanContext, TableOutcome, table_findings, table_stats
 from pdscan.errors import SourceError
-from pdscan.model import Batch, ScanErrorEntry, SourceSummary
+from pdscan.model import Batch, Finding, ScanErrorEntry, SourceSummary, TableInfo
 from pdscan.sources import open_source
 from pdscan.sources.base import Table
 from pdscan.sources.documents.pool import DocumentReaders
+from pdscan.sources.documents.small_tables import Detected, Sent, SmallTables
 
 
 class LocalEngine:
@@ -35,12 +37,20 @@ def _scan_source(context: ScanContext, spec: str) -> None:
     summary = context.add_source(source.name, source.kind)
     # Documents are read ahead in worker processes when there are enough of them (pdscan.sources.documents.pool).
     readers = DocumentReaders(context.read_options, context.options.workers)
+    # So are small delimited files, and detected there in groups (pdscan.sources.documents.small_tables).
+    analyse = functools.partial(
+        _analyse, rules=context.rules, detect=context.detect_options, min_confidence=context.options.min_confidence
+    )
+    small = SmallTables(
+        analyse, SMALL_ROWS, context.read_options, context.options.workers, context.detect_options.ner_model is not None
+    )
     try:
-        with readers:
+        with readers, small:
+            items = small.tables(readers.tables(source.tables()))
             if context.options.workers > 1:
-                _scan_tables_in_parallel(context, readers.tables(source.tables()), summary)
+                _scan_tables_in_parallel(context, items, summary)
             else:
-                _scan_tables_in_order(context, readers.tables(source.tables()), summary, lambda: readers.started)
+                _scan_tables_in_order(context, items, summary, lambda: readers.started)
     except SourceError as exc:  # the source itself failed while listing (a dropped connection, say)
         summary.errors += 1
         context.record_error(ScanErrorEntry(source.name, exc.reason))
@@ -51,12 +61,17 @@ def _scan_source(context: ScanContext, spec: str) -> None:
 
 
 def _scan_tables_in_parallel(
-    context: ScanContext, items: Iterable[Table | ScanErrorEntry], summary: SourceSummary
+    context: ScanContext, items: Iterable[Table | ScanErrorEntry | Sent], summary: SourceSummary
 ) -> None:
     """Tables on ``--workers`` threads (each with its own connection from the pool); results in listing order."""
     with ThreadPoolExecutor(max_workers=context.options.workers, thread_name_prefix="pdscan-table") as pool:
         pending: list[ScanErrorEntry | Future[TableOutcome]] = [
-            item if isinstance(item, ScanErrorEntry) else pool.submit(_scan_table, context, item) for item in items
+            item
+            if isinstance(item, ScanErrorEntry)
+            else pool.submit(_scan_sent, context, item)
+            if isinstance(item, Sent)
+            else pool.submit(_scan_table, context, item)
+            for item in items
         ]
         try:
             for item in pending:
@@ -76,7 +91,7 @@ EAGER_TABLES = 8
 
 def _scan_tables_in_order(
     context: ScanContext,
-    items: Iterable[Table | ScanErrorEntry],
+    items: Iterable[Table | ScanErrorEntry | Sent],
     summary: SourceSummary,
     eager: Callable[[], bool] = lambda: False,
 ) -> None:
@@ -113,7 +128,18 @@ def _scan_tables_in_order(
         detecting.append((tables, future))
 
     try:
-        for item in items:
+        for entry in items:
+            if isinstance(entry, Sent):  # a small file a worker process read (and detected), or left to be read here
+                result = entry.result()
+                if result is None:
+                    item: Table | ScanErrorEntry = entry.table
+                else:
+                    flush()
+                    settle()
+                    context.record(summary, _outcome_of(context, entry, result))
+                    continue
+            else:
+                item = entry
             if isinstance(item, ScanErrorEntry):
                 flush()
                 settle()
@@ -144,6 +170,36 @@ def _scan_tables_in_order(
     finally:  # an interruption: the group in detection is dropped (its tables were not recorded, so not scanned)
         for _, future in detecting:
             future.cancel()
+
+
+def _scan_sent(context: ScanContext, sent: Sent) -> TableOutcome:
+    """A small file sent to a worker process, on a table thread: its outcome, or read here as any table."""
+    result = sent.result()
+    return _scan_table(context, sent.table) if result is None else _outcome_of(context, sent, result)
+
+
+def _outcome_of(context: ScanContext, sent: Sent, result: Detected | str) -> TableOutcome:
+    """What a worker process gave for a small file: its coverage and statistics; or its crash, as a read error."""
+    table = sent.table
+    if not isinstance(result, Detected):  # CRASHED: the file killed the worker that read it alone
+        return _scan_table(context, table, _failing(SourceError(table.source, result, table.location.display())))
+    table.info = result.info
+    context.progress.table_started(table)
+    context.progress.rows_read(result.rows)
+    return TableOutcome(table.info, result.findings)
+
+
+def _analyse(
+    infos: list[TableInfo], batches: list[Batch], *, rules: RuleSet, detect: DetectOptions, min_confidence: str
+) -> list[list[Finding]]:
+    """In a worker process: the findings of small tables detected together (filling in their coverage)."""
+    stats = detect_small(batches, rules, detect)
+    return [table_findings(info, found, rules, min_confidence) for info, found in zip(infos, stats, strict=True)]
+
+
+def _failing(error: SourceError) -> Iterator[Batch]:
+    raise error
+    yield  # a generator
 
 
 @functools.lru_cache(maxsize=1)
