@@ -160,6 +160,19 @@ class _Pending:
     consumed: bool = False
 
 
+def discard(executor: ProcessPoolExecutor, cancel: bool = True) -> None:
+    """Shut a pool down without waiting and end the workers it still has.
+
+    After a worker died (BrokenProcessPool), Python 3.11's pool joins its other workers while they still wait for
+    work, and the program then hangs at exit in ``concurrent.futures.process._python_exit`` (Python 3.12 terminates
+    them itself). A worker holds nothing worth keeping: it is ended."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=cancel)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+
+
 class DocumentReaders:
     """Reads the documents of a listing ahead in worker processes (see the module's docstring).
 
@@ -196,7 +209,9 @@ class DocumentReaders:
             executors, self._executor, self._solo = [self._executor, self._solo], None, None
             self._queue.clear()
         for executor in executors:
-            if executor is not None:
+            if executor is not None and getattr(executor, "_broken", False):
+                discard(executor)  # its workers would never end: see discard
+            elif executor is not None:
                 executor.shutdown(wait=wait, cancel_futures=True)
 
     # -- the listing --------------------------------------------------------------------------------------------
@@ -299,7 +314,7 @@ class DocumentReaders:
             try:
                 pending.future = self._executor.submit(read_document, pending.job)
             except BrokenProcessPool:  # a worker died since the last job was sent: its jobs are read again alone
-                self._executor.shutdown(wait=False, cancel_futures=True)
+                discard(self._executor)
                 self._executor = None
                 continue
             pending.executor = self._executor
@@ -351,7 +366,7 @@ class DocumentReaders:
         with self._recovering:
             with self._lock:
                 if self._executor is pending.executor and self._executor is not None:
-                    self._executor.shutdown(wait=False, cancel_futures=True)
+                    discard(self._executor)
                     self._executor = None  # the next job starts a new pool
                 disabled = self._disabled
             if disabled:
@@ -375,6 +390,6 @@ class DocumentReaders:
         try:
             return self._solo.submit(function, *args).result()
         except BrokenProcessPool:
-            self._solo.shutdown(wait=False)
+            discard(self._solo, cancel=False)
             self._solo = None
             return None

@@ -177,7 +177,9 @@ class SmallTables:
     def close(self, wait: bool = True) -> None:
         self._queue.clear()
         for executor in (self._executor, self._solo):
-            if executor is not None:
+            if executor is not None and getattr(executor, "_broken", False):
+                documents.discard(executor)  # its workers would never end (documents.discard)
+            elif executor is not None:
                 executor.shutdown(wait=wait, cancel_futures=True)
         self._executor = self._solo = None
 
@@ -278,7 +280,7 @@ class SmallTables:
             try:
                 chunk.future = self._executor.submit(read_chunk, chunk.jobs)
             except BrokenProcessPool:
-                self._executor.shutdown(wait=False, cancel_futures=True)
+                documents.discard(self._executor)
                 self._executor = None
                 continue
             chunk.executor = self._executor
@@ -324,7 +326,7 @@ class SmallTables:
         """A worker died with ``chunk`` in the pool: read it again in a worker of its own; if that one dies too,
         file by file. A file that kills its own worker is CRASHED."""
         if self._executor is chunk.executor and self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            documents.discard(self._executor)
             self._executor = None
         if self._disabled:
             return [None] * len(chunk.jobs)
@@ -363,7 +365,7 @@ class SmallTables:
 
     def _broken_solo(self) -> None:
         if self._solo is not None:
-            self._solo.shutdown(wait=False)
+            documents.discard(self._solo, cancel=False)
         self._solo = None
 
 
