@@ -12,12 +12,12 @@ from pdscan.detect.core import SMALL_ROWS, DetectOptions, detect_small
 from pdscan.detect.rules import RuleSet
 from pdscan.detect.stats import ColumnStats
 from pdscan.engines.base import ScanContext, TableOutcome, table_findings, table_stats
+from pdscan.engines.small_tables import Detected, Sent, SmallTables
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Finding, ScanErrorEntry, SourceSummary, TableInfo
 from pdscan.sources import open_source
 from pdscan.sources.base import Table
 from pdscan.sources.documents.pool import DocumentReaders
-from pdscan.sources.documents.small_tables import Detected, Sent, SmallTables
 
 
 class LocalEngine:
@@ -37,7 +37,7 @@ def _scan_source(context: ScanContext, spec: str) -> None:
     summary = context.add_source(source.name, source.kind)
     # Documents are read ahead in worker processes when there are enough of them (pdscan.sources.documents.pool).
     readers = DocumentReaders(context.read_options, context.options.workers)
-    # So are small delimited files, and detected there in groups (pdscan.sources.documents.small_tables).
+    # So are small delimited files, and detected there in groups (pdscan.engines.small_tables).
     analyse = functools.partial(
         _analyse, rules=context.rules, detect=context.detect_options, min_confidence=context.options.min_confidence
     )

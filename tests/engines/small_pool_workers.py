@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import signal
 
-from pdscan.sources.documents.small_tables import Detected, FileJob, read_chunk
+from pdscan.engines.small_tables import Detected, FileJob, read_chunk
 
 
 def killing_chunk(jobs: list[FileJob]) -> list[Detected | None]:

@@ -1,5 +1,5 @@
 """Issue 25: small delimited files read and detected ahead in worker processes
-(pdscan.sources.documents.small_tables) give the report a scan in this process gives, byte for byte but the
+(pdscan.engines.small_tables) give the report a scan in this process gives, byte for byte but the
 timings; a file that kills its worker is one error entry and the rest is scanned; a few files start no workers."""
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 import small_pool_workers
 
+from pdscan.engines import small_tables
 from pdscan.engines.options import ScanOptions
+from pdscan.engines.small_tables import CRASHED
 from pdscan.model import ScanResult
 from pdscan.scan import scan
-from pdscan.sources.documents import pool, small_tables
-from pdscan.sources.documents.small_tables import CRASHED
+from pdscan.sources.documents import pool
 
 HEADER = ["nimi", "sahkoposti", "puhelin", "henkilotunnus", "kommentti", "summa"]
 FIRST = ["Matti", "Liisa", "Juha", "Anna", "Aino", "Eero", "Sanna"]
