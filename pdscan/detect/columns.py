@@ -189,9 +189,12 @@ def detect_parts(parts: Sequence[Part], rules: RuleSet, options: DetectOptions) 
     prefilters: dict[tuple[str, bool], np.ndarray] = {}
     # The bytes each column holds: a pattern that needs a letter cannot match a column of digits.
     present = np.stack([bytes_present(item[1]) for item in prepared])
+    # Columns of one header across many small files mostly hold the same bytes: each rule's byte formula is
+    # evaluated once per distinct set of bytes (443 of 1,088 columns in a group of 64 exports).
+    present, column_bytes = np.unique(present, axis=0, return_inverse=True)
     traits = _Traits(segments.parts)
     for rule in rules:
-        applies, in_context = _applicable(rule, traits, present)
+        applies, in_context = _applicable(rule, traits, present, column_bytes.reshape(-1))
         if not applies.any():
             continue
         if rule.matcher is not None:
@@ -223,8 +226,12 @@ class _Traits:
         self.name = np.asarray([position[(part.column.name, part.table_columns)] for part in parts], dtype=np.int64)
 
 
-def _applicable(rule: Rule, traits: _Traits, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per segment: whether the rule looks at the column, and whether only in the context of its words."""
+def _applicable(
+    rule: Rule, traits: _Traits, present: np.ndarray, column_bytes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per segment: whether the rule looks at the column, and whether only in the context of its words.
+
+    ``present`` holds distinct rows of the bytes present (256 booleans), ``column_bytes`` each segment's row."""
     # An integer column is never a person's name, whatever its header says.
     applies = np.asarray([kind in rule.kinds for kind in traits.kinds], dtype=bool)[traits.kind]
     in_context = np.zeros(len(applies), dtype=bool)
@@ -240,11 +247,11 @@ def _applicable(rule: Rule, traits: _Traits, present: np.ndarray) -> tuple[np.nd
     if rule.matcher is None:
         if rule.pattern is None:
             return np.zeros(len(applies), dtype=bool), in_context
-        applies &= rule.needs.met_each(present)
+        applies &= rule.needs.met_each(present)[column_bytes]
     else:
         needs = MATCHERS[rule.matcher].needs
         if needs is not None:
-            applies &= _requirement(needs).met_each(present)
+            applies &= _requirement(needs).met_each(present)[column_bytes]
     return applies, in_context
 
 

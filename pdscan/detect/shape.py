@@ -54,6 +54,9 @@ _CATEGORIES: dict[Any, np.ndarray] = {
 }
 
 
+_MET_MEMO = 4096  # sets of columns remembered per formula (32 bytes a column, a few KB each)
+
+
 @dataclass(frozen=True)
 class Requirement:
     """A formula over the bytes present in a column: ``kind`` is "bytes" (one of ``mask``), "all" or "any"."""
@@ -79,8 +82,21 @@ class Requirement:
         if len(masks) == 0:
             return np.ones(len(present), dtype=bool)
         words = _words(present)
-        hits = ((words[:, None, :] & masks[None, :, :]) != 0).any(axis=2)
-        return np.asarray(_evaluate(tree, hits))
+        # The same columns come back batch after batch with the same bytes: the formula is evaluated once per
+        # set of columns (numpy's per-call overhead on a formula of dozens of nodes was a tenth of a scan).
+        key = words.tobytes()
+        known = self._met.get(key)
+        if known is None:
+            hits = ((words[:, None, :] & masks[None, :, :]) != 0).any(axis=2)
+            known = np.asarray(_evaluate(tree, hits))
+            known.flags.writeable = False
+            if len(self._met) < _MET_MEMO:
+                self._met[key] = known
+        return known
+
+    @functools.cached_property
+    def _met(self) -> dict[bytes, np.ndarray]:
+        return {}
 
     @functools.cached_property
     def _compiled(self) -> tuple[np.ndarray, _Node]:

@@ -73,13 +73,19 @@ class CsvTable(Table):
         if delimiter is None:
             yield from self._text_lines(encoding, options)
         else:
-            yield from self._delimited(encoding, delimiter, text, options)
+            whole = _plain_text(head, encoding) if len(head) < SNIFF_BYTES else None
+            yield from self._delimited(encoding, delimiter, text, options, whole)
 
     def _field_limit(self) -> LimitExceeded:
         limit = self.ref.limits.csv_max_field
         return LimitExceeded(f"a CSV field or row longer than {limit:,} bytes", "csv_max_field", limit)
 
-    def _delimited(self, encoding: str, delimiter: str, text: str, options: ReadOptions) -> Iterator[Batch]:
+    def _delimited(
+        self, encoding: str, delimiter: str, text: str, options: ReadOptions, whole: str | None = None
+    ) -> Iterator[Batch]:
+        """The table, read by Arrow's CSV reader; ``whole`` is the whole file's text when it is small and plain
+        (see :func:`_plain_text`), split here instead: Arrow's reader costs about a millisecond per file to set up,
+        most of the time of a file of a few dozen rows (issue 25)."""
         # The csv module's own cap (128 KB) is process-wide: it follows the configured limit, never lowers it.
         csv.field_size_limit(max(csv.field_size_limit(), self.ref.limits.csv_max_field))
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # bare CR line ends too
@@ -130,6 +136,21 @@ class CsvTable(Table):
                 counts["long"] += rows.num_rows - (pc.sum(pc.is_null(rows.column(len(names)))).as_py() or 0)
             return rows
 
+        if whole is not None and len(whole) <= self.ref.limits.csv_max_field:
+            good, bad = _split_plain(whole, delimiter, skip, names)
+            ragged.extend(bad)
+
+            def split_batches() -> Iterator[pa.RecordBatch]:
+                yield good
+                if ragged:
+                    yield reparsed()
+
+            try:
+                yield from self._limited(split_batches(), options)
+            finally:
+                self.info.columns = widest
+                self._ragged_notes(counts, names, widest)
+            return
         stream = Utf8Stream(self.ref.open(), encoding)
         try:
             arrow_reader = pv.open_csv(
@@ -172,16 +193,17 @@ class CsvTable(Table):
             self.info.columns = widest
             if stream.fallback_at is not None:
                 self.info.notes.append(f"invalid UTF-8 after byte {stream.fallback_at}; rest decoded as cp1252")
-            if counts["short"]:
-                self.info.notes.append(f"{counts['short']} rows with missing fields read with the missing fields empty")
-            if counts["long"]:
-                extra = unique_names(names + [""] * (widest - len(names)))[len(names) :]
-                where = f"{extra[0]} to {extra[-1]}" if len(extra) > 1 else extra[0]
-                self.info.notes.append(
-                    f"{counts['long']} rows with more fields than the header: extra fields in {where}"
-                )
-            if counts["unparsed"]:
-                self.info.notes.append(f"{counts['unparsed']} rows could not be parsed, skipped")
+            self._ragged_notes(counts, names, widest)
+
+    def _ragged_notes(self, counts: dict[str, int], names: list[str], widest: int) -> None:
+        if counts["short"]:
+            self.info.notes.append(f"{counts['short']} rows with missing fields read with the missing fields empty")
+        if counts["long"]:
+            extra = unique_names(names + [""] * (widest - len(names)))[len(names) :]
+            where = f"{extra[0]} to {extra[-1]}" if len(extra) > 1 else extra[0]
+            self.info.notes.append(f"{counts['long']} rows with more fields than the header: extra fields in {where}")
+        if counts["unparsed"]:
+            self.info.notes.append(f"{counts['unparsed']} rows could not be parsed, skipped")
 
     def _limited(self, record_batches: Iterator[pa.RecordBatch], options: ReadOptions) -> Iterator[Batch]:
         """Batches of ``chunk_rows`` rows (the last one shorter), stopping at ``limit``; ``truncated`` when rows
@@ -251,6 +273,47 @@ class CsvTable(Table):
             self.info.notes.append(f"lines longer than {piece:,} characters read in pieces ({pieces} pieces cut)")
 
 
+def _plain_text(head: bytes, encoding: str) -> str | None:
+    """A whole small file's text when splitting lines and fields gives exactly what Arrow's reader gives: it
+    decodes without error and has no quote (no quoted field, so no delimiter or line break inside a value), no
+    carriage return but in CRLF line ends and no blank line (which Arrow skips, and counts differently in the header
+    lines). Else None."""
+    try:
+        text = head.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if encoding == "utf-8-sig":
+        text = text.lstrip("\ufeff")
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None  # a bare carriage return ends a line for Arrow
+        text = text.replace("\r\n", "\n")  # Windows line ends, as Excel and Python's csv module write them
+    if '"' in text or "\n\n" in text or text.startswith("\n"):
+        return None
+    return text
+
+
+def _split_plain(text: str, delimiter: str, skip: int, names: list[str]) -> tuple[pa.RecordBatch, list[str]]:
+    """The rows of a plain text (:func:`_plain_text`) after ``skip`` header lines, as a batch of string columns,
+    and the lines whose field count is not the header's (parsed again as Arrow's skipped rows are, see _ragged)."""
+    width = len(names)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the line end of the last line
+    rows: list[list[str]] = []
+    bad: list[str] = []
+    for line in lines[skip:]:
+        fields = line.split(delimiter)
+        if len(fields) == width:
+            rows.append(fields)
+        else:
+            bad.append(line)
+    columns = [pa.array(list(column), pa.string()) for column in zip(*rows, strict=True)] if rows else []
+    if not columns:
+        columns = [pa.array([], pa.string())] * width
+    return pa.RecordBatch.from_arrays(columns, names=names), bad
+
+
 def _fit_header(header: list[str], sample: list[int]) -> list[str]:
     """The header widened or narrowed to the width most data rows have.
 
@@ -295,11 +358,15 @@ def sniff_delimiter(lines: list[str], prefer_tab: bool = False) -> str | None:
     order = ("\t", ";", ",", "|") if prefer_tab else DELIMITERS
     best: tuple[float, int, int] | None = None
     chosen: str | None = None
+    quoted = any('"' in line for line in lines)
     for rank, delimiter in enumerate(order):
-        try:
-            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        except csv.Error:  # a field past the csv module's cap: this delimiter cannot split the sample
-            continue
+        if not quoted:  # without quotes the csv module splits at every delimiter: count them (a tenth of the time)
+            counts = [line.count(delimiter) + 1 for line in lines]
+        else:
+            try:
+                counts = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+            except csv.Error:  # a field past the csv module's cap: this delimiter cannot split the sample
+                continue
         mode = max(set(counts), key=counts.count)
         if mode < 2:
             continue
