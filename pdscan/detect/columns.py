@@ -201,13 +201,14 @@ def detect_parts(parts: Sequence[Part], rules: RuleSet, options: DetectOptions) 
             found = _apply_matcher_rule(rule, segments, applies, claims, options)
         else:
             found = _apply_value_rule(rule, segments, applies, in_context, claims, prefilters, options)
+        prose: list[tuple[int, RuleStats]] = []
         for s, rule_stats in sorted(found.items()):
             if in_context[s] and rule_stats.match_count and rule.matcher is None:
                 rule_stats.details[IN_CONTEXT] = rule_stats.match_count
             elif segments.parts[s].column.prose:
-                _, distinct, counts = prepared[s]
-                _count_in_context(rule, rule_stats, distinct, counts)
+                prose.append((s, rule_stats))
             out[live[s]].rules[rule.id] = rule_stats
+        _count_in_context(rule, segments, prose)
     return out
 
 
@@ -266,13 +267,16 @@ _LABEL_PASSAGE = 300
 _LABEL_GAP = 40
 
 
-def _count_in_context(rule: Rule, result: RuleStats, distinct: pa.Array, counts: np.ndarray) -> None:
-    """In a document, count the accepted values whose passage holds one of the rule's label words (``Puh.``,
+def _count_in_context(rule: Rule, segments: Segments, found: list[tuple[int, RuleStats]]) -> None:
+    """In documents, count the accepted values whose passage holds one of the rule's label words (``Puh.``,
     ``Nimi:``, ``Date of birth``): a labelled value is evidence of its own (presidio's context words, a DLP hotword).
-    One kernel pass over the accepted values only."""
-    if rule.context_pattern is None or result.accepted_index.size == 0:
+    One kernel pass over the accepted values of all the segments (``found``: each prose segment's statistics): the
+    label patterns are long, and Arrow compiles a pattern on every call."""
+    found = [(s, result) for s, result in found if result.accepted_index.size]
+    if rule.context_pattern is None or not found:
         return
-    accepted = distinct.take(pa.array(result.accepted_index))
+    index = np.concatenate([segments.starts[s] + result.accepted_index for s, result in found])
+    accepted = segments.distinct.take(pa.array(index))
     short = np.asarray(pc.less_equal(pc.utf8_length(accepted), _LABEL_PASSAGE).to_numpy(zero_copy_only=False))
     labelled = np.asarray(
         pc.match_substring_regex(accepted, pattern=rule.context_pattern).to_numpy(zero_copy_only=False)
@@ -283,8 +287,11 @@ def _count_in_context(rule: Rule, result: RuleStats, distinct: pa.Array, counts:
         hit = labelled & (short | close)
     else:
         hit = labelled & short
-    if hit.any():
-        result.details[IN_CONTEXT] = int(counts[result.accepted_index[hit]].sum())
+    weights = np.where(hit, segments.counts[index], 0)
+    starts = np.cumsum([0] + [result.accepted_index.size for _, result in found[:-1]])
+    for (_, result), total in zip(found, np.add.reduceat(weights, starts), strict=True):
+        if total:
+            result.details[IN_CONTEXT] = int(total)
 
 
 class _Claims:

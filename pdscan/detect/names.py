@@ -132,6 +132,7 @@ _INFLECT_MIN_HOLDERS = 500
 # of ten holders or more are codes and words (M, PA, Jun, Tesla, Lager); beside a strong name they still count.
 _STRONG_MIN_HOLDERS = 100
 _STRONG_MIN_LENGTH = 3
+_CODES_MEMO = 200_000  # words whose word sets are remembered (a few tens of MB at most)
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,36 @@ class Lexicon:
             "title": TITLES,
             "lemma": self.lemma.keys(),
         }
+
+    @functools.cached_property
+    def _bits(self) -> tuple[tuple[int, AbstractSet[str]], ...]:
+        return tuple((1 << k, words) for k, words in enumerate(self.sets.values()))
+
+    def bit(self, name: str) -> int:
+        """The bit of word set ``name`` in :meth:`codes`."""
+        return 1 << list(self.sets).index(name)
+
+    @functools.cached_property
+    def _codes(self) -> dict[str, int]:
+        return {}
+
+    def codes(self, words: list[str | None]) -> np.ndarray:
+        """Each word's word sets as bits (see :meth:`bit`). A word is looked up in the sets once per process (up to
+        _CODES_MEMO words): the same first names, surnames and words come back in every batch and every small file,
+        and one dictionary lookup replaces eleven set lookups (name matching was a fifth of a high-cardinality
+        scan)."""
+        known = self._codes
+        codes = [known.get(word) for word in words]  # type: ignore[arg-type]
+        for i in [i for i, code in enumerate(codes) if code is None]:
+            word = words[i]
+            code = 0
+            for bit, members in self._bits:
+                if word in members:
+                    code |= bit
+            codes[i] = code
+            if len(known) < _CODES_MEMO:
+                known[word] = code  # type: ignore[index]
+        return np.asarray(codes, dtype=np.int64)
 
     def base(self, word: str) -> str | None:
         """The lexicon name behind ``word`` (lower-case), inflected or not, or None."""
@@ -370,28 +401,28 @@ def _mention_samples(
 
 
 class _Tokens:
-    """Which tokens of a column are in a word set: each distinct token is looked up once, in a Python set.
+    """Which tokens of a column are in the lexicon's word sets: each distinct token is looked up once.
 
     ``pc.is_in`` builds a hash table of its value set on every call: with the lexicon's sets of 100,000+ names that
     was most of the time of a small table's scan (issue 25), whereas a column has few distinct tokens.
     """
 
-    def __init__(self, tokens: pa.Array) -> None:
+    def __init__(self, tokens: pa.Array, lex: Lexicon) -> None:
         unique = pc.unique(tokens)
-        self._words: list[str | None] = unique.to_pylist()
-        # A null token: the False appended below.
+        self._lex = lex
+        # A null token: the 0 appended below.
+        self._codes = np.append(lex.codes(unique.to_pylist()), 0)
         index = pc.fill_null(pc.index_in(tokens, value_set=unique), pa.scalar(-1, pa.int32()))
         self._index = np.asarray(index.to_numpy(zero_copy_only=False), dtype=np.int64)
 
-    def member(self, words: AbstractSet[str]) -> np.ndarray:
-        hits = np.fromiter((w in words for w in self._words), dtype=bool, count=len(self._words))
-        return np.append(hits, False)[self._index]
+    def member(self, name: str) -> np.ndarray:
+        """Per token: whether it is in the lexicon's word set ``name`` (a key of :attr:`Lexicon.sets`)."""
+        return np.asarray((self._codes & self._lex.bit(name)) != 0)[self._index]
 
 
 def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.ndarray]:
     """For name-shaped values: True where the tokens are names by the lexicon (vectorised over the column), and
     which of them are a lone word."""
-    sets = lex.sets
     # One-word values in capitals are codes and place names as registers print them (HELSINKI, KOK), not names.
     capitals = np.asarray(pc.equal(values, pc.utf8_upper(values)).to_numpy(zero_copy_only=False))
     tokens = pc.split_pattern_regex(pc.utf8_lower(values), pattern="[ ,-]+")
@@ -399,13 +430,13 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     flat = pc.utf8_rtrim(written, characters=".")  # Mr. and Jr. are Mr and Jr; J.D. stays an initial
     parents = pc.list_parent_indices(tokens).to_numpy()
     n = len(values)
-    lookup = _Tokens(flat)
+    lookup = _Tokens(flat, lex)
 
     def per_value(mask: np.ndarray) -> np.ndarray:
         return np.bincount(parents, weights=mask.astype(np.float64), minlength=n)
 
     def member(key: str) -> np.ndarray:
-        return lookup.member(sets[key])
+        return lookup.member(key)
 
     is_known = member("first") | member("last")
     initial = np.asarray(
@@ -516,12 +547,11 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
         return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
     lower = pc.utf8_lower(words)
-    lookup = _Tokens(lower)
-    sets = lex.sets
-    named = lookup.member(sets["first"]) | lookup.member(sets["last"])
-    based = named | lookup.member(sets["lemma"])
-    ambiguous = named & lookup.member(sets["ambiguous"])
-    company = lookup.member(sets["company"])
+    lookup = _Tokens(lower, lex)
+    named = lookup.member("first") | lookup.member("last")
+    based = named | lookup.member("lemma")
+    ambiguous = named & lookup.member("ambiguous")
+    company = lookup.member("company")
     capital = column(pc.match_substring_regex(words, pattern=f"^[{_UPPER}]"))
     candidate = based & capital & ~column(pc.utf8_is_upper(words))
     # The next word and the one after, within the same text.
@@ -534,8 +564,8 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
     nxt = np.flatnonzero(same_next)
     pair = np.zeros(len(words), dtype=bool)
     pair[nxt] = candidate[nxt] & capital[nxt + 1] & based[nxt + 1] & joined[nxt]
-    leads = lookup.member(sets["leading_first"])
-    surnames = lookup.member(sets["last"])
+    leads = lookup.member("leading_first")
+    surnames = lookup.member("last")
     pair[nxt] &= ~(ambiguous[nxt] & ambiguous[nxt + 1]) | (leads[nxt] & surnames[nxt + 1])
     after = np.flatnonzero(same_after)
     pair[after] &= ~company[after + 2]
@@ -546,7 +576,7 @@ def _mentioning(texts: pa.Array, lex: Lexicon) -> np.ndarray:
     sentence_start = (blank & (order == 0)) | (~blank & stop)
     before_company = np.zeros(len(words), dtype=bool)
     before_company[nxt] = company[nxt + 1]  # Esimerkki Oy is a company, not a person named Esimerkki
-    finnish = lookup.member(sets["finnish"]) | (based & ~named)  # inflected: Finnish
+    finnish = lookup.member("finnish") | (based & ~named)  # inflected: Finnish
     lone = candidate & ~sentence_start & ~ambiguous & ~before_company & finnish
     hit = np.bincount(owner[pair | lone], minlength=inside.size) > 0
     result[inside] = hit
