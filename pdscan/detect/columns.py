@@ -379,6 +379,8 @@ class _Samples:
 
     def offer(self, s: int, text: str) -> None:
         samples = self.of.setdefault(s, [])
+        if len(samples) >= self.limit:
+            return  # full: masking every later value was a tenth of a free-text column's time
         sample = text if self._show else self._mask(text)
         if sample not in samples and len(samples) < self.limit:
             samples.append(sample)
