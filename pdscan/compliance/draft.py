@@ -192,6 +192,15 @@ def sentences(text: str, language: str) -> list[Sentence]:
     return out
 
 
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s")
+
+
+def _heading_level(text: str) -> int:
+    """A Markdown heading's level (``## Syntymävuosi``: 2), 0 for any other line."""
+    match = _MARKDOWN_HEADING.match(text)
+    return len(match.group(1)) if match else 0
+
+
 def _matches(term: Term, sentence_stems: Sequence[str], compounds: bool) -> bool:
     """The term's stems in order, each at the start of a word or (``compounds``, five letters or more) inside a
     compound: "asiakaspalautetiedot" holds "palaute"; a subject group must start its word ("asiakashallinta" is not
@@ -285,6 +294,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     inferred: dict[str, dict[str, Any]] = {}
     previous: Sentence | None = None
     in_data_section = in_source_section = False
+    section_level = 0  # the Markdown level of the heading that opened the data section ("# Tiedot": 1)
     naming = [s.heading and bool(_keys_in(vocab.categories, s, language, compounds=True)) for s in parts]
     for i, sentence in enumerate(parts):
         cues = _found(vocab.cues, sentence, language)
@@ -292,12 +302,16 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         # A run of short lines that each name data ("Namn" / "E-postadress" / "Användarspråk", HTML list items)
         # is a list of data wherever it stands.
         in_a_list = naming[i] and ((i > 0 and naming[i - 1]) or (i + 1 < len(parts) and naming[i + 1]))
+        level = _heading_level(sentence.text)
         if sentence.heading and not ((listed or in_a_list) and naming[i]):
             # A heading names a section; the sentences under it are what a declaration quotes. In the section
             # that lists the data, a short line that names data ("Sähköpostiosoite", "Kotipaikka") is an item.
+            previous = sentence
+            if listed and level > section_level > 0:
+                continue  # a sub-heading of the data section ("## Epätoivotut henkilöt") does not end it
             in_data_section = "data_section" in cues
             in_source_section = "sources" in cues
-            previous = sentence
+            section_level = level if in_data_section else 0
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
@@ -422,10 +436,16 @@ def _reaches_the_controller(text: str, following: str) -> bool:
 
 
 def _general_only(found: dict[str, Term]) -> dict[str, Term]:
-    """A general key (user.contact: "yhteystiedot") with specific ones (user.contact.email) of the same sentence:
-    the specific ones are its examples ("yhteystiedot, kuten nimi, sähköpostiosoite ja muut yhteystiedot"), and
-    the notice declares the general kind of data. Keys of other kinds (user.name) stay."""
-    return {k: t for k, t in found.items() if not any(k != g and k.startswith(g + ".") for g in found)}
+    """A general key (user.contact: "yhteystiedot") before specific ones (user.contact.email) in a sentence: the
+    specific ones are its examples ("yhteystiedot, kuten nimi, sähköpostiosoite ja muut yhteystiedot"), and the
+    notice declares the general kind of data. After them it adds to them ("sähköpostia, puhelinnumeroa tai jotakin
+    muuta yhteystietoa"): all stay. Keys of other kinds (user.name) stay. ``found`` is in the sentence's order."""
+    order = list(found)
+    return {
+        k: t
+        for k, t in found.items()
+        if not any(k != g and k.startswith(g + ".") and order.index(g) < order.index(k) for g in found)
+    }
 
 
 def _purposes(parts: list[Sentence], vocab: Vocabulary, language: str, unsaid: list[str]) -> list[dict[str, Any]]:
