@@ -283,7 +283,9 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     scope = [
         s for s in parts if "scope" in _found(vocab.cues, s, language) and len(_subjects_in(vocab, s, language)) >= 2
     ]
-    for sentence in scope or parts:
+    # Who may see the register ("Pääsy tietoihin on hallituksen jäsenillä") are not whom it is about.
+    about = [s for s in scope or parts if "access" not in _found(vocab.cues, s, language)]
+    for sentence in about:
         for key in _subjects_in(vocab, sentence, language):
             subjects.setdefault(key, {"id": key, "name": vocab.subject_names.get(key, {}).get(language, key),
                                       "source": sentence.text, "confidence": "high" if scope else "low"})  # fmt: skip
