@@ -193,6 +193,7 @@ def sentences(text: str, language: str) -> list[Sentence]:
 
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s")
+_NUMBERED = re.compile(r"^(?:#{1,6}\s*)?\d+(?:\.\d+)*\.?\s")  # "6. Säännönmukaiset tietolähteet"
 
 
 def _heading_level(text: str) -> int:
@@ -311,6 +312,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             previous = sentence
             if listed and level > section_level > 0:
                 continue  # a sub-heading of the data section ("## Epätoivotut henkilöt") does not end it
+            if listed and level == 0 and not cues and not _NUMBERED.match(sentence.text):
+                continue  # a line of the list naming data pdscan has no term for ("Juomamieltymys *")
             in_data_section = "data_section" in cues
             in_source_section = "sources" in cues
             section_level = level if in_data_section else 0
