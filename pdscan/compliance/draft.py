@@ -172,8 +172,39 @@ def _headings_apart(text: str) -> str:
     return "\n".join(out)
 
 
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
+
+
+def _tables_as_lists(text: str) -> str:
+    """Markdown tables read column by column: each column's header, then its cells, each a line of its own. A row
+    read across mixes a purpose, its data and its legal basis in one sentence; read down, "Kategorier av
+    personuppgifter" heads a list of data as a section of the notice would."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if i + 1 < len(lines) and _TABLE_ROW.match(lines[i]) and _TABLE_RULE.match(lines[i + 1]):
+            end = i + 2
+            while end < len(lines) and _TABLE_ROW.match(lines[end]):
+                end += 1
+            rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines[i:end]]
+            header, body = rows[0], rows[2:]
+            for j, name in enumerate(header):
+                out.extend(["", name, ""])
+                for row in body:
+                    if j < len(row) and row[j]:
+                        out.extend([row[j], ""])
+            i = end
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
 def sentences(text: str, language: str) -> list[Sentence]:
     out: list[Sentence] = []
+    text = _tables_as_lists(text)
     text = _BREAK.sub("\n\n", text)  # a notice kept as Markdown or HTML: "Kotipaikka<br>" ends a line of a list
     for chunk in _SENTENCE.split(_WRAPPED.sub(" ", _headings_apart(text))):
         clean = " ".join(chunk.split())

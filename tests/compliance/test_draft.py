@@ -185,6 +185,39 @@ def test_a_general_kind_of_data_covers_its_examples_and_inferences_need_their_gr
     assert "user.contact.address" not in keys
 
 
+def test_lists_of_data_in_sub_headings_plain_lines_and_markdown_tables() -> None:
+    headings = (
+        "# Rekisteriin tallennettavat tiedot\n\nKäsittelemme osallistujien tietoja.\n\n"
+        "## Henkilön kutsuma- ja sukunimi (pakollinen)\n\nTietoa käytetään tunnistamiseen.\n\n"
+        "## Epätoivotut henkilöt (valinnainen)\n\nLista henkilöistä.\n\n"  # names no data: the list goes on
+        "## Syntymävuosi (pakollinen)\n\nKäytämme tätä tietoa valitessamme osallistujia.\n\n"
+        "## Henkilön yhteystiedot\n\nKäytämme sähköpostia, puhelinnumeroa tai jotakin muuta yhteystietoa.\n\n"
+        "# Tietolähteet\n\nSyntymäaika saadaan väestörekisteristä.\n"  # a sources section: no data named
+    )
+    keys = {k for c in draft(headings, "n.md", "fi").data["categories"] for k in c["keys"]}
+    assert {"user.name", "user.demographic.date_of_birth"} <= keys
+    # A general kind after specific ones adds to them (before them, it covers them: the test above).
+    assert {"user.contact", "user.contact.email", "user.contact.phone_number"} <= keys
+    plain = "Rekisterin tietosisältö\n\nEtu- ja sukunimi\n\nJuomamieltymys *\n\nPuhelinnumero *\n"
+    assert "user.contact.phone_number" in {k for c in draft(plain, "n.md", "fi").data["categories"] for k in c["keys"]}
+    table = (
+        "Vi behandlar dina uppgifter.\n\n"
+        "| # | Ändamål | Kategorier av personuppgifter som används | Laglig grund |\n"
+        "| :-- | :-- | :-- | :-- |\n"
+        "| 1. | Att administrera avtalet | Ditt namn <br/> Ditt telefonnummer | Avtal, som är skyddad |\n"
+        "| 2. | Att skicka fakturor | Din e-postadress | Rättslig förpliktelse |\n"
+    )
+    drafted = draft(table, "n.md", "sv").data
+    by_key = {k: c for c in drafted["categories"] for k in c["keys"]}
+    assert {"user.name", "user.contact.phone_number", "user.contact.email"} <= set(by_key)
+    assert by_key["user.contact.phone_number"]["source"] == "Ditt telefonnummer"  # the cell, not the row
+
+
+def test_who_may_see_the_register_is_no_subject_group() -> None:
+    text = "Rekisteri sisältää jäsenten tietoja.\n\nPääsy tietoihin on hallituksen jäsenillä ja työntekijöillä.\n"
+    assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
+
+
 def test_a_notice_as_html_or_docx_is_read_too(tmp_path: Path) -> None:
     import docx
 
