@@ -384,6 +384,11 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
                 inferred.setdefault(key, item)
         if found:
             previous = sentence
+    # A general kind named in passing ("jäsenien henkilö- ja yhteystietoja") where the notice's own list gives the
+    # specific ones (e-mail, phone) is those, not a further category.
+    for general in [k for k, item in categories.items() if item["_rank"] < 2]:
+        if any(k.startswith(general + ".") and item["_rank"] == 2 for k, item in categories.items()):
+            del categories[general]
     for item in categories.values():
         del item["_rank"]
     for key, item in inferred.items():
