@@ -96,8 +96,15 @@ def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer(LANGUAGES[language])
 
 
+# Snowball's Finnish stemmer keeps consonant gradation: "tiedot" -> "tiedo" but "tietoja" -> "tieto". Every
+# "…tiedot" of a notice (yhteystiedot, laskutustiedot, henkilötiedot) is one word with its "…tieto" forms.
+_GRADATION = {"fi": re.compile(r"tiedo$")}
+
+
 def stems(words: Iterable[str], language: str) -> list[str]:
-    return list(_stemmer(language).stemWords([w.lower() for w in words]))
+    out = list(_stemmer(language).stemWords([w.lower() for w in words]))
+    gradation = _GRADATION.get(language)
+    return [gradation.sub("tieto", stem) for stem in out] if gradation else out
 
 
 @functools.lru_cache(maxsize=1)
