@@ -74,6 +74,7 @@ class Result:
     missing: list[tuple[str, str]] = field(default_factory=list)  # (key, the label's quote)
     invented: list[tuple[str, str]] = field(default_factory=list)  # (key, the draft's quote)
     label_problems: list[str] = field(default_factory=list)
+    heldout: bool = False  # labelled from a notice the drafter was never tuned on (manifest: heldout: true)
 
     def counts(self) -> dict[str, tuple[int, int, int, int]]:
         """Per measure: (hits among drafted, drafted, hits among true, true)."""
@@ -191,7 +192,9 @@ def load_set(only: str | None) -> tuple[list[Result], list[str]]:
             skipped.append(f"{entry['id']}: {path} differs from the labelled text (sha256)")
             continue
         truth = yaml.safe_load((NOTICES / "labels" / f"{entry['id']}.yaml").read_text(encoding="utf-8"))
-        results.append(score(read_notice(path), path.name, truth, entry["id"], entry["language"]))
+        result = score(read_notice(path), path.name, truth, entry["id"], entry["language"])
+        result.heldout = bool(entry.get("heldout", False))
+        results.append(result)
     return results, skipped
 
 
@@ -211,13 +214,21 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the scores to this file")
     parser.add_argument("--errors", type=int, default=25, help="how many of the most frequent errors to list")
     parser.add_argument("--only", help="score one notice (manifest id) and list all its errors")
+    parser.add_argument(
+        "--heldout-errors",
+        action="store_true",
+        help="list the errors of the held-out notices too (once read, they are no longer held out)",
+    )
     args = parser.parse_args()
 
-    results, skipped = load_set(args.only)
+    everything, skipped = load_set(args.only)
+    heldout = [r for r in everything if r.heldout]
+    # Errors are listed for the tuning notices only (unless asked): the held-out ones stay unseen.
+    results = everything if args.only or args.heldout_errors else [r for r in everything if not r.heldout]
     seeds = [] if args.only else load_seeds()
     languages = Counter(r.language for r in results)
     split = ", ".join(f"{n} {lang}" for lang, n in sorted(languages.items()))
-    print(f"declaration drafts on {len(results)} real notices ({split})")
+    print(f"declaration drafts on {len(results)} real notices ({split}), and {len(heldout)} held out")
     for why in skipped:
         print(f"  skipped {why}")
     header = f"{'':38} {'keys exact':11}   {'keys related':11}   {'subjects':11}   quoted"
@@ -228,6 +239,11 @@ def main() -> int:
     if results:
         print(_line("ALL (pooled counts)", total))
         print(_line("ALL (mean of notices)", average))
+    if heldout and not args.only:
+        for r in heldout:
+            print(_line(f"  held out: {r.id} ({r.language})", r.scores()))
+        print(_line("HELD OUT (pooled counts)", pooled(heldout)))
+        print(_line("HELD OUT (mean of notices)", mean(heldout)))
     if seeds:
         print(_line("seeds (entrack + entteri, apart)", pooled(seeds)))
         for r in seeds:
@@ -241,6 +257,13 @@ def main() -> int:
             f"\ngoal >= {GOAL} precision and recall of keys on the set: {verdict} "
             f"(exact P {p:.2f} R {r:.2f}; related P {rp:.2f} R {rr:.2f}, "
             f"{'meets' if min(rp, rr) >= GOAL else 'misses'} with related keys)"
+        )
+    if heldout and not args.only:
+        held = pooled(heldout)
+        p, r = held["keys"]["precision"] or 0.0, held["keys"]["recall"] or 0.0
+        print(
+            f"goal on the {len(heldout)} held-out notices: {'meets' if min(p, r) >= GOAL else 'misses'} "
+            f"(exact P {p:.2f} R {r:.2f})"
         )
 
     keys = per_key(results)
@@ -288,6 +311,8 @@ def main() -> int:
             },
             "total_pooled": total,
             "total_mean": average,
+            "heldout": {r.id: r.scores() for r in heldout},
+            "heldout_pooled": pooled(heldout) if heldout else None,
             "seeds": {r.id: r.scores() for r in seeds},
             "seeds_pooled": pooled(seeds) if seeds else None,
             "per_key": keys,
