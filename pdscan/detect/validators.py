@@ -660,14 +660,21 @@ def _phone_number_many(values: pa.Array) -> Outcomes:
     valid = np.zeros(len(values), dtype=bool)
     for general, descs in _REGIONS_358_TEXT:
         fits = np.asarray(pc.match_substring_regex(nsn, pattern=f"^(?:{general})$").to_numpy(zero_copy_only=False))
-        typed = np.zeros(len(values), dtype=bool)
+        # The number types are tried on the values that fit the region and are not valid yet only (the type
+        # patterns were most of this validator's time, each over the whole column).
+        index = np.flatnonzero(fits & ~valid)
+        if index.size == 0:
+            continue
+        taken = pa.array(index)
+        subset, sizes = nsn.take(taken), length.take(taken)
+        typed = np.zeros(index.size, dtype=bool)
         for pattern, lengths in descs:
             hit = pc.and_(
-                pc.match_substring_regex(nsn, pattern=f"^(?:{pattern})$"),
-                pc.is_in(length, value_set=pa.array(sorted(lengths), pa.int32())),
+                pc.match_substring_regex(subset, pattern=f"^(?:{pattern})$"),
+                pc.is_in(sizes, value_set=pa.array(sorted(lengths), pa.int32())),
             )
             typed |= np.asarray(hit.to_numpy(zero_copy_only=False))
-        valid |= fits & typed
+        valid[index[typed]] = True
     grouped_wrong = pc.match_substring_regex(pc.utf8_trim_whitespace(values), pattern=_LONG_FIRST_GROUP.pattern)
     valid &= finnish & ~np.asarray(grouped_wrong.to_numpy(zero_copy_only=False))
     codes = np.where(valid, CONFIRM_CODE, REJECT_CODE).astype(np.int8)
