@@ -38,12 +38,11 @@ def column_findings(
     ``table_columns`` are the names of the other columns of the same table: context for weak rules.
     """
     best: dict[str, list[Assessment]] = {}
+    # Rules no value and no name speak for are skipped: assess would say nothing (evidence._header_only).
+    wanted = rules.named(stats.name) | {rule_id for rule_id, seen in stats.rules.items() if seen.match_count}
     for rule in rules:
-        if stats.kind not in rule.kinds:
+        if rule.id not in wanted or stats.kind not in rule.kinds:
             continue
-        seen = stats.rules.get(rule.id)
-        if (seen is None or not seen.match_count) and not rule.name_evidence(stats.name).supports:
-            continue  # no value and no name speak for it: assess would say nothing (evidence._header_only)
         subject = Subject(stats, header=stats.name, table_context=rule.table_context(stats.name, table_columns))
         assessed = assess(rule, subject)
         if assessed is not None:

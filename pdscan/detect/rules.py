@@ -270,6 +270,17 @@ class RuleSet:
     def entities(self) -> list[str]:
         return sorted({r.entity for r in self.rules})
 
+    def named(self, column: str) -> frozenset[str]:
+        """The ids of the rules whose column-name evidence supports ``column``: remembered per name, as every file
+        of a folder of exports asks about the same headers."""
+        memo: dict[str, frozenset[str]] = self.__dict__.setdefault("_named", {})
+        found = memo.get(column)
+        if found is None:
+            if len(memo) > 4096:
+                memo.clear()
+            found = memo[column] = frozenset(r.id for r in self.rules if r.name_evidence(column).supports)
+        return found
+
     def with_rules(self, extra: Sequence[Rule]) -> RuleSet:
         """These rules plus ``extra``; an extra rule with an existing id replaces it."""
         by_id = {r.id: r for r in self.rules}

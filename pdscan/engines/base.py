@@ -213,6 +213,8 @@ def table_findings(
         for column in stats.values():
             found.extend(column_findings(info.source, info.location, column, rules, min_confidence, names))
         for column in stats.values():
+            if column.values:
+                continue  # header_only notes empty columns only
             notes = {note for rule in rules if (note := header_only(rule, column)) is not None}
             info.notes.extend(sorted(n for n in notes if n not in info.notes))
     found = with_table_context(found, rules, document=info.document is not None)
