@@ -83,8 +83,9 @@ class Requirement:
             return np.ones(len(present), dtype=bool)
         words = _words(present)
         # The same columns come back batch after batch with the same bytes: the formula is evaluated once per
-        # set of columns (numpy's per-call overhead on a formula of dozens of nodes was a tenth of a scan).
-        key = words.tobytes()
+        # set of columns (numpy's per-call overhead on a formula of dozens of nodes was a tenth of a scan). Only
+        # the bytes the formula names make the key: a free-text column gains and loses other rare ones.
+        key = (words & np.bitwise_or.reduce(masks, axis=0)).tobytes()
         known = self._met.get(key)
         if known is None:
             hits = ((words[:, None, :] & masks[None, :, :]) != 0).any(axis=2)
