@@ -4,6 +4,7 @@ a scan, and atomic report writing."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import tempfile
@@ -95,12 +96,20 @@ def write_report(result: ScanResult, fmt: str, output: Path | None, style: Repor
     if result.interrupted:
         click.echo("pdscan: interrupted; reporting what was scanned so far", err=True)
     reporter = REPORTERS[fmt]
-    if reporter.binary:
-        if output is None:
-            raise click.UsageError(f"--format {fmt} writes a binary file: give -o FILE{reporter.extension}")
-        write_binary(output, lambda stream: reporter.render(result, stream, style or ReportStyle()))
-        return
-    write_output(output, lambda stream: render(result, fmt, stream, style))
+    if reporter.binary and output is None:
+        raise click.UsageError(f"--format {fmt} writes a binary file: give -o FILE{reporter.extension}")
+    # The scan's objects live until the process ends, and a report of many findings allocates hundreds of thousands
+    # of small dicts and lists: frozen, the garbage collector does not walk them again on every collection the
+    # rendering triggers (a third of writing a 23,000-finding JSON report).
+    gc.freeze()
+    try:
+        if reporter.binary:
+            assert output is not None
+            write_binary(output, lambda stream: reporter.render(result, stream, style or ReportStyle()))
+        else:
+            write_output(output, lambda stream: render(result, fmt, stream, style))
+    finally:
+        gc.unfreeze()
 
 
 def split_inventory(value: str | None) -> tuple[str | None, str | None]:
