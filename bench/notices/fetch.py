@@ -27,6 +27,9 @@ from typing import Any
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from mirror import git_dir as repository_dir
+
 HERE = Path(__file__).resolve().parent
 MANIFEST = HERE / "manifest.yaml"
 TEXTS = HERE / "texts"
@@ -60,19 +63,9 @@ def redact(data: bytes, patterns: list[str]) -> bytes:
     return text.encode("utf-8")
 
 
-def _git_dir(mirror: Path, repo: str) -> Path | None:
-    folder = mirror / repo.replace("/", "+")
-    if not folder.exists():
-        return None
-    if (folder / "HEAD").exists():
-        return folder
-    found = [p.parent for p in folder.rglob("HEAD") if (p.parent / "objects").is_dir()]
-    return found[0] if found else None
-
-
 def from_mirror(entry: dict[str, Any], mirror: Path) -> tuple[bytes | None, str]:
     """The redacted text at the manifest's commit, or None and why not."""
-    git_dir = _git_dir(mirror, entry["repo"])
+    git_dir = repository_dir(mirror, entry["repo"])
     if git_dir is None:
         return None, f"repository {entry['repo']} not fetched"
     shown = subprocess.run(

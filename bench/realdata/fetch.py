@@ -18,21 +18,14 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from mirror import git_dir as repository_dir
+
 HERE = Path(__file__).resolve().parent
 
 
 def cache_dir() -> Path:
     return Path(os.environ.get("PDSCAN_REALDATA_CACHE", Path.home() / ".cache" / "pdscan-realdata"))
-
-
-def _git_dir(mirror: Path, repo: str) -> Path | None:
-    folder = mirror / repo.replace("/", "+")
-    if not folder.exists():
-        return None
-    if (folder / "HEAD").exists():
-        return folder
-    found = [p.parent for p in folder.rglob("HEAD") if (p.parent / "objects").is_dir()]
-    return found[0] if found else None
 
 
 def main() -> int:
@@ -47,7 +40,7 @@ def main() -> int:
         if target.exists():
             copied += 1
             continue
-        git_dir = _git_dir(args.mirror, entry["repo"])
+        git_dir = repository_dir(args.mirror, entry["repo"])
         if git_dir is None:
             print(f"{entry['id']}: repository {entry['repo']} not fetched, skipped", file=sys.stderr)
             missing += 1
