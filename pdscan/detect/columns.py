@@ -126,6 +126,7 @@ class Segments:
         self.of = np.repeat(np.arange(len(parts)), lengths)  # each distinct value's segment
         self.counts = np.concatenate([np.asarray(item[2], dtype=np.int64) for item in prepared])
         self.size = len(parts)
+        self.spelled = tuple(part.spelled for part in parts)
 
     def total(self, index: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         """Per segment: the summed counts (or ``weights``) of these values."""
@@ -494,32 +495,21 @@ def _python_pattern(text: str) -> re.Pattern[str]:
 def _apply_matcher_rule(
     rule: Rule, segments: Segments, applies: np.ndarray, claims: _Claims, options: DetectOptions
 ) -> dict[int, RuleStats]:
-    """A registered matcher, on the values no higher-priority rule has taken whole (an address is not a name): one
-    call for all segments that share the words their documents spell (every table of plain columns shares none)."""
+    """A registered matcher, on the values no higher-priority rule has taken whole (an address is not a name), in one
+    call for all segments: each value's document's own spelled words go with it (MatchContext.spelled), so the
+    passages of many documents cost one call, not one each."""
     free = np.flatnonzero(~claims.whole_for(rule) & applies[segments.of])
     if free.size == 0:
         return {}
-    spelled = [part.spelled for part in segments.parts]
-    kinds = sorted(set(spelled), key=sorted)
-    if len(kinds) == 1:
-        return _matched(rule, segments, free, options, kinds[0])
-    out: dict[int, RuleStats] = {}
-    for words in kinds:
-        mine = np.asarray([words == w for w in spelled], dtype=bool)
-        own = free[mine[segments.of[free]]]
-        if own.size:
-            out.update(_matched(rule, segments, own, options, words))
-    return out
+    return _matched(rule, segments, free, options)
 
 
-def _matched(
-    rule: Rule, segments: Segments, free: np.ndarray, options: DetectOptions, spelled: frozenset[str]
-) -> dict[int, RuleStats]:
+def _matched(rule: Rule, segments: Segments, free: np.ndarray, options: DetectOptions) -> dict[int, RuleStats]:
     assert rule.matcher is not None
     subset = segments.distinct if free.size == len(segments.distinct) else segments.distinct.take(pa.array(free))
     of = segments.of[free]
     result = MATCHERS[rule.matcher].run(
-        subset, MatchContext(options.max_samples, options.ner_model, spelled, rule.entity, of)
+        subset, MatchContext(options.max_samples, options.ner_model, segments.spelled, rule.entity, of)
     )
     if result.index.size == 0:
         return {}

@@ -26,13 +26,22 @@ IN_CONTEXT = "next to a context word"
 class MatchContext:
     max_samples: int = defaults.MAX_SAMPLES
     ner_model: str | None = None  # a spaCy model (package name or path) for named-entity recognition, if any
-    # Lower-case words the document itself spells elsewhere (the local parts of its e-mail addresses): evidence for
-    # a name the lexicon does not know (Veeraj Tandalkar, tandalkarveeraj07@...).
-    spelled: frozenset[str] = frozenset()
+    # Per column (segment): lower-case words its document itself spells elsewhere (the local parts of its e-mail
+    # addresses), evidence for a name the lexicon does not know (Veeraj Tandalkar, tandalkarveeraj07@...). Per
+    # column, so that the columns of many documents go through a matcher in one call. Empty: none spells any.
+    spelled: tuple[frozenset[str], ...] = ()
     entity: str = ""  # the rule's entity: a NER model's label (presidio's entity names are pdscan's)
     # Each value's column when the values of several columns come together (pdscan.detect.columns): samples are
     # taken per column, max_samples each. None: one column.
     segments: np.ndarray | None = None
+
+    def spelled_at(self, index: np.ndarray) -> list[frozenset[str]]:
+        """The words spelled by the document of each of these values."""
+        if not any(self.spelled):
+            return [frozenset()] * index.size
+        if self.segments is None:
+            return [self.spelled[0]] * index.size
+        return [self.spelled[s] for s in self.segments[index].tolist()]
 
     def first(self, index: np.ndarray) -> np.ndarray:
         """The first ``max_samples`` of these ascending value indices in each column."""

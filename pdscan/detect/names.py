@@ -348,8 +348,8 @@ def match_person_names(values: pa.Array, context: MatchContext) -> MatcherResult
     if shaped_idx.size:
         subset = values.take(pa.array(shaped_idx))
         ok, lone = _names_by_lexicon(subset, lex)
-        if context.spelled and not ok.all():
-            ok |= _spelled_names(subset, lex, context.spelled, ok)
+        if any(context.spelled) and not ok.all():
+            ok |= _spelled_names(subset, lex, context.spelled_at(shaped_idx), ok)
         accepted[shaped_idx[ok]] = True
         full[shaped_idx[ok]] = True
         single[shaped_idx[ok & lone]] = True
@@ -481,12 +481,18 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     return np.asarray(accepted), np.asarray(total == 1)
 
 
-def _spelled_names(values: pa.Array, lex: Lexicon, spelled: frozenset[str], ok: np.ndarray) -> np.ndarray:
-    """Name-shaped values of two or more words the lexicon does not know, whose unknown words the document spells in
-    an e-mail address (``Veeraj Tandalkar`` beside ``tandalkarveeraj07@``): names. Few values (documents)."""
+def _spelled_names(values: pa.Array, lex: Lexicon, spelled: list[frozenset[str]], ok: np.ndarray) -> np.ndarray:
+    """Name-shaped values of two or more words the lexicon does not know, whose unknown words their document
+    (``spelled``: per value) spells in an e-mail address (``Veeraj Tandalkar`` beside ``tandalkarveeraj07@``):
+    names. Few values (documents)."""
     out = np.zeros(len(values), dtype=bool)
-    handles = {_LETTERS_ONLY.sub("", h) for h in spelled}
+    letters: dict[frozenset[str], set[str]] = {}
     for i in np.flatnonzero(~ok).tolist():
+        if not spelled[i]:
+            continue
+        handles = letters.get(spelled[i])
+        if handles is None:
+            handles = letters[spelled[i]] = {_LETTERS_ONLY.sub("", h) for h in spelled[i]}
         words = [w for w in _WORD.findall(values[i].as_py().lower()) if w not in PARTICLES and w not in TITLES]
         if not 2 <= len(words) <= 4 or any(w in COMPANY_FORMS for w in words):
             continue

@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pdscan.detect.core import DetectOptions, detect_batch
+from pdscan.detect.core import DetectOptions, detect_batch, detect_small
 from pdscan.detect.evidence import header_only
 from pdscan.detect.findings import column_findings, document_findings
 from pdscan.detect.rules import load_rules
@@ -121,6 +121,24 @@ def test_a_number_without_its_country_code_counts_beside_a_label_or_on_a_contact
 def test_an_email_address_spells_a_name_the_lexicons_lack() -> None:
     assert _document({"body": ["Veeraj Tandalkar", "tandalkarveeraj07@example.com"]}).get("PERSON") == "high"
     assert "PERSON" not in _document({"body": ["Veeraj Tandalkar", "info@example.com"]})
+
+
+def test_a_document_spells_names_for_itself_when_documents_are_detected_together() -> None:
+    """Documents go through the name matcher in one call (detect_small): each keeps its own e-mail handles."""
+
+    def batch(lines: list[str]) -> Batch:
+        return Batch([Column("body", pa.array(lines, pa.string()), prose=True)], len(lines))
+
+    unknown = batch(["Veeraj Tandalkar", "info@example.com"])  # the name, but its address is in another document
+    spelling = batch(["Kiitos viestistä", "tandalkarveeraj07@example.com"])
+    named = batch(["Veeraj Tandalkar", "tandalkarveeraj07@example.com"])
+    stats = list(detect_small([unknown, spelling, named], RULES, DetectOptions()))
+    found = [
+        {f.entity for f in document_findings("s", Location(file=f"{i}.pdf"), list(s.values()), RULES)}
+        for i, s in enumerate(stats)
+    ]
+    assert "PERSON" not in found[0] and "PERSON" not in found[1]
+    assert "PERSON" in found[2]
 
 
 def test_finnish_postal_codes_are_the_codes_in_use() -> None:
