@@ -358,8 +358,9 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
-        if not listed and ("security" in cues or in_source_section or "sources" in cues or "controller" in cues):
-            continue  # how the register is protected, where its data comes from, who keeps it: not what it holds
+        if not listed and ({"security", "sources", "controller", "rights"} & set(cues) or in_source_section):
+            continue  # how the register is protected, where its data comes from, who keeps it, what the person may
+            # ask: not what it holds
         found = _general_only(_keys_in(vocab.categories, sentence, language, compounds=True))
         # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
         rank = 2 if in_data_section else (0 if "purpose" in cues else 1)

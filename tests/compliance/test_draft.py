@@ -218,6 +218,17 @@ def test_who_may_see_the_register_is_no_subject_group() -> None:
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
 
 
+def test_what_the_person_may_ask_names_no_category() -> None:
+    text = (
+        "Rekisteröidyn oikeudet\n\nTarkastaminen on maksutonta kerran vuodessa.\n\n"
+        "Jäsenrekisteri\n\nRekisteriin tallennetaan jäsenten jäsenmaksut.\n"
+    )
+    drafted = draft(text, "n.md", "fi").data["categories"]
+    assert [c["source"] for c in drafted if "user.payment" in c["keys"]] == [
+        "Rekisteriin tallennetaan jäsenten jäsenmaksut."
+    ]
+
+
 def test_a_notice_as_html_or_docx_is_read_too(tmp_path: Path) -> None:
     import docx
 
