@@ -101,8 +101,17 @@ def _stemmer(language: str) -> Any:
 _GRADATION = {"fi": re.compile(r"tiedo$")}
 
 
+# A Finnish prolative names the way, not the data: "ilmoitamme muutoksista sähköpostitse" (by e-mail) says how the
+# controller writes, not that the register keeps e-mail addresses. Such a word stems to nothing a term can match.
+_CHANNEL = {"fi": re.compile(r"\w{3,}[^\W\d_]tse$")}
+
+
 def stems(words: Iterable[str], language: str) -> list[str]:
-    out = list(_stemmer(language).stemWords([w.lower() for w in words]))
+    lowered = [w.lower() for w in words]
+    out = list(_stemmer(language).stemWords(lowered))
+    channel = _CHANNEL.get(language)
+    if channel is not None:
+        out = ["" if channel.match(word) else stem for word, stem in zip(lowered, out, strict=True)]
     gradation = _GRADATION.get(language)
     return [gradation.sub("tieto", stem) for stem in out] if gradation else out
 
@@ -361,7 +370,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         if not listed and ({"security", "sources", "controller", "rights"} & set(cues) or in_source_section):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask: not what it holds
-        found = _general_only(_keys_in(vocab.categories, sentence, language, compounds=True))
+        spelled_out = _spelled_out(vocab, sentence.text, language)
+        found = _general_only(_keys_in(vocab.categories, sentence, language, compounds=True), spelled_out)
         # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
         rank = 2 if in_data_section else (0 if "purpose" in cues else 1)
         groups = [k for k in _subjects_in(vocab, sentence, language) if k in subjects]
@@ -385,6 +395,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             if sentence.text.rstrip(" *").endswith(":"):
                 continue  # "Jäsenen perustiedot:" opens a list that names the data itself
             for key in inference.keys:
+                if key in spelled_out:
+                    continue  # "perustiedot ... yhteystiedot (sähköposti, puhelin)": the parts are named
                 item = {"name": said.text, "keys": [key], "source": sentence.text, "confidence": "low",
                         "note": f"inferred: {inference.reason}"}  # fmt: skip
                 if groups and len(groups) < len(subjects):
@@ -484,17 +496,43 @@ def _reaches_the_controller(text: str, following: str) -> bool:
     return text.rstrip().endswith(":") and bool(_EMAIL.search(following) or _URL.search(following))
 
 
-def _general_only(found: dict[str, Term]) -> dict[str, Term]:
+def _general_only(found: dict[str, Term], spelled_out: frozenset[str] = frozenset()) -> dict[str, Term]:
     """A general key (user.contact: "yhteystiedot") before specific ones (user.contact.email) in a sentence: the
     specific ones are its examples ("yhteystiedot, kuten nimi, sähköpostiosoite ja muut yhteystiedot"), and the
     notice declares the general kind of data. After them it adds to them ("sähköpostia, puhelinnumeroa tai jotakin
-    muuta yhteystietoa"): all stay. Keys of other kinds (user.name) stay. ``found`` is in the sentence's order."""
+    muuta yhteystietoa"): all stay. Keys of other kinds (user.name) stay. ``found`` is in the sentence's order.
+
+    A general kind whose brackets list its parts (``spelled_out``: "yhteystiedot (sähköposti, puhelin, osoite)")
+    is those parts: the specific keys stay and the general one goes."""
     order = list(found)
+    if spelled_out:
+        return {k: t for k, t in found.items() if k not in spelled_out}
     return {
         k: t
         for k, t in found.items()
         if not any(k != g and k.startswith(g + ".") and order.index(g) < order.index(k) for g in found)
     }
+
+
+_EXAMPLES = re.compile(
+    r"\s*(?:esim\b|esimerkiksi|kuten|mm\b|muun muassa|t\.\s?ex\b|till exempel|bl\.\s?a\b|e\.\s?g\b"
+    r"|such as|for example)",
+    re.IGNORECASE,
+)
+_BRACKETED = re.compile(r"([^\W\d_][\w-]*)\s*\(([^()]{3,200})\)")
+
+
+def _spelled_out(vocab: Vocabulary, text: str, language: str) -> frozenset[str]:
+    """General keys whose term stands right before brackets that name specific keys of that kind:
+    "yhteystiedot (sähköposti, puhelinnumero)" spells user.contact out."""
+    out: set[str] = set()
+    for word, inside in _BRACKETED.findall(text):
+        if _EXAMPLES.match(inside):
+            continue  # "muut yhteystiedot (esim. puhelin)": examples of the kind, which stays general
+        before = _keys_in(vocab.categories, Sentence(word, stems([word], language)), language, compounds=True)
+        within = _keys_in(vocab.categories, Sentence(inside, stems(_WORD.findall(inside), language)), language, True)
+        out.update(g for g in before if any(k.startswith(g + ".") for k in within))
+    return frozenset(out)
 
 
 def _purposes(parts: list[Sentence], vocab: Vocabulary, language: str, unsaid: list[str]) -> list[dict[str, Any]]:

@@ -218,6 +218,22 @@ def test_who_may_see_the_register_is_no_subject_group() -> None:
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
 
 
+def test_brackets_that_list_a_kinds_parts_declare_the_parts_and_examples_keep_it_general() -> None:
+    def keys(line: str) -> set[str]:
+        return {
+            k for c in draft(f"Rekisterin tietosisältö\n\n{line}\n", "n.md", "fi").data["categories"] for k in c["keys"]
+        }
+
+    assert keys("Perustiedot, kuten nimi ja yhteystiedot (sähköposti, puhelinnumero).") == {
+        "user.name",
+        "user.contact.email",
+        "user.contact.phone_number",
+    }
+    assert keys("Muut yhteystiedot (esim. puhelinnumero).") == {"user.contact"}
+    # "by e-mail" is how the controller writes, not data it keeps
+    assert keys("Nimi. Ilmoitamme muutoksista sähköpostitse.") == {"user.name"}
+
+
 def test_what_the_person_may_ask_names_no_category() -> None:
     text = (
         "Rekisteröidyn oikeudet\n\nTarkastaminen on maksutonta kerran vuodessa.\n\n"
