@@ -175,8 +175,11 @@ def test_a_general_kind_of_data_covers_its_examples_and_inferences_need_their_gr
     )
     drafted = draft(text, "notice.txt", "fi").data
     keys = {k: c for c in drafted["categories"] for k in c["keys"]}
-    # "yhteystiedot, kuten sähköpostiosoitteen ja puhelinnumeron": the general kind, its examples folded in.
-    assert "user.contact" in keys and "user.contact.email" not in keys and "user.contact.phone_number" not in keys
+    # "yhteystiedot, kuten sähköpostiosoitteen ja puhelinnumeron": a closed list names the kind and its parts.
+    assert {"user.contact", "user.contact.email", "user.contact.phone_number"} <= set(keys)
+    # An open one ("..., kuten sähköpostiosoite ja muut yhteystiedot") gives examples of the kind: the kind alone.
+    open_list = draft("Rekisterin tietosisältö\n\nYhteystiedot, kuten sähköpostiosoite ja muut yhteystiedot.\n", "n")
+    assert [c["keys"] for c in open_list.data["categories"]] == [["user.contact"]]
     # The employer's statutory duties imply the henkilötunnus for staff, proposed for review; not for customers.
     hetu = keys["user.government_id.national_identification_number"]
     assert hetu["subjects"] == ["employees"] and hetu["source"].startswith("Työntekijöiltä")
