@@ -248,6 +248,16 @@ def test_what_the_person_may_ask_names_no_category() -> None:
     ]
 
 
+def test_definitions_of_sensitive_data_and_complaints_name_no_category() -> None:
+    text = (
+        "Vilka uppgifter behandlar vi?\n\nVi behandlar barnets namn.\n\n"
+        "Känsliga personuppgifter är uppgifter om ras eller etniskt ursprung, politiska åsikter och hälsa.\n\n"
+        "Du kan lämna klagomål till Integritetsskyddsmyndigheten, Box 8114, 104 20 Stockholm.\n"
+    )
+    keys = {k for c in draft(text, "n.md", "sv").data["categories"] for k in c["keys"]}
+    assert keys == {"user.name"}
+
+
 def test_a_notice_as_html_or_docx_is_read_too(tmp_path: Path) -> None:
     import docx
 
