@@ -37,7 +37,12 @@ _SENTENCE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[A-ZÅÄÖ0-9\"(])|\n\s*\n|\n(?=
 _WORD = re.compile(r"[^\W\d_][\w:-]*", re.UNICODE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _APPOSITIVE = re.compile(r"\b[^\W\d_][\w-]*,?\s+(?:eli|dvs\.?|i\.e\.,?|that is,?)\s+", re.IGNORECASE)
-_POSTAL_ADDRESS = re.compile(r"\b\d{5} [A-ZÅÄÖ][a-zåäö]+")  # "02150 Espoo": an address written out is the controller's
+# "02150 Espoo", "Ratapihantie 9", "PL 800", "Box 8114": an address written out is the controller's or an authority's
+_POSTAL_ADDRESS = re.compile(
+    r"\b\d{5} [A-ZÅÄÖ][a-zåäö]+"
+    r"|\b[A-ZÅÄÖ][a-zåäö-]*(?:tie|katu|kuja|polku|väylä|gatan|gata|vägen|väg|gränd)\s+\d+\b"
+    r"|\b(?:PL|Box|PB)\s+\d+\b"
+)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _URL = re.compile(r"\bhttps?://|\bwww\.[\w-]+\.", re.IGNORECASE)
 _ORGANISATION = re.compile(r"\b([A-ZÅÄÖ][\w&.-]*(?: [A-ZÅÄÖ][\w&.-]*){0,3}) (Oyj|Oy|Ab|Abp|Ltd|AB|Inc|GmbH|ry|rf)\b")
@@ -350,7 +355,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     categories: dict[str, dict[str, Any]] = {}
     inferred: dict[str, dict[str, Any]] = {}
     previous: Sentence | None = None
-    in_data_section = in_source_section = False
+    in_data_section = in_other_section = False
     section_level = 0  # the Markdown level of the heading that opened the data section ("# Tiedot": 1)
     naming = [s.heading and bool(_keys_in(vocab.categories, s, language, compounds=True)) for s in parts]
     for i, sentence in enumerate(parts):
@@ -369,14 +374,15 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             if listed and level == 0 and not cues and not _NUMBERED.match(sentence.text):
                 continue  # a line of the list naming data pdscan has no term for ("Juomamieltymys *")
             in_data_section = "data_section" in cues
-            in_source_section = "sources" in cues
+            # where the data comes from, how it is protected, what the person may ask: no section names data held
+            in_other_section = bool({"sources", "security", "rights"} & set(cues))
             section_level = level if in_data_section else 0
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
         if "definition" in cues:
             continue  # what the law calls sensitive data: a definition, even inside the list of data
-        if not listed and ({"security", "sources", "controller", "rights"} & set(cues) or in_source_section):
+        if not listed and ({"security", "sources", "controller", "rights"} & set(cues) or in_other_section):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask: not what it holds
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)

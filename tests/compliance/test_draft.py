@@ -258,6 +258,16 @@ def test_definitions_of_sensitive_data_and_complaints_name_no_category() -> None
     assert keys == {"user.name"}
 
 
+def test_sections_on_rights_and_security_name_no_category() -> None:
+    text = (
+        "Rekisterin tietosisältö\n\nJäsenen nimi ja sähköpostiosoite.\n\n"
+        "Rekisterin suojaus\n\nKäyttöoikeudet määräytyvät työtehtävien mukaan.\n\n"
+        "Rekisteröidyn oikeudet\n\nPyyntö käsitellään maksutta kuukauden kuluessa.\n"
+    )
+    keys = {k for c in draft(text, "n.md", "fi").data["categories"] for k in c["keys"]}
+    assert keys == {"user.name", "user.contact.email"}
+
+
 def test_a_notice_as_html_or_docx_is_read_too(tmp_path: Path) -> None:
     import docx
 
