@@ -102,8 +102,16 @@ def _stemmer(language: str) -> Any:
 
 
 # Snowball's Finnish stemmer keeps consonant gradation: "tiedot" -> "tiedo" but "tietoja" -> "tieto". Every
-# "…tiedot" of a notice (yhteystiedot, laskutustiedot, henkilötiedot) is one word with its "…tieto" forms.
-_GRADATION = {"fi": re.compile(r"tiedo$")}
+# "…tiedot" of a notice (yhteystiedot, laskutustiedot, henkilötiedot) is one word with its "…tieto" forms. So are
+# the inflected stems of nouns in -us/-ys and -uus/-yys (Snowball leaves "luottosopimus" but gives
+# "luottosopimuks" for "luottosopimukset", "jäsenyyd" for "jäsenyydestä", "asiakkuud" for "asiakkuuden").
+_GRADATION = {
+    "fi": (
+        (re.compile(r"tiedo$"), "tieto"),
+        (re.compile(r"([uy])ks$"), r"\1s"),
+        (re.compile(r"(uu|yy)[dt]$"), r"\1s"),
+    )
+}
 
 
 # A Finnish prolative names the way, not the data: "ilmoitamme muutoksista sähköpostitse" (by e-mail) says how the
@@ -117,8 +125,9 @@ def stems(words: Iterable[str], language: str) -> list[str]:
     channel = _CHANNEL.get(language)
     if channel is not None:
         out = ["" if channel.match(word) else stem for word, stem in zip(lowered, out, strict=True)]
-    gradation = _GRADATION.get(language)
-    return [gradation.sub("tieto", stem) for stem in out] if gradation else out
+    for pattern, replacement in _GRADATION.get(language, ()):
+        out = [pattern.sub(replacement, stem) for stem in out]
+    return out
 
 
 @functools.lru_cache(maxsize=1)

@@ -108,6 +108,11 @@ def test_inflected_words_are_matched_through_the_stemmer() -> None:
     # Snowball's Finnish stemmer: the case endings of a notice's lists do not defeat the vocabulary.
     assert stems(["sähköpostiosoitteen"], "fi") == stems(["sähköpostiosoite"], "fi")
     assert stems(["puhelinnumeroita"], "fi") == stems(["puhelinnumero"], "fi")
+    # ... nor the gradation Snowball keeps: -tiedot/-tieto, -us/-uksia, -yys/-yyden.
+    assert stems(["yhteystiedot"], "fi") == stems(["yhteystietoja"], "fi")
+    assert stems(["luottosopimukset"], "fi") == stems(["luottosopimus"], "fi")
+    assert stems(["jäsenyydestä"], "fi") == stems(["jäsenyys"], "fi")
+    assert stems(["asiakkuuteen"], "fi") == stems(["asiakkuus"], "fi")
     text = "Mitä tietoja käsittelemme\n\nKäsittelemme asiakkaidemme sähköpostiosoitteita ja puhelinnumeroita."
     keys = {k for c in draft(text, "x.txt", "fi").data["categories"] for k in c["keys"]}
     assert keys == {"user.contact.email", "user.contact.phone_number"}
