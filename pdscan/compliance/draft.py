@@ -43,6 +43,9 @@ _POSTAL_ADDRESS = re.compile(
     r"|\b[A-ZÅÄÖ][a-zåäö-]*(?:tie|katu|kuja|polku|väylä|gatan|gata|vägen|väg|gränd)\s+\d+\b"
     r"|\b(?:PL|Box|PB)\s+\d+\b"
 )
+# "Puhelin: 09 8391 1234", "Puhelin (vaihde): 09 83911", "Puh. [redacted]": a number (or a redacted detail) written
+# out after its label is someone's contact detail, not a kind of data.
+_FILLED = re.compile(r"^[^\W\d_][\w ().-]{0,30}[:.]\s*(?:\+?\d[\d ()-]{4,}\d|\[redacted\])", re.IGNORECASE)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _URL = re.compile(r"\bhttps?://|\bwww\.[\w-]+\.", re.IGNORECASE)
 _ORGANISATION = re.compile(r"\b([A-ZÅÄÖ][\w&.-]*(?: [A-ZÅÄÖ][\w&.-]*){0,3}) (Oyj|Oy|Ab|Abp|Ltd|AB|Inc|GmbH|ry|rf)\b")
@@ -383,8 +386,9 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             if listed and level == 0 and not cues and not _NUMBERED.match(sentence.text):
                 continue  # a line of the list naming data pdscan has no term for ("Juomamieltymys *")
             in_data_section = "data_section" in cues
-            # where the data comes from, how it is protected, what the person may ask: no section names data held
-            in_other_section = bool({"sources", "security", "rights"} & set(cues))
+            # where the data comes from, how it is protected, what the person may ask, who keeps it: no section
+            # names data held
+            in_other_section = bool({"sources", "security", "rights", "controller"} & set(cues))
             section_level = level if in_data_section else 0
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
@@ -517,7 +521,7 @@ def _controller(
 def _reaches_the_controller(text: str, following: str) -> bool:
     """A sentence that gives an e-mail address or a web address, or ends with ":" before one, tells how to reach
     the controller: the words "osoite" and "sähköposti" in it are no data category."""
-    if _EMAIL.search(text) or _URL.search(text) or _POSTAL_ADDRESS.search(text):
+    if _EMAIL.search(text) or _URL.search(text) or _POSTAL_ADDRESS.search(text) or _FILLED.search(text):
         return True
     return text.rstrip().endswith(":") and bool(_EMAIL.search(following) or _URL.search(following))
 
