@@ -122,9 +122,17 @@ _GRADATION = {
 _CHANNEL = {"fi": re.compile(r"\w{3,}[^\W\d_]tse$")}
 
 
+# Snowball's Swedish stemmer gives a verbal noun its verb's stem: "meddelanden" (messages, data) and "meddela" (to
+# notify) both stem to "meddel". A noun in -ande/-ende keeps its ending, so that "medlemmar meddelas" is no message.
+_VERBAL_NOUN = {"sv": re.compile(r"^(.+(?:and|end))(?:e|et|en|ena|es|ets|ens|enas)$")}
+
+
 def stems(words: Iterable[str], language: str) -> list[str]:
     lowered = [w.lower() for w in words]
     out = list(_stemmer(language).stemWords(lowered))
+    noun = _VERBAL_NOUN.get(language)
+    if noun is not None:
+        out = [m.group(1) if (m := noun.match(word)) else stem for word, stem in zip(lowered, out, strict=True)]
     channel = _CHANNEL.get(language)
     if channel is not None:
         out = ["" if channel.match(word) else stem for word, stem in zip(lowered, out, strict=True)]

@@ -113,6 +113,8 @@ def test_inflected_words_are_matched_through_the_stemmer() -> None:
     assert stems(["luottosopimukset"], "fi") == stems(["luottosopimus"], "fi")
     assert stems(["jäsenyydestä"], "fi") == stems(["jäsenyys"], "fi")
     assert stems(["asiakkuuteen"], "fi") == stems(["asiakkuus"], "fi")
+    # A Swedish verbal noun is not its verb: "meddelanden" (messages) are data, "meddelas" (is notified) is not.
+    assert stems(["meddelandena"], "sv") == stems(["meddelanden"], "sv") != stems(["meddelas"], "sv")
     text = "Mitä tietoja käsittelemme\n\nKäsittelemme asiakkaidemme sähköpostiosoitteita ja puhelinnumeroita."
     keys = {k for c in draft(text, "x.txt", "fi").data["categories"] for k in c["keys"]}
     assert keys == {"user.contact.email", "user.contact.phone_number"}
