@@ -116,7 +116,7 @@ def test_inflected_words_are_matched_through_the_stemmer() -> None:
     # A Swedish verbal noun is not its verb: "meddelanden" (messages) are data, "meddelas" (is notified) is not.
     assert stems(["meddelandena"], "sv") == stems(["meddelanden"], "sv") != stems(["meddelas"], "sv")
     text = "Mitä tietoja käsittelemme\n\nKäsittelemme asiakkaidemme sähköpostiosoitteita ja puhelinnumeroita."
-    keys = {k for c in draft(text, "x.txt", "fi").data["categories"] for k in c["keys"]}
+    keys = _drafted(text, "fi")
     assert keys == {"user.contact.email", "user.contact.phone_number"}
 
 
@@ -146,6 +146,11 @@ def test_the_cli_writes_a_draft_that_declarations_check_accepts_once_reviewed(tm
     checked = runner.invoke(main, ["declarations", "check", str(target)])
     assert checked.exit_code == 0 and "valid (Example Shop Ltd" in checked.output, checked.output
     assert load_declaration(target).controller["contact"] == "privacy@shop.example"
+
+
+def _drafted(text: str, language: str) -> set[str]:
+    """The category keys of a text's draft."""
+    return _keys(draft(text, "n.md", language).data)
 
 
 def _keys(data: dict[str, Any]) -> set[str]:
@@ -204,12 +209,12 @@ def test_lists_of_data_in_sub_headings_plain_lines_and_markdown_tables() -> None
         "## Henkilön yhteystiedot\n\nKäytämme sähköpostia, puhelinnumeroa tai jotakin muuta yhteystietoa.\n\n"
         "# Tietolähteet\n\nSyntymäaika saadaan väestörekisteristä.\n"  # a sources section: no data named
     )
-    keys = {k for c in draft(headings, "n.md", "fi").data["categories"] for k in c["keys"]}
+    keys = _drafted(headings, "fi")
     assert {"user.name", "user.demographic.date_of_birth"} <= keys
     # A general kind after specific ones adds to them (before them, it covers them: the test above).
     assert {"user.contact", "user.contact.email", "user.contact.phone_number"} <= keys
     plain = "Rekisterin tietosisältö\n\nEtu- ja sukunimi\n\nJuomamieltymys *\n\nPuhelinnumero *\n"
-    assert "user.contact.phone_number" in {k for c in draft(plain, "n.md", "fi").data["categories"] for k in c["keys"]}
+    assert "user.contact.phone_number" in _drafted(plain, "fi")
     table = (
         "Vi behandlar dina uppgifter.\n\n"
         "| # | Ändamål | Kategorier av personuppgifter som används | Laglig grund |\n"
@@ -230,9 +235,7 @@ def test_who_may_see_the_register_is_no_subject_group() -> None:
 
 def test_brackets_that_list_a_kinds_parts_declare_the_parts_and_examples_keep_it_general() -> None:
     def keys(line: str) -> set[str]:
-        return {
-            k for c in draft(f"Rekisterin tietosisältö\n\n{line}\n", "n.md", "fi").data["categories"] for k in c["keys"]
-        }
+        return _drafted(f"Rekisterin tietosisältö\n\n{line}\n", "fi")
 
     assert keys("Perustiedot, kuten nimi ja yhteystiedot (sähköposti, puhelinnumero).") == {
         "user.name",
@@ -261,8 +264,7 @@ def test_definitions_of_sensitive_data_and_complaints_name_no_category() -> None
         "Känsliga personuppgifter är uppgifter om ras eller etniskt ursprung, politiska åsikter och hälsa.\n\n"
         "Du kan lämna klagomål till Integritetsskyddsmyndigheten, Box 8114, 104 20 Stockholm.\n"
     )
-    keys = {k for c in draft(text, "n.md", "sv").data["categories"] for k in c["keys"]}
-    assert keys == {"user.name"}
+    assert _drafted(text, "sv") == {"user.name"}
 
 
 def test_sections_on_rights_and_security_name_no_category() -> None:
@@ -271,8 +273,7 @@ def test_sections_on_rights_and_security_name_no_category() -> None:
         "Rekisterin suojaus\n\nKäyttöoikeudet määräytyvät työtehtävien mukaan.\n\n"
         "Rekisteröidyn oikeudet\n\nPyyntö käsitellään maksutta kuukauden kuluessa.\n"
     )
-    keys = {k for c in draft(text, "n.md", "fi").data["categories"] for k in c["keys"]}
-    assert keys == {"user.name", "user.contact.email"}
+    assert _drafted(text, "fi") == {"user.name", "user.contact.email"}
 
 
 def test_a_notice_as_html_or_docx_is_read_too(tmp_path: Path) -> None:
