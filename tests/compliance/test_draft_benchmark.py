@@ -3,8 +3,7 @@
 bench/bench_drafts.py scores drafts on every labelled notice of bench/notices (most are restored from a cache outside
 the repository); the notices whose licence lets them be committed (bench/notices/texts/) are always here, so the
 build scores them with the benchmark's own ``score`` and fails when the pooled key precision or recall falls below
-what the drafter gives today. Raise the floors when the drafter improves. Only pooled figures are asserted: the
-held-out notices among them stay unread (bench_drafts.py lists no held-out error).
+what the drafter gives today. Raise the floors when the drafter improves. Held-out notices are left out.
 """
 
 from __future__ import annotations
@@ -38,8 +37,8 @@ def test_drafts_of_the_committed_notices_keep_their_accuracy() -> None:
     bench = _bench()
     results = []
     for entry in bench.load_manifest():
-        if not entry.get("committed"):
-            continue
+        if not entry.get("committed") or entry.get("heldout"):
+            continue  # held-out notices stay out of the development loop: bench_drafts.py scores them apart
         path = bench.notice_path(entry)
         truth = yaml.safe_load((bench.NOTICES / "labels" / f"{entry['id']}.yaml").read_text(encoding="utf-8"))
         result = bench.score(read_notice(path), path.name, truth, entry["id"], entry["language"])
