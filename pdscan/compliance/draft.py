@@ -46,6 +46,13 @@ _POSTAL_ADDRESS = re.compile(
 # "Puhelin: 09 8391 1234", "Puhelin (vaihde): 09 83911", "Puh. [redacted]": a number (or a redacted detail) written
 # out after its label is someone's contact detail, not a kind of data.
 _FILLED = re.compile(r"^[^\W\d_][\w ().-]{0,30}[:.]\s*(?:\+?\d[\d ()-]{4,}\d|\[redacted\])", re.IGNORECASE)
+# "MAS käsittelee muun muassa seuraavia jäsentensä tietoja:", "Vi behandlar följande uppgifter om dig:": a line that
+# ends by naming data with a colon opens the list of it, whatever words stand between.
+_OPENS_A_LIST = re.compile(
+    r"\b(?:henkilö)?(?:tietoja|tiedot)\s*:\s*$|\b(?:person)?uppgifter(?: om dig)?\s*:\s*$"
+    r"|\b(?:personal )?(?:data|information)(?: about you)?\s*:\s*$",
+    re.IGNORECASE,
+)
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _URL = re.compile(r"\bhttps?://|\bwww\.[\w-]+\.", re.IGNORECASE)
 _ORGANISATION = re.compile(r"\b([A-ZÅÄÖ][\w&.-]*(?: [A-ZÅÄÖ][\w&.-]*){0,3}) (Oyj|Oy|Ab|Abp|Ltd|AB|Inc|GmbH|ry|rf)\b")
@@ -393,7 +400,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
                 continue  # a sub-heading of the data section ("## Epätoivotut henkilöt") does not end it
             if listed and level == 0 and not cues and not _NUMBERED.match(sentence.text):
                 continue  # a line of the list naming data pdscan has no term for ("Juomamieltymys *")
-            in_data_section = "data_section" in cues
+            in_data_section = "data_section" in cues or bool(_OPENS_A_LIST.search(sentence.text))
             # where the data comes from, how it is protected, what the person may ask, who keeps it: no section
             # names data held
             in_other_section = bool({"sources", "security", "rights", "controller"} & set(cues))

@@ -228,6 +228,18 @@ def test_lists_of_data_in_sub_headings_plain_lines_and_markdown_tables() -> None
     assert by_key["user.contact.phone_number"]["source"] == "Ditt telefonnummer"  # the cell, not the row
 
 
+def test_a_line_ending_in_data_and_a_colon_opens_the_list() -> None:
+    # Lines between the items that name no data ("Jäsenhakemus"): no run of naming lines makes it a list by itself.
+    text = (
+        "Tietosuojaseloste\n\nYhdistys käsittelee muun muassa seuraavia jäsentensä tietoja:\n\n"
+        "Kansalaisuus\n\nJäsenhakemus\n\nSukupuoli\n"
+    )
+    assert _drafted(text, "fi") == {
+        "user.demographic.citizenship_or_immigration_status",
+        "user.demographic.gender",
+    }
+
+
 def test_who_may_see_the_register_is_no_subject_group() -> None:
     text = "Rekisteri sisältää jäsenten tietoja.\n\nPääsy tietoihin on hallituksen jäsenillä ja työntekijöillä.\n"
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
