@@ -408,8 +408,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
-        if "definition" in cues:
-            continue  # what the law calls sensitive data: a definition, even inside the list of data
+        if "definition" in cues or "negation" in cues:
+            continue  # what the law calls sensitive data, or data not kept: even inside the list of data
         if not listed and ({"security", "sources", "controller", "rights"} & set(cues) or in_other_section):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask: not what it holds

@@ -240,6 +240,12 @@ def test_a_line_ending_in_data_and_a_colon_opens_the_list() -> None:
     }
 
 
+def test_data_the_notice_says_it_does_not_keep_is_no_category() -> None:
+    text = "Rekisterin tietosisältö\n\nNimi ja sähköpostiosoite.\n\nEmme kerää tietoa sukupuolesta.\n"
+    assert _drafted(text, "fi") == {"user.name", "user.contact.email"}
+    assert _drafted("Vilka uppgifter behandlar vi?\n\nNamn. Vi behandlar inte personnummer.\n", "sv") == {"user.name"}
+
+
 def test_who_may_see_the_register_is_no_subject_group() -> None:
     text = "Rekisteri sisältää jäsenten tietoja.\n\nPääsy tietoihin on hallituksen jäsenillä ja työntekijöillä.\n"
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
