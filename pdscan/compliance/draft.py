@@ -408,8 +408,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
-        if "definition" in cues or "negation" in cues:
-            continue  # what the law calls sensitive data, or data not kept: even inside the list of data
+        if {"definition", "negation", "controller"} & set(cues):
+            continue  # what the law calls sensitive data, data not kept, the controller's own details: even in a list
         if not listed and ({"security", "sources", "controller", "rights"} & set(cues) or in_other_section):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask: not what it holds
@@ -440,8 +440,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             if sentence.text.rstrip(" *").endswith(":"):
                 continue  # "Jäsenen perustiedot:" opens a list that names the data itself
             for key in inference.keys:
-                if key in spelled_out:
-                    continue  # "perustiedot ... yhteystiedot (sähköposti, puhelin)": the parts are named
+                if key in spelled_out or any(k == key or k.startswith(key + ".") for k in keys):
+                    continue  # "perustiedot (nimi, osoite, puhelinnumero)": the sentence names the data itself
                 item = {"name": said.text, "keys": [key], "source": sentence.text, "confidence": "low",
                         "note": f"inferred: {inference.reason}"}  # fmt: skip
                 if groups and len(groups) < len(subjects):
