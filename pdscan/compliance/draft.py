@@ -89,6 +89,8 @@ class Vocabulary:
     legal_bases: dict[str, dict[str, tuple[Term, ...]]]
     cues: dict[str, dict[str, tuple[Term, ...]]]
     inferences: tuple[Inference, ...] = ()
+    # key -> the keys it stands for when the notice names it as a means of collecting (terms.yaml ``means``)
+    means: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -168,7 +170,8 @@ def vocabulary() -> Vocabulary:
         return out
 
     categories = terms(data.get("categories", {}), "categories")
-    unknown = [k for k in categories if k not in known.categories]
+    means = {k: tuple(v["means"]) for k, v in data.get("categories", {}).items() if v.get("means")}
+    unknown = [k for k in [*categories, *(m for ks in means.values() for m in ks)] if k not in known.categories]
     if unknown:
         raise ConfigError(str(path), "categories", f"unknown data category keys: {', '.join(unknown)}")
     subjects_raw = data.get("subjects", {})
@@ -186,7 +189,7 @@ def vocabulary() -> Vocabulary:
         inferences.append(Inference(str(item["name"]), by_language, tuple(item["keys"]),
                                     tuple(item.get("subjects") or ()), str(item["reason"])))  # fmt: skip
     return Vocabulary(categories, subjects, names, terms(data.get("legal_bases", {}), "legal_bases"),
-                      terms(data.get("cues", {}), "cues"), tuple(inferences))  # fmt: skip
+                      terms(data.get("cues", {}), "cues"), tuple(inferences), means)  # fmt: skip
 
 
 def detect_language(text: str) -> str:
@@ -383,6 +386,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     inferred: dict[str, dict[str, Any]] = {}
     previous: Sentence | None = None
     in_data_section = in_other_section = False
+    means_named: set[str] = set()  # keys the notice names as a means of collecting (its cookies)
     section_level = 0  # the Markdown level of the heading that opened the data section ("# Tiedot": 1)
     naming = [s.heading and bool(_keys_in(vocab.categories, s, language, compounds=True)) for s in parts]
     for i, sentence in enumerate(parts):
@@ -410,13 +414,16 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
         if {"definition", "negation", "controller"} & set(cues):
             continue  # what the law calls sensitive data, data not kept, the controller's own details: even in a list
-        if not listed and ({"security", "sources", "controller", "rights"} & set(cues) or in_other_section):
+        if not listed and (
+            {"security", "sources", "controller", "rights", "disclosure"} & set(cues) or in_other_section
+        ):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask: not what it holds
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
         where: dict[str, list[int]] = {}
         keys = _keys_in(vocab.categories, sentence, language, True, where)
-        found = _general_only(keys, where, spelled_out, exemplified)
+        found, used = _as_means(_general_only(keys, where, spelled_out, exemplified), vocab, cues, sentence.text)
+        means_named |= used
         # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
         rank = 2 if in_data_section else (0 if "purpose" in cues else 1)
         groups = [k for k in _subjects_in(vocab, sentence, language) if k in subjects]
@@ -454,6 +461,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     for general in [k for k, item in categories.items() if item["_rank"] < 2]:
         if any(k.startswith(general + ".") and item["_rank"] == 2 for k, item in categories.items()):
             del categories[general]
+    for key in means_named:
+        categories.pop(key, None)  # "Evästeet helpottavat sivustojen käyttöä": the cookies it collects with, again
     for item in categories.values():
         del item["_rank"]
     for key, item in inferred.items():
@@ -539,6 +548,27 @@ def _reaches_the_controller(text: str, following: str) -> bool:
     if _EMAIL.search(text) or _URL.search(text) or _POSTAL_ADDRESS.search(text) or _FILLED.search(text):
         return True
     return text.rstrip().endswith(":") and bool(_EMAIL.search(following) or _URL.search(following))
+
+
+# "(esim. evästeet)", "Esimerkiksi Google Analytics kerää evästetietoja": a term given as an example of other data.
+_AN_EXAMPLE = re.compile(
+    r"^\s*(?:esimerkiksi|till exempel|for example)\b|\(\s*(?:esim|t\.\s?ex|e\.\s?g)\b", re.IGNORECASE
+)
+
+
+def _as_means(
+    found: dict[str, Term], vocab: Vocabulary, cues: dict[str, Term], text: str
+) -> tuple[dict[str, Term], set[str]]:
+    """A key named as the means of collecting ("evästeiden avulla": the ``instrument`` cue) or as an example of the
+    data ("(esim. evästeet)") stands for what it collects (terms.yaml ``means``: the device and the browsing), not
+    for itself ("Käytämme evästeitä": cookies). Also the keys read so."""
+    if not ("instrument" in cues or _AN_EXAMPLE.search(text)):
+        return found, set()
+    out: dict[str, Term] = {}
+    for key, term in found.items():
+        for k in vocab.means.get(key, (key,)):
+            out.setdefault(k, term)
+    return out, {k for k in found if k in vocab.means}
 
 
 def _general_only(

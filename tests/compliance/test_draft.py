@@ -246,6 +246,17 @@ def test_data_the_notice_says_it_does_not_keep_is_no_category() -> None:
     assert _drafted("Vilka uppgifter behandlar vi?\n\nNamn. Vi behandlar inte personnummer.\n", "sv") == {"user.name"}
 
 
+def test_cookies_are_data_unless_named_as_the_means_of_collecting() -> None:
+    assert _drafted("Mitä tietoja keräämme?\n\nKäytämme sivustollamme evästeitä.\n", "fi") == {"user.device.cookie"}
+    # The means: what they collect is the data, and the notice's other words on cookies describe those cookies.
+    means = (
+        "Mitä tietoja keräämme?\n\nKeräämme tietoja verkkopalveluidemme käytöstä evästeiden avulla.\n\n"
+        "Evästeet helpottavat sivustojen käyttöä.\n"
+    )
+    assert _drafted(means, "fi") == {"user.device", "user.behavior.browsing_history"}
+    assert _drafted("Vilka uppgifter?\n\nKakor är små textfiler.\n", "sv") == set()  # a definition
+
+
 def test_who_may_see_the_register_is_no_subject_group() -> None:
     text = "Rekisteri sisältää jäsenten tietoja.\n\nPääsy tietoihin on hallituksen jäsenillä ja työntekijöillä.\n"
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
