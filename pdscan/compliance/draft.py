@@ -422,7 +422,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
         where: dict[str, list[int]] = {}
         keys = _keys_in(vocab.categories, sentence, language, True, where)
-        found, used = _as_means(_general_only(keys, where, spelled_out, exemplified), vocab, cues, sentence.text)
+        found, used = _as_means(_general_only(keys, where, spelled_out, exemplified), where, vocab, sentence, language)
         means_named |= used
         # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
         rank = 2 if in_data_section else (0 if "purpose" in cues else 1)
@@ -556,19 +556,31 @@ _AN_EXAMPLE = re.compile(
 )
 
 
+# How many words apart a means and its instrument word may stand: "evästeiden avulla", "med hjälp av kakor".
+_INSTRUMENT_REACH = 3
+
+
 def _as_means(
-    found: dict[str, Term], vocab: Vocabulary, cues: dict[str, Term], text: str
+    found: dict[str, Term], where: dict[str, list[int]], vocab: Vocabulary, sentence: Sentence, language: str
 ) -> tuple[dict[str, Term], set[str]]:
-    """A key named as the means of collecting ("evästeiden avulla": the ``instrument`` cue) or as an example of the
-    data ("(esim. evästeet)") stands for what it collects (terms.yaml ``means``: the device and the browsing), not
-    for itself ("Käytämme evästeitä": cookies). Also the keys read so."""
-    if not ("instrument" in cues or _AN_EXAMPLE.search(text)):
+    """A key named as the means of collecting (an ``instrument`` cue beside its term: "evästeiden avulla") or as an
+    example of the data ("(esim. evästeet)") stands for what it collects (terms.yaml ``means``: the device and the
+    browsing), not for itself ("Käytämme evästeitä": cookies). Also the keys read so."""
+    means = [k for k in found if k in vocab.means]
+    if not means:
         return found, set()
+    if not _AN_EXAMPLE.search(sentence.text):
+        at: dict[str, list[int]] = {}
+        _keys_in(vocab.cues, sentence, language, True, at)
+        near = at.get("instrument", [])
+        means = [k for k in means if any(abs(i - j) <= _INSTRUMENT_REACH for i in where[k] for j in near)]
+        if not means:
+            return found, set()
     out: dict[str, Term] = {}
     for key, term in found.items():
-        for k in vocab.means.get(key, (key,)):
+        for k in vocab.means.get(key, (key,)) if key in means else (key,):
             out.setdefault(k, term)
-    return out, {k for k in found if k in vocab.means}
+    return out, set(means)
 
 
 def _general_only(
