@@ -387,6 +387,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     previous: Sentence | None = None
     in_data_section = in_other_section = False
     means_named: set[str] = set()  # keys the notice names as a means of collecting (its cookies)
+    unnamed: list[str] = []  # lines of the list of data that no term names
     section_level = 0  # the Markdown level of the heading that opened the data section ("# Tiedot": 1)
     naming = [s.heading and bool(_keys_in(vocab.categories, s, language, compounds=True)) for s in parts]
     for i, sentence in enumerate(parts):
@@ -403,7 +404,9 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             if listed and level > section_level > 0:
                 continue  # a sub-heading of the data section ("## Epätoivotut henkilöt") does not end it
             if listed and level == 0 and not cues and not _NUMBERED.match(sentence.text):
-                continue  # a line of the list naming data pdscan has no term for ("Juomamieltymys *")
+                if _AN_ITEM.match(sentence.text) and not _A_TOPIC.match(sentence.text):
+                    unnamed.append(sentence.text)  # a line of the list naming data pdscan has no term for: review
+                continue  # ("Juomamieltymys *")
             in_data_section = "data_section" in cues or bool(_OPENS_A_LIST.search(sentence.text))
             # where the data comes from, how it is protected, what the person may ask, who keeps it: no section
             # names data held
@@ -474,6 +477,13 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             )
     if not categories:
         review.append("no data category found: the notice may list them in a table or an image")
+    if unnamed:
+        shown = ", ".join(f"'{_short(line)}'" for line in unnamed[:_UNNAMED_SHOWN])
+        more = f" and {len(unnamed) - _UNNAMED_SHOWN} more" if len(unnamed) > _UNNAMED_SHOWN else ""
+        review.append(
+            f"{len(unnamed)} line(s) of the list of data name nothing pdscan has a category for: {shown}{more}; "
+            "add each with its key, or leave it out"
+        )
     special = [k for k in categories if k.startswith(_ARTICLE_9)]
     if not special:
         unsaid.append("no special categories of personal data (GDPR Art. 9) declared")
@@ -554,6 +564,23 @@ def _reaches_the_controller(text: str, following: str) -> bool:
 _AN_EXAMPLE = re.compile(
     r"^\s*(?:esimerkiksi|till exempel|for example)\b|\(\s*(?:esim|t\.\s?ex|e\.\s?g)\b", re.IGNORECASE
 )
+
+
+_UNNAMED_SHOWN = 8
+# A line that can be an item of a list of data: not a heading over items ("Jäsenen perustiedot:"), a question or a
+# note in brackets.
+_AN_ITEM = re.compile(r"^(?![\s*_]*\().*[^:?*_\s][\s*_]*$", re.DOTALL)
+# "Henkilötietojen käsittelijät", "Personuppgifternas lagring", "Processing of personal data": the processing of the
+# data as a topic (a heading), not an item of data.
+_A_TOPIC = re.compile(
+    r"^\W*(?:henkilö)?tietojen\b|^\W*(?:person)?uppgifternas\b|^\W*\w+ of (?:the )?(?:personal )?data\b",
+    re.IGNORECASE,
+)
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # How many words apart a means and its instrument word may stand: "evästeiden avulla", "med hjälp av kakor".

@@ -215,6 +215,12 @@ def test_lists_of_data_in_sub_headings_plain_lines_and_markdown_tables() -> None
     assert {"user.contact", "user.contact.email", "user.contact.phone_number"} <= keys
     plain = "Rekisterin tietosisältö\n\nEtu- ja sukunimi\n\nJuomamieltymys *\n\nPuhelinnumero *\n"
     assert "user.contact.phone_number" in _drafted(plain, "fi")
+    # The line no term names is a review item, so the DPO sees what the draft left out.
+    review = draft(plain, "n.md", "fi").data["draft"]["review"]
+    assert [r for r in review if "name nothing" in r] == [
+        "1 line(s) of the list of data name nothing pdscan has a category for: 'Juomamieltymys *'; "
+        "add each with its key, or leave it out"
+    ]
     table = (
         "Vi behandlar dina uppgifter.\n\n"
         "| # | Ändamål | Kategorier av personuppgifter som används | Laglig grund |\n"
