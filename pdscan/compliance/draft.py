@@ -45,12 +45,12 @@ _POSTAL_ADDRESS = re.compile(
 )
 # "Puhelin: 09 8391 1234", "Puhelin (vaihde): 09 83911", "Puh. [redacted]": a number (or a redacted detail) written
 # out after its label is someone's contact detail, not a kind of data.
-_FILLED = re.compile(r"^[^\W\d_][\w ().-]{0,30}[:.]\s*(?:\+?\d[\d ()-]{4,}\d|\[redacted\])", re.IGNORECASE)
+_FILLED = re.compile(r"^[^\W\d_][\w ().-]{0,30}[:.]\s*(?:\+?\s?\d[\d ()-]{4,}\d|\[redacted\])", re.IGNORECASE)
 # "MAS käsittelee muun muassa seuraavia jäsentensä tietoja:", "Vi behandlar följande uppgifter om dig:": a line that
 # ends by naming data with a colon opens the list of it, whatever words stand between.
 _OPENS_A_LIST = re.compile(
     r"\b(?:henkilö)?(?:tietoja|tiedot)\s*:\s*$|\b(?:person)?uppgifter(?: om dig)?\s*:\s*$"
-    r"|\b(?:personal )?(?:data|information)(?: about you)?\s*:\s*$",
+    r"|\bpersonal (?:data|information)(?: about you)?\s*:\s*$",
     re.IGNORECASE,
 )
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -60,8 +60,6 @@ _PERIOD = re.compile(
     r"(\d+)\s*(vuo(?:si|tta|den|deksi)|vuoden|kuukau(?:si|tta|den|deksi)|år(?:s|en)?|månad(?:er)?|years?|months?)",
     re.IGNORECASE,
 )
-_ARTICLE_9 = ("user.health", "user.demographic.union_membership", "user.demographic.religious_belief",
-              "user.demographic.race_ethnicity", "user.biometric", "user.genetic")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -170,7 +168,11 @@ def vocabulary() -> Vocabulary:
         return out
 
     categories = terms(data.get("categories", {}), "categories")
-    means = {k: tuple(v["means"]) for k, v in data.get("categories", {}).items() if v.get("means")}
+    means = {k: v["means"] for k, v in data.get("categories", {}).items() if v.get("means")}
+    for key, keys in means.items():
+        if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+            raise ConfigError(str(path), f"categories.{key}.means", "a list of data category keys")
+    means = {k: tuple(v) for k, v in means.items()}
     unknown = [k for k in [*categories, *(m for ks in means.values() for m in ks)] if k not in known.categories]
     if unknown:
         raise ConfigError(str(path), "categories", f"unknown data category keys: {', '.join(unknown)}")
@@ -292,12 +294,20 @@ def _matches(term: Term, sentence_stems: Sequence[str], compounds: bool) -> bool
     if n == 0:
         return False
     for start in range(len(sentence_stems) - n + 1):
-        if all(_word_matches(t, sentence_stems[start + i], compounds) for i, t in enumerate(term.words)):
+        if all(_word_matches(t, sentence_stems[start + i], compounds, n == 1) for i, t in enumerate(term.words)):
             return True
     return False
 
 
-def _word_matches(term_stem: str, word: str, compounds: bool) -> bool:
+# A stem this short starts too many other words: in a term of several words it is matched whole ("ei", "int" of
+# inte, "del" of delar, "pas" of passin: not eikä, internt, deltagande, passiivinen), alone with at most one more
+# letter (nimi: "nim" of nimiä, "nime" of nimet; not "nimike").
+_SHORT_STEM = 3
+
+
+def _word_matches(term_stem: str, word: str, compounds: bool, alone: bool = True) -> bool:
+    if len(term_stem) <= _SHORT_STEM:
+        return word.startswith(term_stem) and len(word) - len(term_stem) <= (1 if alone else 0)
     if not compounds:  # a subject group: the word itself, inflected (asiakkaidemme), not a compound of it
         return word.startswith(term_stem) and len(word) - len(term_stem) <= 3
     return word.startswith(term_stem) or (len(term_stem) >= 5 and term_stem in word)
@@ -317,7 +327,8 @@ def _keys_in(
         for term in by_language.get(language, ()):
             n = len(term.words)
             for start in range(len(sentence.stems) - n + 1):
-                if all(_word_matches(t, sentence.stems[start + i], compounds) for i, t in enumerate(term.words)):
+                words = sentence.stems[start : start + n]
+                if all(_word_matches(t, w, compounds, n == 1) for t, w in zip(term.words, words, strict=True)):
                     spans.append((start, start + n, sum(map(len, term.words)), key, term))
     kept: list[tuple[int, int, int, str, Term]] = []
     for span in sorted(spans, key=lambda s: (s[0] - s[1], -s[2])):  # most words, then longest stems, first
@@ -407,10 +418,11 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
                 if _AN_ITEM.match(sentence.text) and not _A_TOPIC.match(sentence.text):
                     unnamed.append(sentence.text)  # a line of the list naming data pdscan has no term for: review
                 continue  # ("Juomamieltymys *")
-            in_data_section = "data_section" in cues or bool(_OPENS_A_LIST.search(sentence.text))
+            other = {"sources", "security", "rights", "controller"} & set(cues)
+            in_data_section = "data_section" in cues or (not other and bool(_OPENS_A_LIST.search(sentence.text)))
             # where the data comes from, how it is protected, what the person may ask, who keeps it: no section
             # names data held
-            in_other_section = bool({"sources", "security", "rights", "controller"} & set(cues))
+            in_other_section = bool(other)
             section_level = level if in_data_section else 0
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
@@ -484,7 +496,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             f"{len(unnamed)} line(s) of the list of data name nothing pdscan has a category for: {shown}{more}; "
             "add each with its key, or leave it out"
         )
-    special = [k for k in categories if k.startswith(_ARTICLE_9)]
+    special = [k for k in categories if _special(k)]
     if not special:
         unsaid.append("no special categories of personal data (GDPR Art. 9) declared")
 
@@ -560,10 +572,19 @@ def _reaches_the_controller(text: str, following: str) -> bool:
     return text.rstrip().endswith(":") and bool(_EMAIL.search(following) or _URL.search(following))
 
 
-# "(esim. evästeet)", "Esimerkiksi Google Analytics kerää evästetietoja": a term given as an example of other data.
-_AN_EXAMPLE = re.compile(
-    r"^\s*(?:esimerkiksi|till exempel|for example)\b|\(\s*(?:esim|t\.\s?ex|e\.\s?g)\b", re.IGNORECASE
-)
+# "(esim. evästeet)", "Esimerkiksi Google Analytics kerää evästetietoja": terms given as examples of other data, in
+# the brackets or in the whole sentence.
+_EXAMPLE_BRACKET = re.compile(r"\(\s*(?:esim|t\.\s?ex|e\.\s?g)\b[^()]*\)?", re.IGNORECASE)
+_EXAMPLE_SENTENCE = re.compile(r"^\s*(?:esimerkiksi|till exempel|for example)\b", re.IGNORECASE)
+
+
+def _example_words(text: str) -> set[int]:
+    """The positions (as in ``Sentence.stems``) of the words a sentence gives as examples."""
+    words = list(_WORD.finditer(text))
+    if _EXAMPLE_SENTENCE.match(text):
+        return set(range(len(words)))
+    spans = [m.span() for m in _EXAMPLE_BRACKET.finditer(text)]
+    return {i for i, w in enumerate(words) if any(a <= w.start() < b for a, b in spans)}
 
 
 _UNNAMED_SHOWN = 8
@@ -596,18 +617,30 @@ def _as_means(
     means = [k for k in found if k in vocab.means]
     if not means:
         return found, set()
-    if not _AN_EXAMPLE.search(sentence.text):
-        at: dict[str, list[int]] = {}
-        _keys_in(vocab.cues, sentence, language, True, at)
-        near = at.get("instrument", [])
-        means = [k for k in means if any(abs(i - j) <= _INSTRUMENT_REACH for i in where[k] for j in near)]
-        if not means:
-            return found, set()
+    examples = _example_words(sentence.text)
+    at: dict[str, list[int]] = {}
+    _keys_in(vocab.cues, sentence, language, True, at)
+    near = at.get("instrument", [])
+    means = [
+        k for k in means if any(i in examples or any(abs(i - j) <= _INSTRUMENT_REACH for j in near) for i in where[k])
+    ]
+    if not means:
+        return found, set()
     out: dict[str, Term] = {}
     for key, term in found.items():
         for k in vocab.means.get(key, (key,)) if key in means else (key,):
             out.setdefault(k, term)
     return out, set(means)
+
+
+def _special(key: str) -> bool:
+    """A special category of personal data (GDPR Art. 9) by the taxonomy, or a narrower key of one."""
+    known = taxonomy().categories
+    parts = key.split(".")
+    return any(
+        (c := known.get(".".join(parts[:n]))) is not None and c.article == "GDPR Art. 9"
+        for n in range(len(parts), 1, -1)
+    )
 
 
 def _general_only(
@@ -647,7 +680,7 @@ _EXAMPLES = re.compile(
     r"|such as|for example)",
     re.IGNORECASE,
 )
-_BRACKETED = re.compile(r"([^\W\d_][\w-]*)\s*\(([^()]{3,200})\)")
+_BRACKETED = re.compile(r"(?<![\w-])([^\W\d_][\w-]*+)\s*\(([^()]{3,200})\)")
 
 
 def _spelled_out(vocab: Vocabulary, text: str, language: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -40,6 +40,7 @@ class MatchContext:
         if not any(self.spelled):
             return [frozenset()] * index.size
         if self.segments is None:
+            assert len(self.spelled) == 1, "several columns' spelled words need segments"
             return [self.spelled[0]] * index.size
         return [self.spelled[s] for s in self.segments[index].tolist()]
 

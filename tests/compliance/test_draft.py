@@ -263,6 +263,34 @@ def test_cookies_are_data_unless_named_as_the_means_of_collecting() -> None:
     assert _drafted("Vilka uppgifter?\n\nKakor är små textfiler.\n", "sv") == set()  # a definition
 
 
+@pytest.mark.parametrize(
+    ("language", "sentence", "keys"),
+    [
+        # words that only start like a cue or a term: each sentence still declares what it names
+        ("en", "We collect your name, email address and social security number.", {"user.name", "user.contact.email"}),
+        ("sv", "Vi behandlar ditt namn och din e-postadress för att säkerställa leveransen.",
+         {"user.name", "user.contact.email"}),
+        ("en", "We process the content of your complaint, your name and email address.",
+         {"user.name", "user.contact.email"}),
+        ("sv", "Namn och e-postadress lagras internt i vårt kundregister.", {"user.name", "user.contact.email"}),
+        ("fi", "Emoyhtiö käsittelee asiakkaiden nimiä ja sähköpostiosoitteita.", {"user.name", "user.contact.email"}),
+        ("en", "We process your medical history and your name.", {"user.name"}),
+        ("fi", "Passiivijäsenten nimet poistetaan vuosittain.", {"user.name"}),
+        ("fi", "Keräämme evästeitä sekä yhteystietoja (esim. puhelinnumero).",
+         {"user.device.cookie", "user.contact"}),
+    ],
+)  # fmt: skip
+def test_cues_and_short_terms_match_whole_words_only(language: str, sentence: str, keys: set[str]) -> None:
+    heading = {"fi": "Rekisterin tietosisältö", "sv": "Vilka uppgifter behandlar vi?", "en": "What data we collect"}
+    assert _drafted(f"{heading[language]}\n\n{sentence}\n", language) >= keys
+
+
+def test_special_categories_are_read_from_the_taxonomy() -> None:
+    drafted = draft("Rekisterin tietosisältö\n\nJäsenen filosofinen vakaumus.\n", "n.md", "fi").data
+    assert "user.demographic.philosophical_belief" in _keys(drafted)
+    assert not any("special categories" in line for line in drafted["draft"]["unsaid"])
+
+
 def test_who_may_see_the_register_is_no_subject_group() -> None:
     text = "Rekisteri sisältää jäsenten tietoja.\n\nPääsy tietoihin on hallituksen jäsenillä ja työntekijöillä.\n"
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
