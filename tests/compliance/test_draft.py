@@ -285,6 +285,27 @@ def test_cues_and_short_terms_match_whole_words_only(language: str, sentence: st
     assert _drafted(f"{heading[language]}\n\n{sentence}\n", language) >= keys
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Puhelin (vaihde): 09 83911",  # a number after its label
+        "Puh. [redacted]",  # a redacted detail
+        "Käyntiosoite: Ratapihantie 9, 6. krs",  # a street and number
+        "Postiosoite: PL 800",  # a post box
+    ],
+)
+def test_contact_details_written_out_are_someone_s_not_a_category(line: str) -> None:
+    assert _drafted(f"Rekisterin tietosisältö\n\nNimi.\n\n{line}\n", "fi") == {"user.name"}
+
+
+def test_the_unnamed_lines_review_item_shows_eight_and_counts_the_rest() -> None:
+    items = "\n\n".join(f"Harrastus{i}" for i in range(10))
+    review = draft(f"Rekisterin tietosisältö\n\n{items}\n", "n.md", "fi").data["draft"]["review"]
+    (line,) = [r for r in review if "name nothing" in r]
+    assert line.startswith("10 line(s)") and "'Harrastus7'" in line and "'Harrastus8'" not in line
+    assert "and 2 more" in line
+
+
 def test_special_categories_are_read_from_the_taxonomy() -> None:
     drafted = draft("Rekisterin tietosisältö\n\nJäsenen filosofinen vakaumus.\n", "n.md", "fi").data
     assert "user.demographic.philosophical_belief" in _keys(drafted)
