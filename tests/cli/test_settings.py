@@ -75,26 +75,27 @@ def _scan_options(runner: CliRunner, *args: str, env: dict[str, str] | None = No
     return json.loads(result.stdout)["options"]
 
 
-def test_file_then_environment_then_flags(tmp_path: Path) -> None:
+def test_file_then_environment_then_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "a.csv").write_text(GOOD, encoding="utf-8")
-    (tmp_path / "pdscan.toml").write_text('[scan]\nsample-size = 50\nmin-confidence = "medium"\nformat = "json"\n')
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    (cwd / "pdscan.toml").write_text('[scan]\nsample-size = 50\nmin-confidence = "medium"\nformat = "json"\n')
     runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        os.replace(tmp_path / "pdscan.toml", Path(cwd) / "pdscan.toml")
-        from_file = _scan_options(runner, "scan", str(data))
-        assert (from_file["sample_size"], from_file["min_confidence"]) == (50, "medium")
-        from_env = _scan_options(runner, "scan", str(data), env={"PDSCAN_SAMPLE_SIZE": "7"})
-        assert (from_env["sample_size"], from_env["min_confidence"]) == (7, "medium")
-        from_flag = _scan_options(runner, "scan", str(data), "--sample-size", "3", env={"PDSCAN_SAMPLE_SIZE": "7"})
-        assert from_flag["sample_size"] == 3
-        shown = runner.invoke(main, ["config", "show", "scan", "-f", "json"], env={"PDSCAN_SAMPLE_SIZE": "7"})
-        rows = {r["key"]: r for r in json.loads(shown.stdout)["settings"]}
-        expected = {"command": "scan", "key": "sample-size", "value": 7, "from": "PDSCAN_SAMPLE_SIZE"}
-        assert rows["sample-size"] == expected
-        assert rows["min-confidence"]["from"].endswith("pdscan.toml")
-        assert rows["full"] == {"command": "scan", "key": "full", "value": False, "from": "default"}
+    monkeypatch.chdir(cwd)  # the settings file is found in the working folder
+    from_file = _scan_options(runner, "scan", str(data))
+    assert (from_file["sample_size"], from_file["min_confidence"]) == (50, "medium")
+    from_env = _scan_options(runner, "scan", str(data), env={"PDSCAN_SAMPLE_SIZE": "7"})
+    assert (from_env["sample_size"], from_env["min_confidence"]) == (7, "medium")
+    from_flag = _scan_options(runner, "scan", str(data), "--sample-size", "3", env={"PDSCAN_SAMPLE_SIZE": "7"})
+    assert from_flag["sample_size"] == 3
+    shown = runner.invoke(main, ["config", "show", "scan", "-f", "json"], env={"PDSCAN_SAMPLE_SIZE": "7"})
+    rows = {r["key"]: r for r in json.loads(shown.stdout)["settings"]}
+    expected = {"command": "scan", "key": "sample-size", "value": 7, "from": "PDSCAN_SAMPLE_SIZE"}
+    assert rows["sample-size"] == expected
+    assert rows["min-confidence"]["from"].endswith("pdscan.toml")
+    assert rows["full"] == {"command": "scan", "key": "full", "value": False, "from": "default"}
 
 
 def test_every_setting_is_accepted_in_the_file(tmp_path: Path) -> None:
