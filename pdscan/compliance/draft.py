@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -490,7 +491,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     if not categories:
         review.append("no data category found: the notice may list them in a table or an image")
     if unnamed:
-        shown = ", ".join(f"'{_short(line)}'" for line in unnamed[:_UNNAMED_SHOWN])
+        shown = ", ".join(f"'{textwrap.shorten(line, 60, placeholder='…')}'" for line in unnamed[:_UNNAMED_SHOWN])
         more = f" and {len(unnamed) - _UNNAMED_SHOWN} more" if len(unnamed) > _UNNAMED_SHOWN else ""
         review.append(
             f"{len(unnamed)} line(s) of the list of data name nothing pdscan has a category for: {shown}{more}; "
@@ -597,11 +598,6 @@ _A_TOPIC = re.compile(
     r"^\W*(?:henkilö)?tietojen\b|^\W*(?:person)?uppgifternas\b|^\W*\w+ of (?:the )?(?:personal )?data\b",
     re.IGNORECASE,
 )
-
-
-def _short(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # How many words apart a means and its instrument word may stand: "evästeiden avulla", "med hjälp av kakor".

@@ -42,6 +42,8 @@ class MatchContext:
         if self.segments is None:
             assert len(self.spelled) == 1, "several columns' spelled words need segments"
             return [self.spelled[0]] * index.size
+        if len(set(self.spelled)) == 1:  # one document's columns (a table): no per-value lookup
+            return [self.spelled[0]] * index.size
         return [self.spelled[s] for s in self.segments[index].tolist()]
 
     def first(self, index: np.ndarray) -> np.ndarray:

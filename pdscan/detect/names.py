@@ -349,7 +349,8 @@ def match_person_names(values: pa.Array, context: MatchContext) -> MatcherResult
         subset = values.take(pa.array(shaped_idx))
         ok, lone = _names_by_lexicon(subset, lex)
         if any(context.spelled) and not ok.all():
-            ok |= _spelled_names(subset, lex, context.spelled_at(shaped_idx), ok)
+            rest = np.flatnonzero(~ok)  # only the values the lexicon left: their documents' words, looked up
+            ok[rest] = _spelled_names(subset.take(pa.array(rest)), lex, context.spelled_at(shaped_idx[rest]))
         accepted[shaped_idx[ok]] = True
         full[shaped_idx[ok]] = True
         single[shaped_idx[ok & lone]] = True
@@ -481,13 +482,13 @@ def _names_by_lexicon(values: pa.Array, lex: Lexicon) -> tuple[np.ndarray, np.nd
     return np.asarray(accepted), np.asarray(total == 1)
 
 
-def _spelled_names(values: pa.Array, lex: Lexicon, spelled: list[frozenset[str]], ok: np.ndarray) -> np.ndarray:
-    """Name-shaped values of two or more words the lexicon does not know, whose unknown words their document
-    (``spelled``: per value) spells in an e-mail address (``Veeraj Tandalkar`` beside ``tandalkarveeraj07@``):
-    names. Few values (documents)."""
+def _spelled_names(values: pa.Array, lex: Lexicon, spelled: list[frozenset[str]]) -> np.ndarray:
+    """Which name-shaped values the lexicon does not know, of two or more words, their document (``spelled``: per
+    value) spells in an e-mail address (``Veeraj Tandalkar`` beside ``tandalkarveeraj07@``): names. Few values
+    (documents)."""
     out = np.zeros(len(values), dtype=bool)
     letters: dict[frozenset[str], set[str]] = {}
-    for i in np.flatnonzero(~ok).tolist():
+    for i in range(len(values)):
         if not spelled[i]:
             continue
         handles = letters.get(spelled[i])
