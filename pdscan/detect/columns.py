@@ -403,8 +403,9 @@ def _apply_value_rule(
 ) -> dict[int, RuleStats]:
     """A rule with a pattern: candidates by one kernel pass over the segments it applies to, then per segment the
     pattern alone (no validator, nothing claimed) or validation."""
-    index = _candidates(rule, segments, applies[segments.of], prefilters)
-    index = index[~claims.whole_for(rule)[index]]  # a value that is wholly a HETU holds nothing else
+    # A value wholly taken by a rule this one yields to (a column of HETUs) holds nothing else: left out before the
+    # pattern runs, not after (a quarter of the values the patterns saw in a CRM export).
+    index = _candidates(rule, segments, applies[segments.of] & ~claims.whole_for(rule), prefilters)
     if index.size and in_context.any():
         context = in_context[segments.of[index]]
         if context.any():
