@@ -75,6 +75,7 @@ class Result:
     invented: list[tuple[str, str]] = field(default_factory=list)  # (key, the draft's quote)
     label_problems: list[str] = field(default_factory=list)
     heldout: bool = False  # labelled from a notice the drafter was never tuned on (manifest: heldout: true)
+    batch: int | None = None  # the labelling batch (manifest: batch), None for the first ones
 
     def counts(self) -> dict[str, tuple[int, int, int, int]]:
         """Per measure: (hits among drafted, drafted, hits among true, true)."""
@@ -194,6 +195,7 @@ def load_set(only: str | None) -> tuple[list[Result], list[str]]:
         truth = yaml.safe_load((NOTICES / "labels" / f"{entry['id']}.yaml").read_text(encoding="utf-8"))
         result = score(read_notice(path), path.name, truth, entry["id"], entry["language"])
         result.heldout = bool(entry.get("heldout", False))
+        result.batch = entry.get("batch")
         results.append(result)
     return results, skipped
 
@@ -243,6 +245,10 @@ def main() -> int:
         for r in heldout:
             print(_line(f"  held out: {r.id} ({r.language})", r.scores()))
         print(_line("HELD OUT (pooled counts)", pooled(heldout)))
+        batches = sorted({r.batch for r in heldout if r.batch is not None})
+        if len(batches) > 1:  # each held-out batch apart: the older one may have been read since
+            for number in batches:
+                print(_line(f"  held out, batch {number} (pooled)", pooled([r for r in heldout if r.batch == number])))
         print(_line("HELD OUT (mean of notices)", mean(heldout)))
     if seeds:
         print(_line("seeds (entrack + entteri, apart)", pooled(seeds)))

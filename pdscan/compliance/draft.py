@@ -310,7 +310,8 @@ def _word_matches(term_stem: str, word: str, compounds: bool, alone: bool = True
     if len(term_stem) <= _SHORT_STEM:
         return word.startswith(term_stem) and len(word) - len(term_stem) <= (1 if alone else 0)
     if not compounds:  # a subject group: the word itself, inflected (asiakkaidemme), not a compound of it
-        return word.startswith(term_stem) and len(word) - len(term_stem) <= 3
+        # Three letters more after a stem of five or fewer make another word: "asiak" (asiakkaiden) is not asiakirja.
+        return word.startswith(term_stem) and len(word) - len(term_stem) <= (2 if len(term_stem) <= 5 else 3)
     return word.startswith(term_stem) or (len(term_stem) >= 5 and term_stem in word)
 
 
@@ -385,8 +386,10 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     scope = [
         s for s in parts if "scope" in _found(vocab.cues, s, language) and len(_subjects_in(vocab, s, language)) >= 2
     ]
-    # Who may see the register ("Pääsy tietoihin on hallituksen jäsenillä") are not whom it is about.
-    about = [s for s in scope or parts if "access" not in _found(vocab.cues, s, language)]
+    # Who may see the register ("Pääsy tietoihin on hallituksen jäsenillä") are not whom it is about; nor is whom
+    # the rights or the controller's sentences speak to ("Rekisterinpitäjä vastaa asiakkaalle ...").
+    elsewhere = {"access", "rights", "controller"}
+    about = [s for s in scope or parts if not elsewhere & set(_found(vocab.cues, s, language))]
     for sentence in about:
         for key in _subjects_in(vocab, sentence, language):
             subjects.setdefault(key, {"id": key, "name": vocab.subject_names.get(key, {}).get(language, key),
@@ -438,7 +441,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
         where: dict[str, list[int]] = {}
         keys = _keys_in(vocab.categories, sentence, language, True, where)
-        found, used = _as_means(_general_only(keys, where, spelled_out, exemplified), where, vocab, sentence, language)
+        kept = _general_only(keys, where, sentence.stems, language, spelled_out, exemplified)
+        found, used = _as_means(kept, where, vocab, sentence, language)
         means_named |= used
         # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
         rank = 2 if in_data_section else (0 if "purpose" in cues else 1)
@@ -642,6 +646,8 @@ def _special(key: str) -> bool:
 def _general_only(
     found: dict[str, Term],
     where: dict[str, list[int]],
+    words: list[str],
+    language: str,
     spelled_out: frozenset[str] = frozenset(),
     exemplified: frozenset[str] = frozenset(),
 ) -> dict[str, Term]:
@@ -649,8 +655,10 @@ def _general_only(
     (``found``, in the sentence's order; ``where``: the word positions of each key's terms):
 
     - the general kind again after them closes an open list of examples ("yhteystiedot, kuten nimi,
-      sähköpostiosoite ja muut yhteystiedot"), or brackets call them examples ("muut yhteystiedot (esim.
-      puhelin)", ``exemplified``): the notice declares the general kind, the examples go;
+      sähköpostiosoite ja muut yhteystiedot": "muut" before it, ``words`` being the sentence's stems), or brackets
+      call them examples ("muut yhteystiedot (esim. puhelin)", ``exemplified``): the notice declares the general
+      kind, the examples go. Without "muut" a term of the kind after the parts is one more part ("IP-adress,
+      enhetstyp"), not the list's end;
     - brackets right after it that list its parts spell it out ("yhteystiedot (sähköposti, puhelin)",
       ``spelled_out``): the specific keys stay, it goes;
     - otherwise all stay: a closed list names the kind and its parts ("yhteystiedot, kuten osoite,
@@ -666,9 +674,20 @@ def _general_only(
             continue
         first_part = min(min(where[k]) for k in parts)
         last_part = max(max(where[k]) for k in parts)
-        if general in exemplified or (min(where[general]) < first_part and max(where[general]) > last_part):
+        closing = [at for at in where[general] if at > last_part and _other_before(words, at, language)]
+        if general in exemplified or (min(where[general]) < first_part and closing):
             drop.update(parts)  # an open list: "kuten nimi, sähköpostiosoite ja muut yhteystiedot"
     return {k: t for k, t in found.items() if k not in drop}
+
+
+# Stems of "other" (muut, muita, muiden; övriga, andra, annan; other): a kind named again after its parts with one
+# of these right before it ends an open list.
+_OTHER = {"fi": ("muu", "mui"), "sv": ("övr", "andr", "ann"), "en": ("other",)}
+
+
+def _other_before(words: list[str], at: int, language: str) -> bool:
+    """Whether one of the two words before position ``at`` says "other"."""
+    return any(w.startswith(_OTHER.get(language, ())) for w in words[max(0, at - 2) : at])
 
 
 _EXAMPLES = re.compile(

@@ -317,6 +317,27 @@ def test_who_may_see_the_register_is_no_subject_group() -> None:
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rekisterinpitäjä vastaa asiakkaalle EU:n tietosuoja-asetuksessa säädetyssä ajassa.",  # the rights section
+        "Pyynnön voi esittää myös sähköisesti allekirjoitetulla asiakirjalla.",  # asiakirja: a document, no customer
+    ],
+)
+def test_customers_are_not_named_by_a_rights_sentence_or_a_document(sentence: str) -> None:
+    text = f"Rekisteri sisältää jäsenten tietoja.\n\n{sentence}\n"
+    assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
+
+
+def test_a_kind_named_again_after_its_parts_ends_an_open_list_only_after_other() -> None:
+    def keys(line: str) -> set[str]:
+        return _drafted(f"Vilka uppgifter vi samlar in\n\n{line}\n", "sv")
+
+    # "enhetstyp" is one more part of the technical information, not "other technical information": the IP stays.
+    assert "user.device.ip_address" in keys("Teknisk information (IP-adress, enhetstyp, operativsystem).")
+    assert keys("Teknisk information, såsom IP-adress och övrig teknisk information.") == {"user.device"}
+
+
 def test_brackets_that_list_a_kinds_parts_declare_the_parts_and_examples_keep_it_general() -> None:
     def keys(line: str) -> set[str]:
         return _drafted(f"Rekisterin tietosisältö\n\n{line}\n", "fi")
