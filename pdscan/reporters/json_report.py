@@ -8,6 +8,7 @@ fully indented, writing them took longer than finding them (issue 25).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from pdscan.model import ScanResult
@@ -15,12 +16,30 @@ from pdscan.reporters.style import ReportStyle
 
 
 def render(result: ScanResult, stream: TextIO, style: ReportStyle | None = None) -> None:
-    document = result.to_dict()
+    # Records (tables, findings...) come one at a time and go out as they come: no list of 234,000 dicts and no
+    # string of 183 MB for a folder of 20,000 exports.
+    document = result.to_dict(lazy=True)
     stream.write("{")
     for n, (key, value) in enumerate(document.items()):
         stream.write(",\n  " if n else "\n  ")
-        stream.write(f"{_dumps(key)}: {_value(value)}")
+        stream.write(f"{_dumps(key)}: ")
+        if isinstance(value, Iterator):
+            _records(stream, value)
+        else:
+            stream.write(_value(value))
     stream.write("\n}\n")
+
+
+def _records(stream: TextIO, records: Iterator[dict[str, Any]]) -> None:
+    """A list of records, one per line, written as they come (as :func:`_value` writes a list of dicts)."""
+    first = next(records, None)
+    if first is None:
+        stream.write("[]")
+        return
+    stream.write("[\n    " + _dumps(first))
+    for record in records:
+        stream.write(",\n    " + _dumps(record))
+    stream.write("\n  ]")
 
 
 def _value(value: Any) -> str:
@@ -30,5 +49,8 @@ def _value(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # one encoder, not one per record (json.dumps makes a new one)
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)

@@ -14,8 +14,9 @@ from pdscan.reporters.style import ReportStyle
 
 
 def render(result: ScanResult, stream: TextIO, style: ReportStyle | None = None) -> None:
-    whole = result.to_dict()
-    head = {k: whole[k] for k in ("tool", "started_at", "finished_at", "interrupted", "options", "sources")}
+    whole = result.to_dict(lazy=True)  # records one at a time, as they are written
+    head = {k: whole[k] for k in ("tool", "started_at", "finished_at", "interrupted", "options")}
+    head["sources"] = list(whole["sources"])
     _line(stream, "scan", head)
     for finding in whole["findings"]:
         _line(stream, "finding", finding)
