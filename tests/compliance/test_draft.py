@@ -329,6 +329,11 @@ def test_customers_are_not_named_by_a_rights_sentence_or_a_document(sentence: st
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
 
 
+def test_a_postal_code_and_post_office_pair_is_both() -> None:
+    keys = _drafted("Rekisterin tietosisältö\n\nPostinumero ja -toimipaikka\n\nSähköpostiosoite\n", "fi")
+    assert {"user.contact.address.postal_code", "user.contact.address.city"} <= keys
+
+
 def test_a_kind_named_again_after_its_parts_ends_an_open_list_only_after_other() -> None:
     def keys(line: str) -> set[str]:
         return _drafted(f"Vilka uppgifter vi samlar in\n\n{line}\n", "sv")
