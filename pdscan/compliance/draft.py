@@ -136,7 +136,9 @@ _VERBAL_NOUN = {"sv": re.compile(r"^(.+(?:and|end))(?:e|et|en|ena|es|ets|ens|ena
 
 
 def stems(words: Iterable[str], language: str) -> list[str]:
-    lowered = [w.lower() for w in words]
+    # A word's trailing colon or hyphen is punctuation ("Jäsenet:", "posti- ja"), not part of its stem; inner ones
+    # stay ("EU:n", "e-postadress").
+    lowered = [w.lower().rstrip(":-") or w.lower() for w in words]
     out = list(_stemmer(language).stemWords(lowered))
     noun = _VERBAL_NOUN.get(language)
     if noun is not None:
@@ -354,6 +356,20 @@ def _subjects_in(vocab: Vocabulary, sentence: Sentence, language: str) -> list[s
     return list(_keys_in(vocab.subjects, sentence, language, compounds=False))
 
 
+def _under_rights(parts: list[Sentence], vocab: Vocabulary, language: str) -> set[int]:
+    """The sentences (by id) that speak of the data subject's rights or of who may see the register: those with such
+    a cue, and those under a heading on the rights, up to the next heading."""
+    out: set[int] = set()
+    in_rights = False
+    for sentence in parts:
+        cues = set(_found(vocab.cues, sentence, language))
+        if sentence.heading:
+            in_rights = "rights" in cues
+        if in_rights or {"access", "rights"} & cues:
+            out.add(id(sentence))
+    return out
+
+
 def _found(
     terms: dict[str, dict[str, tuple[Term, ...]]], sentence: Sentence, language: str, compounds: bool = True
 ) -> dict[str, Term]:
@@ -386,10 +402,11 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     scope = [
         s for s in parts if "scope" in _found(vocab.cues, s, language) and len(_subjects_in(vocab, s, language)) >= 2
     ]
-    # Who may see the register ("Pääsy tietoihin on hallituksen jäsenillä") are not whom it is about; nor is whom
-    # the rights or the controller's sentences speak to ("Rekisterinpitäjä vastaa asiakkaalle ...").
-    elsewhere = {"access", "rights", "controller"}
-    about = [s for s in scope or parts if not elsewhere & set(_found(vocab.cues, s, language))]
+    # Who may see the register ("Pääsy tietoihin on hallituksen jäsenillä") are not whom it is about; nor is whom the
+    # sentences on the data subject's rights speak to ("Rekisterinpitäjä vastaa asiakkaalle ..." under "Rekisteröidyn
+    # oikeudet"). The controller's sentences stay: "Acme is the controller of its customers' personal data" says whom.
+    elsewhere = _under_rights(parts, vocab, language)
+    about = [s for s in scope if id(s) not in elsewhere] or [s for s in parts if id(s) not in elsewhere]
     for sentence in about:
         for key in _subjects_in(vocab, sentence, language):
             subjects.setdefault(key, {"id": key, "name": vocab.subject_names.get(key, {}).get(language, key),
@@ -680,14 +697,23 @@ def _general_only(
     return {k: t for k, t in found.items() if k not in drop}
 
 
-# Stems of "other" (muut, muita, muiden; övriga, andra, annan; other): a kind named again after its parts with one
-# of these right before it ends an open list.
-_OTHER = {"fi": ("muu", "mui"), "sv": ("övr", "andr", "ann"), "en": ("other",)}
+# The words for "other": a kind named again after its parts with one of these right before it ends an open list.
+# Compared as whole stems ("muu" would also start muutos, a change; "ann" annons, an advert).
+_OTHER = {
+    "fi": ("muu", "muut", "muuta", "muita", "muiden", "muihin", "muun", "muille", "muissa", "muista", "muulla"),
+    "sv": ("övrig", "övriga", "övrigt", "andra", "annan", "annat"),
+    "en": ("other", "others", "another"),
+}
+
+
+@functools.lru_cache(maxsize=4)
+def _other_stems(language: str) -> frozenset[str]:
+    return frozenset(stems(_OTHER.get(language, ()), language))
 
 
 def _other_before(words: list[str], at: int, language: str) -> bool:
     """Whether one of the two words before position ``at`` says "other"."""
-    return any(w.startswith(_OTHER.get(language, ())) for w in words[max(0, at - 2) : at])
+    return any(w in _other_stems(language) for w in words[max(0, at - 2) : at])
 
 
 _EXAMPLES = re.compile(

@@ -48,10 +48,9 @@ AHEAD = 3
 # While the workers start (~0.5 s of a core each, with their imports), this process reads the first files of the
 # pool's listing itself; the workers start further on, so that no file is read twice.
 HERE_FIRST = 128
-# Whether this process also reads files whose worker has not answered yet, until one has (the worker's copy is then
-# read for nothing). Not for small files: on 2 cores the duplicated reading cost more than the wait it saved (2,000
-# files: 4.9-5.5 s without, 5.4-6.3 s with, 1.7 s less CPU in this process; 800 files: 2.8-3.1 s vs 3.5-3.8 s).
-READ_WHILE_STARTING = False
+# Unlike documents (pool.READ_WHILE_STARTING), a small file sent to a worker is not also read here while the workers
+# start: on 2 cores the duplicated reading cost more than the wait it saved (2,000 files: 4.9-5.5 s without,
+# 5.4-6.3 s with, 1.7 s less CPU in this process; 800 files: 2.8-3.1 s vs 3.5-3.8 s).
 # Files larger than this are not sent: they are seldom one small batch, and their statistics are large.
 MAX_BYTES = 1 << 20
 CRASHED = documents.CRASHED
@@ -306,8 +305,8 @@ class SmallTables:
             return None
         if chunk.results is None:
             if chunk in self._queue:
-                if self._disabled or (READ_WHILE_STARTING and not self._delivered):
-                    return None  # the workers are starting (or cannot): read here
+                if self._disabled:
+                    return None  # no worker can start: read here
                 while self._queue:  # the engine is ahead of the window
                     queued = self._queue.popleft()
                     self._submit(queued)
@@ -316,8 +315,6 @@ class SmallTables:
             future = chunk.future
             if future is None:
                 return None
-            if READ_WHILE_STARTING and not (self._delivered or future.done()):
-                return None  # no worker has started yet: read here (the worker's copy is dropped)
             try:
                 chunk.results = list(future.result())
             except BrokenProcessPool:

@@ -286,6 +286,38 @@ def test_cues_and_short_terms_match_whole_words_only(language: str, sentence: st
 
 
 @pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        # words that start like a term of another meaning: none of these names data held
+        ("en", "You can disable this feature at any time."),  # not a disability
+        ("en", "Changes to this notice will be posted on this page."),  # not posts
+        ("en", "Our qualified staff answer professional questions."),  # not qualifications, not a profession
+        ("fi", "Tuotteiden palautukset ja palautusoikeus kerrotaan toimitusehdoissa."),  # returns, not feedback
+        ("fi", "Arvonnan palkinnot ja palkkiot toimitetaan voittajille."),  # prizes, not salary
+        ("fi", "Sivustoa voi selata ilman kirjautumista."),  # to browse, not a browser
+        ("sv", "Det lönar sig att yrka på rättelse."),  # pays off and to claim: no salary, no occupation
+    ],
+)
+def test_words_that_only_start_like_a_term_name_no_category(language: str, sentence: str) -> None:
+    heading = {"fi": "Rekisterin tietosisältö", "sv": "Vilka uppgifter behandlar vi?", "en": "What data we collect"}
+    assert _drafted(f"{heading[language]}\n\n{sentence}\n", language) == set()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "groups"),
+    [
+        ("en", "Acme Ltd is the controller of the personal data of its customers.", ["customers"]),
+        ("fi", "Tietoja kerätään seuraavista ryhmistä.\n\nHakijat: nimi ja sähköpostiosoite.", ["applicants"]),
+        ("sv", "Vi behandlar uppgifter om våra kunder: namn och e-postadress.", ["customers"]),
+    ],
+)
+def test_the_controller_s_sentence_and_a_group_before_a_colon_name_the_group(
+    language: str, text: str, groups: list[str]
+) -> None:
+    assert [s["id"] for s in draft(text + "\n", "n.md", language).data["subjects"]] == groups
+
+
+@pytest.mark.parametrize(
     "line",
     [
         "Puhelin (vaihde): 09 83911",  # a number after its label
@@ -320,7 +352,7 @@ def test_who_may_see_the_register_is_no_subject_group() -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
-        "Rekisterinpitäjä vastaa asiakkaalle EU:n tietosuoja-asetuksessa säädetyssä ajassa.",  # the rights section
+        "Rekisteröidyn oikeudet\n\nRekisterinpitäjä vastaa asiakkaalle EU:n tietosuoja-asetuksessa säädetyssä ajassa.",
         "Pyynnön voi esittää myös sähköisesti allekirjoitetulla asiakirjalla.",  # asiakirja: a document, no customer
     ],
 )

@@ -19,7 +19,7 @@ from pdscan.compliance.draft import read_notice
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_drafts.py"
 # Pooled over the 12 committed notices (the third batch's three MIT texts joined once it was no longer held out) on
-# 2026-12-06: 77 keys right of 89 drafted and 97 labelled (P 0.87, R 0.79; the drafter before that day's fourth
+# 2026-12-06: 76 keys right of 88 drafted and 97 labelled (P 0.86, R 0.78; the drafter before that day's fourth
 # round gave 69 of 81 and 97: P 0.85, R 0.71).
 FLOOR_PRECISION = 0.85
 FLOOR_RECALL = 0.78
@@ -45,7 +45,7 @@ def test_drafts_of_the_committed_notices_keep_their_accuracy() -> None:
         result = bench.score(read_notice(path), path.name, truth, entry["id"], entry["language"])
         assert not result.label_problems, (entry["id"], result.label_problems)
         results.append(result)
-    assert len(results) >= 9
+    assert len(results) >= 12
     pooled = bench.pooled(results)
     keys = pooled["keys"]
     assert keys["precision"] >= FLOOR_PRECISION and keys["recall"] >= FLOOR_RECALL, keys

@@ -72,8 +72,8 @@ def test_generic_and_account_masks_keep_a_few_characters(value: str) -> None:
 def test_an_email_mask_keeps_one_letter_of_the_local_part(address: str) -> None:
     local, _, domain = address.partition("@")
     masked_local, _, masked_domain = mask_email(address).partition("@")
-    # The local part alone: in ai.fi@ai.fi the domain holds "i.fi", the local part's tail, by chance.
-    assert masked_local == local[0] + STARS and local[1:] not in masked_local
+    # The local part alone is compared: in ai.fi@ai.fi the domain holds "i.fi", the local part's tail, by chance.
+    assert masked_local == local[0] + STARS
     assert masked_domain == domain
 
 

@@ -96,7 +96,6 @@ def test_small_files_read_by_workers_give_the_report_read_here_gives(
 ) -> None:
     folder = _folder(tmp_path / "exports")
     here, none_sent = _scan(folder, monkeypatch, pooled=False, **options)
-    monkeypatch.setattr(small_tables, "READ_WHILE_STARTING", False)  # every file but the first 5 to a worker
     workers, sent = _scan(folder, monkeypatch, pooled=True, **options)
     assert none_sent == 0
     assert sent == 150 + 4 - 5  # the small CSVs, the big, the broken, the Latin-1 and the text one; not the empty one
@@ -122,7 +121,6 @@ def test_a_file_that_kills_its_worker_is_one_error_and_the_others_are_scanned(
     crashing.write_text(";".join(HEADER) + "\nMatti Virtanen;m@example.fi;040 1234567;131052-308T;x;1\n")
     here, _ = _scan(folder, monkeypatch, pooled=False, full=True)
     monkeypatch.setattr(small_tables, "read_chunk", small_pool_workers.killing_chunk)
-    monkeypatch.setattr(small_tables, "READ_WHILE_STARTING", False)  # every file to a worker, the crashing one too
     workers, sent = _scan(folder, monkeypatch, pooled=True, full=True)
     assert sent > 0
     name = str(crashing)
