@@ -356,6 +356,11 @@ def _subjects_in(vocab: Vocabulary, sentence: Sentence, language: str) -> list[s
     return list(_keys_in(vocab.subjects, sentence, language, compounds=False))
 
 
+def _is_a_legal_basis(vocab: Vocabulary, term: Term, language: str) -> bool:
+    """Whether a category's term is also a legal basis's (asiakassuhde: a customer record, and the contract)."""
+    return any(term.words == basis.words for terms in vocab.legal_bases.values() for basis in terms.get(language, ()))
+
+
 def _under_rights(parts: list[Sentence], vocab: Vocabulary, language: str) -> set[int]:
     """The sentences (by id) that speak of the data subject's rights or of who may see the register: those with such
     a cue, and those under a heading on the rights, up to the next heading."""
@@ -435,7 +440,10 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             previous = sentence
             if listed and level > section_level > 0:
                 continue  # a sub-heading of the data section ("## Epätoivotut henkilöt") does not end it
-            if listed and level == 0 and not cues and not _NUMBERED.match(sentence.text):
+            # A plain line of the list is an item even when it is a lone word of security ("Salasana" between
+            # "Käyttäjätunnus" and "Nimi"): it does not end the list, as "Rekisterin suojaus" would.
+            lone_security = set(cues) == {"security"} and len(sentence.stems) == 1
+            if listed and level == 0 and (not cues or lone_security) and not _NUMBERED.match(sentence.text):
                 if _AN_ITEM.match(sentence.text) and not _A_TOPIC.match(sentence.text):
                     unnamed.append(sentence.text)  # a line of the list naming data pdscan has no term for: review
                 continue  # ("Juomamieltymys *")
@@ -469,6 +477,8 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         for key, term in found.items():
             if key in categories and categories[key]["_rank"] >= rank:
                 continue  # a key keeps the quote of its best-ranked sentence, the first of them
+            if not in_data_section and _is_a_legal_basis(vocab, term, language):
+                continue  # "käsittelyn peruste on asiakassuhde": outside the list of data, the basis, not data
             item: dict[str, Any] = {"name": term.text, "keys": [key], "source": sentence.text}
             if groups and len(groups) < len(subjects):
                 item["subjects"] = groups

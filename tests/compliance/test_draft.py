@@ -303,6 +303,41 @@ def test_words_that_only_start_like_a_term_name_no_category(language: str, sente
     assert _drafted(f"{heading[language]}\n\n{sentence}\n", language) == set()
 
 
+def test_a_lone_word_of_security_in_the_list_does_not_end_it() -> None:
+    text = "Mitä tietoja keräämme\n\nKäyttäjätunnus\n\nSalasana\n\nNimi\n\nSähköposti\n"
+    assert _drafted(text, "fi") == {"user.account.username", "user.name", "user.contact.email"}
+    # a heading on security still ends it
+    text = (
+        "Mitä tietoja keräämme\n\nNimi\n\nRekisterin suojaus\n\nPalvelimen käyttäjätunnus tunnetaan vain ylläpidolla.\n"
+    )
+    assert _drafted(text, "fi") == {"user.name"}
+
+
+def test_a_legal_basis_outside_the_list_of_data_is_no_category() -> None:
+    notice = (
+        "4. Käsittelyn peruste ja tarkoitus\n\n"
+        "Henkilötietojen käsittelyn peruste on asiakassuhde.\n"
+        "Tarkoitus on yhteydenpito asiakkaisiin ja asiakassuhteen ylläpito.\n\n"
+        "5. Rekisterin tietosisältö\n\nRekisteriin tallennetaan asiakkaan nimi ja sähköpostiosoite.\n"
+    )
+    assert _drafted(notice, "fi") == {"user.name", "user.contact.email"}
+    assert "user.unique_id" in _drafted("Rekisterin tietosisältö\n\nNimi\n\nAsiakassuhteen tiedot\n", "fi")
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("fi", "Sovellus ei kerää sähköpostiosoitteita eikä puhelinnumeroita."),
+        ("sv", "Vi lagrar aldrig dina kortuppgifter."),
+        ("sv", "Vi använder inga cookies."),
+        ("en", "We never store your card details."),
+    ],
+)
+def test_data_said_never_to_be_kept_is_no_category(language: str, sentence: str) -> None:
+    heading = {"fi": "Rekisterin tietosisältö", "sv": "Vilka uppgifter behandlar vi?", "en": "What data we collect"}
+    assert _drafted(f"{heading[language]}\n\n{sentence}\n", language) == set()
+
+
 @pytest.mark.parametrize(
     ("language", "text", "groups"),
     [

@@ -339,7 +339,8 @@ def test_the_text_and_html_reports_show_it_beside_declared_vs_found(tmp_path: Pa
 
 def test_the_draft_proposes_periods_for_review() -> None:
     notice = (
-        "Tietosuojaseloste\n\nKeräämme asiakkaidemme ja työnhakijoiden tietoja.\n\nTietojen säilytys\n\n"
+        "Tietosuojaseloste\n\nKeräämme asiakkaidemme ja työnhakijoiden tietoja.\n\n"
+        "Rekisterin tietosisältö\n\nNimi ja sähköpostiosoite.\n\nTietojen säilytys\n\n"
         "Asiakkaiden tiedot säilytetään asiakassuhteen päättymisestä 3 vuotta. "
         "Työnhakijoiden tiedot poistetaan hakuprosessin päätyttyä 6 kk.\n"
     )
