@@ -456,8 +456,9 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
-        if {"definition", "negation", "controller"} & set(cues):
-            continue  # what the law calls sensitive data, data not kept, the controller's own details: even in a list
+        if {"definition", "negation", "controller", "age_limit"} & set(cues):
+            continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
+            # age limit: even in a list
         if not listed and (
             {"security", "sources", "controller", "rights", "disclosure"} & set(cues) or in_other_section
         ):

@@ -331,6 +331,8 @@ def test_a_legal_basis_outside_the_list_of_data_is_no_category() -> None:
         ("sv", "Vi lagrar aldrig dina kortuppgifter."),
         ("sv", "Vi använder inga cookies."),
         ("en", "We never store your card details."),
+        ("sv", "Tjänsten riktar sig inte till barn under 16 år oavsett ålder."),  # an age limit, not an age held
+        ("fi", "Palvelua ei ole tarkoitettu alle 16-vuotiaille, ikäraja on 16 vuotta."),
     ],
 )
 def test_data_said_never_to_be_kept_is_no_category(language: str, sentence: str) -> None:
