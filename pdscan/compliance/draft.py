@@ -361,17 +361,16 @@ def _is_a_legal_basis(vocab: Vocabulary, term: Term, language: str) -> bool:
     return any(term.words == basis.words for terms in vocab.legal_bases.values() for basis in terms.get(language, ()))
 
 
-def _under_rights(parts: list[Sentence], vocab: Vocabulary, language: str) -> set[int]:
-    """The sentences (by id) that speak of the data subject's rights or of who may see the register: those with such
-    a cue, and those under a heading on the rights, up to the next heading."""
+def _under_rights(parts: list[Sentence], cues_of: list[set[str]]) -> set[int]:
+    """The positions of the sentences that speak of the data subject's rights or of who may see the register: those
+    with such a cue, and those under a heading on the rights, up to the next heading."""
     out: set[int] = set()
     in_rights = False
-    for sentence in parts:
-        cues = set(_found(vocab.cues, sentence, language))
+    for i, (sentence, cues) in enumerate(zip(parts, cues_of, strict=True)):
         if sentence.heading:
             in_rights = "rights" in cues
         if in_rights or {"access", "rights"} & cues:
-            out.add(id(sentence))
+            out.add(i)
     return out
 
 
@@ -404,14 +403,13 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     subjects: dict[str, dict[str, Any]] = {}
     # The sentences that say whom the notice is about ("on suunnattu", "Keräämme asiakkaidemme ... tietoja") name
     # its groups; a group mentioned only in passing elsewhere is not drafted.
-    scope = [
-        s for s in parts if "scope" in _found(vocab.cues, s, language) and len(_subjects_in(vocab, s, language)) >= 2
-    ]
+    cues_of = [set(_found(vocab.cues, s, language)) for s in parts]  # each sentence's cues, found once
+    scope = [i for i, s in enumerate(parts) if "scope" in cues_of[i] and len(_subjects_in(vocab, s, language)) >= 2]
     # Who may see the register ("Pääsy tietoihin on hallituksen jäsenillä") are not whom it is about; nor is whom the
     # sentences on the data subject's rights speak to ("Rekisterinpitäjä vastaa asiakkaalle ..." under "Rekisteröidyn
     # oikeudet"). The controller's sentences stay: "Acme is the controller of its customers' personal data" says whom.
-    elsewhere = _under_rights(parts, vocab, language)
-    about = [s for s in scope if id(s) not in elsewhere] or [s for s in parts if id(s) not in elsewhere]
+    elsewhere = _under_rights(parts, cues_of)
+    about = [parts[i] for i in scope if i not in elsewhere] or [s for i, s in enumerate(parts) if i not in elsewhere]
     for sentence in about:
         for key in _subjects_in(vocab, sentence, language):
             subjects.setdefault(key, {"id": key, "name": vocab.subject_names.get(key, {}).get(language, key),
@@ -428,7 +426,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     section_level = 0  # the Markdown level of the heading that opened the data section ("# Tiedot": 1)
     naming = [s.heading and bool(_keys_in(vocab.categories, s, language, compounds=True)) for s in parts]
     for i, sentence in enumerate(parts):
-        cues = _found(vocab.cues, sentence, language)
+        cues = cues_of[i]
         listed = in_data_section and "data_section" not in cues
         # A run of short lines that each name data ("Namn" / "E-postadress" / "Användarspråk", HTML list items)
         # is a list of data wherever it stands.
@@ -442,12 +440,12 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
                 continue  # a sub-heading of the data section ("## Epätoivotut henkilöt") does not end it
             # A plain line of the list is an item even when it is a lone word of security ("Salasana" between
             # "Käyttäjätunnus" and "Nimi"): it does not end the list, as "Rekisterin suojaus" would.
-            lone_security = set(cues) == {"security"} and len(sentence.stems) == 1
+            lone_security = cues == {"security"} and len(sentence.stems) == 1
             if listed and level == 0 and (not cues or lone_security) and not _NUMBERED.match(sentence.text):
                 if _AN_ITEM.match(sentence.text) and not _A_TOPIC.match(sentence.text):
                     unnamed.append(sentence.text)  # a line of the list naming data pdscan has no term for: review
                 continue  # ("Juomamieltymys *")
-            other = {"sources", "security", "rights", "controller"} & set(cues)
+            other = {"sources", "security", "rights", "controller"} & cues
             in_data_section = "data_section" in cues or (not other and bool(_OPENS_A_LIST.search(sentence.text)))
             # where the data comes from, how it is protected, what the person may ask, who keeps it: no section
             # names data held
@@ -456,12 +454,10 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
-        if {"definition", "negation", "controller", "age_limit"} & set(cues):
+        if {"definition", "negation", "controller", "age_limit"} & cues:
             continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
             # age limit: even in a list
-        if not listed and (
-            {"security", "sources", "controller", "rights", "disclosure"} & set(cues) or in_other_section
-        ):
+        if not listed and ({"security", "sources", "controller", "rights", "disclosure"} & cues or in_other_section):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask: not what it holds
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)

@@ -31,7 +31,7 @@ def render(result: ScanResult, stream: TextIO, style: ReportStyle | None = None)
 
 
 def _records(stream: TextIO, records: Iterator[dict[str, Any]]) -> None:
-    """A list of records, one per line, written as they come (as :func:`_value` writes a list of dicts)."""
+    """A list of records, one per line, written as they come."""
     first = next(records, None)
     if first is None:
         stream.write("[]")
@@ -43,8 +43,6 @@ def _records(stream: TextIO, records: Iterator[dict[str, Any]]) -> None:
 
 
 def _value(value: Any) -> str:
-    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
-        return "[\n" + ",\n".join(f"    {_dumps(item)}" for item in value) + "\n  ]"
     # A JSON text holds no raw line break (they are escaped in strings): indenting its lines is safe.
     return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
 

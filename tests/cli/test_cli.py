@@ -187,8 +187,14 @@ def test_the_json_report_written_record_by_record_is_the_whole_result(sample_dir
     result = scan([str(sample_dir)], ScanOptions())
     written = io.StringIO()
     json_report.render(result, written)
-    whole = result.to_dict()  # the lists built first, as the reporter did before it streamed: the same bytes
-    pairs = [f"{json_report._dumps(key)}: {json_report._value(value)}" for key, value in whole.items()]
+
+    # The documented layout, from the whole result built first: each list of objects one per line, the rest indented.
+    def value(v: Any) -> str:
+        if isinstance(v, list) and v and all(isinstance(item, dict) for item in v):
+            return "[\n" + ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in v) + "\n  ]"
+        return json.dumps(v, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+
+    pairs = [f"{json.dumps(key)}: {value(v)}" for key, v in result.to_dict().items()]
     assert written.getvalue() == "{\n  " + ",\n  ".join(pairs) + "\n}\n"
     lines = written.getvalue().splitlines()
     assert sum(line.startswith('    {"fingerprint": ') for line in lines) == len(result.findings) > 0

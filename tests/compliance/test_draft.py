@@ -153,6 +153,14 @@ def _drafted(text: str, language: str) -> set[str]:
     return _keys(draft(text, "n.md", language).data)
 
 
+_DATA_HEADING = {"fi": "Rekisterin tietosisältö", "sv": "Vilka uppgifter behandlar vi?", "en": "What data we collect"}
+
+
+def _drafted_in_the_list(sentence: str, language: str) -> set[str]:
+    """The category keys of one sentence under the heading of a notice's list of data."""
+    return _drafted(f"{_DATA_HEADING[language]}\n\n{sentence}\n", language)
+
+
 def _keys(data: dict[str, Any]) -> set[str]:
     return {k for c in data["categories"] for k in c["keys"]}
 
@@ -281,8 +289,7 @@ def test_cookies_are_data_unless_named_as_the_means_of_collecting() -> None:
     ],
 )  # fmt: skip
 def test_cues_and_short_terms_match_whole_words_only(language: str, sentence: str, keys: set[str]) -> None:
-    heading = {"fi": "Rekisterin tietosisältö", "sv": "Vilka uppgifter behandlar vi?", "en": "What data we collect"}
-    assert _drafted(f"{heading[language]}\n\n{sentence}\n", language) >= keys
+    assert _drafted_in_the_list(sentence, language) >= keys
 
 
 @pytest.mark.parametrize(
@@ -299,8 +306,7 @@ def test_cues_and_short_terms_match_whole_words_only(language: str, sentence: st
     ],
 )
 def test_words_that_only_start_like_a_term_name_no_category(language: str, sentence: str) -> None:
-    heading = {"fi": "Rekisterin tietosisältö", "sv": "Vilka uppgifter behandlar vi?", "en": "What data we collect"}
-    assert _drafted(f"{heading[language]}\n\n{sentence}\n", language) == set()
+    assert _drafted_in_the_list(sentence, language) == set()
 
 
 def test_a_lone_word_of_security_in_the_list_does_not_end_it() -> None:
@@ -336,8 +342,7 @@ def test_a_legal_basis_outside_the_list_of_data_is_no_category() -> None:
     ],
 )
 def test_data_said_never_to_be_kept_is_no_category(language: str, sentence: str) -> None:
-    heading = {"fi": "Rekisterin tietosisältö", "sv": "Vilka uppgifter behandlar vi?", "en": "What data we collect"}
-    assert _drafted(f"{heading[language]}\n\n{sentence}\n", language) == set()
+    assert _drafted_in_the_list(sentence, language) == set()
 
 
 @pytest.mark.parametrize(
