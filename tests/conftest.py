@@ -35,8 +35,10 @@ SLOW_MODULES = {"tests/engines/test_findings_identical.py"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Fingerprint keys (pdscan.inventory.keys) go to a folder of the test run, never the user's own config."""
+    """Fingerprint keys (pdscan.inventory.keys) and caches go to folders of the test run, never the user's own."""
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="pdscan-tests-config-")
+    # The built name lexicon is cached there (pdscan.resources.user_cache_dir): the run's own, never the user's.
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="pdscan-tests-cache-")
     os.environ.pop("PDSCAN_FINGERPRINT_KEY", None)
 
 

@@ -147,6 +147,11 @@ class Segments:
         for positions in np.split(order, cuts):
             yield int(segments[positions[0]]), positions
 
+    @functools.cached_property
+    def byte_lengths(self) -> np.ndarray:
+        """Each distinct value's length in bytes, from the offsets alone (no pass over the text)."""
+        return np.asarray(pc.binary_length(self.distinct).to_numpy(zero_copy_only=False), dtype=np.int64)
+
     def local(self, s: int, index: np.ndarray) -> np.ndarray:
         """Segment-relative indices of segment s's values."""
         return np.asarray(index - self.starts[s], dtype=np.int64)
@@ -574,17 +579,34 @@ def _matched(rule: Rule, segments: Segments, free: np.ndarray, options: DetectOp
 _PREFILTER_CLASSES = {"digit": "[0-9]"}
 
 
+# A prefilter is a pass of its own: where nearly every value passes it (a column of phone numbers holds digits
+# throughout), it would only cost. A spread sample of this many values decides first, on columns of many more.
+_PREFILTER_SAMPLE = 512
+_PREFILTER_WORTH = 0.9  # the prefilter runs when fewer than this share of the sample passes it
+
+
 def _prefilter(
     distinct: pa.Array, key: str, ignore_case: bool, cache: dict[tuple[str, bool], np.ndarray]
 ) -> np.ndarray:
-    """The prefilter's mask over the values, computed once and shared by the rules that use it."""
+    """The values that may match (a superset: every value that holds the prefilter's text), computed once and shared
+    by the rules that use it."""
     if (key, ignore_case) not in cache:
-        if key in _PREFILTER_CLASSES:
-            mask = pc.match_substring_regex(distinct, pattern=_PREFILTER_CLASSES[key])
-        else:
-            mask = pc.match_substring(distinct, key, ignore_case=ignore_case)
-        cache[(key, ignore_case)] = np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+        n = len(distinct)
+        passing: np.ndarray | None = None
+        if n > 8 * _PREFILTER_SAMPLE:
+            spread = pa.array(np.linspace(0, n - 1, _PREFILTER_SAMPLE).astype(np.int64))
+            if _prefilter_mask(distinct.take(spread), key, ignore_case).mean() >= _PREFILTER_WORTH:
+                passing = np.ones(n, dtype=bool)
+        cache[(key, ignore_case)] = _prefilter_mask(distinct, key, ignore_case) if passing is None else passing
     return cache[(key, ignore_case)]
+
+
+def _prefilter_mask(values: pa.Array, key: str, ignore_case: bool) -> np.ndarray:
+    if key in _PREFILTER_CLASSES:
+        mask = pc.match_substring_regex(values, pattern=_PREFILTER_CLASSES[key])
+    else:
+        mask = pc.match_substring(values, key, ignore_case=ignore_case)
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _candidates(
@@ -593,6 +615,8 @@ def _candidates(
     """Indices of the values (of the segments ``within`` marks) in which the rule's pattern occurs."""
     assert rule.pattern_text is not None
     mask = within
+    if rule.min_length > 1:
+        mask = mask & (segments.byte_lengths >= rule.min_length)
     if rule.prefilter is not None:
         mask = mask & _prefilter(segments.distinct, rule.prefilter, rule.ignore_case, cache)
     if mask.all():

@@ -24,7 +24,7 @@ from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.colnames import Vocabulary
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
-from pdscan.detect.shape import ANYTHING, Requirement, requirement, value_is_whole
+from pdscan.detect.shape import ANYTHING, Requirement, min_length, requirement, value_is_whole
 from pdscan.detect.validators import VALIDATORS
 from pdscan.detect.weights import WEIGHT_NAMES
 from pdscan.errors import ConfigError, RuleError, UsageError
@@ -248,6 +248,11 @@ class Rule:
     def needs(self) -> Requirement:
         """What a column's bytes must include for the pattern to match one of its values (see :mod:`.shape`)."""
         return requirement(self.pattern_text, self.ignore_case) if self.pattern_text is not None else ANYTHING
+
+    @functools.cached_property
+    def min_length(self) -> int:
+        """The fewest characters a match of the pattern takes (see :func:`.shape.min_length`)."""
+        return min_length(self.pattern_text, self.ignore_case) if self.pattern_text is not None else 0
 
     @functools.cached_property
     def value_is_whole(self) -> bool:

@@ -216,10 +216,23 @@ def _item(op: Any, av: Any, ignore_case: bool) -> Requirement:
     return ANYTHING  # ., assertions, look-arounds, back-references: no byte is certain
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed(pattern: str, ignore_case: bool) -> Any:
+    """The pattern parsed once for what is read from it (a rule's requirement and its minimum length)."""
+    return sre_parse.parse(pattern, re.ASCII | (re.IGNORECASE if ignore_case else 0))
+
+
 def requirement(pattern: str, ignore_case: bool = False) -> Requirement:
     """The necessary condition on a column's bytes for ``pattern`` to match one of its values."""
-    parsed = sre_parse.parse(pattern, re.ASCII | (re.IGNORECASE if ignore_case else 0))
+    parsed = _parsed(pattern, ignore_case)
     return _sequence(parsed, ignore_case or bool(parsed.state.flags & re.IGNORECASE))
+
+
+def min_length(pattern: str, ignore_case: bool = False) -> int:
+    """The fewest characters a match of ``pattern`` takes: a value of fewer bytes cannot hold one (a character is a
+    byte at least), so it is left out before the pattern runs (a card number needs 13 digits; a column of
+    7-digit customer numbers is never searched for one)."""
+    return int(_parsed(pattern, ignore_case).getwidth()[0])
 
 
 def value_is_whole(pattern: str) -> bool:

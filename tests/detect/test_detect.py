@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 
 import pyarrow as pa
+import pytest
 
+from pdscan.detect import columns
 from pdscan.detect.core import DetectOptions, detect_batch
 from pdscan.detect.findings import column_findings
 from pdscan.detect.rules import load_rules
@@ -235,3 +237,20 @@ def test_short_rare_and_place_names_are_weak_alone_and_together() -> None:
     assert _finding("x", places) == []
     people = ["Matti Suomi", "Anna Lappi", "Pekka Saksa", "Liisa Uusimaa", "Jussi Kamppi", "Sari Neste"] * 2
     assert _finding("x", people) == [("PERSON", "high")]
+
+
+def test_a_prefilter_skipped_on_a_sample_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column where nearly every value holds a digit skips the digit prefilter's pass (issue 25); the statistics
+    are those of the prefilter run on every value, and of no prefilter at all."""
+    rng = random.Random(25)
+    values: list[str | None] = [
+        f"asiakas {rng.randrange(10**9)} soitti numerosta 040 {i:03d} 4567" for i in range(6000)
+    ]
+    values += ["ei numeroa tässä", "131052-308T", "matti@example.fi"] * 50
+    batch = _batch(notes=values, ids=[f"{i:07d}" for i in range(len(values))])
+    seen = {}
+    for worth in (0.0, 0.9, 2.0):  # always skipped, decided by the sample, never skipped
+        monkeypatch.setattr(columns, "_PREFILTER_WORTH", worth)
+        seen[worth] = detect_batch(batch, RULES, OPTIONS)
+    assert seen[0.0] == seen[0.9] == seen[2.0]
+    assert seen[0.9]["notes"].rules["phone"].match_count == 6000

@@ -13,7 +13,7 @@ from realworld import DATA
 from vectors import Unavailable, all_vectors
 
 from pdscan.detect.rules import Rule, load_rules
-from pdscan.detect.shape import bytes_present, requirement, value_is_whole
+from pdscan.detect.shape import bytes_present, min_length, requirement, value_is_whole
 
 RULES = [r for r in load_rules() if r.pattern is not None]
 
@@ -48,6 +48,41 @@ def test_a_value_that_matches_meets_the_requirement(rule: Rule) -> None:
     assert matching or rule.id in {"religion", "ethnicity", "trade-union"}, "no text exercises this rule"
     for text in matching:
         assert rule.needs.met(bytes_present(pa.array([text]))), text
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_no_match_is_shorter_than_the_rules_minimum_length(rule: Rule) -> None:
+    """Values of fewer bytes than ``min_length`` are never searched: no text may hold a shorter match."""
+    assert rule.pattern is not None
+    spans = [m.end() - m.start() for t in TEXTS for m in rule.pattern.finditer(t)]
+    assert spans or rule.id in {"religion", "ethnicity", "trade-union"}
+    assert all(span >= rule.min_length for span in spans), (min(spans), rule.min_length)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.prefilter is not None], ids=lambda r: r.id)
+def test_every_match_holds_the_rules_prefilter(rule: Rule) -> None:
+    """A prefilter is a necessary condition: values without it are never searched (and where a sample says nearly
+    all values have it, all are searched, which may not change what is found)."""
+    assert rule.pattern is not None and rule.prefilter is not None
+    holds = re.compile(
+        "[0-9]" if rule.prefilter == "digit" else re.escape(rule.prefilter), re.I if rule.ignore_case else 0
+    )
+    matches = [m.group() for t in TEXTS for m in rule.pattern.finditer(t)]
+    assert matches and all(holds.search(m) for m in matches)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "fewest"),
+    [
+        (r"\b(?P<v>\d{6}[-+A]\d{3}[0-9A-Y])\b", 11),
+        (r"(?:^|[^\w-])(?P<v>\d{4}(?:[ -]?\d{4}){2})", 12),  # the boundary may be the start: nothing
+        ("ab|c", 1),
+        ("(?:ää){2,}", 4),  # characters, not bytes: a value of 4 characters has 8 bytes here
+        ("x*", 0),
+    ],
+)
+def test_min_length(pattern: str, fewest: int) -> None:
+    assert min_length(pattern) == fewest
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
