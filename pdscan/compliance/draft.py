@@ -146,17 +146,43 @@ def stems(words: Iterable[str], language: str) -> list[str]:
     channel = _CHANNEL.get(language)
     if channel is not None:
         out = ["" if channel.match(word) else stem for word, stem in zip(lowered, out, strict=True)]
+    unlike = _not_data(language)
+    if unlike is not None:
+        out = ["" if unlike.fullmatch(word) else stem for word, stem in zip(lowered, out, strict=True)]
     for pattern, replacement in _GRADATION.get(language, ()):
         out = [pattern.sub(replacement, stem) for stem in out]
     return out
 
 
+def _terms_path() -> Path:
+    return builtin_rules_dir() / "notices" / "terms.yaml"
+
+
 @functools.lru_cache(maxsize=1)
-def vocabulary() -> Vocabulary:
-    path = builtin_rules_dir() / "notices" / "terms.yaml"
+def _terms_file() -> dict[str, Any]:
+    path = _terms_path()
     data = load_yaml(path, what="the notice vocabulary")
     if not isinstance(data, dict):
         raise ConfigError(str(path), "", "a mapping of categories, subjects, legal_bases and cues")
+    return data
+
+
+@functools.lru_cache(maxsize=3)
+def _not_data(language: str) -> re.Pattern[str] | None:
+    """terms.yaml ``not_data``: the words of this language that start like a term and name nothing (see there)."""
+    words = (_terms_file().get("not_data") or {}).get(language) or []
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise ConfigError(str(_terms_path()), f"not_data.{language}", "a list of regular expressions")
+    try:
+        return re.compile("|".join(f"(?:{w})" for w in words)) if words else None
+    except re.error as exc:
+        raise ConfigError(str(_terms_path()), f"not_data.{language}", f"invalid regular expression: {exc}") from exc
+
+
+@functools.lru_cache(maxsize=1)
+def vocabulary() -> Vocabulary:
+    path = _terms_path()
+    data = _terms_file()
     known = taxonomy()
 
     def terms(section: dict[str, Any], where: str) -> dict[str, dict[str, tuple[Term, ...]]]:

@@ -303,10 +303,29 @@ def test_cues_and_short_terms_match_whole_words_only(language: str, sentence: st
         ("fi", "Arvonnan palkinnot ja palkkiot toimitetaan voittajille."),  # prizes, not salary
         ("fi", "Sivustoa voi selata ilman kirjautumista."),  # to browse, not a browser
         ("sv", "Det lönar sig att yrka på rättelse."),  # pays off and to claim: no salary, no occupation
+        # terms.yaml not_data: read from the vocabulary corpus
+        ("fi", "Sovellus on maksuton ja sen käyttö on maksutonta."),  # free of charge, not a payment
+        ("fi", "Kaikki pyynnöt osoitetaan asiakaspalveluun."),  # are addressed to, not an address
+        ("fi", "Tiedot tallennetaan tiedostoon nimeltä jasenet."),  # called, not a name
+        ("sv", "Vid fel visas felmeddelandet i appen."),  # the error message, not a message
+        ("sv", "Tjänsten är avgiftsfri."),  # free of charge, not a fee
     ],
 )
 def test_words_that_only_start_like_a_term_name_no_category(language: str, sentence: str) -> None:
     assert _drafted_in_the_list(sentence, language) == set()
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "key"),
+    [
+        ("fi", "Maksutiedot ja maksutapahtumat.", "user.payment"),
+        ("fi", "Osoitetiedot ja postiosoite.", "user.contact.address"),
+        ("fi", "Jäsenen nimi ja nimet.", "user.name"),
+        ("sv", "Meddelanden som du skickar.", "user.content"),
+    ],
+)  # fmt: skip
+def test_the_words_not_data_leaves_still_name_their_data(language: str, sentence: str, key: str) -> None:
+    assert key in _drafted_in_the_list(sentence, language)
 
 
 def test_a_lone_word_of_security_in_the_list_does_not_end_it() -> None:
