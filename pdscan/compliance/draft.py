@@ -480,9 +480,9 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
-        if {"definition", "negation", "controller", "age_limit"} & cues:
+        if {"definition", "negation", "controller", "age_limit"} & cues or _UNTICKED.match(sentence.text):
             continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
-            # age limit: even in a list
+            # age limit, a box of a form left unticked: even in a list
         if not listed and ({"security", "sources", "controller", "rights", "disclosure"} & cues or in_other_section):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask: not what it holds
@@ -641,6 +641,10 @@ def _example_words(text: str) -> set[int]:
     spans = [m.span() for m in _EXAMPLE_BRACKET.finditer(text)]
     return {i for i, w in enumerate(words) if any(a <= w.start() < b for a, b in spans)}
 
+
+# A notice written on a form ("☐ Terveystiedot", "☒ Nimi": the research notice template of Finnish universities)
+# ticks the data it holds; a box left empty names data it does not hold.
+_UNTICKED = re.compile(r"^[\s*•–—-]*[☐□]")
 
 _UNNAMED_SHOWN = 8
 # A line that can be an item of a list of data: not a heading over items ("Jäsenen perustiedot:"), a question or a

@@ -328,6 +328,50 @@ def test_the_words_not_data_leaves_still_name_their_data(language: str, sentence
     assert key in _drafted_in_the_list(sentence, language)
 
 
+def test_a_box_left_unticked_names_no_data_and_a_ticked_one_does() -> None:
+    """The research notice template of Finnish universities ticks the data held (☒) and leaves the rest (☐)."""
+    assert _drafted_in_the_list("- ☐ Terveystiedot", "fi") == set()
+    assert _drafted_in_the_list("☐ Geneettiset tiedot", "fi") == set()
+    assert _drafted_in_the_list("- ☒ Nimi", "fi") == {"user.name"}
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("fi", "Henkilötiedoilla tarkoitetaan kaikkia tietoja, kuten nimi ja osoite."),
+        ("sv", "Med känsliga uppgifter avses uppgifter om hälsa och etniskt ursprung."),
+        ("sv", "Vanligaste personuppgifter är namn, personnummer och kontaktuppgifter."),
+        ("en", "Personal data means any information such as a name or an email address."),
+    ],
+)
+def test_what_words_mean_in_general_is_no_category(language: str, sentence: str) -> None:
+    assert _drafted_in_the_list(sentence, language) == set()
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "key"),
+    [
+        ("fi", "Palvelun lokitiedot", "user.behavior"),
+        ("fi", "Palvelimen tekniset lokit", "user.device"),
+        ("fi", "Tehtäväpalautukset ja niiden arvioinnit", "user.content"),
+        ("fi", "Lähiomaisen yhteystiedot", "user.contact"),
+        ("fi", "Sivulle saapumisajankohta", "user.behavior.browsing_history"),
+        ("fi", "Koulun nimi", "user.professional_information.workplace"),
+        ("sv", "Information om närstående", "user.contact"),
+        ("sv", "Kreditkortsinformation", "user.financial.credit_card"),
+        ("sv", "Fel- och diagnostikloggar", "user.device"),
+        ("sv", "Telefon", "user.contact.phone_number"),
+        ("sv", "Smeknamn", "user.account.username"),
+    ],
+)
+def test_terms_read_from_the_vocabulary_corpus(language: str, sentence: str, key: str) -> None:
+    assert key in _drafted_in_the_list(sentence, language)
+
+
+def test_diagnostics_logs_are_no_diagnosis() -> None:
+    assert _drafted_in_the_list("Fel- och diagnostikloggar", "sv") == {"user.device"}
+
+
 def test_a_lone_word_of_security_in_the_list_does_not_end_it() -> None:
     text = "Mitä tietoja keräämme\n\nKäyttäjätunnus\n\nSalasana\n\nNimi\n\nSähköposti\n"
     assert _drafted(text, "fi") == {"user.account.username", "user.name", "user.contact.email"}
