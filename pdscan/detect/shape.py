@@ -89,7 +89,11 @@ class Requirement:
         known = self._met.get(key)
         if known is None:
             hits = ((words[:, None, :] & masks[None, :, :]) != 0).any(axis=2)
-            known = np.asarray(_evaluate(tree, hits))
+            if len(hits) == 1:  # one column (a large table's batch): the formula in plain Python, not numpy per node
+                row = hits[0].tolist()
+                known = np.asarray([_holds(tree, row)], dtype=bool)
+            else:
+                known = np.asarray(_evaluate(tree, hits))
             known.flags.writeable = False
             if len(self._met) < _MET_MEMO:
                 self._met[key] = known
@@ -135,6 +139,18 @@ _Node = int | tuple[str, tuple["_Node", ...]]
 def _words(rows: np.ndarray) -> np.ndarray:
     """Rows of 256 booleans as rows of four 64-bit words."""
     return np.packbits(rows, axis=1).view(np.uint64)
+
+
+def _holds(node: _Node, row: list[bool]) -> bool:
+    """:func:`_evaluate` for one column."""
+    if isinstance(node, int):
+        return row[node]
+    kind, parts = node
+    if not parts:
+        return True  # no parts: anything
+    if kind == "all":
+        return all(_holds(part, row) for part in parts)
+    return any(_holds(part, row) for part in parts)
 
 
 def _evaluate(node: _Node, hits: np.ndarray) -> np.ndarray:
