@@ -170,7 +170,11 @@ def _terms_file() -> dict[str, Any]:
 @functools.lru_cache(maxsize=3)
 def _not_data(language: str) -> re.Pattern[str] | None:
     """terms.yaml ``not_data``: the words of this language that start like a term and name nothing (see there)."""
-    words = (_terms_file().get("not_data") or {}).get(language) or []
+    section = _terms_file().get("not_data") or {}
+    if not isinstance(section, dict) or not set(section) <= set(LANGUAGES):
+        expected = f"a mapping of {', '.join(LANGUAGES)} to lists of expressions"
+        raise ConfigError(str(_terms_path()), "not_data", expected)
+    words = section.get(language) or []
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
         raise ConfigError(str(_terms_path()), f"not_data.{language}", "a list of regular expressions")
     try:
@@ -644,7 +648,7 @@ def _example_words(text: str) -> set[int]:
 
 # A notice written on a form ("☐ Terveystiedot", "☒ Nimi": the research notice template of Finnish universities)
 # ticks the data it holds; a box left empty names data it does not hold.
-_UNTICKED = re.compile(r"^[\s*•–—-]*[☐□]")
+_UNTICKED = re.compile(r"^[\s*•–—-]*☐")  # not □, which some notices print as a plain bullet
 
 _UNNAMED_SHOWN = 8
 # A line that can be an item of a list of data: not a heading over items ("Jäsenen perustiedot:"), a question or a

@@ -669,11 +669,9 @@ def _validate_whole(
     claims: _Claims,
     tallies: dict[int, _Tally],
 ) -> None:
-    """Validate values that are wholly one candidate, all segments in one call of the validator's column form."""
+    """Validate values that are wholly one candidate (``values``: their value groups), all segments in one call of
+    the validator's column form."""
     assert rule.validator is not None and rule.pattern is not None
-    if not rule.value_is_whole:  # the value sits inside boundary context: cut it out (a slow pass in RE2)
-        anchored = ("(?i)" if rule.ignore_case else "") + f"^(?:{rule.pattern_text})$"
-        values = pc.struct_field(pc.extract_regex(values, pattern=anchored), "v")
     outcomes = VALIDATORS[rule.validator].many(values)
     accepted = outcomes.codes != REJECT_CODE
     weights = segments.counts[index]
@@ -733,11 +731,16 @@ def _apply_validated_rule(
     samples = _Samples(rule, options)
     if rule.validator is not None:
         subset = segments.distinct.take(pa.array(index))
-        anchored = f"^(?:{rule.pattern_text})$"
-        whole = pc.match_substring_regex(subset, pattern=anchored, ignore_case=rule.ignore_case)
+        anchored = ("(?i)" if rule.ignore_case else "") + f"^(?:{rule.pattern_text})$"
+        if rule.value_is_whole:
+            whole = pc.match_substring_regex(subset, pattern=anchored)
+            groups = subset
+        else:  # the value sits inside boundary context: one pass both says which match whole and cuts the value out
+            groups = pc.struct_field(pc.extract_regex(subset, pattern=anchored), "v")
+            whole = pc.is_valid(groups)
         fast = np.asarray(whole.to_numpy(zero_copy_only=False), dtype=bool) & ~claims.partly(index, rule)
         if fast.any():
-            _validate_whole(rule, segments, subset.filter(pa.array(fast)), index[fast], claims, tallies)
+            _validate_whole(rule, segments, groups.filter(pa.array(fast)), index[fast], claims, tallies)
             index = index[~fast]
             # Samples: the matched text of each column's first accepted whole values.
             picked = [t.whole[0][: options.max_samples] for t in tallies.values() if t.whole]

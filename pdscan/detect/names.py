@@ -230,46 +230,63 @@ def lexicon() -> Lexicon:
     small-files worker too), the longest single step of a scan's first batch. The built lexicon is kept as JSON in
     the user's cache (:func:`pdscan.resources.user_cache_dir`), keyed by the content of its sources and of this
     module, and read back in 0.04 s; JSON, not pickle, so that a file in the cache can never run code. One thread
-    builds it while the others wait: two columns of names in a first batch built it twice."""
+    builds it while the others wait and then read it: two columns of names in a first batch built it twice."""
     with _LEXICON_LOCK:
         directory = builtin_rules_dir() / "lexicons"
         key = hashlib.sha256(Path(__file__).read_bytes())
         for name in _LEXICON_SOURCES:
             key.update((directory / name).read_bytes())
-        path = user_cache_dir() / f"lexicon-{key.hexdigest()[:32]}.json"
-        cached = _read_lexicon(path)
+        cache = user_cache_dir()
+        path = cache / f"{_LEXICON_PREFIX}{key.hexdigest()[:32]}.json" if cache is not None else None
+        cached = _read_lexicon(path) if path is not None else None
         if cached is not None:
             return cached
         built = _build_lexicon(directory)
-        _write_lexicon(path, built)
+        if path is not None:
+            _write_lexicon(path, built)
         return built
 
 
+_LEXICON_PREFIX = "lexicon-"
+
+
 def _read_lexicon(path: Path) -> Lexicon | None:
-    """The cached lexicon, or None when there is none or it cannot be read as one (it is then built again)."""
+    """The cached lexicon, or None when there is none or it is not one, field for field (it is then built again)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or set(data) != {f.name for f in fields(Lexicon)}:
         return None
     lemma = data.pop("lemma")
-    if not isinstance(lemma, dict) or not all(isinstance(v, list) for v in data.values()):
+    if not isinstance(lemma, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in lemma.items()):
+        return None
+    if not all(isinstance(words, list) and all(isinstance(w, str) for w in words) for words in data.values()):
         return None
     return Lexicon(lemma=lemma, **{name: frozenset(words) for name, words in data.items()})
 
 
 def _write_lexicon(path: Path, built: Lexicon) -> None:
-    """Writes the cache file whole (a temporary file renamed), or not at all: a read-only home only costs time."""
+    """Writes the cache file whole (a temporary file renamed), or not at all: a read-only home only costs time. The
+    lexicons of earlier keys (an earlier pdscan) are removed, so the folder holds one."""
     data = {f.name: getattr(built, f.name) for f in fields(Lexicon)}
     text = json.dumps({k: v if isinstance(v, dict) else sorted(v) for k, v in data.items()}, ensure_ascii=False)
+    temporary: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as fh:
+            temporary = Path(fh.name)
             fh.write(text)
-        os.replace(fh.name, path)
+        os.replace(temporary, path)
+        temporary = None
+        for old in path.parent.glob(f"{_LEXICON_PREFIX}*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
     except OSError:
         return
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 def _build_lexicon(directory: Path) -> Lexicon:

@@ -329,10 +329,59 @@ def test_the_words_not_data_leaves_still_name_their_data(language: str, sentence
 
 
 def test_a_box_left_unticked_names_no_data_and_a_ticked_one_does() -> None:
-    """The research notice template of Finnish universities ticks the data held (☒) and leaves the rest (☐)."""
+    """The research notice template of Finnish universities ticks the data held (☒) and leaves the rest (☐); a
+    white square (□) is also printed as a plain bullet, and names data."""
     assert _drafted_in_the_list("- ☐ Terveystiedot", "fi") == set()
     assert _drafted_in_the_list("☐ Geneettiset tiedot", "fi") == set()
     assert _drafted_in_the_list("- ☒ Nimi", "fi") == {"user.name"}
+    assert _drafted_in_the_list("□ Nimi\n\n□ Sähköpostiosoite", "fi") == {"user.name", "user.contact.email"}
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "keys"),
+    [
+        ("sv", "De uppgifter som avses ovan: namn, adress och telefonnummer.",
+         {"user.name", "user.contact.address", "user.contact.phone_number"}),
+        ("en", "We keep your name and email address, which is meant to let us reach you.",
+         {"user.name", "user.contact.email"}),
+        ("fi", "Rekisterin tiedoilla tarkoitetaan seuraavia: nimi, osoite, puhelinnumero.",
+         {"user.name", "user.contact.address", "user.contact.phone_number"}),
+    ],
+)  # fmt: skip
+def test_a_list_that_uses_the_words_of_a_definition_still_names_its_data(
+    language: str, sentence: str, keys: set[str]
+) -> None:
+    assert _drafted_in_the_list(sentence, language) >= keys
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("sv", "Du kan kontakta oss per telefon."),  # the channel, not a number held
+        ("sv", "Vi finns på varje ort där vi verkar."),  # a place the company is, not a city held
+        ("fi", "Asiakaspalveluun osoitetut pyynnöt käsitellään viikon kuluessa."),  # addressed, not an address
+    ],
+)
+def test_channels_places_and_verbs_name_no_data(language: str, sentence: str) -> None:
+    assert _drafted_in_the_list(sentence, language) == set()
+
+
+@pytest.mark.parametrize(
+    "section",
+    [["maksuton"], {"se": ["maksuton"]}, {"fi": "maksuton"}, {"fi": ["(unclosed"]}],
+    ids=["a list", "an unknown language", "a string", "an invalid expression"],
+)
+def test_a_malformed_not_data_is_a_config_error(monkeypatch: pytest.MonkeyPatch, section: Any) -> None:
+    from pdscan.compliance import draft as drafting
+    from pdscan.errors import ConfigError
+
+    monkeypatch.setattr(drafting, "_terms_file", lambda: {"not_data": section})
+    drafting._not_data.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="not_data"):
+            drafting._not_data("fi")
+    finally:
+        drafting._not_data.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -360,7 +409,6 @@ def test_what_words_mean_in_general_is_no_category(language: str, sentence: str)
         ("sv", "Information om närstående", "user.contact"),
         ("sv", "Kreditkortsinformation", "user.financial.credit_card"),
         ("sv", "Fel- och diagnostikloggar", "user.device"),
-        ("sv", "Telefon", "user.contact.phone_number"),
         ("sv", "Smeknamn", "user.account.username"),
     ],
 )
