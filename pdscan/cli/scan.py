@@ -97,6 +97,7 @@ def scan_command(ctx: click.Context, /, sources: tuple[str, ...], **values: Any)
                 store.fail_run(run_id)
             if isinstance(exc, KeyboardInterrupt):  # before the scan proper began (loading rules): nothing to report
                 click.echo("pdscan: interrupted before anything was scanned", err=True)
+                _quiet_exit()
                 sys.exit(EXIT_ERROR)
             raise
         if store is not None and run_id is not None:
@@ -105,6 +106,7 @@ def scan_command(ctx: click.Context, /, sources: tuple[str, ...], **values: Any)
                     store.finish_run(run_id, result)
             except KeyboardInterrupt:
                 click.echo(f"pdscan: interrupted while storing run {run_id}: not stored, marked failed", err=True)
+                _quiet_exit()
                 sys.exit(EXIT_ERROR)
             store.close()
             if not quiet:
@@ -116,6 +118,14 @@ def scan_command(ctx: click.Context, /, sources: tuple[str, ...], **values: Any)
     except PdscanError as exc:
         raise PdscanClickError(str(exc)) from exc
     sys.exit(EXIT_ERROR if failed else exit_code(result, fail_on, strict))
+
+
+def _quiet_exit() -> None:
+    """The run is already ended as interrupted: a further Ctrl-C or SIGTERM during the last clean-up must not turn
+    exit code 2 into death by a signal."""
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
 
 
 @contextlib.contextmanager

@@ -182,3 +182,18 @@ def test_random_kills_leave_the_inventory_consistent(big_csv: Path, tmp_path: Pa
     # The seeded kill points reach both kinds of ending: a run stopped cleanly and a run killed hard.
     assert "interrupted" in statuses and "abandoned" in statuses, statuses
     assert [r["status"] for r in _history(inventory)] == statuses  # the history command agrees
+
+
+def test_a_run_ended_as_interrupted_exits_with_2_whatever_signal_follows() -> None:
+    """After "interrupted before anything was scanned" the process exits 2: a SIGTERM or Ctrl-C that arrives during
+    the last clean-up no longer turns it into death by SIGINT (-2), which a random kill once caught."""
+    code = (
+        "import os, signal, sys\n"
+        "from pdscan.cli.scan import _quiet_exit\n"
+        "_quiet_exit()\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "os.kill(os.getpid(), signal.SIGINT)\n"
+        "sys.exit(2)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
