@@ -404,6 +404,24 @@ def _under_rights(parts: list[Sentence], cues_of: list[set[str]]) -> set[int]:
     return out
 
 
+_ASIDE = re.compile(r"\([^()]*\)")
+
+
+def _negated_asides_left_out(parts: list[Sentence], vocab: Vocabulary, language: str) -> list[Sentence]:
+    """The sentences, where a denial stands only in brackets ("Nimi, syntymäaika, osoite (henkilötunnus voidaan
+    tarvita ..., mutta sitä ei tallenneta)") read without the brackets: the aside takes back what it names, not
+    the list around it. The text stays whole, so the draft still quotes the notice's own words."""
+    out = []
+    for sentence in parts:
+        if "(" in sentence.text and "negation" in _found(vocab.cues, sentence, language):
+            outside = _ASIDE.sub(" ", sentence.text)
+            rest = Sentence(outside, stems(_WORD.findall(outside), language), sentence.heading)
+            if outside != sentence.text and "negation" not in _found(vocab.cues, rest, language):
+                sentence = Sentence(sentence.text, rest.stems, sentence.heading)
+        out.append(sentence)
+    return out
+
+
 def _found(
     terms: dict[str, dict[str, tuple[Term, ...]]], sentence: Sentence, language: str, compounds: bool = True
 ) -> dict[str, Term]:
@@ -424,7 +442,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         review.append(f"--lang {language} was given but the text reads as {detected}: check the language")
     language = language or detected
     vocab = vocabulary()
-    parts = sentences(text, language)
+    parts = _negated_asides_left_out(sentences(text, language), vocab, language)
     unsaid: list[str] = []
     if not parts:
         review.append("the notice holds no text pdscan could read (an image-only PDF?): nothing was drafted")

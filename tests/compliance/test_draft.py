@@ -457,9 +457,28 @@ def test_data_said_never_to_be_kept_is_no_category(language: str, sentence: str)
 
 
 @pytest.mark.parametrize(
+    ("language", "sentence", "keys"),
+    [
+        (
+            "fi",
+            "Nimi, syntymäaika ja osoite (henkilötunnus voidaan tarvita, mutta sitä ei tallenneta)",
+            {"user.name", "user.demographic.date_of_birth", "user.contact.address"},
+        ),
+        ("sv", "Namn och e-postadress (personnummer sparas inte)", {"user.name", "user.contact.email"}),
+        # A denial outside the brackets still takes back the whole sentence.
+        ("fi", "Emme tallenna nimeä emmekä syntymäaikaa (esim. 1.1.2000)", set()),
+    ],
+)
+def test_a_denial_in_brackets_takes_back_only_the_aside(language: str, sentence: str, keys: set[str]) -> None:
+    assert _drafted_in_the_list(sentence, language) == keys
+
+
+@pytest.mark.parametrize(
     ("language", "text", "groups"),
     [
         ("en", "Acme Ltd is the controller of the personal data of its customers.", ["customers"]),
+        ("sv", "Vi behandlar uppgifter om barnens vårdnadshavare: namn och telefonnummer.", ["guardians"]),
+        ("fi", "Rekisterissä käsitellään lasten huoltajien tietoja: nimi ja sähköpostiosoite.", ["guardians"]),
         ("fi", "Tietoja kerätään seuraavista ryhmistä.\n\nHakijat: nimi ja sähköpostiosoite.", ["applicants"]),
         ("sv", "Vi behandlar uppgifter om våra kunder: namn och e-postadress.", ["customers"]),
     ],
