@@ -26,7 +26,7 @@ from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
 from pdscan.detect.matching import IN_CONTEXT, SHAPED, SINGLE_WORD, MatchContext, MatcherResult
 from pdscan.detect.rules import Rule, RuleSet
-from pdscan.detect.shape import Requirement, bytes_present, requirement
+from pdscan.detect.shape import Requirement, bytes_present, digits_zeroed, requirement
 from pdscan.detect.stats import ColumnStats, RuleStats
 from pdscan.detect.validators import CONFIRM_CODE, REJECT_CODE, VALIDATORS
 from pdscan.model import Column
@@ -108,6 +108,21 @@ class Part:
     spelled: frozenset[str] = frozenset()  # the batch's e-mail handles (core.batch_handles)
 
 
+# Shapes (see Segments.shapes) are worth their pass on this many distinct values or more, when a sample of them has
+# at most this share of distinct shapes.
+_SHAPES_MIN_VALUES = 1024
+_SHAPES_SAMPLE = 512
+_SHAPES_WORTH = 0.25
+
+
+@dataclass(frozen=True)
+class Shapes:
+    """Distinct values with their digits made 0: ``values[index[i]]`` is distinct value i's shape."""
+
+    index: np.ndarray
+    values: pa.Array
+
+
 class Segments:
     """The distinct values of several columns side by side: ``distinct[starts[s]:starts[s + 1]]`` are column s's."""
 
@@ -151,6 +166,19 @@ class Segments:
     def byte_lengths(self) -> np.ndarray:
         """Each distinct value's length in bytes, from the offsets alone (no pass over the text)."""
         return np.asarray(pc.binary_length(self.distinct).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+    @functools.cached_property
+    def shapes(self) -> Shapes | None:
+        """The distinct values with their digits made 0, when that leaves few of them (a column of timestamps, phone
+        numbers or account numbers: a few dozen shapes for 50,000 values); else None. A spread sample decides."""
+        n = len(self.distinct)
+        if n < _SHAPES_MIN_VALUES:
+            return None
+        spread = pa.array(np.linspace(0, n - 1, _SHAPES_SAMPLE).astype(np.int64))
+        if len(pc.unique(digits_zeroed(self.distinct.take(spread)))) > _SHAPES_SAMPLE * _SHAPES_WORTH:
+            return None
+        encoded = pc.dictionary_encode(digits_zeroed(self.distinct))
+        return Shapes(encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary)
 
     def local(self, s: int, index: np.ndarray) -> np.ndarray:
         """Segment-relative indices of segment s's values."""
@@ -617,6 +645,13 @@ def _candidates(
     mask = within
     if rule.min_length > 1:
         mask = mask & (segments.byte_lengths >= rule.min_length)
+    shapes = segments.shapes if rule.digit_blind and mask.any() else None
+    if shapes is not None:
+        # The pattern (and prefilter) match a value exactly when they match its shape: search the few shapes.
+        fits = _matching(shapes.values, rule.pattern_text, rule.ignore_case)
+        if rule.prefilter is not None:
+            fits &= _prefilter_mask(shapes.values, rule.prefilter, rule.ignore_case)
+        return np.flatnonzero(mask & fits[shapes.index])
     if rule.prefilter is not None:
         mask = mask & _prefilter(segments.distinct, rule.prefilter, rule.ignore_case, cache)
     if mask.all():
@@ -627,8 +662,13 @@ def _candidates(
         if index.size == 0:
             return index
         subset = segments.distinct.take(pa.array(index))
-    hits = pc.match_substring_regex(subset, pattern=rule.pattern_text, ignore_case=rule.ignore_case)
-    return np.asarray(index[np.asarray(hits.to_numpy(zero_copy_only=False), dtype=bool)])
+    return np.asarray(index[_matching(subset, rule.pattern_text, rule.ignore_case)])
+
+
+def _matching(values: pa.Array, pattern: str, ignore_case: bool) -> np.ndarray:
+    """Which of the values the pattern occurs in (RE2)."""
+    hits = pc.match_substring_regex(values, pattern=pattern, ignore_case=ignore_case)
+    return np.asarray(hits.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.colnames import Vocabulary
 from pdscan.detect.masking import MASKERS
 from pdscan.detect.matchers import MATCHERS
-from pdscan.detect.shape import ANYTHING, Requirement, min_length, requirement, value_is_whole
+from pdscan.detect.shape import ANYTHING, Requirement, digit_blind, min_length, requirement, value_is_whole
 from pdscan.detect.validators import VALIDATORS
 from pdscan.detect.weights import WEIGHT_NAMES
 from pdscan.errors import ConfigError, RuleError, UsageError
@@ -253,6 +253,14 @@ class Rule:
     def min_length(self) -> int:
         """The fewest characters a match of the pattern takes (see :func:`.shape.min_length`)."""
         return min_length(self.pattern_text, self.ignore_case) if self.pattern_text is not None else 0
+
+    @functools.cached_property
+    def digit_blind(self) -> bool:
+        """Whether the pattern and the prefilter treat all digits alike (see :func:`.shape.digit_blind`): then a
+        column's values may be searched as their shapes, digits made 0."""
+        if self.pattern_text is None or not digit_blind(self.pattern_text):
+            return False
+        return self.prefilter is None or self.prefilter == "digit" or not any(c.isdigit() for c in self.prefilter)
 
     @functools.cached_property
     def value_is_whole(self) -> bool:

@@ -3,17 +3,22 @@ never loses a match; and the value group read as the whole match only where noth
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from realworld import DATA
 from vectors import Unavailable, all_vectors
 
+import pdscan.detect.columns as columns_module
+from pdscan.detect.core import DetectOptions, detect_batch
 from pdscan.detect.rules import Rule, load_rules
-from pdscan.detect.shape import bytes_present, min_length, requirement, value_is_whole
+from pdscan.detect.shape import bytes_present, digit_blind, digits_zeroed, min_length, requirement, value_is_whole
+from pdscan.model import Batch, Column
 
 RULES = [r for r in load_rules() if r.pattern is not None]
 
@@ -160,3 +165,86 @@ def test_many_columns_at_once_agree_with_one_at_a_time(rule: Rule) -> None:
     # One column at a time (a large table's batch) takes the plain Python path: the same verdicts.
     rule.needs._met.clear()
     assert [bool(rule.needs.met_each(row[None, :])[0]) for row in rows] == expected.tolist()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "blind"),
+    [
+        (r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-FHJ-NPR-Y]\b", True),  # every class holds all ten digits or none
+        (r"[^\s@0-9]+@x", True),  # a negated class without digits matches none of them
+        (r"\D+\w", True),
+        (r"[1-9]\d{2}", False),  # 0 is not like the others here
+        (r"(?:\+358|0)\d{9}", False),  # digits of its own
+        (r"[05]x", False),
+        (r"(\d)\1", False),  # a back-reference compares two digits
+        (r"(?:19|20)\d{2}", False),
+    ],
+)
+def test_digit_blind(pattern: str, blind: bool) -> None:
+    assert digit_blind(pattern) is blind
+
+
+def test_digits_zeroed_reads_slices_large_strings_and_non_ascii() -> None:
+    values = pa.array(["a1", "ä9ö", "", None, "2019-02-20 17:30:40"])
+    assert digits_zeroed(values.slice(1)).to_pylist() == ["ä0ö", "", None, "0000-00-00 00:00:00"]
+    assert digits_zeroed(values.cast(pa.large_string())).to_pylist()[0] == "a0"
+    assert digits_zeroed(pa.array([], pa.string())).to_pylist() == []
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.digit_blind], ids=lambda r: r.id)
+def test_a_digit_blind_rule_finds_the_same_in_a_value_and_in_its_shape(rule: Rule) -> None:
+    """The premise of Segments.shapes: with RE2, as the scan runs it, a value matches exactly when its shape does,
+    and when its digits are any others (here each text with its digits shuffled at random)."""
+    assert rule.pattern_text is not None
+    rng = random.Random(7)
+
+    def shuffled(text: str) -> str:
+        return "".join(rng.choice("0123456789") if c in "0123456789" else c for c in text)
+
+    texts = pa.array(TEXTS + [shuffled(t) for t in TEXTS])
+    found = pc.match_substring_regex(texts, pattern=rule.pattern_text, ignore_case=rule.ignore_case)
+    in_shapes = pc.match_substring_regex(digits_zeroed(texts), pattern=rule.pattern_text, ignore_case=rule.ignore_case)
+    assert found.to_pylist() == in_shapes.to_pylist()
+    assert any(found.to_pylist()) or rule.id in {"religion", "ethnicity", "trade-union"}
+
+
+def test_columns_searched_as_shapes_give_the_same_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch of columns with few shapes (timestamps, phone numbers, HETUs, business IDs, IBANs, amounts) and
+    some that have many, detected with shapes and without: every statistic is equal, and shapes were used."""
+    rng = random.Random(25)
+    digits = "0123456789"
+
+    def fill(form: str) -> str:
+        return "".join(rng.choice(digits) if c == "9" else c for c in form)
+
+    examples = [t for r in RULES for t in r.examples.match]
+    forms = {
+        "luotu": ["9999-99-99 99:99:99"],
+        "puhelin": ["099 999 9999", "+358 99 999 9999", "0999999999", "(09) 999 999"],
+        "hetu": [f"999999{sign}999{check}" for sign in "-+A" for check in "0ABHY"],
+        "ytunnus": ["9999999-9", "FI99999999"],
+        "tili": ["FI99 9999 9999 9999 99", "FI9999999999999999"],
+        "summa": ["9999.99", "999,99 €"],
+    }
+    columns = {name: [fill(rng.choice(f)) for _ in range(3000)] for name, f in forms.items()}
+    columns["muistiinpano"] = [f"{rng.choice(examples)} {fill('99 99')} {rng.choice(examples)}" for _ in range(3000)]
+    for name in ("luotu", "puhelin", "hetu"):  # a few values of another kind among the shapes
+        columns[name][::97] = [rng.choice(examples) for _ in columns[name][::97]]
+    batch = Batch([Column(name, pa.array(values)) for name, values in columns.items()], 3000)
+    rules = load_rules()
+    used: list[int] = []
+    shapes = columns_module.Segments.shapes.func  # type: ignore[attr-defined]
+
+    def counting(self: columns_module.Segments) -> columns_module.Shapes | None:
+        found = shapes(self)
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(columns_module.Segments, "shapes", functools.cached_property(counting))
+    columns_module.Segments.shapes.__set_name__(columns_module.Segments, "shapes")
+    with_shapes = detect_batch(batch, rules, DetectOptions())
+    assert sum(used) >= 6
+    monkeypatch.setattr(columns_module, "_SHAPES_MIN_VALUES", 10**9)
+    without = detect_batch(batch, rules, DetectOptions())
+    assert with_shapes == without
+    assert any(stats.rules for stats in without.values())
