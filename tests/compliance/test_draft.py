@@ -410,6 +410,14 @@ def test_what_words_mean_in_general_is_no_category(language: str, sentence: str)
         ("sv", "Kreditkortsinformation", "user.financial.credit_card"),
         ("sv", "Fel- och diagnostikloggar", "user.device"),
         ("sv", "Smeknamn", "user.account.username"),
+        # the second corpus (bench/notices/corpus2)
+        ("fi", "Kävijätiedot, kuten sivukäynnit ja viittaava sivu", "user.behavior.browsing_history"),
+        ("fi", "Selaimen tyyppi ja laitteen malli", "user.device"),
+        ("fi", "Evästevalinnat", "user.privacy_preferences"),
+        ("fi", "Valittu kieli", "user.demographic.language"),
+        ("sv", "Journalanteckningar", "user.health"),
+        ("sv", "Webbplatstrafik och tid på sidan", "user.behavior.browsing_history"),
+        ("sv", "Ärendetyp och fritext", "user.content"),
     ],
 )
 def test_terms_read_from_the_vocabulary_corpus(language: str, sentence: str, key: str) -> None:
@@ -450,6 +458,8 @@ def test_a_legal_basis_outside_the_list_of_data_is_no_category() -> None:
         ("en", "We never store your card details."),
         ("sv", "Tjänsten riktar sig inte till barn under 16 år oavsett ålder."),  # an age limit, not an age held
         ("fi", "Palvelua ei ole tarkoitettu alle 16-vuotiaille, ikäraja on 16 vuotta."),
+        ("fi", "Web-ohjelma ei käytä evästeitä."),
+        ("sv", "Sajten har inget kontaktformulär."),
     ],
 )
 def test_data_said_never_to_be_kept_is_no_category(language: str, sentence: str) -> None:
