@@ -645,7 +645,8 @@ def _candidates(
     mask = within
     if rule.min_length > 1:
         mask = mask & (segments.byte_lengths >= rule.min_length)
-    shapes = segments.shapes if rule.digit_blind and mask.any() else None
+    # Shapes pay where the rule would search many values (not a few columns of a group of small files).
+    shapes = segments.shapes if rule.digit_blind and np.count_nonzero(mask) >= _SHAPES_MIN_VALUES else None
     if shapes is not None:
         # The pattern (and prefilter) match a value exactly when they match its shape: search the few shapes.
         fits = _matching(shapes.values, rule.pattern_text, rule.ignore_case)
