@@ -34,7 +34,12 @@ _MARKERS = {
     "en": {"and", "or", "the", "personal", "data", "we", "is", "are", "for", "with", "of"},
 }
 # Sentence ends (not "1." of a numbered heading), blank lines, and the start of a bullet or numbered item.
-_SENTENCE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[A-ZÅÄÖ0-9\"(])|\n\s*\n|\n(?=\s*(?:[-•*]|\d+\.)\s)")
+# A sentence ends at . ! or ? before a capital, a digit or a quote; not after "art." or "kap." before the number they
+# abbreviate ("GDPR art. 9", "3 kap. 5 §"): a denial after it would be lost to the sentence it names data in.
+_SENTENCE = re.compile(
+    r"(?<=[^\d\s][.!?])(?<!\b[Aa]rt\.)(?<!\b[Kk]ap\.)(?<!\b[Mm]om\.)\s+(?=[A-ZÅÄÖ0-9\"(])|\n\s*\n"
+    r"|\n(?=\s*(?:[-•*]|\d+\.)\s)"
+)
 _WORD = re.compile(r"[^\W\d_][\w:-]*", re.UNICODE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _APPOSITIVE = re.compile(r"\b[^\W\d_][\w-]*,?\s+(?:eli|dvs\.?|i\.e\.,?|that is,?)\s+", re.IGNORECASE)

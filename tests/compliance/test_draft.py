@@ -459,6 +459,8 @@ def test_a_legal_basis_outside_the_list_of_data_is_no_category() -> None:
         ("sv", "Tjänsten riktar sig inte till barn under 16 år oavsett ålder."),  # an age limit, not an age held
         ("fi", "Palvelua ei ole tarkoitettu alle 16-vuotiaille, ikäraja on 16 vuotta."),
         ("fi", "Web-ohjelma ei käytä evästeitä."),
+        # "art." before its number ends no sentence: the denial reaches the data it names
+        ("sv", "Vi behandlar inte känsliga uppgifter enligt GDPR art. 9 som etniskt ursprung eller politiska åsikter."),
         ("sv", "Sajten har inget kontaktformulär."),
     ],
 )
