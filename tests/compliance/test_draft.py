@@ -531,6 +531,14 @@ def test_special_categories_are_read_from_the_taxonomy() -> None:
 def test_who_may_see_the_register_is_no_subject_group() -> None:
     text = "Rekisteri sisältää jäsenten tietoja.\n\nPääsy tietoihin on hallituksen jäsenillä ja työntekijöillä.\n"
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
+    text = "Vi behandlar personuppgifter om våra kunder: namn och e-postadress.\n\nMedarbetare har begränsad åtkomst.\n"
+    assert [s["id"] for s in draft(text, "n.md", "sv").data["subjects"]] == ["customers"]
+
+
+def test_the_rights_to_object_and_rectify_and_a_service_event_name_no_category() -> None:
+    rights = "Markkinointikieltoihin ja korjauspyyntöihin liittyvät oikeudet voi esittää sähköpostilla."
+    assert _drafted(f"Rekisterin tietosisältö\n\nNimi\n\nTietojen säilytys\n\n{rights}\n", "fi") == {"user.name"}
+    assert _drafted_in_the_list("Nimi ja asiakaspalvelutapahtumat", "fi") == {"user.name"}
 
 
 @pytest.mark.parametrize(
