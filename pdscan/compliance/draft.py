@@ -34,11 +34,12 @@ _MARKERS = {
     "en": {"and", "or", "the", "personal", "data", "we", "is", "are", "for", "with", "of"},
 }
 # Sentence ends (not "1." of a numbered heading), blank lines, and the start of a bullet or numbered item.
-# A sentence ends at . ! or ? before a capital, a digit or a quote; not after "art." or "kap." before the number they
-# abbreviate ("GDPR art. 9", "3 kap. 5 §"): a denial after it would be lost to the sentence it names data in.
+# A sentence ends at . ! or ? before a capital, a digit or a quote; not at "art.", "kap." or "mom." before the number
+# they abbreviate ("GDPR art. 9", "3 kap. 5 §"): a denial before it would be lost to the data named after it. Before a
+# capital they do end one ("uppgifter av känslig art. Namn ...": art is also a Swedish word).
 _SENTENCE = re.compile(
-    r"(?<=[^\d\s][.!?])(?<!\b[Aa]rt\.)(?<!\b[Kk]ap\.)(?<!\b[Mm]om\.)\s+(?=[A-ZÅÄÖ0-9\"(])|\n\s*\n"
-    r"|\n(?=\s*(?:[-•*]|\d+\.)\s)"
+    r"(?<=[^\d\s][.!?])(?:(?<!\b[Aa]rt\.)(?<!\b[Kk]ap\.)(?<!\b[Mm]om\.)\s+(?=[A-ZÅÄÖ0-9\"(])|\s+(?=[A-ZÅÄÖ\"(]))"
+    r"|\n\s*\n|\n(?=\s*(?:[-•*]|\d+\.)\s)"
 )
 _WORD = re.compile(r"[^\W\d_][\w:-]*", re.UNICODE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -413,18 +414,32 @@ _ASIDE = re.compile(r"\([^()]*\)")
 
 
 def _negated_asides_left_out(parts: list[Sentence], vocab: Vocabulary, language: str) -> list[Sentence]:
-    """The sentences, where a denial stands only in brackets ("Nimi, syntymäaika, osoite (henkilötunnus voidaan
-    tarvita ..., mutta sitä ei tallenneta)") read without the brackets: the aside takes back what it names, not
-    the list around it. The text stays whole, so the draft still quotes the notice's own words."""
+    """The sentences, where a denial stands only in brackets that name data of their own ("Nimi, syntymäaika, osoite
+    (henkilötunnus voidaan tarvita ..., mutta sitä ei tallenneta)"), read without those brackets: the aside takes back
+    what it names, not the list around it. An aside that names no data ("Personnummer (sparas inte)", "Vi sparar
+    (inte) ...") takes back what stands before it: the sentence stays denied whole. The text stays whole, so the
+    draft still quotes the notice's own words."""
     out = []
     for sentence in parts:
         if "(" in sentence.text and "negation" in _found(vocab.cues, sentence, language):
-            outside = _ASIDE.sub(" ", sentence.text)
-            rest = Sentence(outside, stems(_WORD.findall(outside), language), sentence.heading)
-            if outside != sentence.text and "negation" not in _found(vocab.cues, rest, language):
-                sentence = Sentence(sentence.text, rest.stems, sentence.heading)
+            sentence = _without_denied_asides(sentence, vocab, language)
         out.append(sentence)
     return out
+
+
+def _without_denied_asides(sentence: Sentence, vocab: Vocabulary, language: str) -> Sentence:
+    outside = sentence.text
+    for aside in _ASIDE.findall(sentence.text):
+        inside = Sentence(aside, stems(_WORD.findall(aside), language))
+        if "negation" not in _found(vocab.cues, inside, language):
+            continue  # an aside that denies nothing stays ("samt (telefonnummer)")
+        if not _keys_in(vocab.categories, inside, language, compounds=True):
+            return sentence  # "(sparas inte)": it denies the item before it
+        outside = outside.replace(aside, " ", 1)
+    rest = Sentence(outside, stems(_WORD.findall(outside), language), sentence.heading)
+    if outside == sentence.text or "negation" in _found(vocab.cues, rest, language):
+        return sentence  # a denial outside the brackets takes back the whole sentence
+    return Sentence(sentence.text, rest.stems, sentence.heading)
 
 
 def _found(

@@ -315,12 +315,16 @@ def digit_blind(pattern: str) -> bool:
     (:func:`digits_zeroed`): a column of 50,000 timestamps is one "0000-00-00 00:00:00" to search, 50,000 phone
     numbers a few dozen shapes. Every character stays one of its class (0 is a digit and a word character as the
     digit it replaces), so matches keep their places and lengths."""
+    if "{," in pattern:
+        return False  # Python reads x{,3} as a repeat, RE2 as the text "x{,3}" (a digit of its own)
     return _blind(sre_parse.parse(pattern, re.ASCII))
 
 
 def digits_zeroed(values: pa.Array) -> pa.Array:
     """The strings with each ASCII digit made 0: a copy of the data buffer, one numpy pass, the same offsets (a digit
     is one byte in UTF-8, and no byte of a multi-byte character is one)."""
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        raise TypeError(f"digits_zeroed reads string arrays, not {values.type}")  # views keep short strings inline
     buffers = values.buffers()
     if len(values) == 0 or buffers[2] is None:
         return values

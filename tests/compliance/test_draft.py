@@ -479,6 +479,16 @@ def test_data_said_never_to_be_kept_is_no_category(language: str, sentence: str)
         ("sv", "Namn och e-postadress (personnummer sparas inte)", {"user.name", "user.contact.email"}),
         # A denial outside the brackets still takes back the whole sentence.
         ("fi", "Emme tallenna nimeä emmekä syntymäaikaa (esim. 1.1.2000)", set()),
+        # An aside that names no data denies the item before it.
+        ("sv", "Personnummer (sparas inte)", set()),
+        ("fi", "Henkilötunnus (ei tallenneta)", set()),
+        ("sv", "Vi sparar (inte) ditt personnummer.", set()),
+        # Only the denied aside goes: another one stays.
+        (
+            "sv",
+            "Namn och e-postadress (vi sparar inte personnummer) samt (telefonnummer)",
+            {"user.name", "user.contact.email", "user.contact.phone_number"},
+        ),
     ],
 )
 def test_a_denial_in_brackets_takes_back_only_the_aside(language: str, sentence: str, keys: set[str]) -> None:
@@ -533,6 +543,28 @@ def test_who_may_see_the_register_is_no_subject_group() -> None:
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
     text = "Vi behandlar personuppgifter om våra kunder: namn och e-postadress.\n\nMedarbetare har begränsad åtkomst.\n"
     assert [s["id"] for s in draft(text, "n.md", "sv").data["subjects"]] == ["customers"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "keys"),
+    [
+        # "art" is also a Swedish word: before a capital it ends the sentence, and the denial stays in its own
+        (
+            "sv",
+            "Vi behandlar inga uppgifter av känslig art. Namn och telefonnummer sparas.",
+            {"user.name", "user.contact.phone_number"},
+        ),
+        # denials are whole phrases: "käytännössä" (in practice) and "har ingen skyldighet" (no obligation) deny nothing
+        (
+            "fi",
+            "Nimi ja sähköpostiosoite, joita ei käytännössä käytetä markkinointiin.",
+            {"user.name", "user.contact.email"},
+        ),
+        ("sv", "Du har ingen skyldighet att lämna namn och e-postadress.", {"user.name", "user.contact.email"}),
+    ],
+)
+def test_words_near_a_denial_deny_nothing(language: str, text: str, keys: set[str]) -> None:
+    assert keys <= _drafted_in_the_list(text, language)
 
 
 def test_the_rights_to_object_and_rectify_and_a_service_event_name_no_category() -> None:
