@@ -229,14 +229,16 @@ def detect_parts(parts: Sequence[Part], rules: RuleSet, options: DetectOptions) 
     _, first, column_bytes = np.unique(rows, return_index=True, return_inverse=True)
     present = present[first]
     traits = _Traits(segments.parts)
-    for rule in rules:
-        applies, in_context = _applicable(rule, traits, present, column_bytes.reshape(-1))
+    applicable = [(rule, *_applicable(rule, traits, present, column_bytes.reshape(-1))) for rule in rules]
+    patterned = [rule for rule, applies, _ in applicable if rule.pattern_text is not None and applies.any()]
+    screen = _Screen(segments, patterned)
+    for rule, applies, in_context in applicable:
         if not applies.any():
             continue
         if rule.matcher is not None:
             found = _apply_matcher_rule(rule, segments, applies, claims, options)
         else:
-            found = _apply_value_rule(rule, segments, applies, in_context, claims, prefilters, options)
+            found = _apply_value_rule(rule, segments, applies, in_context, claims, prefilters, screen, options)
         prose: list[tuple[int, RuleStats]] = []
         for s, rule_stats in sorted(found.items()):
             if in_context[s] and rule_stats.match_count and rule.matcher is None:
@@ -432,13 +434,14 @@ def _apply_value_rule(
     in_context: np.ndarray,
     claims: _Claims,
     prefilters: dict[tuple[str, bool], np.ndarray],
+    screen: _Screen,
     options: DetectOptions,
 ) -> dict[int, RuleStats]:
     """A rule with a pattern: candidates by one kernel pass over the segments it applies to, then per segment the
     pattern alone (no validator, nothing claimed) or validation."""
     # A value wholly taken by a rule this one yields to (a column of HETUs) holds nothing else: left out before the
     # pattern runs, not after (a quarter of the values the patterns saw in a CRM export).
-    index = _candidates(rule, segments, applies[segments.of] & ~claims.whole_for(rule), prefilters)
+    index = _candidates(rule, segments, applies[segments.of] & ~claims.whole_for(rule), prefilters, screen)
     if index.size and in_context.any():
         context = in_context[segments.of[index]]
         if context.any():
@@ -638,7 +641,11 @@ def _prefilter_mask(values: pa.Array, key: str, ignore_case: bool) -> np.ndarray
 
 
 def _candidates(
-    rule: Rule, segments: Segments, within: np.ndarray, cache: dict[tuple[str, bool], np.ndarray]
+    rule: Rule,
+    segments: Segments,
+    within: np.ndarray,
+    cache: dict[tuple[str, bool], np.ndarray],
+    screen: _Screen | None = None,
 ) -> np.ndarray:
     """Indices of the values (of the segments ``within`` marks) in which the rule's pattern occurs."""
     assert rule.pattern_text is not None
@@ -655,6 +662,8 @@ def _candidates(
         return np.flatnonzero(mask & fits[shapes.index])
     if rule.prefilter is not None:
         mask = mask & _prefilter(segments.distinct, rule.prefilter, rule.ignore_case, cache)
+    if screen is not None and np.count_nonzero(mask) >= _SCREEN_MIN_VALUES:
+        mask = mask & screen.passing(rule)
     if mask.all():
         index = np.arange(len(segments.distinct))
         subset = segments.distinct
@@ -664,6 +673,49 @@ def _candidates(
             return index
         subset = segments.distinct.take(pa.array(index))
     return np.asarray(index[_matching(subset, rule.pattern_text, rule.ignore_case)])
+
+
+# Free text has as many shapes as values, and a dozen rules each search all of it: 13 passes over a column of notes,
+# most of whose values none of them matches. One pass of their patterns side by side (an alternation RE2 runs as one
+# automaton) says which values any of them can match; each rule then searches only those. Exact: a value a rule's
+# pattern matches, the alternation matches. Worth it on many values and rules where few values match (a sample says).
+_SCREEN_MIN_VALUES = 4096
+_SCREEN_MIN_RULES = 5
+_SCREEN_SAMPLE = 512
+_SCREEN_WORTH = 0.5  # the screen runs when fewer than this share of the sample passes it
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # RE2 refuses a name twice: the alternation needs no names
+
+
+class _Screen:
+    """Which distinct values any of the pattern rules that apply to a set of segments can match, computed once, when
+    the first of them would search many values."""
+
+    def __init__(self, segments: Segments, rules: list[Rule]) -> None:
+        self.segments = segments
+        self.covered = frozenset(rule.id for rule in rules)
+        self.pattern = "|".join(
+            ("(?i:" if rule.ignore_case else "(?:") + _NAMED_GROUP.sub("(?:", rule.pattern_text or "") + ")"
+            for rule in rules
+        )
+        self._passing: np.ndarray | None = None
+
+    def passing(self, rule: Rule) -> np.ndarray | bool:
+        """The values the rule may match (True: all of them, unscreened)."""
+        if rule.id not in self.covered:
+            return True
+        if self._passing is None:
+            self._passing = self._compute()
+        return self._passing if self._passing.size else True
+
+    def _compute(self) -> np.ndarray:
+        distinct = self.segments.distinct
+        n = len(distinct)
+        if len(self.covered) < _SCREEN_MIN_RULES or n < _SCREEN_MIN_VALUES:
+            return np.zeros(0, dtype=bool)
+        spread = pa.array(np.linspace(0, n - 1, _SCREEN_SAMPLE).astype(np.int64))
+        if _matching(distinct.take(spread), self.pattern, False).mean() >= _SCREEN_WORTH:
+            return np.zeros(0, dtype=bool)
+        return _matching(distinct, self.pattern, False)
 
 
 def _matching(values: pa.Array, pattern: str, ignore_case: bool) -> np.ndarray:

@@ -1,0 +1,99 @@
+"""The screen of free text (pdscan.detect.columns._Screen): one pass of the applicable rules' patterns side by side
+must keep every value any of them matches, so that each rule searching only the kept values finds what it finds alone.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from test_shape import TEXTS
+
+import pdscan.detect.columns as columns_module
+from pdscan.detect.core import DetectOptions, detect_batch
+from pdscan.detect.rules import load_rules
+from pdscan.model import Batch, Column
+
+RULES = [r for r in load_rules() if r.pattern_text is not None]
+
+
+def test_the_alternation_of_all_patterns_keeps_every_value_a_rule_matches() -> None:
+    """The premise, under RE2 as the scan runs it: each rule's matches (case-insensitive ones, and patterns with
+    their named value group, among them) are matched by the alternation, on every rule example, library vector and
+    real-world column, alone and mixed."""
+    texts = pa.array(TEXTS)
+    screen = columns_module._Screen(_segments(texts), RULES)
+    kept = np.asarray(pc.match_substring_regex(texts, pattern=screen.pattern).to_numpy(zero_copy_only=False))
+    assert any(rule.ignore_case for rule in RULES) and any("(?P<" in (rule.pattern_text or "") for rule in RULES)
+    for rule in RULES:
+        found = pc.match_substring_regex(texts, pattern=rule.pattern_text, ignore_case=rule.ignore_case)
+        lost = np.asarray(found.to_numpy(zero_copy_only=False)) & ~kept
+        assert not lost.any(), (rule.id, [TEXTS[i] for i in np.flatnonzero(lost)[:3]])
+    assert 0 < kept.sum() < len(TEXTS)
+
+
+def _segments(texts: pa.Array) -> columns_module.Segments:
+    part = columns_module.Part(Column("text", texts), len(texts), ("text",))
+    item = columns_module.prepare(part.column)
+    assert item is not None
+    return columns_module.Segments([part], [item])
+
+
+def _notes(rng: random.Random, n: int) -> list[str]:
+    """Notes that are all different, most holding nothing a rule matches, one in eight a rule's example."""
+    examples = [t for r in RULES for t in r.examples.match]
+    words = ["asiakas", "soitti", "kysyi", "laskusta", "toimitus", "myöhässä", "palaute", "kiitos", "ok", "sovittu"]
+    notes = []
+    for i in range(n):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 9))) + f" #{i}"
+        if rng.random() < 0.125:
+            text = f"{text} {rng.choice(examples)}"
+        notes.append(text)
+    return notes
+
+
+def test_a_screened_column_gives_the_same_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column of 6,000 different notes with rule examples in some, detected with the screen and without: every
+    statistic is equal, the screen ran and kept a small share, and several rules found something."""
+    rng = random.Random(27)
+    batch = Batch([Column("muistiinpano", pa.array(_notes(rng, 6000)))], 6000)
+    rules = load_rules()
+    computed: list[np.ndarray] = []
+    compute = columns_module._Screen._compute
+
+    def counting(self: columns_module._Screen) -> np.ndarray:
+        found = compute(self)
+        computed.append(found)
+        return found
+
+    monkeypatch.setattr(columns_module._Screen, "_compute", counting)
+    screened = detect_batch(batch, rules, DetectOptions())
+    assert len(computed) == 1 and 0 < computed[0].mean() < 0.5
+    monkeypatch.setattr(columns_module, "_SCREEN_MIN_VALUES", 10**9)
+    alone = detect_batch(batch, rules, DetectOptions())
+    assert screened == alone
+    assert len(alone["muistiinpano"].rules) >= 5
+
+
+def test_no_screen_where_most_values_would_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column of phone numbers: a sample shows that nearly every value passes, so the column is not screened (the
+    pass would only cost), and the statistics are those without a screen."""
+    rng = random.Random(28)
+    phones = [f"040 {rng.randrange(10**6, 10**7)}" for _ in range(6000)]
+    batch = Batch([Column("puhelin", pa.array(phones))], 6000)
+    computed: list[np.ndarray] = []
+    compute = columns_module._Screen._compute
+
+    def counting(self: columns_module._Screen) -> np.ndarray:
+        found = compute(self)
+        computed.append(found)
+        return found
+
+    monkeypatch.setattr(columns_module._Screen, "_compute", counting)
+    screened = detect_batch(batch, load_rules(), DetectOptions())
+    assert [c.size for c in computed] == [0]
+    monkeypatch.setattr(columns_module, "_SCREEN_MIN_VALUES", 10**9)
+    assert screened == detect_batch(batch, load_rules(), DetectOptions())
