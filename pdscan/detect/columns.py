@@ -683,7 +683,9 @@ _SCREEN_MIN_VALUES = 4096
 _SCREEN_MIN_RULES = 5
 _SCREEN_SAMPLE = 512
 _SCREEN_WORTH = 0.5  # the screen runs when fewer than this share of the sample passes it
-_NAMED_GROUP = re.compile(r"\(\?P<\w+>")  # RE2 refuses a name twice: the alternation needs no names
+# The alternation needs no group names (nor captures): "(?P<v>" becomes "(?:" where its "(" is not escaped
+# (an even number of backslashes before it).
+_NAMED_GROUP = re.compile(r"(?<!\\)((?:\\\\)*)\(\?P<\w+>")
 
 
 class _Screen:
@@ -694,7 +696,7 @@ class _Screen:
         self.segments = segments
         self.covered = frozenset(rule.id for rule in rules)
         self.pattern = "|".join(
-            ("(?i:" if rule.ignore_case else "(?:") + _NAMED_GROUP.sub("(?:", rule.pattern_text or "") + ")"
+            ("(?i:" if rule.ignore_case else "(?:") + _NAMED_GROUP.sub(r"\1(?:", rule.pattern_text or "") + ")"
             for rule in rules
         )
         self._passing: np.ndarray | None = None
@@ -713,7 +715,10 @@ class _Screen:
         if len(self.covered) < _SCREEN_MIN_RULES or n < _SCREEN_MIN_VALUES:
             return np.zeros(0, dtype=bool)
         spread = pa.array(np.linspace(0, n - 1, _SCREEN_SAMPLE).astype(np.int64))
-        if _matching(distinct.take(spread), self.pattern, False).mean() >= _SCREEN_WORTH:
+        try:
+            if _matching(distinct.take(spread), self.pattern, False).mean() >= _SCREEN_WORTH:
+                return np.zeros(0, dtype=bool)
+        except pa.ArrowInvalid:  # RE2 refuses the alternation (too large for its memory): each rule searches alone
             return np.zeros(0, dtype=bool)
         return _matching(distinct, self.pattern, False)
 

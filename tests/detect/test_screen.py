@@ -97,3 +97,25 @@ def test_no_screen_where_most_values_would_pass(monkeypatch: pytest.MonkeyPatch)
     assert [c.size for c in computed] == [0]
     monkeypatch.setattr(columns_module, "_SCREEN_MIN_VALUES", 10**9)
     assert screened == detect_batch(batch, load_rules(), DetectOptions())
+
+
+@pytest.mark.parametrize(
+    ("pattern", "unnamed"),
+    [
+        (r"(?P<v>\d{6})[-+A]", r"(?:\d{6})[-+A]"),
+        (r"a(?P<v>b)|(?P<w>c)", r"a(?:b)|(?:c)"),
+        (r"\(?P<v>", r"\(?P<v>"),  # an escaped bracket, then the letters: text, not a group
+        (r"\\(?P<v>x)", r"\\(?:x)"),  # an escaped backslash, then a group
+    ],
+)
+def test_group_names_are_dropped_only_from_groups(pattern: str, unnamed: str) -> None:
+    assert columns_module._NAMED_GROUP.sub(r"\1(?:", pattern) == unnamed
+
+
+def test_an_alternation_re2_refuses_leaves_the_rules_to_search_alone() -> None:
+    """An alternation RE2 will not compile (too large for its memory, or a user rule's pattern that only makes sense
+    alone): no screen, no error."""
+    values = pa.array([f"note {i}" for i in range(5000)])
+    screen = columns_module._Screen(_segments(values), RULES)
+    screen.pattern = "(?:a)|(?:(b)"
+    assert screen.passing(RULES[0]) is True
