@@ -678,9 +678,13 @@ def _candidates(
 # Free text has as many shapes as values, and a dozen rules each search all of it: 13 passes over a column of notes,
 # most of whose values none of them matches. One pass of their patterns side by side (an alternation RE2 runs as one
 # automaton) says which values any of them can match; each rule then searches only those. Exact: a value a rule's
-# pattern matches, the alternation matches. Worth it on many values and rules where few values match (a sample says).
-_SCREEN_MIN_VALUES = 4096
+# pattern matches, the alternation matches. Worth it on many values and rules where few values match (a sample says):
+# compiling the alternation costs 10-20 ms, so below about 16,000 values it cost more than it saved (review, issue 25).
+_SCREEN_MIN_VALUES = 16384
 _SCREEN_MIN_RULES = 5
+# A longer pattern (a user's vocabulary of thousands of words) slows the alternation more than the passes it saves
+# (a 2,000-word rule: 2.8 s for 50,000 notes against 0.7 s without a screen): such a rule searches alone.
+_SCREEN_MAX_PATTERN = 2048
 _SCREEN_SAMPLE = 512
 _SCREEN_WORTH = 0.5  # the screen runs when fewer than this share of the sample passes it
 # The alternation needs no group names (nor captures): "(?P<v>" becomes "(?:" where its "(" is not escaped
@@ -694,11 +698,16 @@ class _Screen:
 
     def __init__(self, segments: Segments, rules: list[Rule]) -> None:
         self.segments = segments
-        self.covered = frozenset(rule.id for rule in rules)
-        self.pattern = "|".join(
-            ("(?i:" if rule.ignore_case else "(?:") + _NAMED_GROUP.sub(r"\1(?:", rule.pattern_text or "") + ")"
-            for rule in rules
-        )
+        parts: dict[str, str] = {}
+        for rule in rules:
+            assert rule.pattern is not None and rule.pattern_text is not None
+            unnamed, renamed = _NAMED_GROUP.subn(r"\1(?:", rule.pattern_text)
+            # Every rewrite must be one of the pattern's groups ("(?P<" inside a character class is text): else the
+            # rule searches alone.
+            if len(unnamed) <= _SCREEN_MAX_PATTERN and renamed == len(rule.pattern.groupindex):
+                parts[rule.id] = ("(?i:" if rule.ignore_case else "(?:") + unnamed + ")"
+        self.covered = frozenset(parts)
+        self.pattern = "|".join(parts.values())
         self._passing: np.ndarray | None = None
 
     def passing(self, rule: Rule) -> np.ndarray | bool:
@@ -718,7 +727,7 @@ class _Screen:
         try:
             if _matching(distinct.take(spread), self.pattern, False).mean() >= _SCREEN_WORTH:
                 return np.zeros(0, dtype=bool)
-        except pa.ArrowInvalid:  # RE2 refuses the alternation (too large for its memory): each rule searches alone
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # RE2 refuses the alternation: each rule searches alone
             return np.zeros(0, dtype=bool)
         return _matching(distinct, self.pattern, False)
 
