@@ -41,7 +41,10 @@ _SENTENCE = re.compile(
     r"(?<=[^\d\s][.!?])(?:(?<!\b[Aa]rt\.)(?<!\b[Kk]ap\.)(?<!\b[Mm]om\.)\s+(?=[A-ZÅÄÖ0-9\"(])|\s+(?=[A-ZÅÄÖ\"(]))"
     r"|\n\s*\n|\n(?=\s*(?:[-•*]|\d+\.)\s)"
 )
-_WORD = re.compile(r"[^\W\d_][\w:-]*", re.UNICODE)
+# A word keeps its inner hyphens, the typographic ones too ("e\u2011postadress" with a non-breaking hyphen, as word
+# processors write it, is one word, not "e" and "postadress").
+_WORD = re.compile(r"[^\W\d_][\w:\-\u2010\u2011]*", re.UNICODE)
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _APPOSITIVE = re.compile(r"\b[^\W\d_][\w-]*,?\s+(?:eli|dvs\.?|i\.e\.,?|that is,?)\s+", re.IGNORECASE)
 # "02150 Espoo", "Ratapihantie 9", "PL 800", "Box 8114": an address written out is the controller's or an authority's
@@ -144,7 +147,7 @@ _VERBAL_NOUN = {"sv": re.compile(r"^(.+(?:and|end))(?:e|et|en|ena|es|ets|ens|ena
 def stems(words: Iterable[str], language: str) -> list[str]:
     # A word's trailing colon or hyphen is punctuation ("Jäsenet:", "posti- ja"), not part of its stem; inner ones
     # stay ("EU:n", "e-postadress").
-    lowered = [w.lower().rstrip(":-") or w.lower() for w in words]
+    lowered = [w.lower().translate(_HYPHENS).rstrip(":-") or w.lower() for w in words]
     out = list(_stemmer(language).stemWords(lowered))
     noun = _VERBAL_NOUN.get(language)
     if noun is not None:

@@ -683,3 +683,13 @@ def test_a_draft_masks_people_named_in_the_notice_unless_show_data(tmp_path: Pat
     assert "info@esimerkki.fi" in masked.output  # the controller's own published contact stays as written
     shown = CliRunner().invoke(main, ["declarations", "draft", str(notice), "--show-data"])
     assert "Matti Virtanen" in shown.output
+
+
+@pytest.mark.parametrize("hyphen", ["-", "\u2010", "\u2011"])
+def test_a_typographic_hyphen_keeps_a_word_whole(hyphen: str) -> None:
+    """Word processors write "e-postadress" with a non-breaking hyphen (U+2011): still an e-mail address, not "e" and
+    a postal address, and the quote keeps the notice's own character."""
+    text = f"Vi behandlar följande personuppgifter: namn och e{hyphen}postadress."
+    categories = draft(text, "integritetspolicy.txt", "sv").data["categories"]
+    assert {k for c in categories for k in c["keys"]} == {"user.name", "user.contact.email"}
+    assert all(f"e{hyphen}postadress" in c["source"] for c in categories)
