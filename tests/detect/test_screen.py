@@ -57,12 +57,8 @@ def _notes(rng: random.Random, n: int) -> list[str]:
     return notes
 
 
-def test_a_screened_column_gives_the_same_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A column of 17,000 different notes with rule examples in some, detected with the screen and without: every
-    statistic is equal, the screen ran and kept a small share, and several rules found something."""
-    rng = random.Random(27)
-    batch = Batch([Column("muistiinpano", pa.array(_notes(rng, 17000)))], 17000)
-    rules = load_rules()
+def _screens_computed(monkeypatch: pytest.MonkeyPatch) -> list[np.ndarray]:
+    """What each screen computed from now on (an empty array: the screen decided not to run)."""
     computed: list[np.ndarray] = []
     compute = columns_module._Screen._compute
 
@@ -72,6 +68,16 @@ def test_a_screened_column_gives_the_same_statistics(monkeypatch: pytest.MonkeyP
         return found
 
     monkeypatch.setattr(columns_module._Screen, "_compute", counting)
+    return computed
+
+
+def test_a_screened_column_gives_the_same_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A column of 17,000 different notes with rule examples in some, detected with the screen and without: every
+    statistic is equal, the screen ran and kept a small share, and several rules found something."""
+    rng = random.Random(27)
+    batch = Batch([Column("muistiinpano", pa.array(_notes(rng, 17000)))], 17000)
+    rules = load_rules()
+    computed = _screens_computed(monkeypatch)
     screened = detect_batch(batch, rules, DetectOptions())
     assert len(computed) == 1 and 0 < computed[0].mean() < 0.5
     monkeypatch.setattr(columns_module, "_SCREEN_MIN_VALUES", 10**9)
@@ -86,15 +92,7 @@ def test_no_screen_where_most_values_would_pass(monkeypatch: pytest.MonkeyPatch)
     rng = random.Random(28)
     phones = [f"040 {rng.randrange(10**6, 10**7)}" for _ in range(17000)]
     batch = Batch([Column("puhelin", pa.array(phones))], 17000)
-    computed: list[np.ndarray] = []
-    compute = columns_module._Screen._compute
-
-    def counting(self: columns_module._Screen) -> np.ndarray:
-        found = compute(self)
-        computed.append(found)
-        return found
-
-    monkeypatch.setattr(columns_module._Screen, "_compute", counting)
+    computed = _screens_computed(monkeypatch)
     screened = detect_batch(batch, load_rules(), DetectOptions())
     assert [c.size for c in computed] == [0]
     monkeypatch.setattr(columns_module, "_SCREEN_MIN_VALUES", 10**9)
