@@ -39,12 +39,13 @@ _MARKERS = {
 # capital they do end one ("uppgifter av känslig art. Namn ...": art is also a Swedish word).
 _SENTENCE = re.compile(
     r"(?<=[^\d\s][.!?])(?:(?<!\b[Aa]rt\.)(?<!\b[Kk]ap\.)(?<!\b[Mm]om\.)\s+(?=[A-ZÅÄÖ0-9\"(])|\s+(?=[A-ZÅÄÖ\"(]))"
-    r"|\n\s*\n|\n(?=\s*(?:[-•*]|\d+\.)\s)"
+    r"|\n\s*\n|\n(?=\s*(?:[-•*]|\d+[.)]|[a-zåäö]\))\s)"
 )
 # A word keeps its inner hyphens, the typographic ones too ("e\u2011postadress" with a non-breaking hyphen, as word
 # processors write it, is one word, not "e" and "postadress").
 _WORD = re.compile(r"[^\W\d_][\w:\-\u2010\u2011]*", re.UNICODE)
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+_LETTERED = re.compile(r"[a-zåäö]\)\s")  # "a) Etunimi, sukunimi": an item of a lettered list, not a sentence's rest
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _APPOSITIVE = re.compile(r"\b[^\W\d_][\w-]*,?\s+(?:eli|dvs\.?|i\.e\.,?|that is,?)\s+", re.IGNORECASE)
 # "02150 Espoo", "Ratapihantie 9", "PL 800", "Box 8114": an address written out is the controller's or an authority's
@@ -308,6 +309,7 @@ def sentences(text: str, language: str) -> list[Sentence]:
         if (
             out
             and clean[0].islower()
+            and not _LETTERED.match(clean)
             and (not out[-1].text.endswith((".", "!", "?")) or out[-1].text.lower().endswith(_ABBREVIATIONS))
         ):
             clean = f"{out.pop().text} {clean}"  # the rest of a sentence cut by the layout (or after "esim.")
@@ -503,7 +505,18 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         # is a list of data wherever it stands.
         in_a_list = naming[i] and ((i > 0 and naming[i - 1]) or (i + 1 < len(parts) and naming[i + 1]))
         level = _heading_level(sentence.text)
-        if sentence.heading and not ((listed or in_a_list) and naming[i]):
+        # A short line without a full stop that says what is kept and names it ("Rekisteriin tallennetaan asiakkaan
+        # nimi ja sähköpostiosoite") is no heading: it opens the list of data and is its first item.
+        says_and_names = (
+            sentence.heading
+            and naming[i]
+            and "data_section" in cues
+            and level == 0
+            and not sentence.text.rstrip(" *").endswith(":")
+        )
+        if says_and_names:
+            in_data_section, in_other_section, section_level = True, False, 0
+        elif sentence.heading and not ((listed or in_a_list) and naming[i]):
             # A heading names a section; the sentences under it are what a declaration quotes. In the section
             # that lists the data, a short line that names data ("Sähköpostiosoite", "Kotipaikka") is an item.
             previous = sentence

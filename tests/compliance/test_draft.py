@@ -693,3 +693,30 @@ def test_a_typographic_hyphen_keeps_a_word_whole(hyphen: str) -> None:
     categories = draft(text, "integritetspolicy.txt", "sv").data["categories"]
     assert {k for c in categories for k in c["keys"]} == {"user.name", "user.contact.email"}
     assert all(f"e{hyphen}postadress" in c["source"] for c in categories)
+
+
+def test_an_item_of_a_lettered_list_is_not_the_rest_of_the_sentence_before_it() -> None:
+    """ "a) ..." after "seuraavia tietoja:" is an item, not the rest of the sentence: a denial of disclosure written on
+    item b)'s line (as a web page's text came out) takes b) with it, not the whole list."""
+    text = (
+        "Rekisterin tietosisältö\n\nRekisteri sisältää seuraavia tietoja:\na) etunimi, sukunimi, sähköpostiosoite\n"
+        "b) puhelinnumero Tietoja ei luovuteta eteenpäin.\n"
+    )
+    categories = draft(text, "seloste.txt", "fi").data["categories"]
+    assert {"user.name", "user.contact.email"} <= {k for c in categories for k in c["keys"]}
+    assert all(c["source"].startswith("a) ") for c in categories if c["keys"][0] != "user.contact.phone_number")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Rekisterin tietosisältö\n\nRekisteriin tallennetaan asiakkaan nimi ja sähköpostiosoite\n", "fi"),
+        ("Henkilötiedot\n\nKeräämme seuraavat tiedot: nimi, sähköpostiosoite\n", "fi"),
+        ("Personuppgifter\n\nVi sparar följande uppgifter: namn och e-postadress\n", "sv"),
+    ],
+)
+def test_a_short_line_that_says_what_is_kept_and_names_it_is_no_heading(text: str, language: str) -> None:
+    """Without a full stop a line of eight words or fewer reads as a heading; one that says data is kept and names it
+    is the list of data."""
+    categories = draft(text, "seloste.txt", language).data["categories"]
+    assert {k for c in categories for k in c["keys"]} == {"user.name", "user.contact.email"}
