@@ -541,9 +541,11 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         if {"definition", "negation", "controller", "age_limit"} & cues or _UNTICKED.match(sentence.text):
             continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
             # age limit, a box of a form left unticked: even in a list
-        if not listed and ({"security", "sources", "controller", "rights", "disclosure"} & cues or in_other_section):
+        if not listed and (
+            {"security", "sources", "controller", "rights", "disclosure", "instruction"} & cues or in_other_section
+        ):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
-            # ask: not what it holds
+            # ask or do in their own browser: not what it holds
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
         where: dict[str, list[int]] = {}
         keys = _keys_in(vocab.categories, sentence, language, True, where)

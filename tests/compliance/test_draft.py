@@ -720,3 +720,21 @@ def test_a_short_line_that_says_what_is_kept_and_names_it_is_no_heading(text: st
     is the list of data."""
     categories = draft(text, "seloste.txt", language).data["categories"]
     assert {k for c in categories for k in c["keys"]} == {"user.name", "user.contact.email"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Tietojasi säilytetään laitteellasi, kunnes tyhjennät selaimen tiedot.", "fi"),
+        ("Voit estää evästeiden käytön selaimen asetuksista.", "fi"),
+        ("Du kan blockera kakor i din webbläsares inställningar.", "sv"),
+    ],
+)
+def test_what_the_reader_may_do_in_their_browser_names_no_data(text: str, language: str) -> None:
+    """An instruction to the reader ("kunnes tyhjennät selaimen tiedot") names their own browser, not device data the
+    register holds."""
+    notice = f"Asiakasrekisteri\n\nRekisteriin tallennetaan asiakkaan nimi.\n\n{text}\n"
+    if language == "sv":
+        notice = f"Kundregister\n\nVi sparar kundens namn.\n\n{text}\n"
+    categories = draft(notice, "seloste.txt", language).data["categories"]
+    assert {k for c in categories for k in c["keys"]} == {"user.name"}
