@@ -459,6 +459,12 @@ def _found(
     return out
 
 
+# Cues of sentences that speak of something other than the data held; outside the list of data they name none.
+_ABOUT_OTHER_THINGS = frozenset(
+    {"security", "sources", "controller", "rights", "disclosure", "instruction", "reference"}
+)
+
+
 def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     """A declaration draft (the YAML document as a dict) from the text of a privacy notice."""
     detected = detect_language(text)
@@ -541,11 +547,9 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         if {"definition", "negation", "controller", "age_limit"} & cues or _UNTICKED.match(sentence.text):
             continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
             # age limit, a box of a form left unticked: even in a list
-        if not listed and (
-            {"security", "sources", "controller", "rights", "disclosure", "instruction"} & cues or in_other_section
-        ):
+        if not listed and (_ABOUT_OTHER_THINGS & cues or in_other_section):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
-            # ask or do in their own browser: not what it holds
+            # ask or do in their own browser, data protection itself: not what it holds
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
         where: dict[str, list[int]] = {}
         keys = _keys_in(vocab.categories, sentence, language, True, where)

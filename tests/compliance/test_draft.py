@@ -738,3 +738,16 @@ def test_what_the_reader_may_do_in_their_browser_names_no_data(text: str, langua
         notice = f"Kundregister\n\nVi sparar kundens namn.\n\n{text}\n"
     categories = draft(notice, "seloste.txt", language).data["categories"]
     assert {k for c in categories for k in c["keys"]} == {"user.name"}
+
+
+def test_the_notice_title_opens_no_section_and_data_protection_sentences_name_no_data() -> None:
+    """ "Tietosuojaseloste" above the text is the notice's title, not a section on how data is protected: the data
+    under it are read. A sentence about data protection itself (the law, another service's policy, whom to ask)
+    names none."""
+    text = (
+        "Tietosuojaseloste\n\nRekisteriin tallennetaan asiakkaan nimi ja puhelinnumero.\n\n"
+        "Tietosuojaan liittyvissä asioissa voit lähettää sähköpostia osoitteeseen tietosuoja@esimerkki.fi.\n\n"
+        "Lisätietoja saat palvelun tietosuojakäytännöstä.\n"
+    )
+    categories = draft(text, "seloste.txt", "fi").data["categories"]
+    assert {k for c in categories for k in c["keys"]} == {"user.name", "user.contact.phone_number"}
