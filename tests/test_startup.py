@@ -24,6 +24,7 @@ except SystemExit as exc:
     code = exc.code
 print(f"EXIT-{code}", file=sys.stderr)
 print("PANDAS-LOADED" if "pandas" in sys.modules else "PANDAS-ABSENT", file=sys.stderr)
+print("MODULES " + json.dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 
@@ -33,6 +34,11 @@ def _pdscan(args: list[str], tmp_path: Path) -> str:
         [sys.executable, "-c", _RUN, json.dumps(args)], capture_output=True, text=True, env=env, timeout=120
     )
     return done.stderr
+
+
+def _modules(out: str) -> set[str]:
+    line = next(line for line in out.splitlines() if line.startswith("MODULES "))
+    return set(json.loads(line.removeprefix("MODULES ")))
 
 
 def _crm(tmp_path: Path) -> str:
@@ -83,3 +89,33 @@ def test_a_full_scan_of_every_format_does_not_import_pandas(tmp_path: Path) -> N
     assert "EXIT-0" in out and "PANDAS-ABSENT" in out, out
     findings = json.loads((tmp_path / "scan.json").read_text(encoding="utf-8"))["findings"]
     assert len(findings) >= 40  # the scan did its work (sample_data's README: 50 findings)
+
+
+def test_a_csv_scan_does_not_import_what_it_does_not_use(tmp_path: Path) -> None:
+    """Start-up imports run on one core before anything is read (issue 25): a scan of one export with no declaration
+    and no patterns loads neither the e-mail reader, nor gitignore patterns, nor the declaration comparison."""
+    export = tmp_path / "asiakkaat.csv"
+    export.write_text("nimi;email\nMatti Virtanen;matti.virtanen@example.fi\n", encoding="utf-8")
+    out = _pdscan(["scan", str(export), "-q", "-f", "json", "-o", str(tmp_path / "scan.json")], tmp_path)
+    assert "EXIT-0" in out, out
+    assert json.loads((tmp_path / "scan.json").read_text(encoding="utf-8"))["findings"]  # the scan did its work
+    unused = {"email.policy", "pathspec", "pdscan.sources.documents.mail", "pdscan.compliance.compare"}
+    assert not unused & _modules(out), unused & _modules(out)
+    # The same modules load when the scan needs them: a folder with an exclude pattern and a declaration.
+    out = _pdscan(
+        [
+            "scan",
+            str(tmp_path),
+            "--exclude",
+            "*.json",
+            "--declaration",
+            "entrack",
+            "-q",
+            "-f",
+            "json",
+            "-o",
+            str(tmp_path / "declared.json"),
+        ],
+        tmp_path,
+    )
+    assert "EXIT-" in out and {"pathspec", "pdscan.compliance.compare"} <= _modules(out), out[-2000:]

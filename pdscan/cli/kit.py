@@ -14,7 +14,6 @@ from typing import Any, BinaryIO, TextIO
 
 import click
 
-from pdscan.compliance.compare import has_undeclared
 from pdscan.detect.findings import at_least
 from pdscan.errors import PdscanError
 from pdscan.model import ScanResult
@@ -84,6 +83,8 @@ def exit_code(result: ScanResult, fail_on: str, strict: bool = False) -> int:
     if strict and (result.errors or result.skipped or any(s.ignored_files for s in result.sources)):
         return EXIT_ERROR  # --strict: a skipped or failed file inside a folder fails the run too
     if fail_on == "undeclared":
+        from pdscan.compliance.compare import has_undeclared  # loads only with a declaration: issue 25
+
         return EXIT_FINDINGS if has_undeclared(result) else EXIT_OK
     if fail_on == "retention":
         return EXIT_FINDINGS if any(r.rows_over for r in result.retention or []) else EXIT_OK

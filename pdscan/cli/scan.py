@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
 import sys
 import threading
@@ -89,6 +90,10 @@ def scan_command(ctx: click.Context, /, sources: tuple[str, ...], **values: Any)
         else:
             store = None
         run_id = store.start_run(sources, options.to_dict(), declaration) if store is not None else None
+        # What start-up loaded (modules, about 67,000 objects) lives until the process ends: frozen, the collector's
+        # full collections during the scan do not walk it again (they hold the GIL the detection threads share;
+        # 0.04 s of a 200,000-row scan, issue 25). write_report unfreezes after the report.
+        gc.freeze()
         try:
             with progress_for(quiet, good) as progress, _signals_interrupt():
                 result = scan(good, options, progress=progress, failed=list(failed.values()))

@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from pdscan import __version__
 from pdscan.compliance.allowlist import AllowList, load_allowlist
-from pdscan.compliance.compare import compare
-from pdscan.compliance.declaration import Declaration, load_declaration
-from pdscan.compliance.taxonomy import taxonomy
 from pdscan.detect.core import DetectOptions, detect_batches
 from pdscan.detect.dates import date_columns
 from pdscan.detect.documents import document_facts
@@ -29,6 +26,9 @@ from pdscan.engines.options import ScanOptions as ScanOptions  # re-exported: en
 from pdscan.errors import SourceError
 from pdscan.model import Batch, Finding, ScanErrorEntry, ScanResult, SourceSummary, TableInfo, utc_now
 from pdscan.sources.base import ReadOptions, Table
+
+if TYPE_CHECKING:
+    from pdscan.compliance.declaration import Declaration
 
 
 @dataclass
@@ -49,6 +49,16 @@ class TableOutcome:
     findings: list[Finding]
     error: ScanErrorEntry | None = None
     interrupted: bool = False
+
+
+def _declaration(path: str | None) -> Declaration | None:
+    """The declaration to compare with, loaded only when one is given (most scans compare with none, and start-up
+    imports run on one core before anything is read: issue 25)."""
+    if not path:
+        return None
+    from pdscan.compliance.declaration import load_declaration
+
+    return load_declaration(path)
 
 
 @dataclass
@@ -85,7 +95,7 @@ class ScanContext:
             detect_options=options.detect_options(),
             read_options=options.read_options(rules),
             allow=load_allowlist(options.ignore_file) if options.ignore_file else None,
-            declaration=load_declaration(options.declaration) if options.declaration else None,
+            declaration=_declaration(options.declaration),
         )
 
     def add_source(self, source: str, kind: str) -> SourceSummary:
@@ -157,6 +167,9 @@ def finish(context: ScanContext) -> ScanResult:
     result.findings.sort(key=lambda f: (f.source, f.location.sort_key(), -f.score, f.entity))
     result.document_facts = document_facts(result.tables, result.findings, context.rules)
     if context.declaration is not None:
+        from pdscan.compliance.compare import compare
+        from pdscan.compliance.taxonomy import taxonomy
+
         compare(result, context.declaration, taxonomy(), context.rules)
     return result
 

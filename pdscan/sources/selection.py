@@ -16,10 +16,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from pdscan.errors import UsageError
+
+if TYPE_CHECKING:
+    import pathspec
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class _Patterns:
 
 
 def _compile(lines: Sequence[str], base: str | None, origin: str) -> _Patterns:
+    import pathspec  # loads only where patterns are given (start-up imports run on one core: issue 25)
+
     kept = tuple(line for line in lines if line.strip() and not line.lstrip().startswith("#"))
     try:
         spec = pathspec.GitIgnoreSpec.from_lines(kept)
