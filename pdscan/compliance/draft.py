@@ -100,6 +100,8 @@ class Vocabulary:
     inferences: tuple[Inference, ...] = ()
     # key -> the keys it stands for when the notice names it as a means of collecting (terms.yaml ``means``)
     means: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # key -> {a key named beside it: the key it then stands for} (terms.yaml ``beside``)
+    beside: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -207,7 +209,7 @@ def vocabulary() -> Vocabulary:
                 texts = by_language.get(language, [])
                 if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
                     raise ConfigError(str(path), f"{where}.{key}.{language}", "a list of terms")
-                out[key][language] = tuple(Term(tuple(stems(_WORD.findall(t), language)), t) for t in texts)
+                out[key][language] = tuple(Term(_term_stems(t, language), t) for t in texts)
         return out
 
     categories = terms(data.get("categories", {}), "categories")
@@ -216,7 +218,16 @@ def vocabulary() -> Vocabulary:
         if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
             raise ConfigError(str(path), f"categories.{key}.means", "a list of data category keys")
     means = {k: tuple(v) for k, v in means.items()}
-    unknown = [k for k in [*categories, *(m for ks in means.values() for m in ks)] if k not in known.categories]
+    beside = {k: v["beside"] for k, v in data.get("categories", {}).items() if v.get("beside")}
+    for key, pairs in beside.items():
+        if not isinstance(pairs, dict) or not all(isinstance(a, str) and isinstance(b, str) for a, b in pairs.items()):
+            raise ConfigError(str(path), f"categories.{key}.beside", "a mapping of data category keys to keys")
+    named = [
+        *categories,
+        *(m for ks in means.values() for m in ks),
+        *(k for p in beside.values() for k in (*p, *p.values())),
+    ]
+    unknown = [k for k in named if k not in known.categories]
     if unknown:
         raise ConfigError(str(path), "categories", f"unknown data category keys: {', '.join(unknown)}")
     subjects_raw = data.get("subjects", {})
@@ -234,7 +245,7 @@ def vocabulary() -> Vocabulary:
         inferences.append(Inference(str(item["name"]), by_language, tuple(item["keys"]),
                                     tuple(item.get("subjects") or ()), str(item["reason"])))  # fmt: skip
     return Vocabulary(categories, subjects, names, terms(data.get("legal_bases", {}), "legal_bases"),
-                      terms(data.get("cues", {}), "cues"), tuple(inferences), means)  # fmt: skip
+                      terms(data.get("cues", {}), "cues"), tuple(inferences), means, beside)  # fmt: skip
 
 
 def detect_language(text: str) -> str:
@@ -298,9 +309,23 @@ def _tables_as_lists(text: str) -> str:
     return "\n".join(out)
 
 
+# A notice kept in program source (a page's TSX or JS): a line that is one string literal, alone or as an object's
+# field ('title: "Vilka uppgifter vi sparar",', '"Vi sparar kontouppgifter som e-postadress, namn ...",'), holds a
+# paragraph of its own. Read as prose, '...skolnivå.", "Vi sparar ...' runs the paragraphs together (no sentence
+# ends before a quote and a comma), and a heading with them.
+_STRING_LINE = re.compile(
+    r"^[ \t]*(?:[A-Za-z_$][\w$]*\s*:\s*)?([\"'`])(?P<text>(?:(?!\1)[^\\\n]|\\.)+)\1\s*[,;]?[ \t]*$", re.M
+)
+
+
+def _string_lines_apart(text: str) -> str:
+    """Each line of the text that is one string literal, replaced by the string's text between blank lines."""
+    return _STRING_LINE.sub(lambda m: "\n" + m.group("text").replace('\\"', '"').replace("\\'", "'") + "\n", text)
+
+
 def sentences(text: str, language: str) -> list[Sentence]:
     out: list[Sentence] = []
-    text = _tables_as_lists(text)
+    text = _tables_as_lists(_string_lines_apart(text))
     text = _BREAK.sub("\n\n", text)  # a notice kept as Markdown or HTML: "Kotipaikka<br>" ends a line of a list
     for chunk in _SENTENCE.split(_WRAPPED.sub(" ", _headings_apart(text))):
         clean = " ".join(chunk.split())
@@ -330,6 +355,18 @@ def _heading_level(text: str) -> int:
     return len(match.group(1)) if match else 0
 
 
+# "…" in a term stands for up to this many words: "eikä … käytä evästeitä" is also "eikä se käytä evästeitä" and
+# "eivätkä sovellus ja verkkosivumme käytä evästeitä" (a Finnish denial puts its subject between the negation verb and
+# the main verb).
+_GAP = "…"
+_GAP_WORDS = 3
+
+
+def _term_stems(text: str, language: str) -> tuple[str, ...]:
+    parts = [tuple(stems(_WORD.findall(part), language)) for part in text.split(_GAP)]
+    return tuple(word for i, part in enumerate(parts) for word in ((_GAP,) if i else ()) + part)
+
+
 def _matches(term: Term, sentence_stems: Sequence[str], compounds: bool) -> bool:
     """The term's stems in order, each at the start of a word or (``compounds``, five letters or more) inside a
     compound: "asiakaspalautetiedot" holds "palaute"; a subject group must start its word ("asiakashallinta" is not
@@ -337,10 +374,31 @@ def _matches(term: Term, sentence_stems: Sequence[str], compounds: bool) -> bool
     n = len(term.words)
     if n == 0:
         return False
+    if _GAP in term.words:
+        alone = n - term.words.count(_GAP) == 1
+        return any(
+            _matches_from(term.words, sentence_stems, start, compounds, alone) for start in range(len(sentence_stems))
+        )
     for start in range(len(sentence_stems) - n + 1):
         if all(_word_matches(t, sentence_stems[start + i], compounds, n == 1) for i, t in enumerate(term.words)):
             return True
     return False
+
+
+def _matches_from(words: Sequence[str], sentence_stems: Sequence[str], at: int, compounds: bool, alone: bool) -> bool:
+    """Whether the term's stems (with gaps) match the sentence's from position ``at`` on."""
+    if not words:
+        return True
+    if words[0] == _GAP:
+        return any(
+            _matches_from(words[1:], sentence_stems, at + skip, compounds, alone)
+            for skip in range(min(_GAP_WORDS, len(sentence_stems) - at) + 1)
+        )
+    return (
+        at < len(sentence_stems)
+        and _word_matches(words[0], sentence_stems[at], compounds, alone)
+        and _matches_from(words[1:], sentence_stems, at + 1, compounds, alone)
+    )
 
 
 # A stem this short starts too many other words: in a term of several words it is matched whole ("ei", "int" of
@@ -553,6 +611,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
         where: dict[str, list[int]] = {}
         keys = _keys_in(vocab.categories, sentence, language, True, where)
+        keys = _beside(keys, where, vocab)
         kept = _general_only(keys, where, sentence.stems, language, spelled_out, exemplified)
         found, used = _as_means(kept, where, vocab, sentence, language)
         means_named |= used
@@ -779,10 +838,13 @@ def _general_only(
       enhetstyp"), not the list's end;
     - brackets right after it that list its parts spell it out ("yhteystiedot (sähköposti, puhelin)",
       ``spelled_out``): the specific keys stay, it goes;
-    - otherwise all stay: a closed list names the kind and its parts ("yhteystiedot, kuten osoite,
-      sähköpostiosoite ja puhelinnumero"), and after them it adds to them ("sähköpostia, puhelinnumeroa tai
-      jotakin muuta yhteystietoa"). Of the three readings of a closed list (the kind, its parts, both), both
-      scored best in bench/bench_drafts.py: recall 0.78 on 29 notices and 0.70 on the 8 held out.
+    - a closed list after "kuten" / "inklusive" / "such as" (``_SUCH_AS``) names the parts: the kind goes
+      ("yhteystiedot, kuten osoite, sähköpostiosoite ja puhelinnumero"). On the 77 notices bench/bench_drafts.py
+      tunes on, the labels file such a list as its parts (3 drafts invented the kind; dropping it lost no key);
+    - otherwise all stay: a list without such a word names the kind and its parts ("yhteystiedot: osoite,
+      sähköpostiosoite"), and after them it adds to them ("sähköpostia, puhelinnumeroa tai jotakin muuta
+      yhteystietoa"). Of the three readings (the kind, its parts, both), both scored best: recall 0.78 on 29
+      notices and 0.70 on the 8 held out (2026-12-06).
 
     Keys of other kinds (user.name) stay."""
     drop: set[str] = set(spelled_out)
@@ -795,7 +857,22 @@ def _general_only(
         closing = [at for at in where[general] if at > last_part and _other_before(words, at, language)]
         if general in exemplified or (min(where[general]) < first_part and closing):
             drop.update(parts)  # an open list: "kuten nimi, sähköpostiosoite ja muut yhteystiedot"
+        elif max(where[general]) < first_part and _such_as_between(words, max(where[general]), first_part, language):
+            drop.add(general)  # a closed list of its parts: "yhteystiedot, kuten osoite ja puhelinnumero"
     return {k: t for k, t in found.items() if k not in drop}
+
+
+def _beside(found: dict[str, Term], where: dict[str, list[int]], vocab: Vocabulary) -> dict[str, Term]:
+    """A key named in a sentence beside another that narrows it stands for the narrower key (terms.yaml ``beside``):
+    the address listed with its postcode is the street part ("Leveransadress, postnummer och ort"). ``where`` (the
+    word positions of each key's terms) follows."""
+    out: dict[str, Term] = {}
+    for key, term in found.items():
+        narrower = next((to for other, to in vocab.beside.get(key, {}).items() if other in found), key)
+        out.setdefault(narrower, term)
+        if narrower != key:
+            where[narrower] = sorted(where.get(narrower, []) + where.pop(key, []))
+    return out
 
 
 # The words for "other": a kind named again after its parts with one of these right before it ends an open list.
@@ -805,6 +882,21 @@ _OTHER = {
     "sv": ("övrig", "övriga", "övrigt", "andra", "annan", "annat"),
     "en": ("other", "others", "another"),
 }
+
+
+# The words that open a list of a kind's parts ("yhteystiedot, kuten ..."): not Swedish "som", which mostly says
+# "which" (it lost a key on the benchmark: "Hälsorelaterad information som vikt, längd").
+_SUCH_AS = {"fi": ("kuten",), "sv": ("inklusive", "såsom"), "en": ("including",)}
+
+
+@functools.lru_cache(maxsize=4)
+def _such_as_stems(language: str) -> frozenset[str]:
+    return frozenset(stems(_SUCH_AS.get(language, ()), language))
+
+
+def _such_as_between(words: list[str], start: int, end: int, language: str) -> bool:
+    """Whether a word of ``_SUCH_AS`` stands between the two positions of the sentence's stems."""
+    return any(w in _such_as_stems(language) for w in words[start + 1 : end])
 
 
 @functools.lru_cache(maxsize=4)
