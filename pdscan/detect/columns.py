@@ -823,6 +823,52 @@ def _column_verdicts(
     return {value: (int(codes[j]), labels[j]) for j, value in enumerate(values)}
 
 
+# The span of a text's one match, left uncomputed: a text the column pass says holds exactly one match, and no
+# character of it claimed by a rule this one yields to, needs no Python search. Its verdict comes from the matched
+# value, it covers the whole text when the value is the text, and its characters are claimed lazily (_Claims.spans
+# finds them if a later rule has a candidate in the same value).
+_ONE = (-1, -1)
+
+
+def _found_matches(
+    rule: Rule, segments: Segments, index: np.ndarray, texts: list[str], held: np.ndarray
+) -> list[list[tuple[tuple[int, int], str]]]:
+    """Each text's matches as (span, value of the value group). Free text mostly holds one match (a note with a phone
+    number): those are cut out by two RE2 passes over all the candidates, the others found by Python."""
+    assert rule.pattern is not None and rule.pattern_text is not None
+    group = _value_group(rule)
+    single = np.zeros(len(texts), dtype=bool)
+    one: list[str | None] = [None] * len(texts)
+    if len(texts) >= _ONE_MATCH_MIN and group == "v":
+        subset = segments.distinct.take(pa.array(index, pa.int64()))
+        flags = "(?i)" if rule.ignore_case else ""
+        counts = pc.count_substring_regex(subset, pattern=flags + rule.pattern_text)
+        single = (np.asarray(counts.to_numpy(zero_copy_only=False)) == 1) & ~held
+        if single.any():
+            picked = subset.filter(pa.array(single))
+            values = pc.struct_field(pc.extract_regex(picked, pattern=flags + rule.pattern_text), "v").to_pylist()
+            for k, value in zip(np.flatnonzero(single).tolist(), values, strict=True):
+                one[k] = value
+    return [
+        [(_ONE, value)]
+        if (value := one[k]) is not None
+        else [(m.span(group), m.group(group)) for m in rule.pattern.finditer(text)]
+        for k, text in enumerate(texts)
+    ]
+
+
+# Below this many candidates the two column passes cost more than the Python search they save.
+_ONE_MATCH_MIN = 64
+
+
+def _claim(claims: _Claims, rule: Rule, i: int, spans: list[tuple[int, int]], lazy: list[int]) -> None:
+    """Record the characters a rule holds in value ``i``: a match of uncomputed span (_ONE) lazily."""
+    if spans == [_ONE]:
+        lazy.append(i)
+    else:
+        claims.add(rule, i, spans)
+
+
 def _apply_validated_rule(
     rule: Rule, segments: Segments, index: np.ndarray, claims: _Claims, options: DetectOptions
 ) -> dict[int, RuleStats]:
@@ -861,11 +907,13 @@ def _apply_validated_rule(
     # Python from here on sees only the values the column pass selected, each distinct value once: the matches in
     # each text, then every matched value validated in one column call (the validators' column forms give the
     # one-value verdicts: tests/detect/test_validators.py checks they agree).
-    found = [[(m.span(group), m.group(group)) for m in rule.pattern.finditer(text)] for text in texts]
+    held = claims.partly(index, rule)
+    found = _found_matches(rule, segments, index, texts, held)
     verdicts = _column_verdicts(rule, found)
     of = segments.of[index].tolist()
-    for i, s, text, matches in zip(index.tolist(), of, texts, found, strict=True):
-        claimed = claims.spans(i, text, rule)
+    lazy: list[int] = []  # values whose one match this rule holds, its span computed if a later rule asks
+    for i, s, text, matches, partly in zip(index.tolist(), of, texts, found, held.tolist(), strict=True):
+        claimed = claims.spans(i, text, rule) if partly else []
         accepted: list[tuple[int, int]] = []
         shapes: list[tuple[int, int]] = []
         any_rejected = False
@@ -874,7 +922,7 @@ def _apply_validated_rule(
         tally = tallies.setdefault(s, _Tally())
         weight = int(segments.counts[i])
         for (start, end), value in matches:
-            if any(start < c_end and c_start < end for c_start, c_end in claimed):
+            if claimed and any(start < c_end and c_start < end for c_start, c_end in claimed):
                 continue  # a higher-priority rule already owns these characters (a HETU is not a phone)
             if verdicts is not None:
                 code, detail = verdicts[value]
@@ -893,7 +941,7 @@ def _apply_validated_rule(
             if first_value is None:
                 first_value = value
         if shapes:
-            claims.add(rule, i, shapes)
+            _claim(claims, rule, i, shapes, lazy)
         if not accepted:
             if any_rejected:
                 tally.rejected += weight
@@ -903,12 +951,14 @@ def _apply_validated_rule(
         tally.slow.append(i)
         if any_confirmed:
             tally.confirmed += weight
-        if len(accepted) == 1 and accepted[0] == (0, len(text)):
+        if len(accepted) == 1 and (accepted[0] == (0, len(text)) or (accepted[0] == _ONE and first_value == text)):
             tally.full_match_count += weight
             claims.mark_whole(rule, np.array([i]))
-        claims.add(rule, i, accepted)
+        _claim(claims, rule, i, accepted, lazy)
         if first_value is not None:
             samples.offer(s, first_value)
+    if lazy:
+        claims.add_lazy(rule, np.asarray(lazy, dtype=np.int64))
     return {
         s: tally.stats(samples.get(s), int(segments.starts[s]))
         for s, tally in tallies.items()
