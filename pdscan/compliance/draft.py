@@ -377,7 +377,8 @@ def _matches(term: Term, sentence_stems: Sequence[str], compounds: bool) -> bool
     if _GAP in term.words:
         alone = n - term.words.count(_GAP) == 1
         return any(
-            _matches_from(term.words, sentence_stems, start, compounds, alone) for start in range(len(sentence_stems))
+            _match_end(term.words, sentence_stems, start, compounds, alone) is not None
+            for start in range(len(sentence_stems))
         )
     for start in range(len(sentence_stems) - n + 1):
         if all(_word_matches(t, sentence_stems[start + i], compounds, n == 1) for i, t in enumerate(term.words)):
@@ -385,20 +386,21 @@ def _matches(term: Term, sentence_stems: Sequence[str], compounds: bool) -> bool
     return False
 
 
-def _matches_from(words: Sequence[str], sentence_stems: Sequence[str], at: int, compounds: bool, alone: bool) -> bool:
-    """Whether the term's stems (with gaps) match the sentence's from position ``at`` on."""
+def _match_end(
+    words: Sequence[str], sentence_stems: Sequence[str], at: int, compounds: bool, alone: bool
+) -> int | None:
+    """Where the term's stems (with gaps, the fewest words skipped) matched from position ``at`` on end, or None."""
     if not words:
-        return True
+        return at
     if words[0] == _GAP:
-        return any(
-            _matches_from(words[1:], sentence_stems, at + skip, compounds, alone)
-            for skip in range(min(_GAP_WORDS, len(sentence_stems) - at) + 1)
-        )
-    return (
-        at < len(sentence_stems)
-        and _word_matches(words[0], sentence_stems[at], compounds, alone)
-        and _matches_from(words[1:], sentence_stems, at + 1, compounds, alone)
-    )
+        for skip in range(min(_GAP_WORDS, len(sentence_stems) - at) + 1):
+            end = _match_end(words[1:], sentence_stems, at + skip, compounds, alone)
+            if end is not None:
+                return end
+        return None
+    if at < len(sentence_stems) and _word_matches(words[0], sentence_stems[at], compounds, alone):
+        return _match_end(words[1:], sentence_stems, at + 1, compounds, alone)
+    return None
 
 
 # A stem this short starts too many other words: in a term of several words it is matched whole ("ei", "int" of
@@ -429,6 +431,13 @@ def _keys_in(
     for key, by_language in terms.items():
         for term in by_language.get(language, ()):
             n = len(term.words)
+            if _GAP in term.words:
+                alone = n - term.words.count(_GAP) == 1
+                for start in range(len(sentence.stems)):
+                    end = _match_end(term.words, sentence.stems, start, compounds, alone)
+                    if end is not None:
+                        spans.append((start, end, sum(len(w) for w in term.words if w != _GAP), key, term))
+                continue
             for start in range(len(sentence.stems) - n + 1):
                 words = sentence.stems[start : start + n]
                 if all(_word_matches(t, w, compounds, n == 1) for t, w in zip(term.words, words, strict=True)):
@@ -461,14 +470,16 @@ def _is_a_legal_basis(vocab: Vocabulary, term: Term, language: str) -> bool:
 
 
 def _under_rights(parts: list[Sentence], cues_of: list[set[str]]) -> set[int]:
-    """The positions of the sentences that speak of the data subject's rights or of who may see the register: those
-    with such a cue, and those under a heading on the rights, up to the next heading."""
+    """The positions of the sentences that speak of the data subject's rights, of who may see the register, of whom
+    the data is given to or where it comes from ("Tietoja voidaan luovuttaa asiakkaille", "Tiedot saadaan
+    yhteistyötahoilta": recipients and sources, not whom it is about; 5 false groups on the 77 tuned on): those with
+    such a cue, and those under a heading on the rights, up to the next heading."""
     out: set[int] = set()
     in_rights = False
     for i, (sentence, cues) in enumerate(zip(parts, cues_of, strict=True)):
         if sentence.heading:
             in_rights = "rights" in cues
-        if in_rights or {"access", "rights"} & cues:
+        if in_rights or {"access", "rights", "disclosure", "sources"} & cues:
             out.add(i)
     return out
 

@@ -14,7 +14,17 @@ from click.testing import CliRunner
 
 from pdscan.cli.main import main
 from pdscan.compliance.declaration import load_declaration, parse_declaration
-from pdscan.compliance.draft import detect_language, draft, read_notice, stems, to_yaml
+from pdscan.compliance.draft import (
+    Sentence,
+    Term,
+    _keys_in,
+    _term_stems,
+    detect_language,
+    draft,
+    read_notice,
+    stems,
+    to_yaml,
+)
 from pdscan.compliance.taxonomy import taxonomy
 from pdscan.resources import builtin_rules_dir
 
@@ -547,6 +557,40 @@ def test_who_may_see_the_register_is_no_subject_group() -> None:
     assert [s["id"] for s in draft(text, "n.md", "fi").data["subjects"]] == ["members"]
     text = "Vi behandlar personuppgifter om våra kunder: namn och e-postadress.\n\nMedarbetare har begränsad åtkomst.\n"
     assert [s["id"] for s in draft(text, "n.md", "sv").data["subjects"]] == ["customers"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "groups"),
+    [
+        # to whom the data is given, and where it comes from, are not whom it is about
+        ("fi", "Rekisteri sisältää jäsenten tietoja.\n\nTietoja voidaan luovuttaa asiakkaille.\n", ["members"]),
+        ("fi", "Rekisteri sisältää jäsenten tietoja.\n\nTiedot saadaan yhteistyötahoilta.\n", ["members"]),
+        # the users of a service or an app; not the visitors of a website
+        ("sv", "Vi behandlar dina personuppgifter när du använder vår tjänst.\n", ["users"]),
+        ("sv", "Vi behandlar dina personuppgifter när du använder appen Mitt Konto.\n", ["users"]),
+        ("sv", "Vi behandlar dina personuppgifter när du använder vår webbplats.\n", []),
+        # volunteers; Finnish "vapaaehtoiset tiedot" are optional data, no group
+        ("sv", "Vi behandlar uppgifter om våra volontärer: namn och telefonnummer.\n", ["volunteers"]),
+        ("fi", "Rekisteriin tallennetaan vapaaehtoistoimijoiden nimet.\n", ["volunteers"]),
+        ("fi", "Rekisteriin tallennetaan asiakkaiden vapaaehtoiset tiedot.\n", ["customers"]),
+        # contact persons of organisations (the controller's own contact person is none)
+        ("fi", "Rekisteriin tallennetaan muiden organisaatioiden yhteyshenkilöiden tiedot.\n", ["customer_contacts"]),
+        ("fi", "Rekisterin yhteyshenkilö on Matti Meikäläinen.\n", []),
+    ],
+)
+def test_subject_groups_of_the_eleventh_session(language: str, text: str, groups: list[str]) -> None:
+    assert [s["id"] for s in draft(text, "n.md", language).data["subjects"]] == groups
+
+
+def test_a_gap_in_a_category_term_spans_at_most_three_words() -> None:
+    term = Term(_term_stems("tiedot … tallennetaan", "fi"), "tiedot … tallennetaan")
+    vocab = {"user.name": {"fi": (term,)}}
+    near = Sentence(
+        "tiedot myös tänne pian tallennetaan", stems(["tiedot", "myös", "tänne", "pian", "tallennetaan"], "fi")
+    )
+    far = Sentence("tiedot a b c d tallennetaan", stems(["tiedot", "a", "b", "c", "d", "tallennetaan"], "fi"))
+    assert list(_keys_in(vocab, near, "fi", compounds=True)) == ["user.name"]
+    assert list(_keys_in(vocab, far, "fi", compounds=True)) == []
 
 
 @pytest.mark.parametrize(
