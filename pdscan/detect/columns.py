@@ -839,14 +839,17 @@ def _found_matches(
     group = _value_group(rule)
     single = np.zeros(len(texts), dtype=bool)
     one: list[str | None] = [None] * len(texts)
-    if len(texts) >= _ONE_MATCH_MIN and group == "v":
+    # The values cut out must be those Python finds, so not where RE2 and Python's re (ASCII flag) read a pattern
+    # apart: a rule that ignores case (RE2 folds by Unicode: the Kelvin sign is a K), a text with a vertical tab
+    # (Python's \s holds it, RE2's does not).
+    if len(texts) >= _ONE_MATCH_MIN and group == "v" and not rule.ignore_case:
         subset = segments.distinct.take(pa.array(index, pa.int64()))
-        flags = "(?i)" if rule.ignore_case else ""
-        counts = pc.count_substring_regex(subset, pattern=flags + rule.pattern_text)
-        single = (np.asarray(counts.to_numpy(zero_copy_only=False)) == 1) & ~held
+        counts = pc.count_substring_regex(subset, pattern=rule.pattern_text)
+        tabbed = np.asarray(pc.match_substring(subset, "\x0b").to_numpy(zero_copy_only=False), dtype=bool)
+        single = (np.asarray(counts.to_numpy(zero_copy_only=False)) == 1) & ~held & ~tabbed
         if single.any():
             picked = subset.filter(pa.array(single))
-            values = pc.struct_field(pc.extract_regex(picked, pattern=flags + rule.pattern_text), "v").to_pylist()
+            values = pc.struct_field(pc.extract_regex(picked, pattern=rule.pattern_text), "v").to_pylist()
             for k, value in zip(np.flatnonzero(single).tolist(), values, strict=True):
                 one[k] = value
     return [

@@ -66,3 +66,18 @@ def test_a_character_claimed_lazily_is_held_against_the_rules_that_yield(monkeyp
     assert set(fast.rules) == {"iban"} and fast.rules["iban"].match_count == 100
     monkeypatch.setattr(columns_module, "_ONE_MATCH_MIN", 10**9)
     assert detect_batch(batch, RULES, DetectOptions())["kommentti"] == fast
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "viesti a\x0bmatti.virtanen@example.fi #{i}",  # RE2's \s lacks the vertical tab that Python's holds
+        "tunnus 131052-308\u212ax #{i}",  # RE2 folds the Kelvin sign to k under (?i), Python's ASCII flag does not
+    ],
+)
+def test_where_re2_and_python_read_apart_python_decides(note: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = [note.format(i=i) for i in range(100)]
+    batch = Batch([Column("kommentti", pa.array(notes))], len(notes))
+    fast = detect_batch(batch, RULES, DetectOptions(max_samples=100))
+    monkeypatch.setattr(columns_module, "_ONE_MATCH_MIN", 10**9)
+    assert detect_batch(batch, RULES, DetectOptions(max_samples=100)) == fast
