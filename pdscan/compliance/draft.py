@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -371,19 +371,23 @@ def _matches(term: Term, sentence_stems: Sequence[str], compounds: bool) -> bool
     """The term's stems in order, each at the start of a word or (``compounds``, five letters or more) inside a
     compound: "asiakaspalautetiedot" holds "palaute"; a subject group must start its word ("asiakashallinta" is not
     about customers)."""
-    n = len(term.words)
-    if n == 0:
-        return False
-    if _GAP in term.words:
-        alone = n - term.words.count(_GAP) == 1
-        return any(
-            _match_end(term.words, sentence_stems, start, compounds, alone) is not None
-            for start in range(len(sentence_stems))
-        )
-    for start in range(len(sentence_stems) - n + 1):
-        if all(_word_matches(t, sentence_stems[start + i], compounds, n == 1) for i, t in enumerate(term.words)):
-            return True
-    return False
+    return next(_term_spans(term, sentence_stems, compounds), None) is not None
+
+
+def _term_spans(term: Term, sentence_stems: Sequence[str], compounds: bool) -> Iterator[tuple[int, int]]:
+    """(start, end) of each place the term matches the sentence's stems (a gap, "…", skipping the fewest words)."""
+    words = term.words
+    n = len(words)
+    if _GAP not in words:
+        for start in range(len(sentence_stems) - n + 1) if n else ():
+            if all(_word_matches(t, sentence_stems[start + i], compounds, n == 1) for i, t in enumerate(words)):
+                yield start, start + n
+        return
+    alone = n - words.count(_GAP) == 1
+    for start in range(len(sentence_stems)):
+        end = _match_end(words, sentence_stems, start, compounds, alone)
+        if end is not None:
+            yield start, end
 
 
 def _match_end(
@@ -430,18 +434,9 @@ def _keys_in(
     spans: list[tuple[int, int, int, str, Term]] = []
     for key, by_language in terms.items():
         for term in by_language.get(language, ()):
-            n = len(term.words)
-            if _GAP in term.words:
-                alone = n - term.words.count(_GAP) == 1
-                for start in range(len(sentence.stems)):
-                    end = _match_end(term.words, sentence.stems, start, compounds, alone)
-                    if end is not None:
-                        spans.append((start, end, sum(len(w) for w in term.words if w != _GAP), key, term))
-                continue
-            for start in range(len(sentence.stems) - n + 1):
-                words = sentence.stems[start : start + n]
-                if all(_word_matches(t, w, compounds, n == 1) for t, w in zip(term.words, words, strict=True)):
-                    spans.append((start, start + n, sum(map(len, term.words)), key, term))
+            length = sum(len(w) for w in term.words if w != _GAP)
+            for start, end in _term_spans(term, sentence.stems, compounds):
+                spans.append((start, end, length, key, term))
     kept: list[tuple[int, int, int, str, Term]] = []
     for span in sorted(spans, key=lambda s: (s[0] - s[1], -s[2])):  # most words, then longest stems, first
         # One term may stand for two keys (eväste: the device and the browsing); a longer overlapping term wins.
