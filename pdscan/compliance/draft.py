@@ -568,8 +568,16 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     unnamed: list[str] = []  # lines of the list of data that no term names
     section_level = 0  # the Markdown level of the heading that opened the data section ("# Tiedot": 1)
     naming = [s.heading and bool(_keys_in(vocab.categories, s, language, compounds=True)) for s in parts]
+    denied_list = False  # the bullets under "Emme käsittele seuraavia tietoja:" name data not kept
     for i, sentence in enumerate(parts):
         cues = cues_of[i]
+        if denied_list and _BULLET.match(sentence.text):
+            continue
+        # "### Palvelin ei voi käsitellä seuraavia tietoja", "Vi samlar inte in följande uppgifter:": a denial that
+        # opens a list denies its items, which name no denial of their own; it opens no list of data held.
+        denied_list = "negation" in cues and (sentence.text.rstrip(" *").endswith(":") or "data_section" in cues)
+        if denied_list:
+            continue
         listed = in_data_section and "data_section" not in cues
         # A run of short lines that each name data ("Namn" / "E-postadress" / "Användarspråk", HTML list items)
         # is a list of data wherever it stands.
@@ -774,6 +782,8 @@ def _example_words(text: str) -> set[int]:
 # A notice written on a form ("☐ Terveystiedot", "☒ Nimi": the research notice template of Finnish universities)
 # ticks the data it holds; a box left empty names data it does not hold.
 _UNTICKED = re.compile(r"^[\s*•–—-]*☐")  # not □, which some notices print as a plain bullet
+# A bullet or numbered item ("- Henkilötunnus", "• Foto", "2) Valokuva"): under a denial that opens a list, denied.
+_BULLET = re.compile(r"^\s*(?:[-•*–]|\d+[.)]|[a-zåäö]\))\s")
 
 _UNNAMED_SHOWN = 8
 # A line that can be an item of a list of data: not a heading over items ("Jäsenen perustiedot:"), a question or a

@@ -582,6 +582,59 @@ def test_subject_groups_of_the_eleventh_session(language: str, text: str, groups
     assert [s["id"] for s in draft(text, "n.md", language).data["subjects"]] == groups
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "groups"),
+    [
+        # who may see or process the data ("pääsee käsiksi", "henkilökunnan toimesta", "voivat nähdä") is no group
+        ("fi", "Rekisteri sisältää asiakkaiden tietoja.\n\nNiihin pääsee käsiksi vain työntekijä.\n", ["customers"]),
+        ("fi", "Rekisteri sisältää asiakkaiden tietoja.\n\nNiitä käsitellään henkilökunnan toimesta.\n", ["customers"]),
+        ("fi", "Rekisteri sisältää jäsenten tietoja.\n\nHuoltajat voivat nähdä huollettaviensa tiedot.\n", ["members"]),
+        # a parent's contact details ("mobilnummer (förälder)") are a guardian's
+        ("sv", "Vi behandlar deltagarnas namn och förälderns mobilnummer.\n", ["participants", "guardians"]),
+    ],
+)
+def test_subject_groups_of_the_twelfth_session(language: str, text: str, groups: list[str]) -> None:
+    assert [s["id"] for s in draft(text, "n.md", language).data["subjects"]] == groups
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "keys"),
+    [
+        # a denial that opens a list denies its items, which name no denial of their own
+        (
+            "fi",
+            "Rekisteriin tallennetaan seuraavat tiedot:\n\n- nimi\n\nEmme käsittele seuraavia tietoja:\n\n"
+            "- henkilötunnus\n- valokuva\n\nLisäksi tallennetaan puhelinnumero.\n",
+            {"user.name", "user.contact.phone_number"},
+        ),
+        (
+            "fi",
+            "Rekisteriin tallennetaan seuraavat tiedot:\n\n- nimi\n\n"
+            "### Palvelin ei voi käsitellä seuraavia tietoja edes käyttäjän pyynnöstä\n\n- henkilötunnus\n",
+            {"user.name"},
+        ),
+        # without the denial, the same list names its data
+        (
+            "fi",
+            "Rekisteriin tallennetaan seuraavat tiedot:\n\n- nimi\n\nKäsittelemme seuraavia tietoja:\n\n"
+            "- henkilötunnus\n",
+            {"user.name", "user.government_id.national_identification_number"},
+        ),
+        # what the law calls personal data is a definition ("bildar" is no picture: a verb Snowball stems as "bild")
+        (
+            "sv",
+            "Vad är en personuppgift?\n\nEn personuppgift kan vara ditt namn, personnummer, kön eller en bild. "
+            "Tillsammans bildar dessa en personuppgift.\n\nVi behandlar din e-postadress.\n",
+            {"user.contact.email"},
+        ),
+        ("sv", "Vi hanterar inga kreditkortsuppgifter. Vi sparar ditt namn.\n", {"user.name"}),
+        ("fi", "Emme vaadi puhelinnumeroa. Tallennamme nimesi.\n", {"user.name"}),
+    ],
+)
+def test_denials_and_definitions_of_the_twelfth_session(language: str, text: str, keys: set[str]) -> None:
+    assert _drafted(text, language) == keys
+
+
 def test_a_gap_in_a_category_term_spans_at_most_three_words() -> None:
     term = Term(_term_stems("tiedot … tallennetaan", "fi"), "tiedot … tallennetaan")
     vocab = {"user.name": {"fi": (term,)}}
