@@ -575,7 +575,11 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue
         # "### Palvelin ei voi käsitellä seuraavia tietoja", "Vi samlar inte in följande uppgifter:": a denial that
         # opens a list denies its items, which name no denial of their own; it opens no list of data held.
-        denied_list = "negation" in cues and (sentence.text.rstrip(" *").endswith(":") or "data_section" in cues)
+        opens = sentence.text.rstrip(" *").endswith(":") or "data_section" in cues
+        if "negation" in cues and opens and _NONE_BUT.search(sentence.text):
+            in_data_section, in_other_section, section_level = True, False, 0
+            continue
+        denied_list = "negation" in cues and opens
         if denied_list:
             continue
         listed = in_data_section and "data_section" not in cues
@@ -784,6 +788,9 @@ def _example_words(text: str) -> set[int]:
 _UNTICKED = re.compile(r"^[\s*•–—-]*☐")  # not □, which some notices print as a plain bullet
 # A bullet or numbered item ("- Henkilötunnus", "• Foto", "2) Valokuva"): under a denial that opens a list, denied.
 _BULLET = re.compile(r"^\s*(?:[-•*–]|\d+[.)]|[a-zåäö]\))\s")
+# "ei tallenneta muita kuin seuraavia tietoja:", "inga andra uppgifter än följande:": the denial restricts the register
+# to the list that follows; it names them as held.
+_NONE_BUT = re.compile(r"\b(?:kuin|än|than)\b", re.IGNORECASE)
 
 _UNNAMED_SHOWN = 8
 # A line that can be an item of a list of data: not a heading over items ("Jäsenen perustiedot:"), a question or a

@@ -613,6 +613,13 @@ def test_subject_groups_of_the_twelfth_session(language: str, text: str, groups:
             "### Palvelin ei voi käsitellä seuraavia tietoja edes käyttäjän pyynnöstä\n\n- henkilötunnus\n",
             {"user.name"},
         ),
+        # "none but these" restricts the register to the list: its items are held
+        (
+            "fi",
+            "Rekisteriin ei tallenneta muita kuin seuraavia tietoja:\n\n- nimi\n- sähköpostiosoite\n",
+            {"user.name", "user.contact.email"},
+        ),
+        ("sv", "Vi samlar inte in andra uppgifter än följande:\n\n- namn\n", {"user.name"}),
         # without the denial, the same list names its data
         (
             "fi",
