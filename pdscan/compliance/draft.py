@@ -581,6 +581,9 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             continue
         denied_list = "negation" in cues and opens
         if denied_list:
+            if sentence.heading:  # a section of what is not kept ends the list of data before it
+                in_data_section = in_other_section = False
+                section_level = 0
             continue
         listed = in_data_section and "data_section" not in cues
         # A run of short lines that each name data ("Namn" / "E-postadress" / "Användarspråk", HTML list items)

@@ -613,6 +613,13 @@ def test_subject_groups_of_the_twelfth_session(language: str, text: str, groups:
             "### Palvelin ei voi käsitellä seuraavia tietoja edes käyttäjän pyynnöstä\n\n- henkilötunnus\n",
             {"user.name"},
         ),
+        # a heading of what is not kept ends the list of data before it: the security sentence after it is no item
+        (
+            "fi",
+            "Rekisterin tietosisältö\n\n- nimi\n\n## Emme käsittele seuraavia tietoja\n\n- henkilötunnus\n\n"
+            "Tiedot suojataan ja sähköpostiosoite salataan.\n",
+            {"user.name"},
+        ),
         # "none but these" restricts the register to the list: its items are held
         (
             "fi",
