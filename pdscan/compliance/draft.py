@@ -37,9 +37,10 @@ _MARKERS = {
 # A sentence ends at . ! or ? before a capital, a digit or a quote; not at "art.", "kap." or "mom." before the number
 # they abbreviate ("GDPR art. 9", "3 kap. 5 §"): a denial before it would be lost to the data named after it. Before a
 # capital they do end one ("uppgifter av känslig art. Namn ...": art is also a Swedish word).
+_ITEM_MARK = r"(?:[-•*]|\d+[.)]|[a-zåäö]\))\s"  # "- ", "• ", "2) ", "a) ": a bullet or numbered item starts
 _SENTENCE = re.compile(
     r"(?<=[^\d\s][.!?])(?:(?<!\b[Aa]rt\.)(?<!\b[Kk]ap\.)(?<!\b[Mm]om\.)\s+(?=[A-ZÅÄÖ0-9\"(])|\s+(?=[A-ZÅÄÖ\"(]))"
-    r"|\n\s*\n|\n(?=\s*(?:[-•*]|\d+[.)]|[a-zåäö]\))\s)"
+    rf"|\n\s*\n|\n(?=\s*{_ITEM_MARK})"
 )
 # A word keeps its inner hyphens, the typographic ones too ("e\u2011postadress" with a non-breaking hyphen, as word
 # processors write it, is one word, not "e" and "postadress").
@@ -790,7 +791,7 @@ def _example_words(text: str) -> set[int]:
 # ticks the data it holds; a box left empty names data it does not hold.
 _UNTICKED = re.compile(r"^[\s*•–—-]*☐")  # not □, which some notices print as a plain bullet
 # A bullet or numbered item ("- Henkilötunnus", "• Foto", "2) Valokuva"): under a denial that opens a list, denied.
-_BULLET = re.compile(r"^\s*(?:[-•*–]|\d+[.)]|[a-zåäö]\))\s")
+_BULLET = re.compile(rf"^\s*{_ITEM_MARK}")
 # "ei tallenneta muita kuin seuraavia tietoja:", "inga andra uppgifter än följande:": the denial restricts the register
 # to the list that follows; it names them as held.
 _NONE_BUT = re.compile(r"\b(?:kuin|än|than)\b", re.IGNORECASE)

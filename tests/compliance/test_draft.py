@@ -428,6 +428,16 @@ def test_what_words_mean_in_general_is_no_category(language: str, sentence: str)
         ("sv", "Journalanteckningar", "user.health"),
         ("sv", "Webbplatstrafik och tid på sidan", "user.behavior.browsing_history"),
         ("sv", "Ärendetyp och fritext", "user.content"),
+        # the fourth corpus (bench/notices/corpus4) and the eighth batch's errors (twelfth session)
+        ("fi", "Tunnistusvälineen yksilöivä tunniste", "user.unique_id"),
+        ("sv", "Unikt identifieringsnummer", "user.unique_id"),
+        ("fi", "IP-osoite ja istuntotunnus", "user.device.cookie_id"),
+        ("sv", "Kraschloggar", "user.device"),
+        ("fi", "Käyntiajankohta ja käytetyt sivut", "user.behavior.browsing_history"),
+        ("sv", "Användningsstatistik", "user.behavior"),
+        ("sv", "Namn, allergi och ort", "user.contact.address.city"),
+        ("fi", "Erillinen viestintäsuostumus", "user.privacy_preferences"),
+        ("fi", "Opiskelijan arvosanat", "user.professional_information"),
     ],
 )
 def test_terms_read_from_the_vocabulary_corpus(language: str, sentence: str, key: str) -> None:
