@@ -103,6 +103,10 @@ class Vocabulary:
     means: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # key -> {a key named beside it: the key it then stands for} (terms.yaml ``beside``)
     beside: dict[str, dict[str, str]] = field(default_factory=dict)
+    # the categories' terms with those that name data only as an item of a list of data (terms.yaml ``listed``:
+    # "Salasana" between "Käyttäjätunnus" and "Sähköpostiosoite" is the password kept; in a sentence on security it
+    # is how the register is protected)
+    in_lists: dict[str, dict[str, tuple[Term, ...]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -223,6 +227,14 @@ def vocabulary() -> Vocabulary:
     for key, pairs in beside.items():
         if not isinstance(pairs, dict) or not all(isinstance(a, str) and isinstance(b, str) for a, b in pairs.items()):
             raise ConfigError(str(path), f"categories.{key}.beside", "a mapping of data category keys to keys")
+    listed_raw = {k: v["listed"] for k, v in data.get("categories", {}).items() if v.get("listed")}
+    if not all(isinstance(v, dict) for v in listed_raw.values()):
+        raise ConfigError(str(path), "categories.*.listed", "a mapping of languages to lists of terms")
+    listed = terms(listed_raw, "categories.*.listed")
+    in_lists = {
+        key: {lang: by_language[lang] + listed.get(key, {}).get(lang, ()) for lang in LANGUAGES}
+        for key, by_language in categories.items()
+    }
     named = [
         *categories,
         *(m for ks in means.values() for m in ks),
@@ -246,7 +258,7 @@ def vocabulary() -> Vocabulary:
         inferences.append(Inference(str(item["name"]), by_language, tuple(item["keys"]),
                                     tuple(item.get("subjects") or ()), str(item["reason"])))  # fmt: skip
     return Vocabulary(categories, subjects, names, terms(data.get("legal_bases", {}), "legal_bases"),
-                      terms(data.get("cues", {}), "cues"), tuple(inferences), means, beside)  # fmt: skip
+                      terms(data.get("cues", {}), "cues"), tuple(inferences), means, beside, in_lists)  # fmt: skip
 
 
 def detect_language(text: str) -> str:
@@ -568,7 +580,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     means_named: set[str] = set()  # keys the notice names as a means of collecting (its cookies)
     unnamed: list[str] = []  # lines of the list of data that no term names
     section_level = 0  # the Markdown level of the heading that opened the data section ("# Tiedot": 1)
-    naming = [s.heading and bool(_keys_in(vocab.categories, s, language, compounds=True)) for s in parts]
+    naming = [s.heading and bool(_keys_in(vocab.in_lists, s, language, compounds=True)) for s in parts]
     denied_list = False  # the bullets under "Emme käsittele seuraavia tietoja:" name data not kept
     for i, sentence in enumerate(parts):
         cues = cues_of[i]
@@ -627,12 +639,22 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         if {"definition", "negation", "controller", "age_limit"} & cues or _UNTICKED.match(sentence.text):
             continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
             # age limit, a box of a form left unticked: even in a list
-        if not listed and (_ABOUT_OTHER_THINGS & cues or in_other_section):
+        # "Rekisteri voi sisältää seuraavia tietoja: yhteystiedot, …, salasana, …": the list's opener joined with its
+        # items names data held, whatever word of security or sources an item holds.
+        opens_its_list = "data_section" in cues and ": " in sentence.text
+        if not listed and not opens_its_list and (_ABOUT_OTHER_THINGS & cues or in_other_section):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask or do in their own browser, data protection itself: not what it holds
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
         where: dict[str, list[int]] = {}
-        keys = _keys_in(vocab.categories, sentence, language, True, where)
+        # an item of the list: a bullet or a short line of the data section, a run of lines that name data, or the
+        # list's opener with its items (a full sentence there may still say how the data is protected)
+        an_item = (
+            opens_its_list
+            or in_a_list
+            or (in_data_section and (sentence.heading or bool(_BULLET.match(sentence.text))))
+        )
+        keys = _keys_in(vocab.in_lists if an_item else vocab.categories, sentence, language, True, where)
         keys = _beside(keys, where, vocab)
         kept = _general_only(keys, where, sentence.stems, language, spelled_out, exemplified)
         found, used = _as_means(kept, where, vocab, sentence, language)

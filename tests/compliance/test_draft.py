@@ -438,6 +438,16 @@ def test_what_words_mean_in_general_is_no_category(language: str, sentence: str)
         ("sv", "Namn, allergi och ort", "user.contact.address.city"),
         ("fi", "Erillinen viestintäsuostumus", "user.privacy_preferences"),
         ("fi", "Opiskelijan arvosanat", "user.professional_information"),
+        # the ninth batch's errors (thirteenth session)
+        ("fi", "Ikä, ammatti ja äidinkieli", "user.professional_information.job_title"),
+        ("fi", "Mahdolliset tarjonnanestotiedot", "user.privacy_preferences"),
+        ("fi", "Käyttäjäpalautteet", "user.content"),
+        ("fi", "Päätelaitteen sarjanumero", "user.device.device_id"),
+        ("fi", "Kotisivujen osoite", "user.contact.social_url"),
+        ("sv", "Push-token för notiser", "user.device.device_id"),
+        ("sv", "Uppgifter i passersystem", "user.behavior"),
+        ("sv", "Kameraövervakning", "user.content.self_image"),
+        ("sv", "Vänskaper och vänförfrågningar", "user.social_activity"),
     ],
 )
 def test_terms_read_from_the_vocabulary_corpus(language: str, sentence: str, key: str) -> None:
@@ -450,7 +460,8 @@ def test_diagnostics_logs_are_no_diagnosis() -> None:
 
 def test_a_lone_word_of_security_in_the_list_does_not_end_it() -> None:
     text = "Mitä tietoja keräämme\n\nKäyttäjätunnus\n\nSalasana\n\nNimi\n\nSähköposti\n"
-    assert _drafted(text, "fi") == {"user.account.username", "user.name", "user.contact.email"}
+    keys = {"user.account.username", "user.authorization.credentials", "user.name", "user.contact.email"}
+    assert _drafted(text, "fi") == keys
     # a heading on security still ends it
     text = (
         "Mitä tietoja keräämme\n\nNimi\n\nRekisterin suojaus\n\nPalvelimen käyttäjätunnus tunnetaan vain ylläpidolla.\n"
@@ -954,3 +965,72 @@ def test_the_notice_title_opens_no_section_and_data_protection_sentences_name_no
     )
     categories = draft(text, "seloste.txt", "fi").data["categories"]
     assert {k for c in categories for k in c["keys"]} == {"user.name", "user.contact.phone_number"}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "keys"),
+    [
+        # a list written without bullets, its items ending in commas, is read as one sentence with its opener: the
+        # password among its items is data held, not a sentence on how the register is protected
+        (
+            "fi",
+            "5. Rekisterin tietosisältö\n\nRekisteri voi sisältää seuraavia tietoja:\n\n"
+            "yhteystiedot, kuten nimi ja puhelinnumerot,\n\nrekisteröitymistiedot, kuten käyttäjätunnus ja salasana,"
+            "\n\nikä ja sukupuoli.\n\n6. Rekisterin suojaus\n\nTiedot on suojattu salasanoin.\n",
+            {
+                "user.name",
+                "user.contact.phone_number",
+                "user.account.username",
+                "user.authorization.credentials",
+                "user.demographic.age_range",
+                "user.demographic.gender",
+            },
+        ),
+        # "salasana" names data only as an item of the list: not in a sentence on security, nor in "salassapito"
+        ("fi", "Mitä tietoja keräämme\n\nNimi\n\nTietoja ei säilytetä.\n\nKirjaudut salasanalla.\n", {"user.name"}),
+        (
+            "fi",
+            "Rekisterin tietosisältö\n\n- nimi\n- sähköpostiosoite\n- salassapitositoumus\n",
+            {"user.name", "user.contact.email"},
+        ),
+        # "ammattikorkeakoulu" (a university of applied sciences) names no profession, "lägenhets-" (a flat's) no
+        # device ("enhet")
+        ("fi", "Rekisteri sisältää Karelia-ammattikorkeakoulun opiskelijoiden nimet.\n", {"user.name"}),
+        ("sv", "Föreningen ska hantera lägenhets- och medlemsregister med namn.\n", {"user.name"}),
+    ],
+)
+def test_lists_and_words_of_the_thirteenth_session(language: str, text: str, keys: set[str]) -> None:
+    assert _drafted(text, language) == keys
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "groups"),
+    [
+        # tenants of a housing cooperative are its residents, as the cottage residents of the fifth batch
+        (
+            "sv",
+            "Vi samlar in och behandlar personuppgifter om dig som hyresgäst. Vi sparar ditt namn.\n",
+            ["residents"],
+        ),
+        ("fi", "Rekisteri sisältää asukkaiden ja jäsenten tiedot.\n", ["residents", "members"]),
+        # whom the data is shared with ("endast med skolans behöriga personal") is no group the notice is about
+        ("sv", "Vi behandlar elevernas namn.\n\n- Endast med skolans behöriga personal.\n", []),
+    ],
+)
+def test_subject_groups_of_the_thirteenth_session(language: str, text: str, groups: list[str]) -> None:
+    assert [s["id"] for s in draft(text, "n.md", language).data["subjects"]] == groups
+
+
+@pytest.mark.parametrize("listed", [["salasana"], {"fi": "salasana"}], ids=["a list", "a string"])
+def test_malformed_listed_terms_are_a_config_error(monkeypatch: pytest.MonkeyPatch, listed: Any) -> None:
+    from pdscan.compliance import draft as drafting
+    from pdscan.errors import ConfigError
+
+    terms = {"categories": {"user.name": {"fi": ["nimi"], "listed": listed}}}
+    monkeypatch.setattr(drafting, "_terms_file", lambda: terms)
+    drafting.vocabulary.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match="listed"):
+            drafting.vocabulary()
+    finally:
+        drafting.vocabulary.cache_clear()
