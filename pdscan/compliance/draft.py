@@ -538,7 +538,7 @@ def _found(
 
 # Cues of sentences that speak of something other than the data held; outside the list of data they name none.
 _ABOUT_OTHER_THINGS = frozenset(
-    {"security", "sources", "controller", "rights", "disclosure", "instruction", "reference"}
+    {"security", "sources", "controller", "rights", "disclosure", "instruction", "reference", "deletion"}
 )
 
 
@@ -655,7 +655,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
             or (in_data_section and (sentence.heading or bool(_BULLET.match(sentence.text))))
         )
         keys = _keys_in(vocab.in_lists if an_item else vocab.categories, sentence, language, True, where)
-        keys = _beside(keys, where, vocab)
+        keys = _denied_by_a_word(_beside(keys, where, vocab), where, sentence.stems, language)
         kept = _general_only(keys, where, sentence.stems, language, spelled_out, exemplified)
         found, used = _as_means(kept, where, vocab, sentence, language)
         means_named |= used
@@ -951,6 +951,24 @@ def _such_as_between(words: list[str], start: int, end: int, language: str) -> b
 @functools.lru_cache(maxsize=4)
 def _other_stems(language: str) -> frozenset[str]:
     return frozenset(stems(_OTHER.get(language, ()), language))
+
+
+# A word that denies the noun right after it ("tilanne — ei korttitietoja", "aldrig hälsodata", "no card data"): the
+# data it names is not kept, whatever the rest of the sentence keeps.
+_NO = {"fi": ("ei", "eikä"), "sv": ("inga", "ingen", "inget", "aldrig"), "en": ("no", "never")}
+
+
+@functools.lru_cache(maxsize=4)
+def _no_stems(language: str) -> frozenset[str]:
+    return frozenset(stems(_NO.get(language, ()), language))
+
+
+def _denied_by_a_word(
+    found: dict[str, Term], where: dict[str, list[int]], words: list[str], language: str
+) -> dict[str, Term]:
+    """``found`` without the keys whose every term stands right after a word of ``_NO``."""
+    no = _no_stems(language)
+    return {k: t for k, t in found.items() if not all(at > 0 and words[at - 1] in no for at in where.get(k, [-1]))}
 
 
 def _other_before(words: list[str], at: int, language: str) -> bool:

@@ -997,6 +997,17 @@ def test_the_notice_title_opens_no_section_and_data_protection_sentences_name_no
         # device ("enhet")
         ("fi", "Rekisteri sisältää Karelia-ammattikorkeakoulun opiskelijoiden nimet.\n", {"user.name"}),
         ("sv", "Föreningen ska hantera lägenhets- och medlemsregister med namn.\n", {"user.name"}),
+        # when data is deleted says nothing of what is kept
+        (
+            "sv",
+            "Vi sparar ditt namn.\n\nData raderas senast 180 dagar efter att medlemskapet har avslutats.\n",
+            {"user.name"},
+        ),
+        ("fi", "Tallennamme nimesi.\n\nKäyttäjätilit poistetaan automaattisesti.\n", {"user.name"}),
+        # a word that denies the noun right after it ("ei korttitietoja", "aldrig hälsodata")
+        ("fi", "Tallennamme maksutiedot (jäsenmaksut, summat — ei korttitietoja).\n", {"user.payment"}),
+        ("sv", "Vi sparar ditt namn, aldrig hälsodata.\n", {"user.name"}),
+        ("en", "We keep your name and no card data.\n", {"user.name"}),
     ],
 )
 def test_lists_and_words_of_the_thirteenth_session(language: str, text: str, keys: set[str]) -> None:
