@@ -1007,7 +1007,7 @@ def test_the_notice_title_opens_no_section_and_data_protection_sentences_name_no
         # a word that denies the noun right after it ("ei korttitietoja", "aldrig hälsodata")
         ("fi", "Tallennamme maksutiedot (jäsenmaksut, summat — ei korttitietoja).\n", {"user.payment"}),
         ("sv", "Vi sparar ditt namn, aldrig hälsodata.\n", {"user.name"}),
-        ("en", "We keep your name and no card data.\n", {"user.name"}),
+        ("en", "We keep your name and no payment details.\n", {"user.name"}),
     ],
 )
 def test_lists_and_words_of_the_thirteenth_session(language: str, text: str, keys: set[str]) -> None:
@@ -1026,6 +1026,17 @@ def test_lists_and_words_of_the_thirteenth_session(language: str, text: str, key
         ("fi", "Rekisteri sisältää asukkaiden ja jäsenten tiedot.\n", ["residents", "members"]),
         # whom the data is shared with ("endast med skolans behöriga personal") is no group the notice is about
         ("sv", "Vi behandlar elevernas namn.\n\n- Endast med skolans behöriga personal.\n", []),
+        # nor who may use or see the register ("pääsevät käyttämään", "ser enbart")
+        (
+            "fi",
+            "Rekisteri sisältää asiakkaiden tiedot.\n\nRekisteriä pääsevät käyttämään työntekijät.\n",
+            ["customers"],
+        ),
+        (
+            "sv",
+            "Vi behandlar medlemmarnas namn.\n\nStyrelseledamot ser enbart medlemmar i sin avdelning.\n",
+            ["members"],
+        ),
     ],
 )
 def test_subject_groups_of_the_thirteenth_session(language: str, text: str, groups: list[str]) -> None:
