@@ -13,6 +13,7 @@ before it; with none, it applies to every group (no ``subjects`` field), as in a
 
 from __future__ import annotations
 
+import collections
 import functools
 import re
 import textwrap
@@ -573,135 +574,7 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     if not subjects:
         review.append("no data subject group found: name who the notice is about")
 
-    categories: dict[str, dict[str, Any]] = {}
-    inferred: dict[str, dict[str, Any]] = {}
-    previous: Sentence | None = None
-    in_data_section = in_other_section = False
-    means_named: set[str] = set()  # keys the notice names as a means of collecting (its cookies)
-    unnamed: list[str] = []  # lines of the list of data that no term names
-    section_level = 0  # the Markdown level of the heading that opened the data section ("# Tiedot": 1)
-    naming = [s.heading and bool(_keys_in(vocab.in_lists, s, language, compounds=True)) for s in parts]
-    denied_list = False  # the bullets under "Emme käsittele seuraavia tietoja:" name data not kept
-    for i, sentence in enumerate(parts):
-        cues = cues_of[i]
-        if denied_list and _BULLET.match(sentence.text):
-            continue
-        # "### Palvelin ei voi käsitellä seuraavia tietoja", "Vi samlar inte in följande uppgifter:": a denial that
-        # opens a list denies its items, which name no denial of their own; it opens no list of data held.
-        opens = sentence.text.rstrip(" *").endswith(":") or "data_section" in cues
-        if "negation" in cues and opens and _NONE_BUT.search(sentence.text):
-            in_data_section, in_other_section, section_level = True, False, 0
-            continue
-        denied_list = "negation" in cues and opens
-        if denied_list:
-            if sentence.heading:  # a section of what is not kept ends the list of data before it
-                in_data_section = in_other_section = False
-                section_level = 0
-            continue
-        listed = in_data_section and "data_section" not in cues
-        # A run of short lines that each name data ("Namn" / "E-postadress" / "Användarspråk", HTML list items)
-        # is a list of data wherever it stands.
-        in_a_list = naming[i] and ((i > 0 and naming[i - 1]) or (i + 1 < len(parts) and naming[i + 1]))
-        level = _heading_level(sentence.text)
-        # A short line without a full stop that says what is kept and names it ("Rekisteriin tallennetaan asiakkaan
-        # nimi ja sähköpostiosoite") is no heading: it opens the list of data and is its first item.
-        says_and_names = (
-            sentence.heading
-            and naming[i]
-            and "data_section" in cues
-            and level == 0
-            and not sentence.text.rstrip(" *").endswith(":")
-        )
-        if says_and_names:
-            in_data_section, in_other_section, section_level = True, False, 0
-        elif sentence.heading and not ((listed or in_a_list) and naming[i]):
-            # A heading names a section; the sentences under it are what a declaration quotes. In the section
-            # that lists the data, a short line that names data ("Sähköpostiosoite", "Kotipaikka") is an item.
-            previous = sentence
-            if listed and level > section_level > 0:
-                continue  # a sub-heading of the data section ("## Epätoivotut henkilöt") does not end it
-            # A plain line of the list is an item even when it is a lone word of security ("Salasana" between
-            # "Käyttäjätunnus" and "Nimi"): it does not end the list, as "Rekisterin suojaus" would.
-            lone_security = cues == {"security"} and len(sentence.stems) == 1
-            if listed and level == 0 and (not cues or lone_security) and not _NUMBERED.match(sentence.text):
-                if _AN_ITEM.match(sentence.text) and not _A_TOPIC.match(sentence.text):
-                    unnamed.append(sentence.text)  # a line of the list naming data pdscan has no term for: review
-                continue  # ("Juomamieltymys *")
-            other = {"sources", "security", "rights", "controller"} & cues
-            in_data_section = "data_section" in cues or (not other and bool(_OPENS_A_LIST.search(sentence.text)))
-            # where the data comes from, how it is protected, what the person may ask, who keeps it: no section
-            # names data held
-            in_other_section = bool(other)
-            section_level = level if in_data_section else 0
-            continue
-        if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
-            continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
-        if {"definition", "negation", "controller", "age_limit"} & cues or _UNTICKED.match(sentence.text):
-            continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
-            # age limit, a box of a form left unticked: even in a list
-        # "Rekisteri voi sisältää seuraavia tietoja: yhteystiedot, …, salasana, …": the list's opener joined with its
-        # items names data held, whatever word of security or sources an item holds.
-        opens_its_list = "data_section" in cues and ": " in sentence.text
-        if not listed and not opens_its_list and (_ABOUT_OTHER_THINGS & cues or in_other_section):
-            continue  # how the register is protected, where its data comes from, who keeps it, what the person may
-            # ask or do in their own browser, data protection itself: not what it holds
-        spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
-        where: dict[str, list[int]] = {}
-        # an item of the list: a bullet or a short line of the data section, a run of lines that name data, or the
-        # list's opener with its items (a full sentence there may still say how the data is protected)
-        an_item = (
-            opens_its_list
-            or in_a_list
-            or (in_data_section and (sentence.heading or bool(_BULLET.match(sentence.text))))
-        )
-        keys = _keys_in(vocab.in_lists if an_item else vocab.categories, sentence, language, True, where)
-        keys = _denied_by_a_word(_beside(keys, where, vocab), where, sentence.stems, language)
-        kept = _general_only(keys, where, sentence.stems, language, spelled_out, exemplified)
-        found, used = _as_means(kept, where, vocab, sentence, language)
-        means_named |= used
-        # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
-        rank = 2 if in_data_section else (0 if "purpose" in cues else 1)
-        groups = [k for k in _subjects_in(vocab, sentence, language) if k in subjects]
-        if not groups and previous is not None:
-            groups = [k for k in _subjects_in(vocab, previous, language) if k in subjects]
-        for key, term in found.items():
-            if key in categories and categories[key]["_rank"] >= rank:
-                continue  # a key keeps the quote of its best-ranked sentence, the first of them
-            if not in_data_section and _is_a_legal_basis(vocab, term, language):
-                continue  # "käsittelyn peruste on asiakassuhde": outside the list of data, the basis, not data
-            item: dict[str, Any] = {"name": term.text, "keys": [key], "source": sentence.text}
-            if groups and len(groups) < len(subjects):
-                item["subjects"] = groups
-            # A term of several words, a long one, or one in the notice's own list of data says what it means.
-            sure = len(term.words) > 1 or len(term.text) >= 8 or rank == 2
-            item["confidence"] = "high" if sure else "medium"
-            item["_rank"] = rank
-            categories[key] = item
-        for inference in vocab.inferences:
-            said = next((t for t in inference.terms.get(language, ()) if _matches(t, sentence.stems, True)), None)
-            if said is None or (inference.subjects and not set(groups) & set(inference.subjects)):
-                continue
-            if sentence.text.rstrip(" *").endswith(":"):
-                continue  # "Jäsenen perustiedot:" opens a list that names the data itself
-            for key in inference.keys:
-                if key in spelled_out or any(k == key or k.startswith(key + ".") for k in keys):
-                    continue  # "perustiedot (nimi, osoite, puhelinnumero)": the sentence names the data itself
-                item = {"name": said.text, "keys": [key], "source": sentence.text, "confidence": "low",
-                        "note": f"inferred: {inference.reason}"}  # fmt: skip
-                if groups and len(groups) < len(subjects):
-                    item["subjects"] = groups
-                inferred.setdefault(key, item)
-        if found:
-            previous = sentence
-    # A general kind named in passing ("jäsenien henkilö- ja yhteystietoja") where the notice's own list gives the
-    # specific ones (e-mail, phone) is those, not a further category.
-    for general in [k for k, item in categories.items() if item["_rank"] < 2]:
-        if any(k.startswith(general + ".") and item["_rank"] == 2 for k, item in categories.items()):
-            del categories[general]
-    for key in means_named:
-        categories.pop(key, None)  # "Evästeet helpottavat sivustojen käyttöä": the cookies it collects with, again
-    for item in categories.values():
-        del item["_rank"]
+    categories, inferred, unnamed = _read_categories(parts, cues_of, subjects, vocab, language)
     for key, item in inferred.items():
         if key not in categories:  # a key the notice names itself needs no inference
             categories[key] = item
@@ -750,6 +623,185 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     return Draft(language, data)
 
 
+@dataclass(frozen=True)
+class _Step:
+    """What a sentence is to the reader of the list of data: read for data (``read``; ``listed``: an item of the
+    data section; ``in_a_list``: one of a run of short lines that name data), a heading (the sentence the groups of
+    the next ones are read from), or neither."""
+
+    read: bool
+    heading: bool = False
+    listed: bool = False
+    in_a_list: bool = False
+
+
+_SKIP = _Step(read=False)
+_HEADING = _Step(read=False, heading=True)
+
+
+@dataclass
+class _Sections:
+    """Where each sentence of a notice stands, read in order: in its list of data (``data``, opened at Markdown
+    ``level``), in a section about other things (``other``: sources, security, rights, the controller), or among
+    the items of a denied list (``denied``). ``naming`` says which sentences are short lines that name data;
+    ``unnamed`` collects the lines of the list that no term names."""
+
+    parts: list[Sentence]
+    naming: list[bool]
+    data: bool = False
+    other: bool = False
+    level: int = 0
+    denied: bool = False  # the bullets under "Emme käsittele seuraavia tietoja:" name data not kept
+    unnamed: list[str] = field(default_factory=list)
+
+    def step(self, i: int, cues: set[str]) -> _Step:
+        """Moves to sentence ``i`` (its ``cues``) and says what it is."""
+        sentence, naming = self.parts[i], self.naming
+        if self.denied and _BULLET.match(sentence.text):
+            return _SKIP
+        # "### Palvelin ei voi käsitellä seuraavia tietoja", "Vi samlar inte in följande uppgifter:": a denial that
+        # opens a list denies its items, which name no denial of their own; it opens no list of data held.
+        opens = sentence.text.rstrip(" *").endswith(":") or "data_section" in cues
+        if "negation" in cues and opens and _NONE_BUT.search(sentence.text):
+            self.data, self.other, self.level = True, False, 0
+            return _SKIP
+        self.denied = "negation" in cues and opens
+        if self.denied:
+            if sentence.heading:  # a section of what is not kept ends the list of data before it
+                self.data = self.other = False
+                self.level = 0
+            return _SKIP
+        listed = self.data and "data_section" not in cues
+        # A run of short lines that each name data ("Namn" / "E-postadress" / "Användarspråk", HTML list items)
+        # is a list of data wherever it stands.
+        in_a_list = naming[i] and ((i > 0 and naming[i - 1]) or (i + 1 < len(self.parts) and naming[i + 1]))
+        level = _heading_level(sentence.text)
+        # A short line without a full stop that says what is kept and names it ("Rekisteriin tallennetaan asiakkaan
+        # nimi ja sähköpostiosoite") is no heading: it opens the list of data and is its first item.
+        says_and_names = (
+            sentence.heading
+            and naming[i]
+            and "data_section" in cues
+            and level == 0
+            and not sentence.text.rstrip(" *").endswith(":")
+        )
+        if says_and_names:
+            self.data, self.other, self.level = True, False, 0
+        elif sentence.heading and not ((listed or in_a_list) and naming[i]):
+            # A heading names a section; the sentences under it are what a declaration quotes. In the section
+            # that lists the data, a short line that names data ("Sähköpostiosoite", "Kotipaikka") is an item.
+            if listed and level > self.level > 0:
+                return _HEADING  # a sub-heading of the data section ("## Epätoivotut henkilöt") does not end it
+            # A plain line of the list is an item even when it is a lone word of security ("Salasana" between
+            # "Käyttäjätunnus" and "Nimi"): it does not end the list, as "Rekisterin suojaus" would.
+            lone_security = cues == {"security"} and len(sentence.stems) == 1
+            if listed and level == 0 and (not cues or lone_security) and not _NUMBERED.match(sentence.text):
+                if _AN_ITEM.match(sentence.text) and not _A_TOPIC.match(sentence.text):
+                    self.unnamed.append(sentence.text)  # a line of the list naming data pdscan has no term for
+                return _HEADING  # ("Juomamieltymys *")
+            other = {"sources", "security", "rights", "controller"} & cues
+            self.data = "data_section" in cues or (not other and bool(_OPENS_A_LIST.search(sentence.text)))
+            # where the data comes from, how it is protected, what the person may ask, who keeps it: no section
+            # names data held
+            self.other = bool(other)
+            self.level = level if self.data else 0
+            return _HEADING
+        return _Step(read=True, listed=listed, in_a_list=in_a_list)
+
+
+def _read_categories(
+    parts: list[Sentence],
+    cues_of: list[set[str]],
+    subjects: dict[str, dict[str, Any]],
+    vocab: Vocabulary,
+    language: str,
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], list[str]]:
+    """The data categories the notice names (key -> the draft's category), those it implies (terms.yaml
+    ``inferences``, for review) and the lines of its list of data that no term names."""
+    categories: dict[str, dict[str, Any]] = {}
+    inferred: dict[str, dict[str, Any]] = {}
+    previous: Sentence | None = None  # the last heading, or sentence naming data: whose groups a sentence inherits
+    means_named: set[str] = set()  # keys the notice names as a means of collecting (its cookies)
+    naming = [s.heading and bool(_keys_in(vocab.in_lists, s, language, compounds=True)) for s in parts]
+    sections = _Sections(parts, naming)
+    for i, sentence in enumerate(parts):
+        cues = cues_of[i]
+        step = sections.step(i, cues)
+        if step.heading:
+            previous = sentence
+        if not step.read:
+            continue
+        if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
+            continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
+        if {"definition", "negation", "controller", "age_limit"} & cues or _UNTICKED.match(sentence.text):
+            continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
+            # age limit, a box of a form left unticked: even in a list
+        # "Rekisteri voi sisältää seuraavia tietoja: yhteystiedot, …, salasana, …": the list's opener joined with its
+        # items names data held, whatever word of security or sources an item holds.
+        opens_its_list = "data_section" in cues and ": " in sentence.text
+        if not step.listed and not opens_its_list and (_ABOUT_OTHER_THINGS & cues or sections.other):
+            continue  # how the register is protected, where its data comes from, who keeps it, what the person may
+            # ask or do in their own browser, data protection itself: not what it holds
+        spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
+        where: dict[str, list[int]] = {}
+        # an item of the list: a bullet or a short line of the data section, a run of lines that name data, or the
+        # list's opener with its items (a full sentence there may still say how the data is protected)
+        an_item = (
+            opens_its_list
+            or step.in_a_list
+            or (sections.data and (sentence.heading or bool(_BULLET.match(sentence.text))))
+        )
+        keys = _keys_in(vocab.in_lists if an_item else vocab.categories, sentence, language, True, where)
+        keys = _denied_by_a_word(_beside(keys, where, vocab), where, sentence.stems, language)
+        kept = _general_only(keys, where, sentence.stems, language, spelled_out, exemplified)
+        found, used = _as_means(kept, where, vocab, sentence, language)
+        means_named |= used
+        # The list of data a notice gives is better evidence than a purpose that mentions a kind of data.
+        rank = 2 if sections.data else (0 if "purpose" in cues else 1)
+        groups = [k for k in _subjects_in(vocab, sentence, language) if k in subjects]
+        if not groups and previous is not None:
+            groups = [k for k in _subjects_in(vocab, previous, language) if k in subjects]
+        for key, term in found.items():
+            if key in categories and categories[key]["_rank"] >= rank:
+                continue  # a key keeps the quote of its best-ranked sentence, the first of them
+            if not sections.data and _is_a_legal_basis(vocab, term, language):
+                continue  # "käsittelyn peruste on asiakassuhde": outside the list of data, the basis, not data
+            item: dict[str, Any] = {"name": term.text, "keys": [key], "source": sentence.text}
+            if groups and len(groups) < len(subjects):
+                item["subjects"] = groups
+            # A term of several words, a long one, or one in the notice's own list of data says what it means.
+            sure = len(term.words) > 1 or len(term.text) >= 8 or rank == 2
+            item["confidence"] = "high" if sure else "medium"
+            item["_rank"] = rank
+            categories[key] = item
+        for inference in vocab.inferences:
+            said = next((t for t in inference.terms.get(language, ()) if _matches(t, sentence.stems, True)), None)
+            if said is None or (inference.subjects and not set(groups) & set(inference.subjects)):
+                continue
+            if sentence.text.rstrip(" *").endswith(":"):
+                continue  # "Jäsenen perustiedot:" opens a list that names the data itself
+            for key in inference.keys:
+                if key in spelled_out or any(k == key or k.startswith(key + ".") for k in keys):
+                    continue  # "perustiedot (nimi, osoite, puhelinnumero)": the sentence names the data itself
+                item = {"name": said.text, "keys": [key], "source": sentence.text, "confidence": "low",
+                        "note": f"inferred: {inference.reason}"}  # fmt: skip
+                if groups and len(groups) < len(subjects):
+                    item["subjects"] = groups
+                inferred.setdefault(key, item)
+        if found:
+            previous = sentence
+    # A general kind named in passing ("jäsenien henkilö- ja yhteystietoja") where the notice's own list gives the
+    # specific ones (e-mail, phone) is those, not a further category.
+    for general in [k for k, item in categories.items() if item["_rank"] < 2]:
+        if any(k.startswith(general + ".") and item["_rank"] == 2 for k, item in categories.items()):
+            del categories[general]
+    for key in means_named:
+        categories.pop(key, None)  # "Evästeet helpottavat sivustojen käyttöä": the cookies it collects with, again
+    for item in categories.values():
+        del item["_rank"]
+    return categories, inferred, sections.unnamed
+
+
 def _controller(
     text: str, parts: list[Sentence], vocab: Vocabulary, language: str, review: list[str]
 ) -> dict[str, str]:
@@ -767,11 +819,12 @@ def _controller(
             words = words[1:]
         name = " ".join(words)
     if name is None and organisations:
-        name = max(set(organisations), key=organisations.count)  # the company the notice names most
+        # the company the notice names most; of those named as often, the first (a set's order changes per run)
+        name = collections.Counter(organisations).most_common(1)[0][0]
     if name is None:  # a brand without a company form: the capitalised word the notice repeats most, mid-sentence
         names = re.findall(r"(?<=[a-zåäö,] )([A-ZÅÄÖ][a-zåäö]{3,})", text)
         if names:
-            name = max(set(names), key=names.count)
+            name = collections.Counter(names).most_common(1)[0][0]  # of those repeated as often, the first
             # Finnish puts a name in the genitive more often than not ("Entterin tietosuojakäytännöt"): the
             # nominative, where the notice also writes it, is the name.
             if name.endswith("n") and re.search(rf"\b{re.escape(name[:-1])}\b", text):
