@@ -68,6 +68,7 @@ _OPENS_A_LIST = re.compile(
 )
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _URL = re.compile(r"\bhttps?://|\bwww\.[\w-]+\.", re.IGNORECASE)
+_REGISTER_WORDS = ("rekisteri", "register", "registret")
 _ORGANISATION = re.compile(r"\b([A-ZÅÄÖ][\w&.-]*(?: [A-ZÅÄÖ][\w&.-]*){0,3}) (Oyj|Oy|Ab|Abp|Ltd|AB|Inc|GmbH|ry|rf)\b")
 _PERIOD = re.compile(
     r"(\d+)\s*(vuo(?:si|tta|den|deksi)|vuoden|kuukau(?:si|tta|den|deksi)|år(?:s|en)?|månad(?:er)?|years?|months?)",
@@ -473,6 +474,15 @@ def _subjects_in(vocab: Vocabulary, sentence: Sentence, language: str) -> list[s
     return list(_keys_in(vocab.subjects, sentence, language, compounds=False))
 
 
+def _a_register(vocab: Vocabulary, sentence: Sentence, language: str) -> bool:
+    """Whether a heading is the register's name, naming a group ("T-Idea käyttäjärekisteri", "Medlemsregister")."""
+    return sentence.heading and any(
+        term.text.endswith(_REGISTER_WORDS) and _matches(term, sentence.stems, False)
+        for by_language in vocab.subjects.values()
+        for term in by_language.get(language, ())
+    )
+
+
 def _is_a_legal_basis(vocab: Vocabulary, term: Term, language: str) -> bool:
     """Whether a category's term is also a legal basis's (asiakassuhde: a customer record, and the contract)."""
     return any(term.words == basis.words for terms in vocab.legal_bases.values() for basis in terms.get(language, ()))
@@ -567,6 +577,11 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
     # oikeudet"). The controller's sentences stay: "Acme is the controller of its customers' personal data" says whom.
     elsewhere = _under_rights(parts, cues_of)
     about = [parts[i] for i in scope if i not in elsewhere] or [s for i, s in enumerate(parts) if i not in elsewhere]
+    if scope:
+        # the register's name ("T-Idea käyttäjärekisteri") says whom it is about, beside the sentences that say so
+        about += [
+            s for i, s in enumerate(parts) if i not in elsewhere and s not in about and _a_register(vocab, s, language)
+        ]
     for sentence in about:
         for key in _subjects_in(vocab, sentence, language):
             subjects.setdefault(key, {"id": key, "name": vocab.subject_names.get(key, {}).get(language, key),

@@ -1027,6 +1027,13 @@ def test_lists_and_words_of_the_thirteenth_session(language: str, text: str, key
         ("fi", "Rekisteri sisältää asukkaiden ja jäsenten tiedot.\n", ["residents", "members"]),
         # whom the data is shared with ("endast med skolans behöriga personal") is no group the notice is about
         ("sv", "Vi behandlar elevernas namn.\n\n- Endast med skolans behöriga personal.\n", []),
+        # the register's name says whom it is about, beside a sentence that names other groups
+        (
+            "fi",
+            "3. Rekisterin nimi\n\nPalvelun käyttäjärekisteri\n\n4. Rekisterin tietosisältö\n\n"
+            "Seloste koskee asiakkaita ja osallistujia. Rekisteriin tallennetaan nimi.\n",
+            ["customers", "participants", "users"],
+        ),
         # nor who may use or see the register ("pääsevät käyttämään", "ser enbart")
         (
             "fi",
