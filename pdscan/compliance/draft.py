@@ -475,7 +475,8 @@ def _subjects_in(vocab: Vocabulary, sentence: Sentence, language: str) -> list[s
 
 
 def _a_register(vocab: Vocabulary, sentence: Sentence, language: str) -> bool:
-    """Whether a heading is the register's name, naming a group ("T-Idea käyttäjärekisteri", "Medlemsregister")."""
+    """Whether a heading names a group by a register ("T-Idea käyttäjärekisteri"): a subject term that ends in a
+    register word."""
     return sentence.heading and any(
         term.text.endswith(_REGISTER_WORDS) and _matches(term, sentence.stems, False)
         for by_language in vocab.subjects.values()
@@ -739,6 +740,10 @@ def _read_categories(
     means_named: set[str] = set()  # keys the notice names as a means of collecting (its cookies)
     naming = [s.heading and bool(_keys_in(vocab.in_lists, s, language, compounds=True)) for s in parts]
     sections = _Sections(parts, naming)
+    # When data is deleted names no data held where the notice lists its data elsewhere; a notice in prose may name
+    # its data only there ("Tallennamme nimen ja sähköpostiosoitteen, jotka poistetaan kun jäsenyys päättyy").
+    has_a_list = any("data_section" in cues for cues in cues_of)
+    about_other_things = _ABOUT_OTHER_THINGS if has_a_list else _ABOUT_OTHER_THINGS - {"deletion"}
     for i, sentence in enumerate(parts):
         cues = cues_of[i]
         step = sections.step(i, cues)
@@ -753,8 +758,8 @@ def _read_categories(
             # age limit, a box of a form left unticked: even in a list
         # "Rekisteri voi sisältää seuraavia tietoja: yhteystiedot, …, salasana, …": the list's opener joined with its
         # items names data held, whatever word of security or sources an item holds.
-        opens_its_list = "data_section" in cues and ": " in sentence.text
-        if not step.listed and not opens_its_list and (_ABOUT_OTHER_THINGS & cues or sections.other):
+        opens_its_list = "data_section" in cues and ": " in sentence.text and not sections.other
+        if not step.listed and not opens_its_list and (about_other_things & cues or sections.other):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask or do in their own browser, data protection itself: not what it holds
         spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)

@@ -1001,10 +1001,27 @@ def test_the_notice_title_opens_no_section_and_data_protection_sentences_name_no
         # when data is deleted says nothing of what is kept
         (
             "sv",
-            "Vi sparar ditt namn.\n\nData raderas senast 180 dagar efter att medlemskapet har avslutats.\n",
+            "Vilka personuppgifter vi behandlar\n\n- namn\n\nLagring\n\n"
+            "Data raderas senast 180 dagar efter att medlemskapet har avslutats.\n",
             {"user.name"},
         ),
-        ("fi", "Tallennamme nimesi.\n\nKäyttäjätilit poistetaan automaattisesti.\n", {"user.name"}),
+        (
+            "fi",
+            "Mitä tietoja keräämme\n\n- nimi\n\nSäilytys\n\nKäyttäjätilit poistetaan automaattisesti.\n",
+            {"user.name"},
+        ),
+        # ... but a notice in prose may name its data only there
+        (
+            "fi",
+            "Tallennamme nimen ja sähköpostiosoitteen, jotka poistetaan kun jäsenyys päättyy.\n",
+            {"user.name", "user.contact.email"},
+        ),
+        # a colon under a heading on security opens no list of data
+        ("fi", "Rekisterin suojaus\n\nKäsittelemme tietoja turvallisesti: tiedot suojataan salasanoin.\n", set()),
+        # "ammattilainen" (a professional) and "ammattitaito" (skill) name no profession; "bostadslägenhets-" no
+        # device
+        ("fi", "Tallennamme nimen. Ammattilaisemme toimivat ammattitaitoisesti.\n", {"user.name"}),
+        ("sv", "Föreningen hanterar bostadslägenhets- och medlemsregister med namn.\n", {"user.name"}),
         # a word that denies the noun right after it ("ei korttitietoja", "aldrig hälsodata")
         ("fi", "Tallennamme maksutiedot (jäsenmaksut, summat — ei korttitietoja).\n", {"user.payment"}),
         ("sv", "Vi sparar ditt namn, aldrig hälsodata.\n", {"user.name"}),
@@ -1025,6 +1042,8 @@ def test_lists_and_words_of_the_thirteenth_session(language: str, text: str, key
             ["residents"],
         ),
         ("fi", "Rekisteri sisältää asukkaiden ja jäsenten tiedot.\n", ["residents", "members"]),
+        # "boende" alone is a stay, not the residents
+        ("sv", "Vi sparar gästernas namn under ditt boende hos oss.\n", []),
         # whom the data is shared with ("endast med skolans behöriga personal") is no group the notice is about
         ("sv", "Vi behandlar elevernas namn.\n\n- Endast med skolans behöriga personal.\n", []),
         # the register's name says whom it is about, beside a sentence that names other groups
@@ -1058,12 +1077,15 @@ def test_malformed_listed_terms_are_a_config_error(monkeypatch: pytest.MonkeyPat
 
     terms = {"categories": {"user.name": {"fi": ["nimi"], "listed": listed}}}
     monkeypatch.setattr(drafting, "_terms_file", lambda: terms)
-    drafting.vocabulary.cache_clear()
+    caches = (drafting.vocabulary, drafting._not_data)  # both read the terms file: no test after may see this one
+    for cache in caches:
+        cache.cache_clear()
     try:
         with pytest.raises(ConfigError, match="listed"):
             drafting.vocabulary()
     finally:
-        drafting.vocabulary.cache_clear()
+        for cache in caches:
+            cache.cache_clear()
 
 
 def test_the_controller_read_from_repeated_names_is_the_same_in_every_run() -> None:
