@@ -230,9 +230,11 @@ def vocabulary() -> Vocabulary:
         if not isinstance(pairs, dict) or not all(isinstance(a, str) and isinstance(b, str) for a, b in pairs.items()):
             raise ConfigError(str(path), f"categories.{key}.beside", "a mapping of data category keys to keys")
     listed_raw = {k: v["listed"] for k, v in data.get("categories", {}).items() if v.get("listed")}
-    if not all(isinstance(v, dict) for v in listed_raw.values()):
-        raise ConfigError(str(path), "categories.*.listed", "a mapping of languages to lists of terms")
-    listed = terms(listed_raw, "categories.*.listed")
+    for key, by_language in listed_raw.items():
+        if not isinstance(by_language, dict) or not set(by_language) <= set(LANGUAGES):
+            expected = f"a mapping of {', '.join(LANGUAGES)} to lists of terms"
+            raise ConfigError(str(path), f"categories.{key}.listed", expected)
+    listed = terms(listed_raw, "categories.listed")
     in_lists = {
         key: {lang: by_language[lang] + listed.get(key, {}).get(lang, ()) for lang in LANGUAGES}
         for key, by_language in categories.items()

@@ -1070,7 +1070,9 @@ def test_subject_groups_of_the_thirteenth_session(language: str, text: str, grou
     assert [s["id"] for s in draft(text, "n.md", language).data["subjects"]] == groups
 
 
-@pytest.mark.parametrize("listed", [["salasana"], {"fi": "salasana"}], ids=["a list", "a string"])
+@pytest.mark.parametrize(
+    "listed", [["salasana"], {"fi": "salasana"}, {"se": ["salasana"]}], ids=["a list", "a string", "a language"]
+)
 def test_malformed_listed_terms_are_a_config_error(monkeypatch: pytest.MonkeyPatch, listed: Any) -> None:
     from pdscan.compliance import draft as drafting
     from pdscan.errors import ConfigError
