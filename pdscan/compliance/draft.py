@@ -1013,19 +1013,15 @@ _OTHER = {
 _SUCH_AS = {"fi": ("kuten",), "sv": ("inklusive", "såsom"), "en": ("including",)}
 
 
-@functools.lru_cache(maxsize=4)
-def _such_as_stems(language: str) -> frozenset[str]:
-    return frozenset(stems(_SUCH_AS.get(language, ()), language))
+@functools.lru_cache(maxsize=16)
+def _stem_set(words: tuple[str, ...], language: str) -> frozenset[str]:
+    """The stems of a few function words (``_SUCH_AS``, ``_OTHER``, ``_NO`` of one language), stemmed once."""
+    return frozenset(stems(words, language))
 
 
 def _such_as_between(words: list[str], start: int, end: int, language: str) -> bool:
     """Whether a word of ``_SUCH_AS`` stands between the two positions of the sentence's stems."""
-    return any(w in _such_as_stems(language) for w in words[start + 1 : end])
-
-
-@functools.lru_cache(maxsize=4)
-def _other_stems(language: str) -> frozenset[str]:
-    return frozenset(stems(_OTHER.get(language, ()), language))
+    return any(w in _stem_set(_SUCH_AS.get(language, ()), language) for w in words[start + 1 : end])
 
 
 # A word that denies the noun right after it ("tilanne — ei korttitietoja", "aldrig hälsodata", "no card data"): the
@@ -1033,22 +1029,18 @@ def _other_stems(language: str) -> frozenset[str]:
 _NO = {"fi": ("ei", "eikä"), "sv": ("inga", "ingen", "inget", "aldrig"), "en": ("no", "never")}
 
 
-@functools.lru_cache(maxsize=4)
-def _no_stems(language: str) -> frozenset[str]:
-    return frozenset(stems(_NO.get(language, ()), language))
-
-
 def _denied_by_a_word(
     found: dict[str, Term], where: dict[str, list[int]], words: list[str], language: str
 ) -> dict[str, Term]:
     """``found`` without the keys whose every term stands right after a word of ``_NO``."""
-    no = _no_stems(language)
+    no = _stem_set(_NO.get(language, ()), language)
     return {k: t for k, t in found.items() if not all(at > 0 and words[at - 1] in no for at in where.get(k, [-1]))}
 
 
 def _other_before(words: list[str], at: int, language: str) -> bool:
     """Whether one of the two words before position ``at`` says "other"."""
-    return any(w in _other_stems(language) for w in words[max(0, at - 2) : at])
+    other = _stem_set(_OTHER.get(language, ()), language)
+    return any(w in other for w in words[max(0, at - 2) : at])
 
 
 _EXAMPLES = re.compile(
