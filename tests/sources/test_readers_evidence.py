@@ -6,12 +6,15 @@ Every input is built here, in tmp_path.
 
 from __future__ import annotations
 
+import io
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.oxml import parse_xml
 from fpdf import FPDF
 from odf.opendocument import OpenDocumentText
@@ -24,6 +27,7 @@ from pdscan.model import ScanErrorEntry
 from pdscan.scan import scan
 from pdscan.sources import open_source
 from pdscan.sources.base import ReadOptions, Table
+from pdscan.sources.documents import office
 from pdscan.sources.textio import SNIFF_BYTES
 
 ALL = ReadOptions(limit=None, chunk_rows=1000)
@@ -196,6 +200,27 @@ def test_docx_text_boxes_are_read_once(tmp_path: Path) -> None:
     assert parts["body"] == ["Ansioluettelo", "Kokemus"]
     # The DrawingML box once (its VML fallback copy is not read again), then the VML-only box.
     assert parts["text boxes"] == ["Matti Virtanen", "matti.virtanen@example.fi", "Puhelin 040 123 4567"]
+
+
+def test_docx_read_without_its_styles_gives_python_docx_passages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader skips parsing the styles part (nine tenths of a letter's reading time): every part's passages
+    must be those of ``docx.Document``, which parses it, on a document with each kind of part."""
+    document = docx.Document()
+    document.add_heading("Hakemus", level=1)  # a paragraph whose style lives in the styles part
+    document.add_paragraph("Ansioluettelo", style="List Bullet")._p.append(parse_xml(_BOX))
+    table = document.add_table(rows=2, cols=2, style="Table Grid")
+    table.cell(0, 0).text, table.cell(1, 1).text = "Matti Virtanen", "131052-308T"
+    document.sections[0].header.paragraphs[0].text = "Puhelin 040 123 4567"
+    document.sections[0].footer.add_paragraph("Oulu")
+    document.save(str(tmp_path / "hakemus.docx"))
+    styles = office._word_document((tmp_path / "hakemus.docx").read_bytes()).part.part_related_by(RT.STYLES)
+    assert type(styles) is Part  # kept as bytes, not parsed
+    fast = _read(tmp_path / "hakemus.docx")
+    monkeypatch.setattr(office, "_word_document", lambda data: docx.Document(io.BytesIO(data)))
+    assert fast == _read(tmp_path / "hakemus.docx")
+    assert set(fast[0]["hakemus.docx"]) == {"body", "tables", "text boxes", "headers and footers"}
 
 
 # --- 6. PDF ---------------------------------------------------------------------------------------------------

@@ -23,14 +23,13 @@ _ANTIWORD_TIMEOUT = 60.0
 
 def docx_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
     try:
-        import docx
         from docx.opc.exceptions import PackageNotFoundError
     except ImportError as exc:
         raise needs("python-docx", "Word (.docx)") from exc
     data = read_bounded(ref)
     open_zip(data, "docx").close()
     try:
-        document = docx.Document(stream_of(data))
+        document = _word_document(data)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise DocumentError("corrupt docx (not a Word document package)") from exc
     except SyntaxError as exc:  # lxml's XMLSyntaxError
@@ -56,6 +55,36 @@ def docx_passages(ref: FileRef, reading: Reading) -> Iterator[Passage]:
             yield from passages
     if unread:
         reading.notes.append(f"{unread} headers or footers could not be read")
+
+
+def _word_document(data: bytes) -> Any:
+    """``docx.Document(data)`` without parsing the package's styles, which no passage reads.
+
+    python-docx parses every XML part it has a class for when it opens a package. The styles part of Word's and
+    python-docx's own templates holds every built-in style (350 KB in a python-docx letter, often more beside
+    ``stylesWithEffects``): parsing it took nine tenths of reading a one-page letter. It is kept as bytes (python-docx's
+    plain ``Part``, as for any part it has no class for); the rest is unmarshalled by python-docx's own factory, and
+    the content type is checked as ``docx.Document`` checks it. tests/sources/test_documents.py compares the passages
+    with those of ``docx.Document``.
+    """
+    from docx.opc.constants import CONTENT_TYPE
+    from docx.opc.package import Unmarshaller
+    from docx.opc.part import Part, PartFactory
+    from docx.opc.pkgreader import PackageReader
+    from docx.package import Package
+
+    def part(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any) -> Any:
+        if content_type == CONTENT_TYPE.WML_STYLES:
+            return Part.load(partname, content_type, blob, package)
+        return PartFactory(partname, content_type, reltype, blob, package)
+
+    package = Package()
+    reader = PackageReader.from_file(stream_of(data))  # type: ignore[no-untyped-call]  # docx.opc is untyped
+    Unmarshaller.unmarshal(reader, package, part)  # type: ignore[no-untyped-call]
+    main = package.main_document_part
+    if main.content_type != CONTENT_TYPE.WML_DOCUMENT_MAIN:
+        raise ValueError(f"not a Word document: content type {main.content_type}")
+    return main.document
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
