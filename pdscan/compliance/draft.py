@@ -357,7 +357,14 @@ def sentences(text: str, language: str) -> list[Sentence]:
             clean = f"{out.pop().text} {clean}"  # the rest of a sentence cut by the layout (or after "esim.")
         words = _WORD.findall(clean)
         bullet = clean[0] in "-•*—–" and not clean.startswith("**")  # Markdown's bold is no bullet
-        heading = not bullet and len(words) <= 8 and not clean.endswith((".", ","))
+        heading = (
+            not bullet
+            and not clean.endswith((".", ","))
+            and (
+                len(words) <= 8
+                or (len(words) <= 16 and "," not in clean and bool(_heading_level(clean) or _NUMBERED.match(clean)))
+            )
+        )
         out.append(Sentence(clean, stems(words, language), heading))
     return out
 
@@ -519,8 +526,28 @@ def _negated_asides_left_out(parts: list[Sentence], vocab: Vocabulary, language:
     for sentence in parts:
         if "(" in sentence.text and "negation" in _found(vocab.cues, sentence, language):
             sentence = _without_denied_asides(sentence, vocab, language)
+        if ";" in sentence.text and "negation" in _found(vocab.cues, sentence, language):
+            sentence = _without_denied_clauses(sentence, vocab, language)
         out.append(sentence)
     return out
+
+
+def _without_denied_clauses(sentence: Sentence, vocab: Vocabulary, language: str) -> Sentence:
+    """A list whose items end in commas is one sentence: a denial in one of its clauses ("namn, e-postadress och
+    telefonnummer, ...; kortuppgifter hanteras av Stripe och lagras inte av oss") takes back the data of that clause
+    only, when the clause names data of its own; one that names none ("...; sparas inte") denies what stands before
+    it, and the sentence stays denied whole."""
+    kept = []
+    for clause in sentence.text.split(";"):
+        part = Sentence(clause, stems(_WORD.findall(clause), language))
+        if "negation" not in _found(vocab.cues, part, language):
+            kept.append(clause)
+        elif not _keys_in(vocab.categories, part, language, compounds=True):
+            return sentence
+    if not kept or len(kept) == sentence.text.count(";") + 1:
+        return sentence
+    rest = " ; ".join(kept)
+    return Sentence(sentence.text, stems(_WORD.findall(rest), language), sentence.heading)
 
 
 def _without_denied_asides(sentence: Sentence, vocab: Vocabulary, language: str) -> Sentence:
@@ -862,11 +889,14 @@ def _controller(
 
 
 def _reaches_the_controller(text: str, following: str) -> bool:
-    """A sentence that gives an e-mail address or a web address, or ends with ":" before one, tells how to reach
-    the controller: the words "osoite" and "sähköposti" in it are no data category."""
+    """A sentence that gives an e-mail address or a web address, or ends with ":" before one (or before a phone
+    number: "Telefonnummer:" / "0704-831629"), tells how to reach the controller: the words "osoite" and
+    "sähköposti" in it are no data category."""
     if _EMAIL.search(text) or _URL.search(text) or _POSTAL_ADDRESS.search(text) or _FILLED.search(text):
         return True
-    return text.rstrip().endswith(":") and bool(_EMAIL.search(following) or _URL.search(following))
+    return text.rstrip().endswith(":") and bool(
+        _EMAIL.search(following) or _URL.search(following) or _FILLED.match(f"{text.rstrip()} {following}")
+    )
 
 
 # "(esim. evästeet)", "Esimerkiksi Google Analytics kerää evästetietoja": terms given as examples of other data, in

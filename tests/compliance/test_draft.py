@@ -1071,6 +1071,86 @@ def test_subject_groups_of_the_thirteenth_session(language: str, text: str, grou
 
 
 @pytest.mark.parametrize(
+    ("language", "text", "keys"),
+    [
+        # a numbered section heading of up to 16 words ends the section before it (here one on security)
+        (
+            "fi",
+            "6. Miten henkilötietoja suojataan\n\nTietoturvaloukkauksista ilmoitetaan viranomaisille.\n\n"
+            "7. Evästeet ja seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat palvelut\n\n"
+            "Sivustolla vierailevasta käyttäjästä tallennetaan käyttäjän IP-osoite.\n",
+            {"user.device.ip_address"},
+        ),
+        # ... a numbered line that lists with commas is still an item
+        (
+            "sv",
+            "Vilka uppgifter behandlar vi?\n\n1. Vårdnadshavares namn, adress, telefonnummer och e-postadress samt "
+            "barnets personnummer\n",
+            {
+                "user.name",
+                "user.contact.address",
+                "user.contact.phone_number",
+                "user.contact.email",
+                "user.government_id.national_identification_number",
+            },
+        ),
+        # a denial in one clause of a list joined by commas takes back that clause only ...
+        (
+            "sv",
+            "Vi behandlar namn, e-postadress och telefonnummer, bokad tjänst och tid; kortuppgifter hanteras av "
+            "Stripe och lagras inte av oss.\n",
+            {"user.name", "user.contact.email", "user.contact.phone_number"},
+        ),
+        # ... a clause that names no data of its own denies what stands before it
+        ("sv", "Vi behandlar personnummer; de sparas inte.\n", set()),
+        # Finnish denials of cookies in the passive, "ilman" and a cookie banner
+        ("fi", "Tallennamme nimen. Sivustolla ei tällä hetkellä käytetä evästeitä.\n", {"user.name"}),
+        ("fi", "Tallennamme nimen. Sivu toimii ilman evästeitä. Evästebanneria ei tarvita.\n", {"user.name"}),
+        ("fi", "Tallennamme nimen. Sivusto ei käytä analytiikkaa eikä tarpeettomia evästeitä.\n", {"user.name"}),
+        # a page's local storage is filed with cookies
+        ("sv", "Vilka uppgifter behandlar vi?\n\n- Inställningar sparas i localStorage\n", {"user.device.cookie"}),
+        # an age limit and a fee for unfounded requests name no age or payment
+        ("fi", "Tallennamme nimen. Edellytämme palvelun käyttäjiltä 13 vuoden ikää.\n", {"user.name"}),
+        (
+            "fi",
+            "Tallennamme nimen. Perusteettomista pyynnöistä voidaan periä kohtuullinen maksu.\n",
+            {"user.name"},
+        ),
+        # "token-sormenjälki" is a hash, no fingerprint
+        ("fi", "Tallennamme nimen. Lokissa voi näkyä lyhyt token-sormenjälki.\n", {"user.name"}),
+    ],
+)
+def test_lists_and_words_of_the_fourteenth_session(language: str, text: str, keys: set[str]) -> None:
+    assert _drafted(text, language) == keys
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "key"),
+    [
+        ("fi", "Käyttäjän selaimen tunniste (User-Agent)", "user.device"),
+        ("sv", "Teknisk data", "user.device"),
+        ("fi", "Asiakkaan mobiililaitteen tunniste (laite-ID)", "user.device.device_id"),
+        ("fi", "Expo-push-tunniste", "user.device.device_id"),
+        ("fi", "Suostumus- ja asetustiedot", "user.settings"),
+        ("fi", "Kuntoutussuunnitelmat", "user.health"),
+        ("sv", "Patientjournaler och annan vårddokumentation", "user.health"),
+        ("sv", "Vi använder analyskakor", "user.device.cookie"),
+        ("sv", "Profildata du själv fyller i", "user.account"),
+        ("sv", "Timlön för instruktörer", "user.financial"),
+        ("sv", "Tidrapporter", "user.behavior"),
+        ("fi", "Vierailtuja sivuja, vierailun ajankohtaa ja kestoa", "user.behavior.browsing_history"),
+    ],
+)  # fmt: skip
+def test_terms_of_the_fourteenth_session(language: str, sentence: str, key: str) -> None:
+    assert key in _drafted_in_the_list(sentence, language)
+
+
+def test_who_has_access_in_swedish_is_no_subject_group() -> None:
+    text = "Vi behandlar kundernas namn.\n\nTillgång begränsas till nödvändig personal.\n"
+    assert [s["id"] for s in draft(text, "n.md", "sv").data["subjects"]] == ["customers"]
+
+
+@pytest.mark.parametrize(
     "listed", [["salasana"], {"fi": "salasana"}, {"se": ["salasana"]}], ids=["a list", "a string", "a language"]
 )
 def test_malformed_listed_terms_are_a_config_error(monkeypatch: pytest.MonkeyPatch, listed: Any) -> None:
