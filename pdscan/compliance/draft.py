@@ -1078,7 +1078,7 @@ _EXAMPLES = re.compile(
     r"|such as|for example)",
     re.IGNORECASE,
 )
-_BRACKETED = re.compile(r"(?<![\w-])([^\W\d_][\w-]*+)\s*\(([^()]{3,200})\)")
+_BRACKETED = re.compile(r"(?<![\w-])([^\W\d_][\w-]*+)[\s*_]*\(([^()]{3,200})\)")
 
 
 def _spelled_out(vocab: Vocabulary, text: str, language: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -1116,6 +1116,21 @@ def test_subject_groups_of_the_thirteenth_session(language: str, text: str, grou
             "Tallennamme nimen. Perusteettomista pyynnöistä voidaan periä kohtuullinen maksu.\n",
             {"user.name"},
         ),
+        # Markdown's emphasis between a kind and the brackets that spell it out
+        (
+            "sv",
+            "Vilka uppgifter behandlar vi?\n\n- **Kontouppgifter** *(användarnamn, lösenord)*\n",
+            {"user.account.username", "user.authorization.credentials"},
+        ),
+        # "Telefonnummer:" before the controller's number is how to reach the controller
+        (
+            "sv",
+            "Personuppgiftsansvarig för behandlingen av dina personuppgifter är:\n\nNamn:\n\nExempel AB\n\n"
+            "E-postadress: gdpr@example.se\n\nTelefonnummer:\n\n0704-123456\n\n"
+            "Vilka personuppgifter behandlar vi om dig?\n\nVi behandlar din e-postadress.\n",
+            {"user.contact.email"},
+        ),
+        ("sv", "Vi sparar cookies, vi sparar inga personuppgifter i dessa cookies.\n", set()),
         # "token-sormenjälki" is a hash, no fingerprint
         ("fi", "Tallennamme nimen. Lokissa voi näkyä lyhyt token-sormenjälki.\n", {"user.name"}),
     ],
@@ -1145,9 +1160,20 @@ def test_terms_of_the_fourteenth_session(language: str, sentence: str, key: str)
     assert key in _drafted_in_the_list(sentence, language)
 
 
-def test_who_has_access_in_swedish_is_no_subject_group() -> None:
-    text = "Vi behandlar kundernas namn.\n\nTillgång begränsas till nödvändig personal.\n"
-    assert [s["id"] for s in draft(text, "n.md", "sv").data["subjects"]] == ["customers"]
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("sv", "Vi behandlar kundernas namn.\n\nTillgång begränsas till nödvändig personal.\n"),
+        # the staff's duty of confidentiality says who handles the register, not whom it is about
+        (
+            "fi",
+            "Rekisteri sisältää asiakkaiden nimet.\n\n"
+            "Henkilötietoja käsittelevällä henkilöstöllä on vaitiolovelvollisuus.\n",
+        ),
+    ],
+)
+def test_who_has_access_is_no_subject_group(language: str, text: str) -> None:
+    assert [s["id"] for s in draft(text, "n.md", language).data["subjects"]] == ["customers"]
 
 
 @pytest.mark.parametrize(
