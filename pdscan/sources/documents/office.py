@@ -64,8 +64,8 @@ def _word_document(data: bytes) -> Any:
     python-docx's own templates holds every built-in style (350 KB in a python-docx letter, often more beside
     ``stylesWithEffects``): parsing it took nine tenths of reading a one-page letter. It is kept as bytes (python-docx's
     plain ``Part``, as for any part it has no class for); the rest is unmarshalled by python-docx's own factory, and
-    the content type is checked as ``docx.Document`` checks it. tests/sources/test_documents.py compares the passages
-    with those of ``docx.Document``.
+    the content type is checked as ``docx.Document`` checks it. tests/sources/test_readers_evidence.py compares the
+    passages with those of ``docx.Document``.
     """
     from docx.opc.constants import CONTENT_TYPE
     from docx.opc.package import Unmarshaller
