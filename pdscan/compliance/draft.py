@@ -855,13 +855,16 @@ def _controller(
     text: str, parts: list[Sentence], vocab: Vocabulary, language: str, review: list[str]
 ) -> dict[str, str]:
     organisations = [m.group(0) for m in _ORGANISATION.finditer(text)]
-    named = [s for s in parts if _found(vocab.cues, s, language).get("controller")]
+    named_at = [i for i, s in enumerate(parts) if _found(vocab.cues, s, language).get("controller")]
+    named = [parts[i] for i in named_at]
     name = None
     for sentence in named:
         match = _ORGANISATION.search(sentence.text)
         if match:
             name = match.group(0)
             break
+    if name is None:  # "Rekisterinpitäjä" / "JahtiPro", "Personuppgiftsansvarig:" / "Namn:" / "Zemichat"
+        name = next(filter(None, (_named_below(parts, i, vocab, language) for i in named_at)), None)
     if name is not None:  # "Rekisterinpitäjä Kuntokeskus Voimala Oy": a heading run into the name
         words = name.split()
         while len(words) > 2 and _found(vocab.cues, Sentence(words[0], stems(words[:1], language)), language):
@@ -870,6 +873,7 @@ def _controller(
     if name is None and organisations:
         # the company the notice names most; of those named as often, the first (a set's order changes per run)
         name = collections.Counter(organisations).most_common(1)[0][0]
+        review.append(f"controller read as '{name}' (the company the notice names most): check it is the controller")
     if name is None:  # a brand without a company form: the capitalised word the notice repeats most, mid-sentence
         names = re.findall(r"(?<=[a-zåäö,] )([A-ZÅÄÖ][a-zåäö]{3,})", text)
         if names:
@@ -886,6 +890,31 @@ def _controller(
     if not emails:
         review.append("no contact e-mail address found: write how to reach the controller")
     return controller
+
+
+_NAME_LABEL = re.compile(r"^(?:nimi|namn|name|yritys|företag|company)\s*:\s*", re.IGNORECASE)
+_NAME_LINES = 3
+
+
+def _named_below(parts: list[Sentence], at: int, vocab: Vocabulary, language: str) -> str | None:
+    """The name on the short line under a heading or label that names the controller's role ("1. Rekisterinpitäjä"
+    then "JahtiPro"): the first of the next few lines that is neither a label ("Namn:"), a contact detail nor another
+    cue's sentence."""
+    sentence = parts[at]
+    if not (sentence.heading or sentence.text.rstrip(" *").endswith(":")):
+        return None
+    for line in parts[at + 1 : at + 1 + _NAME_LINES]:
+        text = _NAME_LABEL.sub("", line.text.strip(" *#")).strip(" *")
+        if not text or text.endswith(":"):
+            continue  # a label whose value is on the next line
+        if not line.heading or _found(vocab.cues, line, language) or _reaches_the_controller(text, ""):
+            return None
+        words = text.split()
+        lower = sum(1 for w in words if not w[0].isupper())
+        if not text[0].isupper() or len(words) > 6 or 2 * lower > len(words) or re.search(r"[\d:\[]", text):
+            return None  # a section's heading ("Hantering av medlemskap"), an id or a redacted contact
+        return text
+    return None
 
 
 def _reaches_the_controller(text: str, following: str) -> bool:

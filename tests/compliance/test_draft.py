@@ -1217,3 +1217,34 @@ def test_the_controller_read_from_repeated_names_is_the_same_in_every_run() -> N
         for seed in ("0", "1", "2", "3", "4", "5")
     }
     assert names == {"Alfa"}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "name"),
+    [
+        # the name on the line under a heading that names the role (no company form to find it by)
+        ("fi", "1. Rekisterinpitäjä ja käsittelijä\n\nJahtiPro\n\nYhteyshenkilö: [redacted]\n", "JahtiPro"),
+        ("sv", "**Personuppgiftsansvarig:**\n\nZemichat\n\nE-post: support@zemichat.example\n", "Zemichat"),
+        # ... past a label whose value is on the next line
+        (
+            "sv",
+            "Personuppgiftsansvarig för behandlingen av dina personuppgifter är:\n\nNamn:\n\nExempel Studio\n\n"
+            "Vi sparar din e-postadress.\n",
+            "Exempel Studio",
+        ),
+        # a section's heading, an id or a redacted contact under it is no name: the company the notice names
+        (
+            "fi",
+            "Rekisterinpitäjä\n\nJäsenyys käsitelty kokouksessa\n\nTestaajat ry ylläpitää rekisteriä.\n",
+            "Testaajat ry",
+        ),
+        ("fi", "Rekisterinpitäjä\n\nY-tunnus 1234567-8\n\nPalvelua ylläpitää Alfa Oy.\n", "Alfa Oy"),
+    ],
+)
+def test_the_controller_is_the_name_under_its_heading(language: str, text: str, name: str) -> None:
+    assert draft(text, "n.md", language).data["controller"]["name"] == name
+
+
+def test_a_controller_read_from_the_company_named_most_is_a_review_item() -> None:
+    review = draft("Palvelua ylläpitää Alfa Oy.\n", "n.md", "fi").data["draft"]["review"]
+    assert any("controller read as 'Alfa Oy'" in item for item in review)
