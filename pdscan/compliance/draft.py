@@ -69,7 +69,9 @@ _OPENS_A_LIST = re.compile(
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _URL = re.compile(r"\bhttps?://|\bwww\.[\w-]+\.", re.IGNORECASE)
 _REGISTER_WORDS = ("rekisteri", "register", "registret")
-_ORGANISATION = re.compile(r"\b([A-ZÅÄÖ][\w&.-]*(?: [A-ZÅÄÖ][\w&.-]*){0,3}) (Oyj|Oy|Ab|Abp|Ltd|AB|Inc|GmbH|ry|rf)\b")
+_FORM = r"(?:Oyj|Oy|Ab|Abp|Ltd|AB|Inc|GmbH|ry|rf)"
+# a name of up to four capitalised words before a company form; no form inside it ("Alfa Oy. Beta Oy" is two)
+_ORGANISATION = re.compile(rf"\b((?!{_FORM}\b)[A-ZÅÄÖ][\w&.-]*(?: (?!{_FORM}\b)[A-ZÅÄÖ][\w&.-]*){{0,3}}) ({_FORM})\b")
 _PERIOD = re.compile(
     r"(\d+)\s*(vuo(?:si|tta|den|deksi)|vuoden|kuukau(?:si|tta|den|deksi)|år(?:s|en)?|månad(?:er)?|years?|months?)",
     re.IGNORECASE,
@@ -873,7 +875,10 @@ def _controller(
     if name is None and organisations:
         # the company the notice names most; of those named as often, the first (a set's order changes per run)
         name = collections.Counter(organisations).most_common(1)[0][0]
-        review.append(f"controller read as '{name}' (the company the notice names most): check it is the controller")
+        if len(set(organisations)) > 1:  # the notice names other companies too (its processors, services it uses)
+            review.append(
+                f"controller read as '{name}' (the company the notice names most): check it is the controller"
+            )
     if name is None:  # a brand without a company form: the capitalised word the notice repeats most, mid-sentence
         names = re.findall(r"(?<=[a-zåäö,] )([A-ZÅÄÖ][a-zåäö]{3,})", text)
         if names:
