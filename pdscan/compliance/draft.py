@@ -359,14 +359,7 @@ def sentences(text: str, language: str) -> list[Sentence]:
             clean = f"{out.pop().text} {clean}"  # the rest of a sentence cut by the layout (or after "esim.")
         words = _WORD.findall(clean)
         bullet = clean[0] in "-•*—–" and not clean.startswith("**")  # Markdown's bold is no bullet
-        heading = (
-            not bullet
-            and not clean.endswith((".", ","))
-            and (
-                len(words) <= 8
-                or (len(words) <= 16 and "," not in clean and bool(_heading_level(clean) or _NUMBERED.match(clean)))
-            )
-        )
+        heading = not bullet and len(words) <= 8 and not clean.endswith((".", ","))
         out.append(Sentence(clean, stems(words, language), heading))
     return out
 
@@ -867,6 +860,8 @@ def _controller(
             break
     if name is None:  # "Rekisterinpitäjä" / "JahtiPro", "Personuppgiftsansvarig:" / "Namn:" / "Zemichat"
         name = next(filter(None, (_named_below(parts, i, vocab, language) for i in named_at)), None)
+        if name is not None:  # a short line may still be a section's title or a person: a human says
+            review.append(f"controller read as '{name}' (the line under the controller's heading): check the name")
     if name is not None:  # "Rekisterinpitäjä Kuntokeskus Voimala Oy": a heading run into the name
         words = name.split()
         while len(words) > 2 and _found(vocab.cues, Sentence(words[0], stems(words[:1], language)), language):
@@ -914,6 +909,10 @@ def _named_below(parts: list[Sentence], at: int, vocab: Vocabulary, language: st
             continue  # a label whose value is on the next line
         if not line.heading or _found(vocab.cues, line, language) or _reaches_the_controller(text, ""):
             return None
+        if _heading_level(line.text) or _NUMBERED.match(line.text) or _keys_in(vocab.categories, line, language, True):
+            return None  # a section's heading, a line of data ("Rekisterin nimi")
+        if _subjects_in(vocab, line, language):
+            return None  # "Yhteyshenkilö": whom, not who
         words = text.split()
         lower = sum(1 for w in words if not w[0].isupper())
         if not text[0].isupper() or len(words) > 6 or 2 * lower > len(words) or re.search(r"[\d:\[]", text):

@@ -1073,15 +1073,7 @@ def test_subject_groups_of_the_thirteenth_session(language: str, text: str, grou
 @pytest.mark.parametrize(
     ("language", "text", "keys"),
     [
-        # a numbered section heading of up to 16 words ends the section before it (here one on security)
-        (
-            "fi",
-            "6. Miten henkilötietoja suojataan\n\nTietoturvaloukkauksista ilmoitetaan viranomaisille.\n\n"
-            "7. Evästeet ja seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat palvelut\n\n"
-            "Sivustolla vierailevasta käyttäjästä tallennetaan käyttäjän IP-osoite.\n",
-            {"user.device.ip_address"},
-        ),
-        # ... a numbered line that lists with commas is still an item
+        # a numbered line that lists data is an item, however long; a long numbered item does not end the list
         (
             "sv",
             "Vilka uppgifter behandlar vi?\n\n1. Vårdnadshavares namn, adress, telefonnummer och e-postadress samt "
@@ -1093,6 +1085,12 @@ def test_subject_groups_of_the_thirteenth_session(language: str, text: str, grou
                 "user.contact.email",
                 "user.government_id.national_identification_number",
             },
+        ),
+        (
+            "fi",
+            "Rekisterin tietosisältö\n\n1. Nimi\n\n2. Tiedot säilytetään suojatulla palvelimella jonne pääsy on vain "
+            "ylläpitäjillä ja tekijöillä\n\n3. Sähköpostiosoite\n\n4. Puhelinnumero\n",
+            {"user.name", "user.contact.email", "user.contact.phone_number"},
         ),
         # a denial in one clause of a list joined by commas takes back that clause only ...
         (
@@ -1243,6 +1241,22 @@ def test_the_controller_read_from_repeated_names_is_the_same_in_every_run() -> N
 )
 def test_the_controller_is_the_name_under_its_heading(language: str, text: str, name: str) -> None:
     assert draft(text, "n.md", language).data["controller"]["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fi", "1. Rekisterinpitäjä\n\nRekisterin nimi\n\nAsiakasrekisteri\n\nKäsittelemme nimeä.\n"),  # a data line
+        ("fi", "## Rekisterinpitäjä\n\n## Yhteystiedot\n\nKäsittelemme nimeä.\n"),  # a section's heading
+    ],
+)
+def test_a_line_of_data_or_a_heading_under_the_controllers_heading_is_no_name(language: str, text: str) -> None:
+    assert draft(text, "n.md", language).data["controller"]["name"] == "REVIEW: controller not found"
+
+
+def test_a_controller_read_from_the_line_under_its_heading_is_a_review_item() -> None:
+    review = draft("1. Rekisterinpitäjä\n\nJahtiPro\n\nKäsittelemme nimeä.\n", "n.md", "fi").data["draft"]["review"]
+    assert any("controller read as 'JahtiPro' (the line under" in item for item in review)
 
 
 def test_a_controller_read_from_the_company_named_most_among_others_is_a_review_item() -> None:
