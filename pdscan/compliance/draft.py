@@ -96,6 +96,18 @@ class Inference:
 
 
 @dataclass(frozen=True)
+class ImpliedGroup:
+    """A subject group a notice speaks about without naming it (terms.yaml ``subjects.<id>.implied``): a category of
+    ``keys`` whose sentence holds one of ``terms`` ("Sivustomme käyttää evästeitä": the site's visitors), unless the
+    notice names one of the groups ``unless`` (a service's users, whose cookies those are)."""
+
+    keys: frozenset[str]
+    terms: dict[str, tuple[Term, ...]]  # language -> terms
+    unless: frozenset[str]
+    reason: str
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     categories: dict[str, dict[str, tuple[Term, ...]]]  # key -> language -> terms
     subjects: dict[str, dict[str, tuple[Term, ...]]]
@@ -111,6 +123,7 @@ class Vocabulary:
     # "Salasana" between "Käyttäjätunnus" and "Sähköpostiosoite" is the password kept; in a sentence on security it
     # is how the register is protected)
     in_lists: dict[str, dict[str, tuple[Term, ...]]] = field(default_factory=dict)
+    implied: dict[str, ImpliedGroup] = field(default_factory=dict)  # subject group -> how a notice implies it
 
 
 @dataclass
@@ -252,6 +265,17 @@ def vocabulary() -> Vocabulary:
     subjects_raw = data.get("subjects", {})
     names = {k: dict(v.get("name", {})) for k, v in subjects_raw.items()}
     subjects = terms({k: {lang: v.get(lang, []) for lang in LANGUAGES} for k, v in subjects_raw.items()}, "subjects")
+    implied = {}
+    for group, item in ((k, v["implied"]) for k, v in subjects_raw.items() if v.get("implied")):
+        where = f"subjects.{group}.implied"
+        if not isinstance(item, dict) or not {"keys", "terms", "reason"} <= set(item):
+            raise ConfigError(str(path), where, "a mapping with keys, terms, reason and optionally unless")
+        unknown = [k for k in item["keys"] if k not in known.categories]
+        unknown += [g for g in item.get("unless") or () if g not in subjects_raw]
+        if unknown:
+            raise ConfigError(str(path), where, f"unknown data category keys or subject groups: {', '.join(unknown)}")
+        implied[group] = ImpliedGroup(frozenset(item["keys"]), terms({"terms": item["terms"]}, where)["terms"],
+                                      frozenset(item.get("unless") or ()), str(item["reason"]))  # fmt: skip
     inferences = []
     for i, item in enumerate(data.get("inferences") or []):
         where = f"inferences[{i}]"
@@ -264,7 +288,8 @@ def vocabulary() -> Vocabulary:
         inferences.append(Inference(str(item["name"]), by_language, tuple(item["keys"]),
                                     tuple(item.get("subjects") or ()), str(item["reason"])))  # fmt: skip
     return Vocabulary(categories, subjects, names, terms(data.get("legal_bases", {}), "legal_bases"),
-                      terms(data.get("cues", {}), "cues"), tuple(inferences), means, beside, in_lists)  # fmt: skip
+                      terms(data.get("cues", {}), "cues"), tuple(inferences), means, beside, in_lists,
+                      implied)  # fmt: skip
 
 
 def detect_language(text: str) -> str:
@@ -328,12 +353,14 @@ def _tables_as_lists(text: str) -> str:
     return "\n".join(out)
 
 
-# A notice kept in program source (a page's TSX or JS): a line that is one string literal, alone or as an object's
-# field ('title: "Vilka uppgifter vi sparar",', '"Vi sparar kontouppgifter som e-postadress, namn ...",'), holds a
+# A notice kept in program source (a page's TSX or JS, or a site's JSON data): a line that is one string literal,
+# alone or as an object's field ('title: "Vilka uppgifter vi sparar",', '"title": "5. Rekisterin tietosisältö",',
+# '"Vi sparar kontouppgifter som e-postadress, namn ...",'), holds a
 # paragraph of its own. Read as prose, '...skolnivå.", "Vi sparar ...' runs the paragraphs together (no sentence
 # ends before a quote and a comma), and a heading with them.
 _STRING_LINE = re.compile(
-    r"^[ \t]*(?:[A-Za-z_$][\w$]*\s*:\s*)?([\"'`])(?P<text>(?:(?!\1)[^\\\n]|\\.)+)\1\s*[,;]?[ \t]*$", re.M
+    r"^[ \t]*(?:(?:[A-Za-z_$][\w$]*|\"[\w$-]+\")\s*:\s*)?([\"'`])(?P<text>(?:(?!\1)[^\\\n]|\\.)+)\1\s*[,;]?[ \t]*$",
+    re.M,
 )
 
 
@@ -344,6 +371,7 @@ def _string_lines_apart(text: str) -> str:
 
 def sentences(text: str, language: str) -> list[Sentence]:
     out: list[Sentence] = []
+    last_number = 0  # the number of the last numbered heading
     text = _tables_as_lists(_string_lines_apart(text))
     text = _BREAK.sub("\n\n", text)  # a notice kept as Markdown or HTML: "Kotipaikka<br>" ends a line of a list
     for chunk in _SENTENCE.split(_WRAPPED.sub(" ", _headings_apart(text))):
@@ -360,8 +388,28 @@ def sentences(text: str, language: str) -> list[Sentence]:
         words = _WORD.findall(clean)
         bullet = clean[0] in "-•*—–" and not clean.startswith("**")  # Markdown's bold is no bullet
         heading = not bullet and len(words) <= 8 and not clean.endswith((".", ","))
+        number = _SECTION_NUMBER.match(clean)
+        if (
+            number
+            and not heading
+            and len(words) <= _LONG_HEADING_WORDS
+            and not clean.endswith((".", ",", ":", ";"))
+            and int(number.group(1)) == last_number + 1
+            and out
+            and not _SECTION_NUMBER.match(out[-1].text)
+        ):
+            heading = True
+        if number and heading:
+            last_number = int(number.group(1))
         out.append(Sentence(clean, stems(words, language), heading))
     return out
+
+
+# A notice's numbered sections ("6. Säännönmukaiset tietolähteet", then "7. Evästeet ja seurantatekniikat
+# sivustollamme ja kolmannen osapuolen tuottamat palvelut"): a longer line is a heading when it takes the next number
+# after a heading and follows text of that section, not an item of a numbered list (whose items follow each other).
+_SECTION_NUMBER = re.compile(r"^(?:#{1,6}\s*)?(\d{1,2})\.?\s")
+_LONG_HEADING_WORDS = 16
 
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s")
@@ -615,6 +663,10 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         review.append("no data subject group found: name who the notice is about")
 
     categories, inferred, unnamed = _read_categories(parts, cues_of, subjects, vocab, language)
+    for group, source in _implied_groups(categories, subjects, vocab, language).items():
+        name = vocab.subject_names.get(group, {}).get(language, group)
+        subjects[group] = {"id": group, "name": name, "source": source, "confidence": "low"}
+        review.append(f"inferred the group '{name}' ({vocab.implied[group].reason}): confirm it or remove the group")
     for key, item in inferred.items():
         if key not in categories:  # a key the notice names itself needs no inference
             categories[key] = item
@@ -676,6 +728,8 @@ class _Step:
 
 
 _SKIP = _Step(read=False)
+# A short label and its value on one line ("Yritys: PQuant Oy", "Sähköposti: privacy@...", "Osoite: Helsinki, Suomi")
+_FIELD = re.compile(r"^[*_]*[^\W\d][\w -]{0,24}[*_]*:[*_]*\s+\S")
 _HEADING = _Step(read=False, heading=True)
 
 
@@ -692,6 +746,7 @@ class _Sections:
     other: bool = False
     level: int = 0
     denied: bool = False  # the bullets under "Emme käsittele seuraavia tietoja:" name data not kept
+    fields: bool = False  # the last sentence was a field ("Osoite: …") of a section about other things
     unnamed: list[str] = field(default_factory=list)
 
     def step(self, i: int, cues: set[str]) -> _Step:
@@ -711,6 +766,12 @@ class _Sections:
                 self.data = self.other = False
                 self.level = 0
             return _SKIP
+        if self.other and sentence.heading and _FIELD.match(sentence.text):
+            self.fields = True
+            return _SKIP  # "Osoite: Helsinki, Suomi" under "1. Rekisterinpitäjä": a field of that section, no new one
+        if self.fields and not sentence.heading:
+            self.other = False  # prose after the fields ("Yritys: …" / "Keräämme asiakkaiden nimiä"): the block ended
+        self.fields = False
         listed = self.data and "data_section" not in cues
         # A run of short lines that each name data ("Namn" / "E-postadress" / "Användarspråk", HTML list items)
         # is a list of data wherever it stands.
@@ -844,6 +905,23 @@ def _read_categories(
     for item in categories.values():
         del item["_rank"]
     return categories, inferred, sections.unnamed
+
+
+def _implied_groups(
+    categories: dict[str, dict[str, Any]], subjects: dict[str, dict[str, Any]], vocab: Vocabulary, language: str
+) -> dict[str, str]:
+    """The groups the drafted categories imply (terms.yaml ``implied``), each with the sentence that implies it."""
+    out = {}
+    for group, implied in vocab.implied.items():
+        if group in subjects or implied.unless & set(subjects):
+            continue
+        for item in categories.values():
+            if implied.keys & set(item["keys"]):
+                words = stems(_WORD.findall(item["source"]), language)
+                if any(_matches(term, words, True) for term in implied.terms.get(language, ())):
+                    out[group] = item["source"]
+                    break
+    return out
 
 
 def _controller(

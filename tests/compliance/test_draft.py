@@ -1097,7 +1097,8 @@ def test_subject_groups_of_the_thirteenth_session(language: str, text: str, grou
             "sv",
             "Vi behandlar namn, e-postadress och telefonnummer, bokad tjänst och tid; kortuppgifter hanteras av "
             "Stripe och lagras inte av oss.\n",
-            {"user.name", "user.contact.email", "user.contact.phone_number"},
+            # the booked service is a booking (purchase history), in the clause that is kept
+            {"user.name", "user.contact.email", "user.contact.phone_number", "user.behavior.purchase_history"},
         ),
         # ... a clause that names no data of its own denies what stands before it
         ("sv", "Vi behandlar personnummer; de sparas inte.\n", set()),
@@ -1265,3 +1266,143 @@ def test_a_controller_read_from_the_company_named_most_among_others_is_a_review_
     # the only company the notice names is no question
     alone = draft("Palvelua ylläpitää Alfa Oy.\n", "n.md", "fi").data["draft"]["review"]
     assert not any("controller read as" in item for item in alone)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "groups", "implied"),
+    [
+        # cookies of the site: its visitors, though the notice never names them
+        (
+            "fi",
+            "Tallennamme asiakkaiden nimet.\n\nSivustomme käyttää evästeitä.\n",
+            ["customers", "website_visitors"],
+            "Sivustomme käyttää evästeitä.",
+        ),
+        (
+            "sv",
+            "Vi behandlar kunders namn.\n\nPå denna webbplats används kakor.\n",
+            ["customers", "website_visitors"],
+            "På denna webbplats används kakor.",
+        ),
+        # cookies with no word of a site are not enough; nor where the notice is about a service's users
+        ("fi", "Tallennamme asiakkaiden nimet.\n\nKäytämme evästeitä.\n", ["customers"], None),
+        ("fi", "Palvelun käyttäjistä tallennetaan nimi.\n\nSivustomme käyttää evästeitä.\n", ["users"], None),
+        # an account named with no group: the service's users; beside the members, the account is a member's
+        ("fi", "Rekisterin tietosisältö\n\n- Käyttäjätunnus\n- Salasana\n", ["users"], "- Käyttäjätunnus"),
+        ("fi", "Tallennamme jäsenten nimet.\n\nJäsen kirjautuu käyttäjätunnuksella.\n", ["members"], None),
+    ],
+)
+def test_a_group_the_drafted_data_implies(language: str, text: str, groups: list[str], implied: str | None) -> None:
+    drafted = draft(text, "n.md", language).data
+    assert [s["id"] for s in drafted["subjects"]] == groups
+    # an implied group is for review, with its reason, and quotes the sentence that implies it
+    reviews = [r for r in drafted["draft"]["review"] if r.startswith("inferred the group")]
+    assert len(reviews) == (implied is not None)
+    if implied is not None:
+        assert drafted["subjects"][-1]["source"] == implied
+        assert drafted["subjects"][-1]["confidence"] == "low"
+
+
+def test_implied_groups_of_unknown_keys_or_groups_are_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pdscan.compliance import draft as drafting
+    from pdscan.errors import ConfigError
+
+    implied = {"keys": ["user.no_such_key"], "terms": {"fi": ["sivusto"]}, "unless": ["users"], "reason": "r"}
+    terms = {"subjects": {"users": {"fi": ["käyttäjä"]}, "website_visitors": {"fi": ["kävijä"], "implied": implied}}}
+    monkeypatch.setattr(drafting, "_terms_file", lambda: terms)
+    caches = (drafting.vocabulary, drafting._not_data)
+    for cache in caches:
+        cache.cache_clear()
+    try:
+        with pytest.raises(ConfigError, match=r"user\.no_such_key"):
+            drafting.vocabulary()
+    finally:
+        for cache in caches:
+            cache.cache_clear()
+
+
+def test_a_notice_kept_as_json_data_reads_each_string_as_a_paragraph() -> None:
+    """A site's JSON data ('"title": "5. Rekisterin tietosisältö",' and a list of strings): each string a paragraph."""
+    source = (
+        "{\n"
+        '  "sections": [\n'
+        "    {\n"
+        '      "title": "1. Rekisterinpitäjä",\n'
+        '      "body": "Esimerkki ry<br/>Esimerkkitie 2, 41310 Leppävesi",\n'
+        '      "list": []\n'
+        "    },\n"
+        "    {\n"
+        '      "title": "5. Rekisterin tietosisältö",\n'
+        '      "body": "Rekisteriin voidaan tallentaa seuraavia tietoja:",\n'
+        '      "list": [\n'
+        '        "Etu- ja sukunimi",\n'
+        '        "Sähköpostiosoite",\n'
+        '        "Puhelinnumero"\n'
+        "      ]\n"
+        "    }\n"
+        "  ]\n"
+        "}\n"
+    )
+    drafted = draft(source, "notice.txt", "fi").data
+    sources = {k: c["source"] for c in drafted["categories"] for k in c["keys"]}
+    assert sources == {"user.name": "Etu- ja sukunimi", "user.contact.email": "Sähköpostiosoite",
+                       "user.contact.phone_number": "Puhelinnumero"}  # fmt: skip
+
+
+def test_a_long_numbered_line_that_takes_the_next_number_is_a_heading() -> None:
+    # "7. ..." after section 6 and its text opens a section: the security section before it ends there
+    text = (
+        "6. Rekisterin suojaus\n\nTiedot suojataan palomuurilla ja salasanoilla.\n\n"
+        "7. Evästeet ja seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat palvelut\n\n"
+        "Sivustolla vierailevasta käyttäjästä tallennetaan käyttäjän IP-osoite.\n"
+    )
+    assert _drafted(text, "fi") == {"user.device.ip_address"}
+    # a numbered item that follows another numbered item is an item of a list, not a heading
+    listed = (
+        "Rekisterin tietosisältö\n\n1. Nimi\n\n2. Tiedot säilytetään suojatulla palvelimella jonne pääsy on vain "
+        "ylläpitäjillä ja tekijöillä\n\n3. Sähköpostiosoite\n"
+    )
+    assert _drafted(listed, "fi") == {"user.name", "user.contact.email"}
+
+
+def test_the_fields_of_the_controller_s_block_name_no_data() -> None:
+    # "Osoite: Helsinki, Suomi" under "1. Rekisterinpitäjä" is the controller's address, not data held
+    text = (
+        "1. Rekisterinpitäjä\n\nYritys: Esimerkki Oy\n\nSähköposti: tietosuoja@example.fi\n\n"
+        "Osoite: Helsinki, Suomi\n\n2. Rekisterin tietosisältö\n\nNimi ja puhelinnumero.\n"
+    )
+    assert _drafted(text, "fi") == {"user.name", "user.contact.phone_number"}
+    # prose after the fields, with no heading between, is the notice's again
+    prose = "Rekisterinpitäjä\n\nYritys: Esimerkki Oy, Esimerkkitie 1, 00100 Helsinki\n\nKeräämme asiakkaiden nimiä.\n"
+    assert _drafted(prose, "fi") == {"user.name"}
+
+
+@pytest.mark.parametrize(
+    ("language", "items", "keys"),
+    [
+        # terms read from the sixth vocabulary corpus (bench/notices/corpus6) and the twelfth batch
+        ("fi", "- Nimi\n- Ruokavaliot", {"user.name", "user.health"}),  # a special diet: health (LABELLING)
+        ("fi", "- Sähköpostiosoite\n- Uutiskirjeen tilaus", {"user.contact.email", "user.privacy_preferences"}),
+        ("fi", "- Nimi\n- Varattu palvelu", {"user.name", "user.behavior.purchase_history"}),
+        ("sv", "- Namn\n- Ort", {"user.name", "user.contact.address.city"}),  # "ort" only as an item of the list
+        ("sv", "- Namn\n- Vald tjänst", {"user.name", "user.behavior.purchase_history"}),
+    ],
+)
+def test_terms_of_the_fifteenth_session(language: str, items: str, keys: set[str]) -> None:
+    assert _drafted(f"{_DATA_HEADING[language]}\n\n{items}\n", language) == keys
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "groups"),
+    [
+        ("fi", "Käsittelemme nimeä asiakassuhteen hoitamiseksi.\n", ["customers"]),
+        ("sv", "Vi sparar ditt namn när du handlar hos oss.\n", ["customers"]),
+        ("sv", "Vi sparar din e-postadress när du skapar ett konto.\n", ["users"]),
+        # "ort" outside a list is a place the controller works in, no data
+        ("sv", "Vi finns på varje ort där vi verkar och sparar kunders namn.\n", ["customers"]),
+    ],
+)
+def test_subject_groups_of_the_fifteenth_session(language: str, text: str, groups: list[str]) -> None:
+    drafted = draft(text, "n.md", language).data
+    assert [s["id"] for s in drafted["subjects"]] == groups
+    assert "user.contact.address.city" not in _keys(drafted)
