@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import json
 import re
 import textwrap
 from collections.abc import Iterable, Iterator, Sequence
@@ -268,14 +269,24 @@ def vocabulary() -> Vocabulary:
     implied = {}
     for group, item in ((k, v["implied"]) for k, v in subjects_raw.items() if v.get("implied")):
         where = f"subjects.{group}.implied"
-        if not isinstance(item, dict) or not {"keys", "terms", "reason"} <= set(item):
+        if not isinstance(item, dict) or not {"keys", "terms", "reason"} <= set(item) <= {"keys", "terms", "reason",
+                                                                                          "unless"}:  # fmt: skip
             raise ConfigError(str(path), where, "a mapping with keys, terms, reason and optionally unless")
-        unknown = [k for k in item["keys"] if k not in known.categories]
-        unknown += [g for g in item.get("unless") or () if g not in subjects_raw]
+        lists = {"keys": item["keys"], "unless": item.get("unless") or []}
+        for name, value in lists.items():
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(str(path), f"{where}.{name}", "a list of names")
+        if not item["keys"] or not isinstance(item["reason"], str) or not item["reason"]:
+            raise ConfigError(str(path), where, "keys must name a data category and reason must be a text")
+        if not isinstance(item["terms"], dict) or not set(item["terms"]) <= set(LANGUAGES):
+            expected = f"a mapping of {', '.join(LANGUAGES)} to lists of terms"
+            raise ConfigError(str(path), f"{where}.terms", expected)
+        unknown = [k for k in lists["keys"] if k not in known.categories]
+        unknown += [g for g in lists["unless"] if g not in subjects_raw]
         if unknown:
             raise ConfigError(str(path), where, f"unknown data category keys or subject groups: {', '.join(unknown)}")
-        implied[group] = ImpliedGroup(frozenset(item["keys"]), terms({"terms": item["terms"]}, where)["terms"],
-                                      frozenset(item.get("unless") or ()), str(item["reason"]))  # fmt: skip
+        implied[group] = ImpliedGroup(frozenset(lists["keys"]), terms({"terms": item["terms"]}, where)["terms"],
+                                      frozenset(lists["unless"]), item["reason"])  # fmt: skip
     inferences = []
     for i, item in enumerate(data.get("inferences") or []):
         where = f"inferences[{i}]"
@@ -366,12 +377,25 @@ _STRING_LINE = re.compile(
 
 def _string_lines_apart(text: str) -> str:
     """Each line of the text that is one string literal, replaced by the string's text between blank lines."""
-    return _STRING_LINE.sub(lambda m: "\n" + m.group("text").replace('\\"', '"').replace("\\'", "'") + "\n", text)
+    return _STRING_LINE.sub(lambda m: "\n" + _unquoted(m.group(1), m.group("text")) + "\n", text)
+
+
+def _unquoted(quote: str, text: str) -> str:
+    """A string literal's text: a double-quoted one decoded as JSON does ("S\\u00e4hk\\u00f6posti", "<br\\/>"),
+    any other with its escaped quotes undone."""
+    if quote == '"':
+        try:
+            decoded = json.loads(f'"{text}"')
+        except ValueError:  # not JSON's escapes (a JavaScript "\\x41"): read as written
+            pass
+        else:
+            if isinstance(decoded, str):
+                return decoded
+    return text.replace('\\"', '"').replace("\\'", "'")
 
 
 def sentences(text: str, language: str) -> list[Sentence]:
     out: list[Sentence] = []
-    last_number = 0  # the number of the last numbered heading
     text = _tables_as_lists(_string_lines_apart(text))
     text = _BREAK.sub("\n\n", text)  # a notice kept as Markdown or HTML: "Kotipaikka<br>" ends a line of a list
     for chunk in _SENTENCE.split(_WRAPPED.sub(" ", _headings_apart(text))):
@@ -388,28 +412,8 @@ def sentences(text: str, language: str) -> list[Sentence]:
         words = _WORD.findall(clean)
         bullet = clean[0] in "-•*—–" and not clean.startswith("**")  # Markdown's bold is no bullet
         heading = not bullet and len(words) <= 8 and not clean.endswith((".", ","))
-        number = _SECTION_NUMBER.match(clean)
-        if (
-            number
-            and not heading
-            and len(words) <= _LONG_HEADING_WORDS
-            and not clean.endswith((".", ",", ":", ";"))
-            and int(number.group(1)) == last_number + 1
-            and out
-            and not _SECTION_NUMBER.match(out[-1].text)
-        ):
-            heading = True
-        if number and heading:
-            last_number = int(number.group(1))
         out.append(Sentence(clean, stems(words, language), heading))
     return out
-
-
-# A notice's numbered sections ("6. Säännönmukaiset tietolähteet", then "7. Evästeet ja seurantatekniikat
-# sivustollamme ja kolmannen osapuolen tuottamat palvelut"): a longer line is a heading when it takes the next number
-# after a heading and follows text of that section, not an item of a numbered list (whose items follow each other).
-_SECTION_NUMBER = re.compile(r"^(?:#{1,6}\s*)?(\d{1,2})\.?\s")
-_LONG_HEADING_WORDS = 16
 
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s")
@@ -659,14 +663,24 @@ def draft(text: str, notice_name: str, language: str | None = None) -> Draft:
         for key in _subjects_in(vocab, sentence, language):
             subjects.setdefault(key, {"id": key, "name": vocab.subject_names.get(key, {}).get(language, key),
                                       "source": sentence.text, "confidence": "high" if scope else "low"})  # fmt: skip
-    if not subjects:
-        review.append("no data subject group found: name who the notice is about")
-
     categories, inferred, unnamed = _read_categories(parts, cues_of, subjects, vocab, language)
-    for group, source in _implied_groups(categories, subjects, vocab, language).items():
+    implied = _implied_groups(categories, subjects, vocab, language)
+    if implied:
+        # A category with no groups of its own is every group's: it stays the named groups' (visitors keep no
+        # customer's name), and the one that implies a group is that group's (with those it names itself).
+        named = list(subjects)
+        for item in categories.values():
+            item_implies = [g for g, source in implied.items() if source == item["source"]]
+            if item_implies:
+                item["subjects"] = [*item.get("subjects", ()), *item_implies]
+            elif named and "subjects" not in item:
+                item["subjects"] = named
+    for group, source in implied.items():
         name = vocab.subject_names.get(group, {}).get(language, group)
         subjects[group] = {"id": group, "name": name, "source": source, "confidence": "low"}
         review.append(f"inferred the group '{name}' ({vocab.implied[group].reason}): confirm it or remove the group")
+    if not subjects:
+        review.append("no data subject group found: name who the notice is about")
     for key, item in inferred.items():
         if key not in categories:  # a key the notice names itself needs no inference
             categories[key] = item
@@ -728,8 +742,6 @@ class _Step:
 
 
 _SKIP = _Step(read=False)
-# A short label and its value on one line ("Yritys: PQuant Oy", "Sähköposti: privacy@...", "Osoite: Helsinki, Suomi")
-_FIELD = re.compile(r"^[*_]*[^\W\d][\w -]{0,24}[*_]*:[*_]*\s+\S")
 _HEADING = _Step(read=False, heading=True)
 
 
@@ -746,7 +758,6 @@ class _Sections:
     other: bool = False
     level: int = 0
     denied: bool = False  # the bullets under "Emme käsittele seuraavia tietoja:" name data not kept
-    fields: bool = False  # the last sentence was a field ("Osoite: …") of a section about other things
     unnamed: list[str] = field(default_factory=list)
 
     def step(self, i: int, cues: set[str]) -> _Step:
@@ -766,12 +777,6 @@ class _Sections:
                 self.data = self.other = False
                 self.level = 0
             return _SKIP
-        if self.other and sentence.heading and _FIELD.match(sentence.text):
-            self.fields = True
-            return _SKIP  # "Osoite: Helsinki, Suomi" under "1. Rekisterinpitäjä": a field of that section, no new one
-        if self.fields and not sentence.heading:
-            self.other = False  # prose after the fields ("Yritys: …" / "Keräämme asiakkaiden nimiä"): the block ended
-        self.fields = False
         listed = self.data and "data_section" not in cues
         # A run of short lines that each name data ("Namn" / "E-postadress" / "Användarspråk", HTML list items)
         # is a list of data wherever it stands.
@@ -910,10 +915,12 @@ def _read_categories(
 def _implied_groups(
     categories: dict[str, dict[str, Any]], subjects: dict[str, dict[str, Any]], vocab: Vocabulary, language: str
 ) -> dict[str, str]:
-    """The groups the drafted categories imply (terms.yaml ``implied``), each with the sentence that implies it."""
+    """The groups the drafted categories imply (terms.yaml ``implied``), each with the sentence that implies it; a
+    group whose ``unless`` names a group the notice names, or another implied one, is not implied (a service's users
+    hold the cookies of its site)."""
     out = {}
     for group, implied in vocab.implied.items():
-        if group in subjects or implied.unless & set(subjects):
+        if group in subjects:
             continue
         for item in categories.values():
             if implied.keys & set(item["keys"]):
@@ -921,7 +928,8 @@ def _implied_groups(
                 if any(_matches(term, words, True) for term in implied.terms.get(language, ())):
                     out[group] = item["source"]
                     break
-    return out
+    present = set(subjects) | set(out)
+    return {group: source for group, source in out.items() if not vocab.implied[group].unless & present}
 
 
 def _controller(

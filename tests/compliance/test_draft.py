@@ -1303,18 +1303,36 @@ def test_a_group_the_drafted_data_implies(language: str, text: str, groups: list
         assert drafted["subjects"][-1]["confidence"] == "low"
 
 
-def test_implied_groups_of_unknown_keys_or_groups_are_a_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"keys": ["user.no_such_key"]}, r"user\.no_such_key"),
+        ({"unless": ["no_such_group"]}, "no_such_group"),
+        ({"keys": "user.name"}, "a list of names"),
+        ({"keys": None}, "a list of names"),
+        ({"unless": 5}, "a list of names"),
+        ({"keys": []}, "keys must name"),
+        ({"reason": None}, "reason must be a text"),
+        ({"terms": ["sivusto"]}, "lists of terms"),
+        ({"terms": {"xx": ["sivusto"]}}, "lists of terms"),
+        ({"terms": {"fi": "sivusto"}}, "a list of terms"),
+        ({"because": "x"}, "optionally unless"),
+    ],
+)
+def test_malformed_implied_groups_are_a_config_error(
+    monkeypatch: pytest.MonkeyPatch, change: dict[str, Any], message: str
+) -> None:
     from pdscan.compliance import draft as drafting
     from pdscan.errors import ConfigError
 
-    implied = {"keys": ["user.no_such_key"], "terms": {"fi": ["sivusto"]}, "unless": ["users"], "reason": "r"}
+    implied = {"keys": ["user.name"], "terms": {"fi": ["sivusto"]}, "unless": ["users"], "reason": "r", **change}
     terms = {"subjects": {"users": {"fi": ["käyttäjä"]}, "website_visitors": {"fi": ["kävijä"], "implied": implied}}}
     monkeypatch.setattr(drafting, "_terms_file", lambda: terms)
     caches = (drafting.vocabulary, drafting._not_data)
     for cache in caches:
         cache.cache_clear()
     try:
-        with pytest.raises(ConfigError, match=r"user\.no_such_key"):
+        with pytest.raises(ConfigError, match=message):
             drafting.vocabulary()
     finally:
         for cache in caches:
@@ -1336,7 +1354,7 @@ def test_a_notice_kept_as_json_data_reads_each_string_as_a_paragraph() -> None:
         '      "body": "Rekisteriin voidaan tallentaa seuraavia tietoja:",\n'
         '      "list": [\n'
         '        "Etu- ja sukunimi",\n'
-        '        "Sähköpostiosoite",\n'
+        '        "S\\u00e4hk\\u00f6postiosoite",\n'
         '        "Puhelinnumero"\n'
         "      ]\n"
         "    }\n"
@@ -1347,34 +1365,6 @@ def test_a_notice_kept_as_json_data_reads_each_string_as_a_paragraph() -> None:
     sources = {k: c["source"] for c in drafted["categories"] for k in c["keys"]}
     assert sources == {"user.name": "Etu- ja sukunimi", "user.contact.email": "Sähköpostiosoite",
                        "user.contact.phone_number": "Puhelinnumero"}  # fmt: skip
-
-
-def test_a_long_numbered_line_that_takes_the_next_number_is_a_heading() -> None:
-    # "7. ..." after section 6 and its text opens a section: the security section before it ends there
-    text = (
-        "6. Rekisterin suojaus\n\nTiedot suojataan palomuurilla ja salasanoilla.\n\n"
-        "7. Evästeet ja seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat palvelut\n\n"
-        "Sivustolla vierailevasta käyttäjästä tallennetaan käyttäjän IP-osoite.\n"
-    )
-    assert _drafted(text, "fi") == {"user.device.ip_address"}
-    # a numbered item that follows another numbered item is an item of a list, not a heading
-    listed = (
-        "Rekisterin tietosisältö\n\n1. Nimi\n\n2. Tiedot säilytetään suojatulla palvelimella jonne pääsy on vain "
-        "ylläpitäjillä ja tekijöillä\n\n3. Sähköpostiosoite\n"
-    )
-    assert _drafted(listed, "fi") == {"user.name", "user.contact.email"}
-
-
-def test_the_fields_of_the_controller_s_block_name_no_data() -> None:
-    # "Osoite: Helsinki, Suomi" under "1. Rekisterinpitäjä" is the controller's address, not data held
-    text = (
-        "1. Rekisterinpitäjä\n\nYritys: Esimerkki Oy\n\nSähköposti: tietosuoja@example.fi\n\n"
-        "Osoite: Helsinki, Suomi\n\n2. Rekisterin tietosisältö\n\nNimi ja puhelinnumero.\n"
-    )
-    assert _drafted(text, "fi") == {"user.name", "user.contact.phone_number"}
-    # prose after the fields, with no heading between, is the notice's again
-    prose = "Rekisterinpitäjä\n\nYritys: Esimerkki Oy, Esimerkkitie 1, 00100 Helsinki\n\nKeräämme asiakkaiden nimiä.\n"
-    assert _drafted(prose, "fi") == {"user.name"}
 
 
 @pytest.mark.parametrize(
@@ -1406,3 +1396,13 @@ def test_subject_groups_of_the_fifteenth_session(language: str, text: str, group
     drafted = draft(text, "n.md", language).data
     assert [s["id"] for s in drafted["subjects"]] == groups
     assert "user.contact.address.city" not in _keys(drafted)
+
+
+def test_an_implied_group_holds_the_data_that_implies_it_and_no_other() -> None:
+    drafted = draft("Tallennamme asiakkaiden nimet.\n\nSivustomme käyttää evästeitä.\n", "n.md", "fi").data
+    groups = {k: c["subjects"] for c in drafted["categories"] for k in c["keys"]}
+    # the visitors keep no customer's name, and the cookies are the visitors'
+    assert groups == {"user.name": ["customers"], "user.device.cookie": ["website_visitors"]}
+    # users implied beside the site's cookies: the cookies are the users', no visitors are implied
+    both = "Rekisterin tietosisältö\n\n- Käyttäjätunnus\n- Salasana\n\nSivustomme käyttää evästeitä.\n"
+    assert [s["id"] for s in draft(both, "n.md", "fi").data["subjects"]] == ["users"]
