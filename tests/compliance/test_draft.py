@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -377,22 +378,36 @@ def test_channels_places_and_verbs_name_no_data(language: str, sentence: str) ->
     assert _drafted_in_the_list(sentence, language) == set()
 
 
+@pytest.fixture
+def terms_file(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[dict[str, Any]], None]]:
+    """Makes the drafter read the given mapping as its terms file; the caches that hold what it read are cleared
+    before and after, so that no other test sees it."""
+    from pdscan.compliance import draft as drafting
+
+    caches = (drafting.vocabulary, drafting._not_data)
+
+    def use(terms: dict[str, Any]) -> None:
+        monkeypatch.setattr(drafting, "_terms_file", lambda: terms)
+        for cache in caches:
+            cache.cache_clear()
+
+    yield use
+    for cache in caches:
+        cache.cache_clear()
+
+
 @pytest.mark.parametrize(
     "section",
     [["maksuton"], {"se": ["maksuton"]}, {"fi": "maksuton"}, {"fi": ["(unclosed"]}],
     ids=["a list", "an unknown language", "a string", "an invalid expression"],
 )
-def test_a_malformed_not_data_is_a_config_error(monkeypatch: pytest.MonkeyPatch, section: Any) -> None:
+def test_a_malformed_not_data_is_a_config_error(terms_file: Callable[[dict[str, Any]], None], section: Any) -> None:
     from pdscan.compliance import draft as drafting
     from pdscan.errors import ConfigError
 
-    monkeypatch.setattr(drafting, "_terms_file", lambda: {"not_data": section})
-    drafting._not_data.cache_clear()
-    try:
-        with pytest.raises(ConfigError, match="not_data"):
-            drafting._not_data("fi")
-    finally:
-        drafting._not_data.cache_clear()
+    terms_file({"not_data": section})
+    with pytest.raises(ConfigError, match="not_data"):
+        drafting._not_data("fi")
 
 
 @pytest.mark.parametrize(
@@ -1178,21 +1193,13 @@ def test_who_has_access_is_no_subject_group(language: str, text: str) -> None:
 @pytest.mark.parametrize(
     "listed", [["salasana"], {"fi": "salasana"}, {"se": ["salasana"]}], ids=["a list", "a string", "a language"]
 )
-def test_malformed_listed_terms_are_a_config_error(monkeypatch: pytest.MonkeyPatch, listed: Any) -> None:
+def test_malformed_listed_terms_are_a_config_error(terms_file: Callable[[dict[str, Any]], None], listed: Any) -> None:
     from pdscan.compliance import draft as drafting
     from pdscan.errors import ConfigError
 
-    terms = {"categories": {"user.name": {"fi": ["nimi"], "listed": listed}}}
-    monkeypatch.setattr(drafting, "_terms_file", lambda: terms)
-    caches = (drafting.vocabulary, drafting._not_data)  # both read the terms file: no test after may see this one
-    for cache in caches:
-        cache.cache_clear()
-    try:
-        with pytest.raises(ConfigError, match="listed"):
-            drafting.vocabulary()
-    finally:
-        for cache in caches:
-            cache.cache_clear()
+    terms_file({"categories": {"user.name": {"fi": ["nimi"], "listed": listed}}})
+    with pytest.raises(ConfigError, match="listed"):
+        drafting.vocabulary()
 
 
 def test_the_controller_read_from_repeated_names_is_the_same_in_every_run() -> None:
@@ -1320,23 +1327,17 @@ def test_a_group_the_drafted_data_implies(language: str, text: str, groups: list
     ],
 )
 def test_malformed_implied_groups_are_a_config_error(
-    monkeypatch: pytest.MonkeyPatch, change: dict[str, Any], message: str
+    terms_file: Callable[[dict[str, Any]], None], change: dict[str, Any], message: str
 ) -> None:
     from pdscan.compliance import draft as drafting
     from pdscan.errors import ConfigError
 
     implied = {"keys": ["user.name"], "terms": {"fi": ["sivusto"]}, "unless": ["users"], "reason": "r", **change}
-    terms = {"subjects": {"users": {"fi": ["käyttäjä"]}, "website_visitors": {"fi": ["kävijä"], "implied": implied}}}
-    monkeypatch.setattr(drafting, "_terms_file", lambda: terms)
-    caches = (drafting.vocabulary, drafting._not_data)
-    for cache in caches:
-        cache.cache_clear()
-    try:
-        with pytest.raises(ConfigError, match=message):
-            drafting.vocabulary()
-    finally:
-        for cache in caches:
-            cache.cache_clear()
+    terms_file(
+        {"subjects": {"users": {"fi": ["käyttäjä"]}, "website_visitors": {"fi": ["kävijä"], "implied": implied}}}
+    )
+    with pytest.raises(ConfigError, match=message):
+        drafting.vocabulary()
 
 
 def test_a_notice_kept_as_json_data_reads_each_string_as_a_paragraph() -> None:
