@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scan import (
     HEADER,
     HighCardinality,
+    compile_bytecode,
     dvv_missing,
     load,
     machine,
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs of each process, alternating; medians")
     args = parser.parse_args()
     print(machine())
+    print(compile_bytecode())
     why = dvv_missing()
     if why:
         print(f"NOTE: {why.replace('high-cardinality case', 'small-files bench')}")
