@@ -828,7 +828,12 @@ def _read_categories(
     inferred: dict[str, dict[str, Any]] = {}
     previous: Sentence | None = None  # the last heading, or sentence naming data: whose groups a sentence inherits
     means_named: set[str] = set()  # keys the notice names as a means of collecting (its cookies)
-    naming = [s.heading and bool(_keys_in(vocab.in_lists, s, language, compounds=True)) for s in parts]
+    # A heading that names data opens a list of it; a label with its value ("Puhelin: 029 566 6700") is someone's
+    # contact detail.
+    naming = [
+        s.heading and not _FILLED.match(s.text) and bool(_keys_in(vocab.in_lists, s, language, compounds=True))
+        for s in parts
+    ]
     sections = _Sections(parts, naming)
     # When data is deleted names no data held where the notice lists its data elsewhere; a notice in prose may name
     # its data only there ("Tallennamme nimen ja sähköpostiosoitteen, jotka poistetaan kun jäsenyys päättyy").
@@ -862,6 +867,8 @@ def _read_categories(
             or (sections.data and (sentence.heading or bool(_BULLET.match(sentence.text))))
         )
         keys = _keys_in(vocab.in_lists if an_item else vocab.categories, sentence, language, True, where)
+        # A kind its parts spell out is not narrowed by them first ("Osoite: postinumero ja kaupunki").
+        keys = {k: t for k, t in keys.items() if k not in spelled_out}
         keys = _denied_by_a_word(_beside(keys, where, vocab), where, sentence.stems, language)
         kept = _general_only(keys, where, sentence.stems, language, spelled_out, exemplified)
         found, used = _as_means(kept, where, vocab, sentence, language)
@@ -1198,20 +1205,57 @@ _EXAMPLES = re.compile(
     re.IGNORECASE,
 )
 _BRACKETED = re.compile(r"(?<![\w-])([^\W\d_][\w-]*+)[\s*_]*\(([^()]{3,200})\)")
+# A line that opens with a field's label of one to three words and a colon, and its value ("Yhteystiedot: nimi,
+# puhelin").
+_FIELD_LABEL = re.compile(
+    rf"^\s*(?:{_ITEM_MARK})?[\s*_]*([^\W\d_][\w-]*(?: [^\W\d_][\w-]*){{0,2}})[\s*_]*:\s+(\S.{{2,300}})$"
+)
 
 
 def _spelled_out(vocab: Vocabulary, text: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
     """General keys whose term stands right before brackets that name specific keys of that kind: those the
     brackets spell out ("yhteystiedot (sähköposti, puhelinnumero)"), and those they give examples of ("muut
-    yhteystiedot (esim. puhelin)")."""
+    yhteystiedot (esim. puhelin)"). A field's label before a colon spells its kind out where every item after the
+    colon is one of its parts ("Yhteystiedot: sähköpostiosoite ja puhelinnumero"); an item the terms do not know
+    keeps the kind ("Tekniset tiedot: IP-osoite, selaintyyppi": the browser is the device)."""
     spelled: set[str] = set()
     examples: set[str] = set()
     for word, inside in _BRACKETED.findall(text):
-        before = _keys_in(vocab.categories, Sentence(word, stems([word], language)), language, compounds=True)
-        within = _keys_in(vocab.categories, Sentence(inside, stems(_WORD.findall(inside), language)), language, True)
-        named = {g for g in before if any(k.startswith(g + ".") for k in within)}
+        named = _parts_named(vocab, word, [inside], language, vocab.categories)
         (examples if _EXAMPLES.match(inside) else spelled).update(named)
+    label = _FIELD_LABEL.match(text)
+    if label is not None:
+        items = [item for item in _LIST_SEPARATOR[language].split(label.group(2)) if _WORD.search(item)]
+        spelled.update(_parts_named(vocab, label.group(1), items, language, vocab.in_lists))  # each an item
     return frozenset(spelled), frozenset(examples)
+
+
+def _parts_named(
+    vocab: Vocabulary,
+    word: str,
+    items: list[str],
+    language: str,
+    terms: dict[str, dict[str, tuple[Term, ...]]],
+) -> set[str]:
+    """The general keys ``word`` names whose parts the items name: each item names data, not the kind again, and
+    one at least a specific key of the kind (a name beside them is data of another kind)."""
+    said = _WORD.findall(word) if " " in word else [word]
+    before = _keys_in(vocab.categories, Sentence(word, stems(said, language)), language, compounds=True)
+    within = [_keys_in(terms, Sentence(item, stems(_WORD.findall(item), language)), language, True) for item in items]
+    return {
+        g
+        for g in before
+        if all(within)
+        and any(k.startswith(g + ".") for keys in within for k in keys)
+        and all(g not in keys for keys in within)
+    }
+
+
+# The separators of a field's items: commas, slashes and the words for "and" and "or".
+_LIST_SEPARATOR = {
+    language: re.compile(rf"[,;/]|\b(?:{'|'.join(words)})\b", re.IGNORECASE)
+    for language, words in {"fi": ("ja", "tai", "sekä"), "sv": ("och", "eller", "samt"), "en": ("and", "or")}.items()
+}
 
 
 def _purposes(parts: list[Sentence], vocab: Vocabulary, language: str, unsaid: list[str]) -> list[dict[str, Any]]:

@@ -1407,3 +1407,58 @@ def test_an_implied_group_holds_the_data_that_implies_it_and_no_other() -> None:
     # users implied beside the site's cookies: the cookies are the users', no visitors are implied
     both = "Rekisterin tietosisältö\n\n- Käyttäjätunnus\n- Salasana\n\nSivustomme käyttää evästeitä.\n"
     assert [s["id"] for s in draft(both, "n.md", "fi").data["subjects"]] == ["users"]
+
+
+@pytest.mark.parametrize(
+    ("language", "items", "keys"),
+    [
+        # a field's label spelled out by its parts after a colon: the parts, not the kind
+        ("fi", "- Yhteystiedot: sähköpostiosoite ja puhelinnumero",
+         {"user.contact.email", "user.contact.phone_number"}),
+        ("fi", "- Yhteystiedot: nimi, puhelinnumero, sähköpostiosoite",
+         {"user.name", "user.contact.phone_number", "user.contact.email"}),  # a name beside the parts
+        ("fi", "- Osoite: postinumero ja kaupunki",
+         {"user.contact.address.postal_code", "user.contact.address.city"}),  # not narrowed to the street first
+        ("sv", "- Kontaktuppgifter: e-postadress och telefonnummer",
+         {"user.contact.email", "user.contact.phone_number"}),
+        # an item the terms do not know keeps the kind (the browser type is the device); the kind again after "muut"
+        # makes the parts examples of it (an open list: the kind alone)
+        ("fi", "- Tekniset tiedot: IP-osoite, selaintyyppi", {"user.device", "user.device.ip_address"}),
+        ("fi", "- Yhteystiedot: sähköpostiosoite ja muut yhteystiedot", {"user.contact"}),
+        # listed terms of the thirteenth batch
+        ("fi", "- Nimi ja yhteystiedot (sähköposti, puhelin)",
+         {"user.name", "user.contact.email", "user.contact.phone_number"}),
+        ("fi", "- Tilaukset, toimitukset, laskut", {"user.behavior.purchase_history", "user.payment"}),
+        ("fi", "- Nimi\n- Osallistutut tapahtumat", {"user.name", "user.behavior"}),
+        ("fi", "- Tapahtumakirjaukset ja laskutustiedot", {"user.behavior", "user.payment"}),
+    ],
+)  # fmt: skip
+def test_terms_of_the_sixteenth_session(language: str, items: str, keys: set[str]) -> None:
+    assert _drafted(f"{_DATA_HEADING[language]}\n\n{items}\n", language) == keys
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # events and training in prose are what the controller does, not data held
+        ("fi", "Käsittelemme tietoja tapahtumien ja muun yhdistystoiminnan järjestämiseen.\n"),
+        ("fi", "Henkilökuntamme saa säännöllistä koulutusta tietosuojasta.\n"),
+        # a call, a cookie notice, what is not followed or never seen
+        ("fi", "Voit soittaa meille puhelimella arkisin.\n"),
+        ("fi", "Lisäämme asianmukaisen evästeilmoituksen ennen muutoksen voimaantuloa.\n"),
+        ("fi", "Emme seuraa klikkauksiasi, hiiren liikkeitäsi tai projektien nimiä.\n"),
+        ("sv", "Tjänsten ser aldrig ditt kortnummer eller övriga betalningsuppgifter.\n"),
+    ],
+)
+def test_words_of_the_sixteenth_session_that_name_no_data(language: str, text: str) -> None:
+    assert _drafted(text, language) == set()
+
+
+def test_a_label_with_its_value_opens_no_list_of_data() -> None:
+    """The supervisory authority's block ("Puhelin: 029 566 6700") is someone's contact detail: it neither names a
+    phone number nor makes the sections after it the list of data, whose cookies then stay data."""
+    text = (
+        "Rekisterin tietosisältö\n\n- Nimi\n\n## Valitusoikeus\n\nTietosuojavaltuutetun toimisto\n\n"
+        "Puhelin: 029 566 6700\n\n## Evästeet\n\nVerkkosivustomme käyttää teknisesti välttämättömiä evästeitä.\n"
+    )
+    assert _drafted(text, "fi") == {"user.name", "user.device.cookie"}
