@@ -60,6 +60,9 @@ _POSTAL_ADDRESS = re.compile(
 # "Puhelin: 09 8391 1234", "Puhelin (vaihde): 09 83911", "Puh. [redacted]": a number (or a redacted detail) written
 # out after its label is someone's contact detail, not a kind of data.
 _FILLED = re.compile(r"^[^\W\d_][\w ().-]{0,30}[:.]\s*(?:\+?\s?\d[\d ()-]{4,}\d|\[redacted\])", re.IGNORECASE)
+# A short line holding a number written out ("Puhelin 040 123 4567", "**Puhelin:** (09) 123 4567", "Puhelinvaihde 029
+# 566 6700") or a redacted detail is a line of someone's contact details: it opens no list of data.
+_A_NUMBER = re.compile(r"\+?\(?\d[\d ()-]{5,}\d|\[redacted\]")
 # "MAS käsittelee muun muassa seuraavia jäsentensä tietoja:", "Vi behandlar följande uppgifter om dig:": a line that
 # ends by naming data with a colon opens the list of it, whatever words stand between.
 _OPENS_A_LIST = re.compile(
@@ -575,8 +578,32 @@ def _negated_asides_left_out(parts: list[Sentence], vocab: Vocabulary, language:
             sentence = _without_denied_asides(sentence, vocab, language)
         if ";" in sentence.text and "negation" in _found(vocab.cues, sentence, language):
             sentence = _without_denied_clauses(sentence, vocab, language)
+        if _BUT[language].search(sentence.text) and "negation" in _found(vocab.cues, sentence, language):
+            sentence = _without_denied_contrast(sentence, vocab, language)
         out.append(sentence)
     return out
+
+
+# "Emme seuraa käyttäjiä muilla sivustoilla, mutta palvelimemme tallentaa IP-osoitteen": the clause after a contrast
+# says what is kept, whatever the clause before it denies.
+_BUT = {
+    "fi": re.compile(r",\s+mutta\s", re.IGNORECASE),
+    "sv": re.compile(r",\s+men\s", re.IGNORECASE),
+    "en": re.compile(r",\s+but\s", re.IGNORECASE),
+}
+
+
+def _without_denied_contrast(sentence: Sentence, vocab: Vocabulary, language: str) -> Sentence:
+    """A sentence whose clauses a contrast joins ("..., mutta ...", "..., men ..."): a clause that denies takes back
+    its own words only, and the others name what is kept (read without the denied ones)."""
+    clauses = _BUT[language].split(sentence.text)
+    denied = [
+        "negation" in _found(vocab.cues, Sentence(c, stems(_WORD.findall(c), language)), language) for c in clauses
+    ]
+    if all(denied) or not any(denied):
+        return sentence
+    rest = " ".join(c for c, no in zip(clauses, denied, strict=True) if not no)
+    return Sentence(sentence.text, stems(_WORD.findall(rest), language), sentence.heading)
 
 
 def _without_denied_clauses(sentence: Sentence, vocab: Vocabulary, language: str) -> Sentence:
@@ -831,7 +858,7 @@ def _read_categories(
     # A heading that names data opens a list of it; a label with its value ("Puhelin: 029 566 6700") is someone's
     # contact detail.
     naming = [
-        s.heading and not _FILLED.match(s.text) and bool(_keys_in(vocab.in_lists, s, language, compounds=True))
+        s.heading and not _A_NUMBER.search(s.text) and bool(_keys_in(vocab.in_lists, s, language, compounds=True))
         for s in parts
     ]
     sections = _Sections(parts, naming)
@@ -848,6 +875,8 @@ def _read_categories(
             continue
         if _reaches_the_controller(sentence.text, parts[i + 1].text if i + 1 < len(parts) else ""):
             continue  # "kirjoittamalla seuraaviin osoitteisiin: tietosuoja@...": the controller's address, not data
+        if _named_field(vocab, sentence.text, language):
+            continue  # "Kaupunki: Helsinki", "Osoite: Helsinki, Suomi": someone's details in a block of fields
         if {"definition", "negation", "controller", "age_limit"} & cues or _UNTICKED.match(sentence.text):
             continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
             # age limit, a box of a form left unticked: even in a list
@@ -857,7 +886,7 @@ def _read_categories(
         if not step.listed and not opens_its_list and (about_other_things & cues or sections.other):
             continue  # how the register is protected, where its data comes from, who keeps it, what the person may
             # ask or do in their own browser, data protection itself: not what it holds
-        spelled_out, exemplified = _spelled_out(vocab, sentence.text, language)
+        spelled_out, exemplified, labelled = _spelled_out(vocab, sentence.text, language)
         where: dict[str, list[int]] = {}
         # an item of the list: a bullet or a short line of the data section, a run of lines that name data, or the
         # list's opener with its items (a full sentence there may still say how the data is protected)
@@ -867,8 +896,9 @@ def _read_categories(
             or (sections.data and (sentence.heading or bool(_BULLET.match(sentence.text))))
         )
         keys = _keys_in(vocab.in_lists if an_item else vocab.categories, sentence, language, True, where)
-        # A kind its parts spell out is not narrowed by them first ("Osoite: postinumero ja kaupunki").
-        keys = {k: t for k, t in keys.items() if k not in spelled_out}
+        # A kind a field's parts spell out is not narrowed by them first ("Osoite: postinumero ja kaupunki"); in
+        # brackets it is ("Osoite (katu, postinumero)": the street).
+        keys = {k: t for k, t in keys.items() if k not in labelled}
         keys = _denied_by_a_word(_beside(keys, where, vocab), where, sentence.stems, language)
         kept = _general_only(keys, where, sentence.stems, language, spelled_out, exemplified)
         found, used = _as_means(kept, where, vocab, sentence, language)
@@ -1012,6 +1042,21 @@ def _named_below(parts: list[Sentence], at: int, vocab: Vocabulary, language: st
             return None  # a section's heading ("Hantering av medlemskap"), an id or a redacted contact
         return text
     return None
+
+
+def _named_field(vocab: Vocabulary, text: str, language: str) -> bool:
+    """A field whose value is a name ("Kaupunki: Helsinki", "Osoite: Helsinki, Suomi"): the controller's or an
+    authority's details filled in, not a kind of data (whose value would name data: "Tietosisältö: Nimi,
+    Sähköposti")."""
+    label = _FIELD_LABEL.match(text)
+    if label is None or not _PROPER_NAMES.match(label.group(2)):
+        return False
+    value = label.group(2)
+    return not _keys_in(vocab.in_lists, Sentence(value, stems(_WORD.findall(value), language)), language, True)
+
+
+# Capitalised words only, with commas between: "Helsinki", "Helsinki, Suomi", "Esimerkki Oy".
+_PROPER_NAMES = re.compile(r"^[A-ZÅÄÖ][\w.-]*(?:,?\s+[A-ZÅÄÖ][\w.-]*)*\.?\s*$")
 
 
 def _reaches_the_controller(text: str, following: str) -> bool:
@@ -1212,22 +1257,42 @@ _FIELD_LABEL = re.compile(
 )
 
 
-def _spelled_out(vocab: Vocabulary, text: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
+def _spelled_out(vocab: Vocabulary, text: str, language: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """General keys whose term stands right before brackets that name specific keys of that kind: those the
     brackets spell out ("yhteystiedot (sähköposti, puhelinnumero)"), and those they give examples of ("muut
-    yhteystiedot (esim. puhelin)"). A field's label before a colon spells its kind out where every item after the
-    colon is one of its parts ("Yhteystiedot: sähköpostiosoite ja puhelinnumero"); an item the terms do not know
-    keeps the kind ("Tekniset tiedot: IP-osoite, selaintyyppi": the browser is the device)."""
+    yhteystiedot (esim. puhelin)"); then those a field's label spells out (:func:`_labelled`), also among the first."""
     spelled: set[str] = set()
     examples: set[str] = set()
     for word, inside in _BRACKETED.findall(text):
         named = _parts_named(vocab, word, [inside], language, vocab.categories)
         (examples if _EXAMPLES.match(inside) else spelled).update(named)
+    labelled, label_examples = _labelled(vocab, text, language)
+    return frozenset(spelled | labelled), frozenset(examples | label_examples), labelled
+
+
+def _labelled(vocab: Vocabulary, text: str, language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """General keys a field's label before a colon names where every item after the colon names data, one at least
+    a part of the kind, and none the kind again ("Yhteystiedot: sähköpostiosoite ja puhelinnumero"): spelled out, or
+    given examples of where the items are examples ("Yhteystiedot: esim. sähköpostiosoite", "... puhelinnumero
+    yms."). An item the terms do not know keeps the kind ("Tekniset tiedot: IP-osoite, ruudun koko")."""
     label = _FIELD_LABEL.match(text)
-    if label is not None:
-        items = [item for item in _LIST_SEPARATOR[language].split(label.group(2)) if _WORD.search(item)]
-        spelled.update(_parts_named(vocab, label.group(1), items, language, vocab.in_lists))  # each an item
-    return frozenset(spelled), frozenset(examples)
+    if label is None:
+        return frozenset(), frozenset()
+    value = label.group(2)
+    items = [item for item in _LIST_SEPARATOR[language].split(value) if _WORD.search(item)]
+    named = frozenset(_parts_named(vocab, label.group(1), items, language, vocab.in_lists))  # each an item
+    if _EXAMPLES.match(value) or _AND_SO_ON.search(value):
+        return frozenset(), named
+    return named, frozenset()
+
+
+# The separators of a field's items: commas, slashes and the words for "and" and "or".
+_LIST_SEPARATOR = {
+    language: re.compile(rf"[,;/]|\b(?:{'|'.join(words)})\b", re.IGNORECASE)
+    for language, words in {"fi": ("ja", "tai", "sekä"), "sv": ("och", "eller", "samt"), "en": ("and", "or")}.items()
+}
+# "... puhelinnumero yms.", "... telefonnummer m.m.": the items are examples of the kind.
+_AND_SO_ON = re.compile(r"\b(?:yms|ym|jne|tms|etc|osv|m\.\s?m|m\.\s?fl)\.?\s*$", re.IGNORECASE)
 
 
 def _parts_named(
@@ -1249,13 +1314,6 @@ def _parts_named(
         and any(k.startswith(g + ".") for keys in within for k in keys)
         and all(g not in keys for keys in within)
     }
-
-
-# The separators of a field's items: commas, slashes and the words for "and" and "or".
-_LIST_SEPARATOR = {
-    language: re.compile(rf"[,;/]|\b(?:{'|'.join(words)})\b", re.IGNORECASE)
-    for language, words in {"fi": ("ja", "tai", "sekä"), "sv": ("och", "eller", "samt"), "en": ("and", "or")}.items()
-}
 
 
 def _purposes(parts: list[Sentence], vocab: Vocabulary, language: str, unsaid: list[str]) -> list[dict[str, Any]]:

@@ -1421,10 +1421,17 @@ def test_an_implied_group_holds_the_data_that_implies_it_and_no_other() -> None:
          {"user.contact.address.postal_code", "user.contact.address.city"}),  # not narrowed to the street first
         ("sv", "- Kontaktuppgifter: e-postadress och telefonnummer",
          {"user.contact.email", "user.contact.phone_number"}),
-        # an item the terms do not know keeps the kind (the browser type is the device); the kind again after "muut"
-        # makes the parts examples of it (an open list: the kind alone)
-        ("fi", "- Tekniset tiedot: IP-osoite, selaintyyppi", {"user.device", "user.device.ip_address"}),
+        # an item the terms do not know keeps the kind (the screen size is the device's); the kind again after
+        # "muut", or items given as examples, make the parts examples of it (the kind alone, as in brackets)
+        ("fi", "- Tekniset tiedot: IP-osoite, ruudun koko", {"user.device", "user.device.ip_address"}),
         ("fi", "- Yhteystiedot: sähköpostiosoite ja muut yhteystiedot", {"user.contact"}),
+        ("fi", "- Yhteystiedot: esim. sähköpostiosoite ja puhelinnumero", {"user.contact"}),
+        ("fi", "- Yhteystiedot: sähköpostiosoite, puhelinnumero yms.", {"user.contact"}),
+        ("sv", "- Kontaktuppgifter: t.ex. e-postadress och telefonnummer", {"user.contact"}),
+        # in brackets the address listed with its postcode is still the street
+        ("fi", "- Osoite (katu, postinumero)", {"user.contact.address.street", "user.contact.address.postal_code"}),
+        # a call, a counter: not a phone number, not a payment
+        ("fi", "- Nimi\n- Puheluiden tallenteet\n- Laskuri käynneistä", {"user.name"}),
         # listed terms of the thirteenth batch
         ("fi", "- Nimi ja yhteystiedot (sähköposti, puhelin)",
          {"user.name", "user.contact.email", "user.contact.phone_number"}),
@@ -1454,11 +1461,38 @@ def test_words_of_the_sixteenth_session_that_name_no_data(language: str, text: s
     assert _drafted(text, language) == set()
 
 
-def test_a_label_with_its_value_opens_no_list_of_data() -> None:
+@pytest.mark.parametrize(
+    ("language", "text", "keys"),
+    [
+        # after a contrast the clause says what is kept, whatever the clause before it denies
+        ("fi", "Emme seuraa käyttäjiä muilla sivustoilla, mutta palvelimemme tallentaa IP-osoitteen lokiin.\n",
+         {"user.device.ip_address"}),
+        ("sv", "Vi behandlar ditt namn och din e-postadress, men vi ser aldrig ditt kortnummer.\n",
+         {"user.name", "user.contact.email"}),
+        # how long data is kept is no denial of it
+        ("sv", "Namn och e-postadress lagras ej längre än nödvändigt.\n", {"user.name", "user.contact.email"}),
+        # events and training named as data held in prose
+        ("fi", "Rekisterin tietosisältö\n\nRekisteriin tallennetaan jäsenen nimi ja tiedot osallistutuista "
+               "tapahtumista.\n", {"user.name", "user.behavior"}),
+        # a block of filled fields: the controller's town, phone and e-mail are no data of the register
+        ("fi", "1. Rekisterinpitäjä\n\nEsimerkki ry\nKaupunki: Helsinki\nPuhelin 040 123 4567\n"
+               "Sähköposti: info@esimerkki.fi\n\n2. Rekisterin tietosisältö\n\n- Nimi\n- Sähköpostiosoite\n",
+         {"user.name", "user.contact.email"}),
+    ],
+)  # fmt: skip
+def test_denials_and_fields_of_the_sixteenth_session(language: str, text: str, keys: set[str]) -> None:
+    assert _drafted(text, language) == keys
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Puhelin: 029 566 6700", "Puhelin 029 566 6700", "Puhelinvaihde 029 566 6700", "**Puhelin:** (09) 123 4567"],
+)
+def test_a_label_with_its_value_opens_no_list_of_data(line: str) -> None:
     """The supervisory authority's block ("Puhelin: 029 566 6700") is someone's contact detail: it neither names a
     phone number nor makes the sections after it the list of data, whose cookies then stay data."""
     text = (
         "Rekisterin tietosisältö\n\n- Nimi\n\n## Valitusoikeus\n\nTietosuojavaltuutetun toimisto\n\n"
-        "Puhelin: 029 566 6700\n\n## Evästeet\n\nVerkkosivustomme käyttää teknisesti välttämättömiä evästeitä.\n"
+        f"{line}\n\n## Evästeet\n\nVerkkosivustomme käyttää teknisesti välttämättömiä evästeitä.\n"
     )
     assert _drafted(text, "fi") == {"user.name", "user.device.cookie"}
