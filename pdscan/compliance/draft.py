@@ -1253,7 +1253,7 @@ _BRACKETED = re.compile(r"(?<![\w-])([^\W\d_][\w-]*+)[\s*_]*\(([^()]{3,200})\)")
 # A line that opens with a field's label of one to three words and a colon, and its value ("Yhteystiedot: nimi,
 # puhelin").
 _FIELD_LABEL = re.compile(
-    rf"^\s*(?:{_ITEM_MARK})?[\s*_]*([^\W\d_][\w-]*(?: [^\W\d_][\w-]*){{0,2}})[\s*_]*:\s+(\S.{{2,300}})$"
+    rf"^\s*(?:{_ITEM_MARK})?[\s*_]*([^\W\d_][\w-]*(?: [^\W\d_][\w-]*){{0,2}})[\s*_]*:[*_]*\s+(\S.{{2,300}})$"
 )
 
 

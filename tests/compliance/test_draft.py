@@ -1421,6 +1421,8 @@ def test_an_implied_group_holds_the_data_that_implies_it_and_no_other() -> None:
          {"user.contact.address.postal_code", "user.contact.address.city"}),  # not narrowed to the street first
         ("sv", "- Kontaktuppgifter: e-postadress och telefonnummer",
          {"user.contact.email", "user.contact.phone_number"}),
+        ("fi", "- **Yhteystiedot:** sähköpostiosoite ja puhelinnumero",
+         {"user.contact.email", "user.contact.phone_number"}),  # a label in Markdown bold
         # an item the terms do not know keeps the kind (the screen size is the device's); the kind again after
         # "muut", or items given as examples, make the parts examples of it (the kind alone, as in brackets)
         ("fi", "- Tekniset tiedot: IP-osoite, ruudun koko", {"user.device", "user.device.ip_address"}),
