@@ -136,6 +136,11 @@ class Sentence:
     stems: list[str]
     heading: bool = False
 
+    @classmethod
+    def of(cls, text: str, language: str, heading: bool = False) -> Sentence:
+        """A piece of text read as a sentence: its words stemmed."""
+        return cls(text, stems(_WORD.findall(text), language), heading)
+
 
 @dataclass
 class Draft:
@@ -529,7 +534,7 @@ def _subjects_in(vocab: Vocabulary, sentence: Sentence, language: str) -> list[s
     # "jäseniä eli asiakkaitamme", "medlemmar, dvs. kunder": one group named twice, by the second name.
     text = _APPOSITIVE.sub("", sentence.text)
     if text != sentence.text:
-        sentence = Sentence(text, stems(_WORD.findall(text), language), sentence.heading)
+        sentence = Sentence.of(text, language, sentence.heading)
     return list(_keys_in(vocab.subjects, sentence, language, compounds=False))
 
 
@@ -597,9 +602,7 @@ def _without_denied_contrast(sentence: Sentence, vocab: Vocabulary, language: st
     """A sentence whose clauses a contrast joins ("..., mutta ...", "..., men ..."): a clause that denies takes back
     its own words only, and the others name what is kept (read without the denied ones)."""
     clauses = _BUT[language].split(sentence.text)
-    denied = [
-        "negation" in _found(vocab.cues, Sentence(c, stems(_WORD.findall(c), language)), language) for c in clauses
-    ]
+    denied = ["negation" in _found(vocab.cues, Sentence.of(c, language), language) for c in clauses]
     if all(denied) or not any(denied):
         return sentence
     rest = " ".join(c for c, no in zip(clauses, denied, strict=True) if not no)
@@ -613,7 +616,7 @@ def _without_denied_clauses(sentence: Sentence, vocab: Vocabulary, language: str
     it, and the sentence stays denied whole."""
     kept = []
     for clause in sentence.text.split(";"):
-        part = Sentence(clause, stems(_WORD.findall(clause), language))
+        part = Sentence.of(clause, language)
         if "negation" not in _found(vocab.cues, part, language):
             kept.append(clause)
         elif not _keys_in(vocab.categories, part, language, compounds=True):
@@ -627,13 +630,13 @@ def _without_denied_clauses(sentence: Sentence, vocab: Vocabulary, language: str
 def _without_denied_asides(sentence: Sentence, vocab: Vocabulary, language: str) -> Sentence:
     outside = sentence.text
     for aside in _ASIDE.findall(sentence.text):
-        inside = Sentence(aside, stems(_WORD.findall(aside), language))
+        inside = Sentence.of(aside, language)
         if "negation" not in _found(vocab.cues, inside, language):
             continue  # an aside that denies nothing stays ("samt (telefonnummer)")
         if not _keys_in(vocab.categories, inside, language, compounds=True):
             return sentence  # "(sparas inte)": it denies the item before it
         outside = outside.replace(aside, " ", 1)
-    rest = Sentence(outside, stems(_WORD.findall(outside), language), sentence.heading)
+    rest = Sentence.of(outside, language, sentence.heading)
     if outside == sentence.text or "negation" in _found(vocab.cues, rest, language):
         return sentence  # a denial outside the brackets takes back the whole sentence
     return Sentence(sentence.text, rest.stems, sentence.heading)
@@ -1052,7 +1055,7 @@ def _named_field(vocab: Vocabulary, text: str, language: str) -> bool:
     if label is None or not _PROPER_NAMES.match(label.group(2)):
         return False
     value = label.group(2)
-    return not _keys_in(vocab.in_lists, Sentence(value, stems(_WORD.findall(value), language)), language, True)
+    return not _keys_in(vocab.in_lists, Sentence.of(value, language), language, True)
 
 
 # Capitalised words only, with commas between: "Helsinki", "Helsinki, Suomi", "Esimerkki Oy".
@@ -1306,7 +1309,7 @@ def _parts_named(
     one at least a specific key of the kind (a name beside them is data of another kind)."""
     said = _WORD.findall(word) if " " in word else [word]
     before = _keys_in(vocab.categories, Sentence(word, stems(said, language)), language, compounds=True)
-    within = [_keys_in(terms, Sentence(item, stems(_WORD.findall(item), language)), language, True) for item in items]
+    within = [_keys_in(terms, Sentence.of(item, language), language, True) for item in items]
     return {
         g
         for g in before
