@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import math
 import os
 import re
@@ -308,8 +309,13 @@ def _split_plain(text: str, delimiter: str, skip: int, names: list[str]) -> tupl
             rows.append(fields)
         else:
             bad.append(line)
-    columns = [pa.array(list(column), pa.string()) for column in zip(*rows, strict=True)] if rows else []
-    if not columns:
+    if rows:
+        # One array of every field, column after column, cut into the columns: one conversion per file instead of
+        # one per column (155 against 24 µs for a 17-column file of 27 rows; a file costs about 3 ms in all).
+        n = len(rows)
+        fields = pa.array(list(itertools.chain.from_iterable(zip(*rows, strict=True))), pa.string())
+        columns = [fields.slice(k * n, n) for k in range(width)]
+    else:
         columns = [pa.array([], pa.string())] * width
     return pa.RecordBatch.from_arrays(columns, names=names), bad
 
