@@ -788,6 +788,7 @@ class _Sections:
     other: bool = False
     level: int = 0
     denied: bool = False  # the bullets under "Emme käsittele seuraavia tietoja:" name data not kept
+    numbered: bool = False  # the list of data was opened by a numbered heading ("5. Rekisterin tietosisältö")
     unnamed: list[str] = field(default_factory=list)
 
     def step(self, i: int, cues: set[str]) -> _Step:
@@ -831,16 +832,22 @@ class _Sections:
             # A plain line of the list is an item even when it is a lone word of security ("Salasana" between
             # "Käyttäjätunnus" and "Nimi"): it does not end the list, as "Rekisterin suojaus" would.
             lone_security = cues == {"security"} and len(sentence.stems) == 1
-            if listed and level == 0 and (not cues or lone_security) and not _NUMBERED.match(sentence.text):
+            # Under a numbered heading, a plain line is an item whatever it says ("Rekisterinpitäjän merkinnät"): the
+            # next numbered heading ends the list.
+            plain = not cues or lone_security or self.numbered
+            if listed and level == 0 and plain and not _NUMBERED.match(sentence.text):
                 if _AN_ITEM.match(sentence.text) and not _A_TOPIC.match(sentence.text):
                     self.unnamed.append(sentence.text)  # a line of the list naming data pdscan has no term for
                 return _HEADING  # ("Juomamieltymys *")
             other = {"sources", "security", "rights", "controller"} & cues
+            under_a_number = self.data and self.numbered
             self.data = "data_section" in cues or (not other and bool(_OPENS_A_LIST.search(sentence.text)))
             # where the data comes from, how it is protected, what the person may ask, who keeps it: no section
             # names data held
             self.other = bool(other)
             self.level = level if self.data else 0
+            # "Rekisteriin tallennettavia tietoja ovat:" under "5. Rekisterin tietosisältö" keeps the list numbered
+            self.numbered = self.data and (bool(_NUMBERED.match(sentence.text)) or under_a_number)
             return _HEADING
         return _Step(read=True, listed=listed, in_a_list=in_a_list)
 
@@ -883,6 +890,8 @@ def _read_categories(
         if {"definition", "negation", "controller", "age_limit"} & cues or _UNTICKED.match(sentence.text):
             continue  # what the law calls sensitive data, data not kept, the controller's own details, a children's
             # age limit, a box of a form left unticked: even in a list
+        if _PLACEHOLDER.search(sentence.text):
+            continue  # "Personnummer → [PERSONNUMMER]": what a service removes from a text before it keeps it
         # "Rekisteri voi sisältää seuraavia tietoja: yhteystiedot, …, salasana, …": the list's opener joined with its
         # items names data held, whatever word of security or sources an item holds.
         opens_its_list = "data_section" in cues and ": " in sentence.text and not sections.other
@@ -1091,6 +1100,8 @@ def _example_words(text: str) -> set[int]:
 # A notice written on a form ("☐ Terveystiedot", "☒ Nimi": the research notice template of Finnish universities)
 # ticks the data it holds; a box left empty names data it does not hold.
 _UNTICKED = re.compile(r"^[\s*•–—-]*☐")  # not □, which some notices print as a plain bullet
+# A kind of data and the placeholder that replaces it ("E-postadresser → [EMAIL]"): data removed, not kept.
+_PLACEHOLDER = re.compile(r"(?:→|->|=>)\s*\[[^\]\n]+\]")
 # A bullet or numbered item ("- Henkilötunnus", "• Foto", "2) Valokuva"): under a denial that opens a list, denied.
 _BULLET = re.compile(rf"^\s*{_ITEM_MARK}")
 # "ei tallenneta muita kuin seuraavia tietoja:", "inga andra uppgifter än följande:": the denial restricts the register

@@ -1498,3 +1498,46 @@ def test_a_label_with_its_value_opens_no_list_of_data(line: str) -> None:
         f"{line}\n\n## Evästeet\n\nVerkkosivustomme käyttää teknisesti välttämättömiä evästeitä.\n"
     )
     assert _drafted(text, "fi") == {"user.name", "user.device.cookie"}
+
+
+@pytest.mark.parametrize(
+    ("language", "items", "keys"),
+    [
+        # terms of the fourteenth batch, read into the tuning set
+        ("fi", "- Nimi\n- Bruttotulot", {"user.name", "user.financial"}),
+        ("sv", "- Namn\n- Tävlingsanmälningar och resultat", {"user.name", "user.behavior"}),
+        ("sv", "- Namn\n- Nuvarande årskurs", {"user.name", "user.professional_information"}),
+        ("fi", "- Nimi\n- Luokka-aste", {"user.name", "user.professional_information"}),
+    ],
+)  # fmt: skip
+def test_terms_of_the_seventeenth_session(language: str, items: str, keys: set[str]) -> None:
+    assert _drafted(f"{_DATA_HEADING[language]}\n\n{items}\n", language) == keys
+
+
+def test_tulot_alone_names_no_income() -> None:
+    """Only compounds of income are income: "tulot" alone shares its stem with tulos (a result)."""
+    assert _drafted(f"{_DATA_HEADING['fi']}\n\n- Nimi\n- Kilpailun tulokset\n", "fi") == {"user.name"}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "keys"),
+    [
+        # "Information vi lagrar om dig" opens the list of data: its items are read, a lone item among lines no term
+        # names (Telefonnummer* between Masterprofil and RFID) and a password among them too
+        ("sv", "## Information vi lagrar om dig\n\nDetta innefattar:\n\n- Adress\n- Masterprofil\n- Telefonnummer*\n"
+               "- RFID för din studentlegitimation\n- Ditt lösenord, krypterat\n",
+         {"user.contact.address", "user.contact.phone_number", "user.authorization.credentials"}),
+        # under a numbered heading, a line of the list that speaks of the controller is an item, not the end of it
+        ("fi", "5. Rekisterin tietosisältö\n\nRekisteriin tallennettavia tietoja ovat:\n\nEtu- ja sukunimi\n"
+               "Sähköpostiosoite\nRekisterinpitäjän merkinnät\nJäsenyyden tila\nJäsenen kuvaus itsestään\n\n"
+               "6. Säännönmukaiset tietolähteet\n\nTiedot saadaan jäseneltä itseltään.\n",
+         {"user.name", "user.contact.email", "user.content"}),
+        # what a service removes from a text and the placeholder it puts there: data not kept
+        ("sv", "## Vilka uppgifter vi behandlar\n\n- Namn och e-postadress för ditt konto\n\n"
+               "Följande uppgifter ersätts med platshållare:\n\n- Personnummer → [PERSONNUMMER]\n"
+               "- Telefonnummer → [TELEFON]\n- Bankkontonummer -> [KONTONUMMER]\n",
+         {"user.name", "user.contact.email"}),
+    ],
+)  # fmt: skip
+def test_lists_of_the_seventeenth_session(language: str, text: str, keys: set[str]) -> None:
+    assert _drafted(text, language) == keys
