@@ -178,10 +178,34 @@ _CHANNEL = {"fi": re.compile(r"\w{3,}[^\W\d_]tse$")}
 _VERBAL_NOUN = {"sv": re.compile(r"^(.+(?:and|end))(?:e|et|en|ena|es|ets|ens|enas)$")}
 
 
+# The last parts of compounds a notice shares between two words ("kirjautumis- ja istuntotiedot", "kontakt- och
+# företagsuppgifter"), longest first: the first word is read whole ("kirjautumistiedot", "kontaktuppgifter").
+_SHARED_TAILS = {
+    "fi": ("tietojen", "tietoja", "tiedot", "tieto", "osoitteet", "osoite", "numerot", "numero", "nimet", "nimi"),
+    "sv": ("uppgifter", "adresser", "adress", "nummer"),
+    "en": (),
+}
+_AND = {"fi": ("ja", "tai", "sekä"), "sv": ("och", "eller"), "en": ("and", "or")}
+
+
+def _shared_tails(written: list[str], words: list[str], language: str) -> list[str]:
+    """``words`` (the ``written`` words without their punctuation), each that ends in a hyphen before "ja" / "och"
+    and a compound with a tail of :data:`_SHARED_TAILS` read with that tail: the word it stands for."""
+    out = list(words)
+    for i in range(len(words) - 2):
+        if not written[i].rstrip(":").endswith("-") or len(words[i]) < 2 or words[i + 1] not in _AND.get(language, ()):
+            continue
+        tail = next((t for t in _SHARED_TAILS.get(language, ()) if words[i + 2].endswith(t)), None)
+        if tail is not None and len(words[i + 2]) > len(tail):
+            out[i] = words[i] + tail
+    return out
+
+
 def stems(words: Iterable[str], language: str) -> list[str]:
     # A word's trailing colon or hyphen is punctuation ("Jäsenet:", "posti- ja"), not part of its stem; inner ones
     # stay ("EU:n", "e-postadress").
-    lowered = [w.lower().translate(_HYPHENS).rstrip(":-") or w.lower() for w in words]
+    written = [w.lower().translate(_HYPHENS) for w in words]
+    lowered = _shared_tails(written, [w.rstrip(":-") or w for w in written], language)
     out = list(_stemmer(language).stemWords(lowered))
     noun = _VERBAL_NOUN.get(language)
     if noun is not None:
@@ -1101,7 +1125,7 @@ def _example_words(text: str) -> set[int]:
 # ticks the data it holds; a box left empty names data it does not hold.
 _UNTICKED = re.compile(r"^[\s*•–—-]*☐")  # not □, which some notices print as a plain bullet
 # A kind of data and the placeholder that replaces it ("E-postadresser → [EMAIL]"): data removed, not kept.
-_PLACEHOLDER = re.compile(r"(?:→|->|=>)\s*\[[^\]\n]+\]")
+_PLACEHOLDER = re.compile(r"(?:→|->|=>)\s*(?:\[[^\]\n]+\]|$)")  # its placeholder may be on the next line
 # A bullet or numbered item ("- Henkilötunnus", "• Foto", "2) Valokuva"): under a denial that opens a list, denied.
 _BULLET = re.compile(rf"^\s*{_ITEM_MARK}")
 # "ei tallenneta muita kuin seuraavia tietoja:", "inga andra uppgifter än följande:": the denial restricts the register

@@ -1508,10 +1508,33 @@ def test_a_label_with_its_value_opens_no_list_of_data(line: str) -> None:
         ("sv", "- Namn\n- Tävlingsanmälningar och resultat", {"user.name", "user.behavior"}),
         ("sv", "- Namn\n- Nuvarande årskurs", {"user.name", "user.professional_information"}),
         ("fi", "- Nimi\n- Luokka-aste", {"user.name", "user.professional_information"}),
+        ("fi", "- Nimi\n- Taitotaso", {"user.name", "user.professional_information"}),
+        ("fi", "- Nimi\n- Toimialatiedot", {"user.name", "user.professional_information"}),
+        ("fi", "- Nimi\n- Käyttäjän itse kertomat tiedot", {"user.name", "user.content"}),
+        ("fi", "- Nimi\n- Vapaamuotoinen viesti", {"user.name", "user.content"}),
+        ("fi", "- Nimi\n- Käyttäytymistiedot", {"user.name", "user.behavior"}),
+        ("sv", "- Namn\n- Användningsmetadata", {"user.name", "user.behavior"}),
+        # the first word of "X- ja Y" read with Y's last part: "kirjautumistiedot", "kontaktuppgifter"
+        ("fi", "- Nimi\n- Kirjautumis- ja istuntotiedot", {"user.name", "user.authorization.credentials"}),
+        ("sv", "- Namn\n- Kontakt- och företagsuppgifter", {"user.name", "user.contact"}),
     ],
 )  # fmt: skip
 def test_terms_of_the_seventeenth_session(language: str, items: str, keys: set[str]) -> None:
     assert _drafted(f"{_DATA_HEADING[language]}\n\n{items}\n", language) == keys
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        # a web address ("osoitteessa example.fi"), a page's link addresses: no postal address
+        ("fi", "Ajantasainen seloste on osoitteessa example.fi.\n"),
+        ("sv", "Användare kan dela länkadresserna till enskilda sidor på Facebook.\n"),
+        # a compound's shared last part is read only before "ja" and a compound that ends in it
+        ("fi", "Asiakas- ja markkinointiviestintä hoidetaan keskitetysti.\n"),
+    ],
+)
+def test_words_of_the_seventeenth_session_that_name_no_data(language: str, text: str) -> None:
+    assert _drafted(text, language) == set()
 
 
 def test_tulot_alone_names_no_income() -> None:
@@ -1535,7 +1558,7 @@ def test_tulot_alone_names_no_income() -> None:
         # what a service removes from a text and the placeholder it puts there: data not kept
         ("sv", "## Vilka uppgifter vi behandlar\n\n- Namn och e-postadress för ditt konto\n\n"
                "Följande uppgifter ersätts med platshållare:\n\n- Personnummer → [PERSONNUMMER]\n"
-               "- Telefonnummer → [TELEFON]\n- Bankkontonummer -> [KONTONUMMER]\n",
+               "- Telefonnummer → [TELEFON]\n- Bankkontonummer -> [KONTONUMMER]\n- Övriga IP-adresser →\n",
          {"user.name", "user.contact.email"}),
     ],
 )  # fmt: skip
