@@ -445,11 +445,27 @@ def sentences(text: str, language: str) -> list[Sentence]:
         bullet = clean[0] in "-•*—–" and not clean.startswith("**")  # Markdown's bold is no bullet
         heading = not bullet and len(words) <= 8 and not clean.endswith((".", ","))
         out.append(Sentence(clean, stems(words, language), heading))
+    return _numbered_headings(out)
+
+
+def _numbered_headings(parts: list[Sentence]) -> list[Sentence]:
+    """A long numbered line without a full stop that prose follows is a section's heading ("7. Evästeet ja
+    seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat palvelut"); one that lists ("2. Namn, adress
+    ... för att:") or that the next numbered line follows is an item of a numbered list."""
+    out = list(parts)
+    for i, part in enumerate(parts[:-1]):
+        text = part.text
+        if part.heading or not _NUMBERED.match(text) or len(part.stems) > _NUMBERED_WORDS:
+            continue
+        if text.endswith((".", ",", ":")) or "," in text or _NUMBERED.match(parts[i + 1].text):
+            continue
+        out[i] = Sentence(text, part.stems, True)
     return out
 
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s")
 _NUMBERED = re.compile(r"^(?:#{1,6}\s*)?\d+(?:\.\d+)*\.?\s")  # "6. Säännönmukaiset tietolähteet"
+_NUMBERED_WORDS = 16  # the longest numbered heading read as one
 
 
 def _heading_level(text: str) -> int:

@@ -1555,6 +1555,15 @@ def test_tulot_alone_names_no_income() -> None:
                "Sähköpostiosoite\nRekisterinpitäjän merkinnät\nJäsenyyden tila\nJäsenen kuvaus itsestään\n\n"
                "6. Säännönmukaiset tietolähteet\n\nTiedot saadaan jäseneltä itseltään.\n",
          {"user.name", "user.contact.email", "user.content"}),
+        # a long numbered heading ends the section on security before it; a numbered line that lists is read
+        ("fi", "6. Rekisterin suojauksen periaatteet\n\nTiedot suojataan palomuurilla.\n\n"
+               "7. Evästeet ja seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat palvelut\n\n"
+               "Sivustolla vierailevasta käyttäjästä tallennetaan IP-osoite ja selaimen tunniste.\n",
+         {"user.device.ip_address", "user.device"}),
+        ("sv", "## Personuppgifter\n\n2. Vårdnadshavares namn, adress och telefonnummer samt barnets personnummer "
+               "för att:\n\n- Kunna ringa vid behov\n",
+         {"user.name", "user.contact.address", "user.contact.phone_number",
+          "user.government_id.national_identification_number"}),
         # what a service removes from a text and the placeholder it puts there: data not kept
         ("sv", "## Vilka uppgifter vi behandlar\n\n- Namn och e-postadress för ditt konto\n\n"
                "Följande uppgifter ersätts med platshållare:\n\n- Personnummer → [PERSONNUMMER]\n"
