@@ -407,9 +407,26 @@ _STRING_LINE = re.compile(
 )
 
 
+# A line of program source that holds no text: brackets and commas ("],", "{"), or a field that opens one ("cells: [").
+_CODE_LINE = re.compile(r"^[ \t]*(?:[A-Za-z_$][\w$]*\s*:\s*)?[\[\]{}(),;]+[ \t]*$", re.M)
+
+
 def _string_lines_apart(text: str) -> str:
-    """Each line of the text that is one string literal, replaced by the string's text between blank lines."""
-    return _STRING_LINE.sub(lambda m: "\n" + _unquoted(m.group(1), m.group("text")) + "\n", text)
+    """Each line of the text that is one string literal, replaced by the string's text between blank lines; a line
+    of brackets between them ends a paragraph too (else "], }, { cookies cells: [" reads as one sentence)."""
+    text = _STRING_LINE.sub(_string_line, text)
+    return _CODE_LINE.sub("", text)
+
+
+_SLUG = re.compile(r"[a-z0-9_-]+")
+
+
+def _string_line(match: re.Match[str]) -> str:
+    """A string line's text as a paragraph; a field whose value is a slug (id: "cookies") holds no text."""
+    field = ":" in match.group(0).split(match.group(1), 1)[0]
+    if field and _SLUG.fullmatch(match.group("text")):
+        return "\n"
+    return "\n" + _unquoted(match.group(1), match.group("text")) + "\n"
 
 
 def _unquoted(quote: str, text: str) -> str:
