@@ -1579,10 +1579,10 @@ def test_a_notice_in_program_source_quotes_its_strings_not_its_brackets() -> Non
     """Lines of brackets ("],", "{", "cells: [") end a paragraph and an id's slug (id: "cookies") is no text: every
     category quotes the notice's own words, not "], }, { cookies cells: [" or "... referenser cookies"."""
     text = (
-        "const rows = [\n  {\n    id: \"applicants\",\n    cells: [\n      \"Rekryteringsinformation\",\n"
-        "      \"CV, betyg och referenser som du lämnar\",\n      \"Den arbetssökande och referenser\",\n    ],\n  },\n"
-        "  {\n    id: \"cookies\",\n    cells: [\n      \"Kakor och lokal lagringsinformation\",\n"
-        "      \"Vi använder kakor för att hålla dig inloggad.\",\n    ],\n  },\n];\n"
+        'const rows = [\n  {\n    id: "applicants",\n    cells: [\n      "Rekryteringsinformation",\n'
+        '      "CV, betyg och referenser som du lämnar",\n      "Den arbetssökande och referenser",\n    ],\n  },\n'
+        '  {\n    id: "cookies",\n    cells: [\n      "Kakor och lokal lagringsinformation",\n'
+        '      "Vi använder kakor för att hålla dig inloggad.",\n    ],\n  },\n];\n'
     )
     categories = draft(text, "policy.tsx", "sv").data["categories"]
     assert "user.device.cookie" in _keys({"categories": categories})
