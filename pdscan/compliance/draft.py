@@ -178,24 +178,22 @@ _CHANNEL = {"fi": re.compile(r"\w{3,}[^\W\d_]tse$")}
 _VERBAL_NOUN = {"sv": re.compile(r"^(.+(?:and|end))(?:e|et|en|ena|es|ets|ens|enas)$")}
 
 
-# The last parts of compounds a notice shares between two words ("kirjautumis- ja istuntotiedot", "kontakt- och
-# företagsuppgifter"), longest first: the first word is read whole ("kirjautumistiedot", "kontaktuppgifter").
-_SHARED_TAILS = {
-    "fi": ("tietojen", "tietoja", "tiedot", "tieto", "osoitteet", "osoite", "numerot", "numero", "nimet", "nimi"),
-    "sv": ("uppgifter", "adresser", "adress", "nummer"),
-    "en": (),
-}
-_AND = {"fi": ("ja", "tai", "sekä"), "sv": ("och", "eller"), "en": ("and", "or")}
+# "Kirjautumis- ja istuntotiedot", "kontakt- och företagsuppgifter": the first word stands for itself with the
+# second's last part, when that part is the word for data ("kirjautumistiedot", "kontaktuppgifter"). Only that
+# part: in "sähköposti- ja puhelinnumero" the shared part is "puhelinnumero", not "numero" (no "sähköpostinumero"),
+# and in "koti- ja työsähköpostiosoite" "sähköpostiosoite", not "osoite".
+_DATA_TAILS = {"fi": ("tietojen", "tietoja", "tiedot", "tieto"), "sv": ("uppgifterna", "uppgifter")}
+_AND = {"fi": ("ja", "tai", "sekä"), "sv": ("och", "eller", "samt")}
 
 
 def _shared_tails(written: list[str], words: list[str], language: str) -> list[str]:
-    """``words`` (the ``written`` words without their punctuation), each that ends in a hyphen before "ja" / "och"
-    and a compound with a tail of :data:`_SHARED_TAILS` read with that tail: the word it stands for."""
+    """``words`` (the ``written`` words without their punctuation) with each first word of "X- ja Ytiedot" read as
+    "Xtiedot" (:data:`_DATA_TAILS`)."""
     out = list(words)
     for i in range(len(words) - 2):
         if not written[i].rstrip(":").endswith("-") or len(words[i]) < 2 or words[i + 1] not in _AND.get(language, ()):
             continue
-        tail = next((t for t in _SHARED_TAILS.get(language, ()) if words[i + 2].endswith(t)), None)
+        tail = next((t for t in _DATA_TAILS.get(language, ()) if words[i + 2].endswith(t)), None)
         if tail is not None and len(words[i + 2]) > len(tail):
             out[i] = words[i] + tail
     return out
@@ -462,27 +460,16 @@ def sentences(text: str, language: str) -> list[Sentence]:
         bullet = clean[0] in "-•*—–" and not clean.startswith("**")  # Markdown's bold is no bullet
         heading = not bullet and len(words) <= 8 and not clean.endswith((".", ","))
         out.append(Sentence(clean, stems(words, language), heading))
-    return _numbered_headings(out)
-
-
-def _numbered_headings(parts: list[Sentence]) -> list[Sentence]:
-    """A long numbered line without a full stop that prose follows is a section's heading ("7. Evästeet ja
-    seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat palvelut"); one that lists ("2. Namn, adress
-    ... för att:") or that the next numbered line follows is an item of a numbered list."""
-    out = list(parts)
-    for i, part in enumerate(parts[:-1]):
-        text = part.text
-        if part.heading or not _NUMBERED.match(text) or len(part.stems) > _NUMBERED_WORDS:
-            continue
-        if text.endswith((".", ",", ":")) or "," in text or _NUMBERED.match(parts[i + 1].text):
-            continue
-        out[i] = Sentence(text, part.stems, True)
     return out
 
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s")
 _NUMBERED = re.compile(r"^(?:#{1,6}\s*)?\d+(?:\.\d+)*\.?\s")  # "6. Säännönmukaiset tietolähteet"
-_NUMBERED_WORDS = 16  # the longest numbered heading read as one
+# A long line numbered as a section ("7. Evästeet ja seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat
+# palvelut"), not a date, a year or a count ("1.12.2025 alkaen", "2025 började", "30 days after"), without a full
+# stop, a comma or a colon: where a section about other things reaches it, the next section's heading.
+_SECTION_NUMBER = re.compile(r"^(?:#{1,6}\s*)?\d{1,2}\.\s+[^\W\d_]")
+_SECTION_WORDS = 16
 
 
 def _heading_level(text: str) -> int:
@@ -851,6 +838,8 @@ class _Sections:
     def step(self, i: int, cues: set[str]) -> _Step:
         """Moves to sentence ``i`` (its ``cues``) and says what it is."""
         sentence, naming = self.parts[i], self.naming
+        if self.other and not sentence.heading and _a_section_heading(sentence):
+            sentence = Sentence(sentence.text, sentence.stems, heading=True)  # the section about other things ends
         if self.denied and _BULLET.match(sentence.text):
             return _SKIP
         # "### Palvelin ei voi käsitellä seuraavia tietoja", "Vi samlar inte in följande uppgifter:": a denial that
@@ -889,9 +878,10 @@ class _Sections:
             # A plain line of the list is an item even when it is a lone word of security ("Salasana" between
             # "Käyttäjätunnus" and "Nimi"): it does not end the list, as "Rekisterin suojaus" would.
             lone_security = cues == {"security"} and len(sentence.stems) == 1
-            # Under a numbered heading, a plain line is an item whatever it says ("Rekisterinpitäjän merkinnät"): the
-            # next numbered heading ends the list.
-            plain = not cues or lone_security or self.numbered
+            # Under a numbered heading, a plain line that names the controller is an item ("Rekisterinpitäjän
+            # merkinnät"): the next numbered heading ends the list, not the controller's name. Sources, rights,
+            # security or disclosure still end it.
+            plain = not cues or lone_security or (self.numbered and cues == {"controller"})
             if listed and level == 0 and plain and not _NUMBERED.match(sentence.text):
                 if _AN_ITEM.match(sentence.text) and not _A_TOPIC.match(sentence.text):
                     self.unnamed.append(sentence.text)  # a line of the list naming data pdscan has no term for
@@ -907,6 +897,17 @@ class _Sections:
             self.numbered = self.data and (bool(_NUMBERED.match(sentence.text)) or under_a_number)
             return _HEADING
         return _Step(read=True, listed=listed, in_a_list=in_a_list)
+
+
+def _a_section_heading(sentence: Sentence) -> bool:
+    """A long line numbered as a section, without a full stop, comma or colon (:data:`_SECTION_NUMBER`)."""
+    text = sentence.text
+    return (
+        len(sentence.stems) <= _SECTION_WORDS
+        and bool(_SECTION_NUMBER.match(text))
+        and not text.endswith((".", ":"))
+        and "," not in text
+    )
 
 
 def _read_categories(
@@ -1157,8 +1158,9 @@ def _example_words(text: str) -> set[int]:
 # A notice written on a form ("☐ Terveystiedot", "☒ Nimi": the research notice template of Finnish universities)
 # ticks the data it holds; a box left empty names data it does not hold.
 _UNTICKED = re.compile(r"^[\s*•–—-]*☐")  # not □, which some notices print as a plain bullet
-# A kind of data and the placeholder that replaces it ("E-postadresser → [EMAIL]"): data removed, not kept.
-_PLACEHOLDER = re.compile(r"(?:→|->|=>)\s*(?:\[[^\]\n]+\]|$)")  # its placeholder may be on the next line
+# A kind of data and the placeholder in capitals that replaces it ("E-postadresser → [EMAIL]", "→ [PART A]"): data
+# removed, not kept. Not a footnote or a note ("Sähköposti -> [1]", "Email -> [newsletter]").
+_PLACEHOLDER = re.compile(r"(?:→|->|=>)\s*\[[A-ZÅÄÖ][A-ZÅÄÖ0-9_ ]*\]")
 # A bullet or numbered item ("- Henkilötunnus", "• Foto", "2) Valokuva"): under a denial that opens a list, denied.
 _BULLET = re.compile(rf"^\s*{_ITEM_MARK}")
 # "ei tallenneta muita kuin seuraavia tietoja:", "inga andra uppgifter än följande:": the denial restricts the register
@@ -1360,7 +1362,7 @@ def _labelled(vocab: Vocabulary, text: str, language: str) -> tuple[frozenset[st
 # The separators of a field's items: commas, slashes and the words for "and" and "or".
 _LIST_SEPARATOR = {
     language: re.compile(rf"[,;/]|\b(?:{'|'.join(words)})\b", re.IGNORECASE)
-    for language, words in {"fi": ("ja", "tai", "sekä"), "sv": ("och", "eller", "samt"), "en": ("and", "or")}.items()
+    for language, words in {**_AND, "en": ("and", "or")}.items()
 }
 # "... puhelinnumero yms.", "... telefonnummer m.m.": the items are examples of the kind.
 _AND_SO_ON = re.compile(r"\b(?:yms|ym|jne|tms|etc|osv|m\.\s?m|m\.\s?fl)\.?\s*$", re.IGNORECASE)

@@ -19,6 +19,7 @@ from pdscan.compliance.declaration import load_declaration, parse_declaration
 from pdscan.compliance.draft import (
     Sentence,
     Term,
+    _a_section_heading,
     _keys_in,
     _term_stems,
     detect_language,
@@ -1526,9 +1527,13 @@ def test_terms_of_the_seventeenth_session(language: str, items: str, keys: set[s
 @pytest.mark.parametrize(
     ("language", "text"),
     [
-        # a web address ("osoitteessa example.fi"), a page's link addresses: no postal address
-        ("fi", "Ajantasainen seloste on osoitteessa example.fi.\n"),
+        # a page's link addresses: no postal address
         ("sv", "Användare kan dela länkadresserna till enskilda sidor på Facebook.\n"),
+        # fault reports and reports to a whistleblowing channel, courses by level, a class's teacher: in prose no
+        # behaviour and no education (those terms name data as items of the list only)
+        ("sv", "Felanmälningar görs via vår kundtjänst.\n"),
+        ("fi", "Kurssit on jaettu taitotason mukaan.\n"),
+        ("fi", "Luokka-asteen opettaja vastaa opetuksesta.\n"),
         # a compound's shared last part is read only before "ja" and a compound that ends in it
         ("fi", "Asiakas- ja markkinointiviestintä hoidetaan keskitetysti.\n"),
     ],
@@ -1567,7 +1572,8 @@ def test_tulot_alone_names_no_income() -> None:
         # what a service removes from a text and the placeholder it puts there: data not kept
         ("sv", "## Vilka uppgifter vi behandlar\n\n- Namn och e-postadress för ditt konto\n\n"
                "Följande uppgifter ersätts med platshållare:\n\n- Personnummer → [PERSONNUMMER]\n"
-               "- Telefonnummer → [TELEFON]\n- Bankkontonummer -> [KONTONUMMER]\n- Övriga IP-adresser →\n",
+               "- Telefonnummer → [TELEFON]\n- Bankkontonummer -> [KONTONUMMER]\n"
+               "- Övriga siffersträngar → [BORTTAGET]\n",
          {"user.name", "user.contact.email"}),
     ],
 )  # fmt: skip
@@ -1587,3 +1593,51 @@ def test_a_notice_in_program_source_quotes_its_strings_not_its_brackets() -> Non
     categories = draft(text, "policy.tsx", "sv").data["categories"]
     assert "user.device.cookie" in _keys({"categories": categories})
     assert all(category["source"] in text for category in categories), [c["source"] for c in categories]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "keys"),
+    [
+        # numbered sentences that name data are read, outside a section about other things
+        ("en", "Privacy Policy\n\nThis policy explains our practices.\n\n1. Your name and email address which you give "
+               "us when you sign up\n\nWe need these to create your account.\n\n2. Your IP address which our servers "
+               "log when you visit the site\n\nLogs are deleted after 30 days.\n",
+         {"user.name", "user.contact.email", "user.device.ip_address"}),
+        # under a numbered list of data, a heading of sources still ends it: what the population register hands over
+        # is said there, not listed
+        ("fi", "5. Rekisterin tietosisältö\n\nRekisteriin tallennettavia tietoja ovat:\n\nNimi\nSähköpostiosoite\n"
+               "Tietolähteet\nTiedot saadaan väestörekisteristä, joka luovuttaa henkilötunnuksen ja kotiosoitteen.\n",
+         {"user.name", "user.contact.email"}),
+        # a footnote or a note after an arrow is no placeholder
+        ("fi", "Rekisterin tietosisältö\n\n- Sähköpostiosoite -> [1]\n- Nimi → [pakollinen]\n",
+         {"user.contact.email", "user.name"}),
+        # the shared part of "X- ja Y" is the word for data only: no "sähköpostinumero", no "kotiosoite"
+        ("fi", "Rekisterin tietosisältö\n\n- Sähköposti- ja puhelinnumero\n",
+         {"user.contact.email", "user.contact.phone_number"}),
+        ("fi", "Rekisterin tietosisältö\n\n- Koti- ja työsähköpostiosoite\n", {"user.contact.email"}),
+        # where a person lives is an address, in any case
+        ("fi", "Rekisteriin tallennetaan tieto siitä, missä osoitteessa henkilö asuu.\n", {"user.contact.address"}),
+    ],
+)  # fmt: skip
+def test_review_of_the_seventeenth_session(language: str, text: str, keys: set[str]) -> None:
+    assert _drafted(text, language) == keys
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("7. Evästeet ja seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat palvelut", True),
+        ("## 10. Personuppgifter som vi delar med andra företag och organisationer inom EU", True),
+        # a date, a year, a count, a list of data, an opener, a sentence, too long
+        ("1.12.2025 alkaen keräämme myös asiakkaan puhelinnumeron tilauksen yhteydessä", False),
+        ("2025 började vi även samla in kundens telefonnummer och födelsedatum vid beställning", False),
+        ("30 days after your order we also store your phone number and date of birth for support", False),
+        ("2. Vårdnadshavares namn, adress och telefonnummer samt barnets personnummer", False),
+        ("3. Personuppgifter som vi behandlar för att:", False),
+        ("4. Tiedot säilytetään kaksi vuotta.", False),
+        ("5. " + " ".join(["sana"] * 17), False),
+    ],
+)
+def test_a_long_numbered_line_is_a_sections_heading(line: str, heading: bool) -> None:
+    """Where a section about other things (security, rights) reaches it, such a line ends it (see _Sections.step)."""
+    assert _a_section_heading(Sentence.of(line, "fi")) is heading
