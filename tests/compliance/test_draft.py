@@ -1515,6 +1515,9 @@ def test_a_label_with_its_value_opens_no_list_of_data(line: str) -> None:
         ("fi", "- Nimi\n- Vapaamuotoinen viesti", {"user.name", "user.content"}),
         ("fi", "- Nimi\n- Käyttäytymistiedot", {"user.name", "user.behavior"}),
         ("sv", "- Namn\n- Användningsmetadata", {"user.name", "user.behavior"}),
+        ("fi", "- Nimi\n- Kielet", {"user.name", "user.demographic.language"}),
+        ("fi", "- Nimi\n- Sukuelimet (pakollinen)", {"user.name", "user.demographic.gender"}),
+        ("sv", "- Namn\n- Postaddress", {"user.name", "user.contact.address"}),
         # the first word of "X- ja Y" read with Y's last part: "kirjautumistiedot", "kontaktuppgifter"
         ("fi", "- Nimi\n- Kirjautumis- ja istuntotiedot", {"user.name", "user.authorization.credentials"}),
         ("sv", "- Namn\n- Kontakt- och företagsuppgifter", {"user.name", "user.contact"}),
@@ -1534,6 +1537,8 @@ def test_terms_of_the_seventeenth_session(language: str, items: str, keys: set[s
         ("sv", "Felanmälningar görs via vår kundtjänst.\n"),
         ("fi", "Kurssit on jaettu taitotason mukaan.\n"),
         ("fi", "Luokka-asteen opettaja vastaa opetuksesta.\n"),
+        # the notice's own languages are no data of the person
+        ("fi", "Tämä seloste on saatavilla kielillä suomi ja ruotsi.\n"),
         # a compound's shared last part is read only before "ja" and a compound that ends in it
         ("fi", "Asiakas- ja markkinointiviestintä hoidetaan keskitetysti.\n"),
     ],
