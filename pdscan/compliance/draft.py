@@ -400,13 +400,14 @@ def _tables_as_lists(text: str) -> str:
 # paragraph of its own. Read as prose, '...skolnivå.", "Vi sparar ...' runs the paragraphs together (no sentence
 # ends before a quote and a comma), and a heading with them.
 _STRING_LINE = re.compile(
-    r"^[ \t]*(?:(?:[A-Za-z_$][\w$]*|\"[\w$-]+\")\s*:\s*)?([\"'`])(?P<text>(?:(?!\1)[^\\\n]|\\.)+)\1\s*[,;]?[ \t]*$",
+    r"^[ \t]*(?:(?:(?P<field>[A-Za-z_$][\w$]*)|\"(?P<key>[\w$-]+)\")\s*:\s*)?(?P<q>[\"'`])"
+    r"(?P<text>(?:(?!(?P=q))[^\\\n]|\\.)+)(?P=q)\s*[,;]?[ \t]*$",
     re.M,
 )
 
 
 # A line of program source that holds no text: brackets and commas ("],", "{"), or a field that opens one ("cells: [").
-_CODE_LINE = re.compile(r"^[ \t]*(?:[A-Za-z_$][\w$]*\s*:\s*)?[\[\]{}(),;]+[ \t]*$", re.M)
+_CODE_LINE = re.compile(r"^[ \t]*(?:(?:[A-Za-z_$][\w$]*|\"[\w$-]+\")\s*:\s*)?[\[\]{}(),;]+[ \t]*$", re.M)
 
 
 def _string_lines_apart(text: str) -> str:
@@ -417,14 +418,17 @@ def _string_lines_apart(text: str) -> str:
 
 
 _SLUG = re.compile(r"[a-z0-9_-]+")
+# Fields that name an object rather than say something (id: "cookies", "key": "contact"); a title or a label is text
+# (title: "namn").
+_ID_FIELDS = frozenset({"id", "key", "slug", "anchor", "icon", "variant", "type"})
 
 
 def _string_line(match: re.Match[str]) -> str:
-    """A string line's text as a paragraph; a field whose value is a slug (id: "cookies") holds no text."""
-    field = ":" in match.group(0).split(match.group(1), 1)[0]
-    if field and _SLUG.fullmatch(match.group("text")):
+    """A string line's text as a paragraph; an id's slug (id: "cookies", "id": "cookies") holds no text."""
+    field = match.group("field") or match.group("key")
+    if field in _ID_FIELDS and _SLUG.fullmatch(match.group("text")):
         return "\n"
-    return "\n" + _unquoted(match.group(1), match.group("text")) + "\n"
+    return "\n" + _unquoted(match.group("q"), match.group("text")) + "\n"
 
 
 def _unquoted(quote: str, text: str) -> str:
@@ -468,8 +472,10 @@ _NUMBERED = re.compile(r"^(?:#{1,6}\s*)?\d+(?:\.\d+)*\.?\s")  # "6. Säännönmu
 # A long line numbered as a section ("7. Evästeet ja seurantatekniikat sivustollamme ja kolmannen osapuolen tuottamat
 # palvelut"), not a date, a year or a count ("1.12.2025 alkaen", "2025 började", "30 days after"), without a full
 # stop, a comma or a colon: where a section about other things reaches it, the next section's heading.
-_SECTION_NUMBER = re.compile(r"^(?:#{1,6}\s*)?\d{1,2}\.\s+[^\W\d_]")
+_SECTION_NUMBER = re.compile(r"^(?:#{1,6}\s*)?(\d{1,2})\.\s+[^\W\d_]")
 _SECTION_WORDS = 16
+# The cues of a line that ends a numbered list of data anyway (see _Sections.step).
+_ENDS_A_NUMBERED_LIST = frozenset({"sources", "security", "rights", "disclosure", "data_section", "negation"})
 
 
 def _heading_level(text: str) -> int:
@@ -833,13 +839,20 @@ class _Sections:
     level: int = 0
     denied: bool = False  # the bullets under "Emme käsittele seuraavia tietoja:" name data not kept
     numbered: bool = False  # the list of data was opened by a numbered heading ("5. Rekisterin tietosisältö")
+    section: int | None = None  # the number of the last numbered heading ("6. Rekisterin suojaus": 6)
     unnamed: list[str] = field(default_factory=list)
 
     def step(self, i: int, cues: set[str]) -> _Step:
         """Moves to sentence ``i`` (its ``cues``) and says what it is."""
         sentence, naming = self.parts[i], self.naming
-        if self.other and not sentence.heading and _a_section_heading(sentence):
-            sentence = Sentence(sentence.text, sentence.stems, heading=True)  # the section about other things ends
+        number = _section_number(sentence.text)
+        if sentence.heading:
+            self.section = number if number is not None else self.section
+        elif self.other and number is not None and number == (self.section or -1) + 1 and _a_section_heading(sentence):
+            # the next section's heading ("7. ..." after "6. Rekisterin suojaus"), not an item of a numbered list
+            # inside the section ("1. Manuaalinen aineisto ...")
+            sentence = Sentence(sentence.text, sentence.stems, heading=True)
+            self.section = number
         if self.denied and _BULLET.match(sentence.text):
             return _SKIP
         # "### Palvelin ei voi käsitellä seuraavia tietoja", "Vi samlar inte in följande uppgifter:": a denial that
@@ -878,10 +891,10 @@ class _Sections:
             # A plain line of the list is an item even when it is a lone word of security ("Salasana" between
             # "Käyttäjätunnus" and "Nimi"): it does not end the list, as "Rekisterin suojaus" would.
             lone_security = cues == {"security"} and len(sentence.stems) == 1
-            # Under a numbered heading, a plain line that names the controller is an item ("Rekisterinpitäjän
-            # merkinnät"): the next numbered heading ends the list, not the controller's name. Sources, rights,
-            # security or disclosure still end it.
-            plain = not cues or lone_security or (self.numbered and cues == {"controller"})
+            # Under a numbered heading, a plain line is an item even where it names the controller, a purpose or
+            # how long data is kept ("Rekisterinpitäjän merkinnät", "Tietojen säilytysaika"): the next numbered
+            # heading ends the list, and so does a line about sources, security, rights or disclosure.
+            plain = not cues or lone_security or (self.numbered and not cues & _ENDS_A_NUMBERED_LIST)
             if listed and level == 0 and plain and not _NUMBERED.match(sentence.text):
                 if _AN_ITEM.match(sentence.text) and not _A_TOPIC.match(sentence.text):
                     self.unnamed.append(sentence.text)  # a line of the list naming data pdscan has no term for
@@ -897,6 +910,12 @@ class _Sections:
             self.numbered = self.data and (bool(_NUMBERED.match(sentence.text)) or under_a_number)
             return _HEADING
         return _Step(read=True, listed=listed, in_a_list=in_a_list)
+
+
+def _section_number(text: str) -> int | None:
+    """The number of a line numbered as a section ("7. Evästeet": 7), or None."""
+    match = _SECTION_NUMBER.match(text)
+    return int(match.group(1)) if match else None
 
 
 def _a_section_heading(sentence: Sentence) -> bool:
@@ -1160,7 +1179,7 @@ def _example_words(text: str) -> set[int]:
 _UNTICKED = re.compile(r"^[\s*•–—-]*☐")  # not □, which some notices print as a plain bullet
 # A kind of data and the placeholder in capitals that replaces it ("E-postadresser → [EMAIL]", "→ [PART A]"): data
 # removed, not kept. Not a footnote or a note ("Sähköposti -> [1]", "Email -> [newsletter]").
-_PLACEHOLDER = re.compile(r"(?:→|->|=>)\s*\[[A-ZÅÄÖ][A-ZÅÄÖ0-9_ ]*\]")
+_PLACEHOLDER = re.compile(r"(?:→|->|=>)\s*\[[A-ZÅÄÖ][A-ZÅÄÖ0-9_ .-]*\]")  # [E-POST], [TEL.NR]
 # A bullet or numbered item ("- Henkilötunnus", "• Foto", "2) Valokuva"): under a denial that opens a list, denied.
 _BULLET = re.compile(rf"^\s*{_ITEM_MARK}")
 # "ei tallenneta muita kuin seuraavia tietoja:", "inga andra uppgifter än följande:": the denial restricts the register

@@ -21,6 +21,7 @@ from pdscan.compliance.draft import (
     Term,
     _a_section_heading,
     _keys_in,
+    _string_lines_apart,
     _term_stems,
     detect_language,
     draft,
@@ -1515,7 +1516,6 @@ def test_a_label_with_its_value_opens_no_list_of_data(line: str) -> None:
         ("fi", "- Nimi\n- Vapaamuotoinen viesti", {"user.name", "user.content"}),
         ("fi", "- Nimi\n- Käyttäytymistiedot", {"user.name", "user.behavior"}),
         ("sv", "- Namn\n- Användningsmetadata", {"user.name", "user.behavior"}),
-        ("fi", "- Nimi\n- Kielet", {"user.name", "user.demographic.language"}),
         ("fi", "- Nimi\n- Sukuelimet (pakollinen)", {"user.name", "user.demographic.gender"}),
         ("sv", "- Namn\n- Postaddress", {"user.name", "user.contact.address"}),
         # the first word of "X- ja Y" read with Y's last part: "kirjautumistiedot", "kontaktuppgifter"
@@ -1620,6 +1620,21 @@ def test_a_notice_in_program_source_quotes_its_strings_not_its_brackets() -> Non
         ("fi", "Rekisterin tietosisältö\n\n- Sähköposti- ja puhelinnumero\n",
          {"user.contact.email", "user.contact.phone_number"}),
         ("fi", "Rekisterin tietosisältö\n\n- Koti- ja työsähköpostiosoite\n", {"user.contact.email"}),
+        # a numbered list inside a section about security is that section's: its items name no data held
+        ("fi", "7. Rekisterin suojaus\n\n1. Manuaalinen aineisto säilytetään lukitussa tilassa johon vain nimetyillä "
+               "työntekijöillä on pääsy\n\n2. Asiakkaan nimi, henkilötunnus ja terveystiedot säilytetään salattuina "
+               "erillisessä järjestelmässä.\n", set()),
+        # under a numbered list of data, lines of purpose and retention are items: the list goes on after them
+        ("fi", "5. Rekisterin tietosisältö\n\nRekisteriin tallennettavia tietoja ovat:\n\nNimi\n"
+               "Asiakkuuden käyttötarkoitus\nSyntymäaika\nTietojen säilytysaika\nHenkilötunnus\n\n"
+               "6. Säännönmukaiset tietolähteet\n\nTiedot saadaan asiakkaalta.\n",
+         {"user.name", "user.demographic.date_of_birth", "user.government_id.national_identification_number"}),
+        # placeholders with a hyphen or a dot
+        ("sv", "## Vilka uppgifter vi behandlar\n\n- Namn\n\nFöljande ersätts med platshållare:\n\n"
+               "- E-postadresser → [E-POST]\n- Telefonnummer → [TEL.NR]\n", {"user.name"}),
+        # a language heading after the list of data is no language of the person
+        ("fi", "## Mitä tietoja keräämme\n\n- Nimi\n- Sähköpostiosoite\n\n## Kielet\n\n"
+               "Tämä seloste on saatavilla suomeksi ja ruotsiksi.\n", {"user.name", "user.contact.email"}),
         # where a person lives is an address, in any case
         ("fi", "Rekisteriin tallennetaan tieto siitä, missä osoitteessa henkilö asuu.\n", {"user.contact.address"}),
     ],
@@ -1646,3 +1661,20 @@ def test_review_of_the_seventeenth_session(language: str, text: str, keys: set[s
 def test_a_long_numbered_line_is_a_sections_heading(line: str, heading: bool) -> None:
     """Where a section about other things (security, rights) reaches it, such a line ends it (see _Sections.step)."""
     assert _a_section_heading(Sentence.of(line, "fi")) is heading
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        # a title or a label in lower case is text; an id's slug, quoted key or not, is not; nor a line of brackets
+        ('    title: "namn",\n', "namn"),
+        ('    label: "puhelinnumero",\n', "puhelinnumero"),
+        ('    id: "cookies",\n', None),
+        ('  "id": "cookies",\n', None),
+        ('  "sections": [\n', None),
+        ("  ],\n", None),
+    ],
+)
+def test_program_source_ids_and_titles(line: str, kept: str | None) -> None:
+    text = _string_lines_apart(line)
+    assert (text.strip() == kept) if kept is not None else (text.strip() == "")
